@@ -1,0 +1,1 @@
+"""eComm Licenses: licensing and billing for the university system's eComm program."""

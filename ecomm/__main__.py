@@ -1,0 +1,5 @@
+import sys
+
+from ecomm.cli import main
+
+sys.exit(main())

@@ -1,0 +1,53 @@
+"""Time at the edges: the app and CLI ask here for 'now'; the domain receives dates as arguments.
+
+Stored date-times are naive UTC; people see and type America/Denver time (C1, import format).
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
+
+from ecomm.reference import TIMEZONE
+
+DENVER = ZoneInfo(TIMEZONE)
+
+
+def now_utc() -> datetime:
+    """Now, as a naive UTC datetime (how the database stores date-times)."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def today_denver() -> date:
+    """Today's date in America/Denver."""
+    return datetime.now(DENVER).date()
+
+
+def to_utc_naive(dt: datetime) -> datetime:
+    """A naive datetime is Denver local time; return the same instant as naive UTC."""
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=DENVER)
+    return dt.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def to_denver(dt_utc_naive: datetime) -> datetime:
+    """A stored (naive UTC) datetime as an aware Denver datetime."""
+    return dt_utc_naive.replace(tzinfo=timezone.utc).astimezone(DENVER)
+
+
+def denver_date(dt_utc_naive: datetime) -> date:
+    """The Denver calendar day of a stored (naive UTC) datetime."""
+    return to_denver(dt_utc_naive).date()
+
+
+def parse_datetime(text: str) -> datetime:
+    """Parse ISO 8601 (date-time or date); no offset means America/Denver. Returns naive UTC."""
+    t = text.strip()
+    if t.endswith("Z"):
+        t = t[:-1] + "+00:00"
+    dt = datetime.fromisoformat(t)
+    return to_utc_naive(dt)
+
+
+def format_datetime(dt_utc_naive: datetime) -> str:
+    """A stored datetime as ISO 8601 Denver time with its offset, e.g. 2026-11-23T14:05:00-07:00."""
+    return to_denver(dt_utc_naive).isoformat(timespec="seconds")
