@@ -1,0 +1,146 @@
+"""The monthly cycle's calendar (C1, C2): business days, cutoffs, processing and credentials dates.
+
+Plain functions over dates. Business days are Monday to Friday less US federal holidays as
+observed (the ``holidays`` package's US calendar) and less the System team's extra closure
+dates, which callers load from the database and pass in as ``extra_closures``.
+
+A *cycle* is named by its processing month, ``"YYYY-MM"``: cycle ``"2026-12"`` is the batch
+processed in the first week of December 2026, holding the requests submitted up to the
+cutoff of November 2026.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from typing import Collection
+
+import holidays
+
+from ecomm import clock
+from ecomm.policy import Policy
+
+NO_CLOSURES: frozenset[date] = frozenset()
+
+
+@lru_cache(maxsize=64)
+def _federal_holidays(year: int) -> frozenset[date]:
+    """US federal holidays of ``year`` as observed (a Saturday holiday is observed on the
+    Friday before, a Sunday one on the Monday after; New Year's Day of the next year may be
+    observed on December 31 of this one)."""
+    return frozenset(holidays.country_holidays("US", years=year, observed=True).keys())
+
+
+def is_federal_holiday(d: date) -> bool:
+    """C1: ``d`` is a US federal holiday or the weekday on which one is observed."""
+    return d in _federal_holidays(d.year)
+
+
+def is_business_day(d: date, extra_closures: Collection[date] = NO_CLOSURES) -> bool:
+    """C1: Monday to Friday, not a US federal holiday (as observed), not an extra closure."""
+    return d.weekday() < 5 and not is_federal_holiday(d) and d not in extra_closures
+
+
+def next_business_day(d: date, extra_closures: Collection[date] = NO_CLOSURES) -> date:
+    """C1: ``d`` itself when it is a business day, else the first business day after it."""
+    while not is_business_day(d, extra_closures):
+        d += timedelta(days=1)
+    return d
+
+
+def previous_business_day(d: date, extra_closures: Collection[date] = NO_CLOSURES) -> date:
+    """C1: ``d`` itself when it is a business day, else the last business day before it."""
+    while not is_business_day(d, extra_closures):
+        d -= timedelta(days=1)
+    return d
+
+
+def parse_month(text: str) -> tuple[int, int]:
+    """``"YYYY-MM"`` -> (year, month); raises ValueError with a readable sentence."""
+    t = (text or "").strip()
+    parts = t.split("-")
+    if len(parts) != 2 or len(parts[0]) != 4 or len(parts[1]) != 2 or not (
+            parts[0].isdigit() and parts[1].isdigit()):
+        raise ValueError(f"{text!r} is not a month: write it as YYYY-MM, e.g. 2026-11.")
+    year, month = int(parts[0]), int(parts[1])
+    if not 1 <= month <= 12 or year < 1900:
+        raise ValueError(f"{text!r} is not a month: write it as YYYY-MM, e.g. 2026-11.")
+    return year, month
+
+
+def month_name(year: int, month: int) -> str:
+    """``(2026, 11)`` -> ``"2026-11"``."""
+    return f"{year:04d}-{month:02d}"
+
+
+def add_months(year: int, month: int, n: int) -> tuple[int, int]:
+    """The month ``n`` months after (year, month)."""
+    index = year * 12 + (month - 1) + n
+    return index // 12, index % 12 + 1
+
+
+def _last_day(year: int, month: int) -> date:
+    ny, nm = add_months(year, month, 1)
+    return date(ny, nm, 1) - timedelta(days=1)
+
+
+def cutoff(year: int, month: int, extra_closures: Collection[date] = NO_CLOSURES) -> date:
+    """C1: the cutoff of a month is its last business day."""
+    return previous_business_day(_last_day(year, month), extra_closures)
+
+
+def first_processing_day(cycle: str, extra_closures: Collection[date] = NO_CLOSURES) -> date:
+    """C1: a cycle's batch starts on the first business day of its processing month (the
+    month after the cutoff's month)."""
+    year, month = parse_month(cycle)
+    return next_business_day(date(year, month, 1), extra_closures)
+
+
+def credentials_date(cycle: str, override: date | None = None, *, policy: Policy,
+                     extra_closures: Collection[date] = NO_CLOSURES) -> date:
+    """C2: new users of a cycle get credentials on the Policy.credentials_day-th of the
+    processing month, or the next business day when that is not one; a date the System team
+    set for the cycle (``override``) wins."""
+    if override is not None:
+        return override
+    year, month = parse_month(cycle)
+    day = min(max(1, int(policy.credentials_day)), _last_day(year, month).day)
+    return next_business_day(date(year, month, day), extra_closures)
+
+
+def cycle_after_month(year: int, month: int) -> str:
+    """C1: the cycle fed by a month's cutoff: the batch of the following month."""
+    return month_name(*add_months(year, month, 1))
+
+
+def cycle_for_submission(submitted_at_utc_naive: datetime,
+                         extra_closures: Collection[date] = NO_CLOSURES) -> str:
+    """C1: the cycle (processing month) a request submitted at this instant joins.
+
+    The instant is read in America/Denver. Submitted by 23:59:59 Denver time on its month's
+    cutoff day: the batch of the next month. Later in the same calendar month (say Saturday
+    the 28th after a Friday-the-27th cutoff): that month's cutoff is missed and the next
+    month's cutoff is the first one it makes, so it joins the batch of the month after next.
+    """
+    local_day = clock.denver_date(submitted_at_utc_naive)
+    y, m = local_day.year, local_day.month
+    if local_day <= cutoff(y, m, extra_closures):
+        return month_name(*add_months(y, m, 1))
+    return month_name(*add_months(y, m, 2))
+
+
+def month_calendar(year: int, month: int, *, policy: Policy,
+                   extra_closures: Collection[date] = NO_CLOSURES,
+                   credentials_override: date | None = None) -> dict:
+    """C1, C2: a month's cutoff and, for the batch that follows it, the first processing day
+    and the credentials date (``credentials_override``: the date the System team set for
+    that batch's cycle, if any). Values are ``date`` objects."""
+    cycle = cycle_after_month(year, month)
+    return {
+        "month": month_name(year, month),
+        "cutoff": cutoff(year, month, extra_closures),
+        "cycle": cycle,
+        "processing_starts": first_processing_day(cycle, extra_closures),
+        "credentials_date": credentials_date(cycle, credentials_override, policy=policy,
+                                             extra_closures=extra_closures),
+        "credentials_date_overridden": credentials_override is not None,
+    }
