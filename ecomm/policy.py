@@ -45,6 +45,14 @@ SETTINGS: tuple[SettingSpec, ...] = (
                 rule="B2", description="Applications billed by default (others have rate 0 until set)"),
     SettingSpec(key="upload_max_bytes", default=5 * 1024 * 1024, rule="P5",
                 description="Largest transcript screenshot accepted, in bytes"),
+    SettingSpec(key="smtp_host", default="", rule="Mail",
+                description="Mail server that sends notifications (empty: messages wait in the outbox)"),
+    SettingSpec(key="smtp_port", default=25, rule="Mail",
+                description="Mail server port (25, or 587 with STARTTLS)"),
+    SettingSpec(key="smtp_from", default="", rule="Mail",
+                description="Sender address of notifications, e.g. ecomm@cu.edu"),
+    SettingSpec(key="smtp_starttls", default=False, rule="Mail",
+                description="Use STARTTLS with the mail server (true/false)"),
 )
 
 SETTINGS_BY_KEY = {s.key: s for s in SETTINGS}
@@ -95,6 +103,12 @@ def parse_setting(key: str, text: str) -> Any:
         raise ValueError(f"There is no setting called {key!r}.")
     default = spec.default
     text = (text or "").strip()
+    if isinstance(default, bool):
+        if text.lower() in ("true", "yes", "1", "x"):
+            return True
+        if text.lower() in ("false", "no", "0", ""):
+            return False
+        raise ValueError(f"{key}: give true or false.")
     if isinstance(default, list):
         items = [t.strip() for t in text.replace(";", ",").split(",") if t.strip()]
         if default and isinstance(default[0], int):

@@ -264,11 +264,55 @@ M003_INDEXES: list[Step] = [
     "CREATE INDEX idx_contacts_employee ON contacts (employee_id)",
 ]
 
+def _m004_seed_templates_and_mail_settings(cur) -> None:
+    """Default wording of every message template; the smtp_* settings (empty = not configured)."""
+    from ecomm.notifications.templates import TEMPLATES
+    from ecomm.policy import SETTINGS_BY_KEY
+
+    for t in TEMPLATES.values():
+        cur.execute(
+            "INSERT INTO message_templates (key, subject, body, updated_at, updated_by) "
+            "VALUES (?, ?, ?, NULL, 'migration') ON CONFLICT (key) DO NOTHING",
+            [t.key, t.subject, t.body],
+        )
+    for key in ("smtp_host", "smtp_port", "smtp_from", "smtp_starttls"):
+        cur.execute(
+            "INSERT INTO settings (key, value, updated_at, updated_by) "
+            "VALUES (?, ?, NULL, 'migration') ON CONFLICT (key) DO NOTHING",
+            [key, json.dumps(SETTINGS_BY_KEY[key].default)],
+        )
+
+
+M004_NOTIFICATIONS: list[Step] = [
+    """CREATE TABLE message_templates (
+        key VARCHAR PRIMARY KEY,
+        subject VARCHAR NOT NULL,
+        body VARCHAR NOT NULL,
+        updated_at TIMESTAMP,                  -- UTC
+        updated_by VARCHAR
+    )""",
+    "CREATE SEQUENCE outbox_seq START 1",
+    """CREATE TABLE outbox (
+        message_id BIGINT PRIMARY KEY,
+        dedup_key VARCHAR NOT NULL UNIQUE,     -- e.g. 'credentials:LN-0123:2026-12'
+        template_key VARCHAR NOT NULL,
+        to_addrs VARCHAR[] NOT NULL,
+        cc_addrs VARCHAR[],
+        subject VARCHAR NOT NULL,
+        body VARCHAR NOT NULL,
+        created_at TIMESTAMP NOT NULL,         -- UTC
+        sent_at TIMESTAMP,                     -- UTC; NULL while waiting in the outbox
+        error VARCHAR                          -- last delivery failure
+    )""",
+    _m004_seed_templates_and_mail_settings,
+]
+
 # (version, description, steps)
 MIGRATIONS: list[tuple[int, str, list[Step]]] = [
     (1, "core schema: people, licenses, requests, cycles, billing, reference, audit", M001_CORE),
     (2, "default Policy settings", [_m002_default_settings]),
     (3, "lookup indexes", M003_INDEXES),
+    (4, "notifications: message templates, outbox, mail settings", M004_NOTIFICATIONS),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]
