@@ -307,12 +307,22 @@ M004_NOTIFICATIONS: list[Step] = [
     _m004_seed_templates_and_mail_settings,
 ]
 
+M005_ELIGIBILITY_INDEXES: list[Step] = [
+    # one contact's eligibility facts (P4, P5, P7, P10, P13) by point lookups
+    "CREATE INDEX idx_course_completions_contact ON course_completions (contact_id)",
+    "CREATE INDEX idx_campaign_members_contact ON campaign_members (contact_id)",
+    "CREATE INDEX idx_license_apps_license ON license_apps (license_number)",
+    "CREATE INDEX idx_contacts_last_name_lower ON contacts (lower(last_name))",
+    "CREATE INDEX idx_requests_license ON requests (license_number)",
+]
+
 # (version, description, steps)
 MIGRATIONS: list[tuple[int, str, list[Step]]] = [
     (1, "core schema: people, licenses, requests, cycles, billing, reference, audit", M001_CORE),
     (2, "default Policy settings", [_m002_default_settings]),
     (3, "lookup indexes", M003_INDEXES),
     (4, "notifications: message templates, outbox, mail settings", M004_NOTIFICATIONS),
+    (5, "eligibility lookup indexes (contact facts, duplicates)", M005_ELIGIBILITY_INDEXES),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]
