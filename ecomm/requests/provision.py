@@ -1,0 +1,170 @@
+"""Submitting a provisioning request (P1-P14, C1-C2, B5): the form, requests.csv and the CLI
+all end here.
+
+Decision (license number): a license record is opened at submission when the contact has
+none at the campus (``LN-`` + one more than the highest number, at least four digits), with
+the request's details and no applications yet; the batch adds the applications. An existing
+license of the contact at that campus is reused and left unchanged until the batch. So the
+confirmation can always link "the license record for this request".
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import ValidationError
+
+from ecomm import clock
+from ecomm.errors import EcommError, NotFound, from_validation_error
+from ecomm.identity import Identity
+from ecomm.policy import Policy
+from ecomm.requests import access, evidence, timing
+from ecomm.requests.models import Confirmation, Upload
+from ecomm.rules import (Eligibility, ProvisionDraft, apply_billing_defaults, check_provision,
+                         is_net_new)
+from ecomm.storage import audit, contacts
+from ecomm.storage import requests as rs
+from ecomm.storage.settings import load_policy
+
+DRAFT_TO_REQUEST = (
+    "applications", "ecomm_role", "salesforce_profile", "replaces_license", "ecomm_specialist",
+    "additional_specialists", "business_units", "public_groups", "new_public_group",
+    "billing_campus", "campus_speedtype", "unit_speedtypes", "speedtype_notes",
+    "super_user_permissions", "cvent_add_ons", "course_privacy_awareness_on",
+    "course_it_providers_on", "course_pci_on", "notes",
+)
+DRAFT_TO_LICENSE = (
+    "ecomm_specialist", "additional_specialists", "ecomm_role", "salesforce_profile",
+    "business_units", "public_groups", "billing_campus", "campus_speedtype", "unit_speedtypes",
+    "speedtype_notes", "super_user_permissions", "cvent_add_ons", "replaces_license",
+)
+
+
+def as_draft(draft: ProvisionDraft | dict, contact_id: str) -> ProvisionDraft:
+    """The form's answers as a checked ProvisionDraft for ``contact_id``."""
+    try:
+        if isinstance(draft, dict):
+            draft = ProvisionDraft(**draft)
+    except ValidationError as exc:
+        raise from_validation_error(exc, "The provisioning request") from None
+    if draft.contact_id and draft.contact_id != contact_id:
+        raise EcommError(f"The request names contact {draft.contact_id}, not {contact_id}.")
+    return draft.model_copy(update={"contact_id": contact_id})
+
+
+def check(store, actor: Identity, contact_id: str, draft: ProvisionDraft, on: date,
+          policy: Policy, *, request_id: str | None = None) -> Eligibility:
+    """P1-P14 for one provisioning request as of ``on``, with what the database says the
+    contact holds, has pending (other than ``request_id`` itself) and replaces: the one
+    check the form and requests.csv share. ``store`` may be a ``CursorReader``."""
+    facts = contacts.load_contact_facts(store, contact_id)
+    requested = (contacts.requested_applications(store, contact_id) if request_id is None
+                 else rs.requested_applications_except(store, contact_id, request_id))
+    return check_provision(
+        facts, draft, actor, on, policy,
+        held_apps=contacts.held_applications(store, contact_id, on),
+        replaced=contacts.load_replaced_license(store, draft.replaces_license),
+        requested_apps=requested)
+
+
+def _existing_license(cur, contact_id: str, campus: str) -> dict | None:
+    for lic in rs.licenses_of_contact(cur, contact_id):
+        if lic["affiliated_campus"] == campus:
+            return lic
+    return None
+
+
+def submit_provision(store, actor: Identity, contact_id: str, draft: ProvisionDraft | dict,
+                     uploads: list[Upload], *, now_utc: datetime) -> Confirmation:
+    """P1-P14: submit a provisioning request as of the Denver day of ``now_utc``; refused with
+    every failing rule and nothing saved, or saved with its transcripts and cycle (C1)."""
+    draft = as_draft(draft, contact_id)
+    access.require_can_change(actor, draft.campus, doing="submit provisioning requests")
+    if not contacts.contact_exists(store, contact_id):
+        raise NotFound(f"There is no contact {contact_id!r}: check the contact ID.")
+    policy = load_policy(store)
+    on = clock.denver_date(now_utc)
+    draft = apply_billing_defaults(draft, None)
+    uploads = [evidence.validate_upload(u.name, u.data, policy) for u in uploads or []]
+
+    verdict = check(store, actor, contact_id, draft, on, policy)
+    verdict = verdict + Eligibility(results=[evidence.p5_transcript_attached(uploads)])
+    if not verdict.eligible:
+        n = len(verdict.failures)
+        raise EcommError(f"This provisioning request cannot be submitted: {n} requirement(s) not "
+                         "met. Nothing was saved.", verdict.problems())
+
+    info = timing.cycle_info(store, now_utc, policy)
+    root = evidence.uploads_root(store)
+    written: list = []
+
+    def fn(cur):
+        _discard(written)  # files of an attempt retried after a write conflict
+        rid = rs.next_request_id(cur)
+        lic = _existing_license(cur, contact_id, draft.campus)
+        created = lic is None
+        number = rs.next_license_number(cur) if created else lic["license_number"]
+        if created:
+            values = {"license_number": number, "contact_id": contact_id,
+                      "affiliated_campus": draft.campus,
+                      **{k: getattr(draft, k) for k in DRAFT_TO_LICENSE}}
+            rs.insert_license(cur, values)
+            audit.record(cur, actor=actor.email, action="open_license", entity="license",
+                         entity_id=number, campus=draft.campus, after=values,
+                         detail=f"Opened for provisioning request {rid}")
+        request = {"request_id": rid, "kind": "provision", "contact_id": contact_id,
+                   "campus": draft.campus, "submitted_at": now_utc, "submitted_by": actor.email,
+                   "license_number": number, "status": "pending", "cycle": info.cycle,
+                   **{k: getattr(draft, k) for k in DRAFT_TO_REQUEST}}
+        rs.insert_request(cur, request)
+        rs.add_status(cur, rid, now_utc, "pending", actor.email,
+                      f"Submitted for cycle {info.cycle}")
+        written.extend(evidence.write_files(root, rid, uploads))
+        for file_id, stored, _path, up in written:
+            rs.insert_evidence(cur, file_id=file_id, request_id=rid, license_number=number,
+                               name=up.name, stored_name=stored, content_type=up.content_type,
+                               size=up.size, sha256=up.sha256, at=now_utc, by=actor.email)
+        audit.record(cur, actor=actor.email, action="submit_provision", entity="request",
+                     entity_id=rid, campus=draft.campus,
+                     after={**request, "files": [{"name": w[3].name, "sha256": w[3].sha256}
+                                                 for w in written]},
+                     detail="; ".join(w.sentence() for w in verdict.warnings) or None)
+        return rid, number, created
+
+    try:
+        rid, number, created = store.write(fn)
+    except BaseException:
+        _discard(written)
+        raise
+    return _confirmation(store, draft, rid, number, created, info, verdict, policy)
+
+
+def _discard(written: list) -> None:
+    """Remove the files of a submission that did not land, and their request folder."""
+    if written:
+        evidence.remove_files([w[2] for w in written], written[0][2].parent)
+        written.clear()
+
+
+def _confirmation(store, draft: ProvisionDraft, rid: str, number: str, created: bool,
+                  info: timing.CycleInfo, verdict: Eligibility, policy: Policy) -> Confirmation:
+    conf = Confirmation(
+        request_id=rid, kind="provision", status="pending", contact_id=draft.contact_id or "",
+        campus=draft.campus, license_number=number, license_created=created,
+        applications=list(draft.applications), cycle=info.cycle, cutoff=info.cutoff,
+        processing_starts=info.processing_starts, credentials_date=info.credentials_date,
+        warnings=[w.sentence() for w in verdict.warnings],
+        message=(f"Your provisioning request {rid} has been submitted! See the license record "
+                 f"for this request here: {number}."),
+    )
+    conf.effects.append(f"{info.sentence()}; the new user gets credentials on "
+                        f"{info.credentials_date.isoformat()}.")
+    if is_net_new(draft):
+        fy, lines, total, sentence = timing.provision_cost(
+            store, applications=list(draft.applications),
+            salesforce_profile=draft.salesforce_profile, provisioning_month=info.month,
+            policy=policy)
+        conf.fiscal_year, conf.cost_lines, conf.cost_total, conf.cost_note = fy, lines, total, sentence
+    else:
+        conf.transfer = True
+        conf.cost_note = timing.transfer_sentence(draft.replaces_license or "")
+    return conf

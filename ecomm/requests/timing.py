@@ -1,0 +1,130 @@
+"""When a request takes effect (C1, C2, C4) and what a provisioning costs this year (B5).
+
+Thin glue over ``ecomm.calendar`` and ``ecomm.billing``: no rule is decided here.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from pydantic import BaseModel
+
+from ecomm import calendar as cal
+from ecomm import reference as ref
+from ecomm.billing.fiscal import fiscal_year_of
+from ecomm.billing.invoice import charge_for
+from ecomm.billing.models import AppHolding, LicenseForBilling, to_cents
+from ecomm.billing.proration import ANNUAL, JANUARY, JUNE, KIND_LABEL
+from ecomm.errors import EcommError
+from ecomm.policy import Policy
+from ecomm.requests.models import CostLine
+from ecomm.storage import calendar as cal_store
+from ecomm.storage.billing_reads import load_rates
+
+
+def month_label(d: date) -> str:
+    """'November 2026'."""
+    return d.strftime("%B %Y")
+
+
+def money(amount: Decimal) -> str:
+    """'$1,234.50'."""
+    return f"${to_cents(amount):,.2f}"
+
+
+class CycleInfo(BaseModel):
+    """C1/C2: the batch a request joins: its cutoff, first processing day, credentials date."""
+
+    cycle: str
+    cutoff: date
+    processing_starts: date
+    credentials_date: date
+
+    @property
+    def month(self) -> date:
+        y, m = cal.parse_month(self.cycle)
+        return date(y, m, 1)
+
+    def sentence(self) -> str:
+        return (f"It joins the batch of {month_label(self.month)} (cycle {self.cycle}), which takes "
+                f"requests submitted by the cutoff on {self.cutoff.isoformat()} and is processed "
+                f"from {self.processing_starts.isoformat()}")
+
+
+def cycle_info(store, now_utc: datetime, policy: Policy) -> CycleInfo:
+    """C1/C2: the cycle a request submitted at ``now_utc`` joins, with its dates."""
+    closures = cal_store.extra_closures(store)
+    cycle = cal.cycle_for_submission(now_utc, closures)
+    return cycle_dates(store, cycle, policy, closures)
+
+
+def cycle_dates(store, cycle: str, policy: Policy, closures=None) -> CycleInfo:
+    """C1/C2: a named cycle's cutoff (last business day of the month before), first
+    processing day and credentials date (the System team's date when set)."""
+    closures = cal_store.extra_closures(store) if closures is None else closures
+    y, m = cal.parse_month(cycle)
+    py, pm = cal.add_months(y, m, -1)
+    return CycleInfo(
+        cycle=cycle,
+        cutoff=cal.cutoff(py, pm, closures),
+        processing_starts=cal.first_processing_day(cycle, closures),
+        credentials_date=cal.credentials_date(cycle, cal_store.credentials_override(store, cycle),
+                                              policy=policy, extra_closures=closures),
+    )
+
+
+def _invoice_kind(month: date) -> str:
+    """B4/B5: July batch -> July invoice; August-December -> January true-up; else June's."""
+    if month.month == 7:
+        return ANNUAL
+    return JANUARY if month.month >= 8 else JUNE
+
+
+def provision_cost(store, *, applications: list[str], salesforce_profile: str,
+                   provisioning_month: date, policy: Policy
+                   ) -> tuple[int, list[CostLine], Decimal, str]:
+    """B2-B5: what net-new applications provisioned in ``provisioning_month`` cost the campus
+    this fiscal year: monthly rate x months from that month through June, per application
+    (the charge the July invoice or the next true-up will make). Returns (fiscal year, lines,
+    total, sentence)."""
+    fy = fiscal_year_of(provisioning_month)
+    kind = _invoice_kind(provisioning_month)
+    rates = load_rates(store, fy)
+    lic = LicenseForBilling(license_number="pending", affiliated_campus="", salesforce_profile=
+                            salesforce_profile, apps=[])
+    lines: list[CostLine] = []
+    missing: list[str] = []
+    for app in applications:
+        holding = AppHolding(application=app, provisioned_on=provisioning_month, net_new=True,
+                             pending=True)
+        try:
+            c = charge_for(lic, holding, fy=fy, kind=kind, as_of=provisioning_month, rates=rates,
+                           policy=policy)
+        except EcommError:
+            missing.append(app)
+            lines.append(CostLine(application=app, monthly_rate=Decimal("0"), months=0,
+                                  amount=Decimal("0.00"), note=f"no FY{fy} rate set yet"))
+            continue
+        lines.append(CostLine(application=app, monthly_rate=c.monthly_rate, months=c.months,
+                              amount=to_cents(c.amount), note=c.note or None))
+    total = to_cents(sum((line.amount for line in lines), Decimal(0)))
+    parts = [f"{line.application} {money(line.monthly_rate)} x {line.months} month(s) = "
+             f"{money(line.amount)}" + (f" ({line.note})" if line.note else "") for line in lines]
+    sentence = (f"Net new: this adds {money(total)} to the campus's bill for FY{fy} "
+                f"({'; '.join(parts)}), counting {month_label(provisioning_month)} through "
+                f"June {fy}, on the {KIND_LABEL[kind]}.")
+    if missing:
+        sentence += (f" The System team has not set FY{fy} rates for {', '.join(missing)} yet, "
+                     "so their cost is not included.")
+    return fy, lines, total, sentence
+
+
+def transfer_sentence(replaces_license: str) -> str:
+    """P10/B6: a request that replaces another user is a license transfer, not net new."""
+    return f"License transfer: no new charge (replaces {replaces_license})."
+
+
+def salesforce_sentence(on: date) -> str:
+    """C4: Salesforce goes at once on submission; billed through the end of that month."""
+    return (f"{ref.SALESFORCE} was removed at once, on {on.isoformat()}; the campus is billed for "
+            f"{ref.SALESFORCE} through the end of {month_label(on)}.")
