@@ -1,0 +1,40 @@
+"""Glue for the invoice run (B2-B5, B7): the storage reads fed to the plain billing functions.
+
+Read-only and without permission checks: the invoice workflow service (B8) checks who may
+draft (A2) and stores what it drafts; pages and the CLI call that service.
+"""
+from __future__ import annotations
+
+from datetime import date
+from typing import Mapping
+
+from ecomm.billing.baseline import BaselineRow, compare_baseline
+from ecomm.billing.fiscal import add_months, fiscal_year_of, fy_start
+from ecomm.billing.forecast import ForecastRow, forecast
+from ecomm.billing.invoice import build_invoices, check_as_of
+from ecomm.billing.models import Invoice
+from ecomm.storage import billing_reads as reads
+from ecomm.storage.settings import load_policy
+
+
+def draft_invoices(store, *, fiscal_year: int, kind: str, as_of: date,
+                   campus_speedtypes: Mapping[str, str] | None = None) -> list[Invoice]:
+    """B2-B5: the run's invoices computed from the database as of ``as_of`` (nothing is saved)."""
+    check_as_of(fiscal_year, kind, as_of)
+    licenses = reads.load_licenses_for_billing(store, as_of, since=fy_start(fiscal_year))
+    return build_invoices(licenses, reads.load_rates(store, fiscal_year), load_policy(store),
+                          fiscal_year=fiscal_year, kind=kind, as_of=as_of,
+                          campus_speedtypes=campus_speedtypes)
+
+
+def forecast_as_of(store, as_of: date) -> list[ForecastRow]:
+    """B4/B5: next July invoice and next true-up per campus, counting pending provisioning requests."""
+    pending = reads.load_pending_provisions(store, default_month=add_months(as_of, 1))
+    return forecast(reads.load_licenses_for_billing(store, as_of), pending,
+                    reads.load_rates_by_fy(store), load_policy(store), as_of=as_of)
+
+
+def baseline_report(store, as_of: date) -> list[BaselineRow]:
+    """B7: the fiscal year's recorded license counts against the counts held on ``as_of``."""
+    return compare_baseline(reads.load_baselines(store, fiscal_year_of(as_of)),
+                            reads.current_counts(store, as_of))

@@ -1,0 +1,129 @@
+"""SQL reads for billing (B2, B4, B5, B7): rates, licenses with their application rows,
+pending provisioning requests (forecast) and the fiscal-year baselines."""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+
+from pydantic import ValidationError
+
+from ecomm.billing.forecast import PendingProvision
+from ecomm.billing.models import AppHolding, LicenseForBilling
+from ecomm.errors import EcommError, from_validation_error
+
+INVOICE_CAMPUS_SQL = "coalesce(nullif(trim(l.billing_campus), ''), l.affiliated_campus)"
+
+
+def load_rates(store, fiscal_year: int) -> dict[str, Decimal]:
+    """B2: {application: monthly rate} for the fiscal year (only the rates that are set)."""
+    rows = store.query("SELECT application, monthly_rate FROM rates WHERE fiscal_year = ?",
+                       [fiscal_year])
+    return {app: Decimal(rate) for app, rate in rows}
+
+
+def load_rate_rows(store, fiscal_year: int) -> list[dict]:
+    """B2: the year's rate rows with their demo flag, by application."""
+    return store.query_dicts(
+        "SELECT fiscal_year, application, monthly_rate, is_demo FROM rates "
+        "WHERE fiscal_year = ? ORDER BY application", [fiscal_year])
+
+
+def load_rates_by_fy(store) -> dict[int, dict[str, Decimal]]:
+    """B2: every year's rates, {fiscal year: {application: monthly rate}} (for forecasts)."""
+    out: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    for fy, app, rate in store.query("SELECT fiscal_year, application, monthly_rate FROM rates"):
+        out[int(fy)][app] = Decimal(rate)
+    return dict(out)
+
+
+def load_licenses_for_billing(store, as_of: date, *, since: date | None = None,
+                              campus: str | None = None) -> list[LicenseForBilling]:
+    """B4/B5: licenses with their application rows provisioned by ``as_of``.
+
+    ``since`` leaves out rows removed before that day (e.g. the fiscal year's start);
+    ``campus`` keeps the licenses invoiced to that campus (billing campus, else affiliated).
+    """
+    where, params = "", []
+    if campus is not None:
+        where, params = f" AND {INVOICE_CAMPUS_SQL} = ?", [campus]
+    licenses = store.query_dicts(
+        "SELECT l.license_number, l.affiliated_campus, l.billing_campus, l.salesforce_profile, "
+        "l.campus_speedtype, l.unit_speedtypes, l.replaces_license, "
+        "trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '')) AS user_name, "
+        "l.contact_id "
+        "FROM licenses l LEFT JOIN contacts c ON c.contact_id = l.contact_id "
+        "WHERE EXISTS (SELECT 1 FROM license_apps a WHERE a.license_number = l.license_number "
+        "  AND a.provisioned_on <= ? AND (? IS NULL OR a.deprovisioned_on IS NULL "
+        "  OR a.deprovisioned_on >= ?))" + where + " ORDER BY l.license_number",
+        [as_of, since, since, *params])
+    apps = store.query_dicts(
+        "SELECT a.license_number, a.application, a.provisioned_on, a.deprovisioned_on, a.net_new "
+        "FROM license_apps a JOIN licenses l ON l.license_number = a.license_number "
+        "WHERE a.provisioned_on <= ? AND (? IS NULL OR a.deprovisioned_on IS NULL "
+        "  OR a.deprovisioned_on >= ?)" + where +
+        " ORDER BY a.license_number, a.provisioned_on, a.application",
+        [as_of, since, since, *params])
+    by_license: dict[str, list[dict]] = defaultdict(list)
+    for row in apps:
+        by_license[row.pop("license_number")].append(row)
+
+    out, problems = [], []
+    for row in licenses:
+        number = row["license_number"]
+        contact_id = row.pop("contact_id")
+        row["user_name"] = row["user_name"] or f"(contact {contact_id} not found)"
+        row["salesforce_profile"] = row["salesforce_profile"] or "Standard"
+        try:
+            holdings = [AppHolding(**a) for a in by_license.get(number, [])]
+            out.append(LicenseForBilling(**row, apps=holdings))
+        except ValidationError as exc:
+            problems += [f"{number}: {p}" for p in from_validation_error(exc).problems]
+    if problems:
+        raise EcommError("Some license records cannot be billed until they are corrected.", problems)
+    return out
+
+
+def load_pending_provisions(store, *, default_month: date) -> list[PendingProvision]:
+    """B4/B5 forecast: provisioning requests not yet processed (pending or held), each assumed
+    provisioned on the first day of its cycle's month, else of ``default_month``."""
+    rows = store.query_dicts(
+        "SELECT request_id, coalesce(nullif(trim(billing_campus), ''), campus) AS campus, "
+        "applications, replaces_license, salesforce_profile, cycle FROM requests "
+        "WHERE kind = 'provision' AND status IN ('pending', 'held') ORDER BY request_id")
+    out = []
+    fallback = default_month.replace(day=1)
+    for r in rows:
+        month = fallback
+        cycle = (r.pop("cycle") or "").strip()
+        if len(cycle) == 7 and cycle[4] == "-" and cycle[:4].isdigit() and cycle[5:].isdigit():
+            month = date(int(cycle[:4]), int(cycle[5:]), 1)
+        out.append(PendingProvision(
+            request_id=r["request_id"], campus=r["campus"], applications=list(r["applications"] or []),
+            replaces_license=r["replaces_license"],
+            salesforce_profile=r["salesforce_profile"] or "Standard", provisioning_month=month))
+    return out
+
+
+def load_baselines(store, fiscal_year: int) -> dict[tuple[str, str], int]:
+    """B7: {(campus, application): license count} recorded at the start of the fiscal year."""
+    rows = store.query("SELECT campus, application, license_count FROM baselines "
+                       "WHERE fiscal_year = ?", [fiscal_year])
+    return {(campus, app): int(n) for campus, app, n in rows}
+
+
+def load_baseline_rows(store, fiscal_year: int) -> list[dict]:
+    """B7: the year's baseline rows with who captured them, when and why."""
+    return store.query_dicts(
+        "SELECT fiscal_year, campus, application, license_count, captured_at, captured_by, reason "
+        "FROM baselines WHERE fiscal_year = ? ORDER BY campus, application", [fiscal_year])
+
+
+def current_counts(store, as_of: date) -> dict[tuple[str, str], int]:
+    """B7: {(invoice campus, application): licenses holding it on ``as_of``}."""
+    rows = store.query(
+        f"SELECT {INVOICE_CAMPUS_SQL} AS campus, a.application, count(DISTINCT a.license_number) "
+        "FROM license_apps a JOIN licenses l ON l.license_number = a.license_number "
+        "WHERE a.provisioned_on <= ? AND (a.deprovisioned_on IS NULL OR a.deprovisioned_on > ?) "
+        "GROUP BY ALL", [as_of, as_of])
+    return {(campus, app): int(n) for campus, app, n in rows}
