@@ -6,8 +6,9 @@ re-read inside its transaction. All SQL is parameterised.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import date, datetime
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
 from ecomm.reference import AGREEMENT_CAMPAIGN, CAMPUS_EMAIL_FIELD
 
@@ -298,6 +299,11 @@ class CursorReader:
 
     def __init__(self, cur):
         self.cur = cur
+
+    @contextmanager
+    def cursor(self) -> Iterator[Any]:
+        """The transaction's own cursor (left open: the transaction owns it)."""
+        yield self.cur
 
     def query(self, sql: str, params=None) -> list[tuple]:
         return self.cur.execute(sql, params or []).fetchall()
