@@ -89,6 +89,10 @@ def submit_deprovision(store, actor: Identity, license_number: str, applications
         message=f"Your deprovisioning request {rid} for {lic.license_number} has been submitted.")
     if salesforce:
         conf.effects.append(timing.salesforce_sentence(on))
+        if (rs.license(store, lic.license_number) or {}).get("salesforce_profile") == \
+                ref.PROFILE_CHATTER_FREE:
+            conf.effects.append(f"This user has the {ref.PROFILE_CHATTER_FREE} profile, which "
+                                f"is not charged for {ref.SALESFORCE} (B3).")
     if info:
         conf.cycle, conf.cutoff = info.cycle, info.cutoff
         conf.processing_starts = info.processing_starts

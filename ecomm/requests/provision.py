@@ -84,14 +84,15 @@ def submit_provision(store, actor: Identity, contact_id: str, draft: ProvisionDr
     policy = load_policy(store)
     on = clock.denver_date(now_utc)
     draft = apply_billing_defaults(draft, None)
-    uploads = [evidence.validate_upload(u.name, u.data, policy) for u in uploads or []]
+    uploads, upload_problems = _checked_uploads(uploads, policy)
 
     verdict = check(store, actor, contact_id, draft, on, policy)
-    verdict = verdict + Eligibility(results=[evidence.p5_transcript_attached(uploads)])
-    if not verdict.eligible:
-        n = len(verdict.failures)
-        raise EcommError(f"This provisioning request cannot be submitted: {n} requirement(s) not "
-                         "met. Nothing was saved.", verdict.problems())
+    if not upload_problems:
+        verdict = verdict + Eligibility(results=[evidence.p5_transcript_attached(uploads)])
+    if not verdict.eligible or upload_problems:
+        problems = verdict.problems() + upload_problems
+        raise EcommError(f"This provisioning request cannot be submitted: {len(problems)} "
+                         "requirement(s) not met. Nothing was saved.", problems)
 
     info = timing.cycle_info(store, now_utc, policy)
     root = evidence.uploads_root(store)
@@ -136,6 +137,19 @@ def submit_provision(store, actor: Identity, contact_id: str, draft: ProvisionDr
         _discard(written)
         raise
     return _confirmation(store, draft, rid, number, created, info, verdict, policy)
+
+
+def _checked_uploads(uploads: list[Upload] | None, policy: Policy
+                     ) -> tuple[list[Upload], list[str]]:
+    """P5: every upload checked again by content and size (the page may have used an older
+    Policy); returns the good ones and one sentence per bad one."""
+    good, problems = [], []
+    for u in uploads or []:
+        try:
+            good.append(evidence.validate_upload(u.name, u.data, policy))
+        except EcommError as exc:
+            problems.append(exc.message)
+    return good, problems
 
 
 def _discard(written: list) -> None:

@@ -14,7 +14,7 @@ from ecomm.rules import check_contact
 from ecomm.storage.contacts import load_contact_facts
 from ecomm.storage.settings import load_policy
 from tests.integration.requests_fixtures import (BOULDER, DENVER, MANAGER, NOW, SYSTEM,
-                                                 add_contact, count, draft, seed, upload)
+                                                 add_contact, draft, seed, upload)
 
 
 @pytest.fixture

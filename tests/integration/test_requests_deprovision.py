@@ -108,3 +108,11 @@ def test_a3_manager_and_p14_specialist_without_quiz_cannot_deprovision(seeded):
 def test_unknown_license_is_not_found(seeded):
     with pytest.raises(NotFound):
         submit_deprovision(seeded, SYSTEM, "LN-9999", [ref.SALESFORCE], now_utc=NOW)
+
+
+def test_c4_b3_chatter_free_user_is_told_salesforce_costs_nothing(seeded):
+    seeded.write(lambda cur: cur.execute(
+        "UPDATE licenses SET salesforce_profile = ? WHERE license_number = 'LN-0776'",
+        [ref.PROFILE_CHATTER_FREE]))
+    conf = submit_deprovision(seeded, BOULDER, "LN-0776", [ref.SALESFORCE], now_utc=NOW)
+    assert any("not charged for Salesforce (B3)" in e for e in conf.effects)

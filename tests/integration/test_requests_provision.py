@@ -123,8 +123,12 @@ def test_p5_provision_without_transcript_is_refused(seeded):
 def test_p5_bad_upload_is_refused_before_anything_is_saved(seeded):
     from ecomm.requests.models import Upload
     fake = Upload(name="x.png", content_type="image/png", data=b"GIF89a....", size=10, sha256="0")
-    with pytest.raises(EcommError, match="not a PNG, JPEG or PDF"):
-        submit_provision(seeded, BOULDER, "C-ELIG", draft(), [fake], now_utc=NOW)
+    with pytest.raises(EcommError) as err:
+        submit_provision(seeded, BOULDER, "C-BAD", draft(), [fake, upload()],
+                         now_utc=NOW)
+    # Every problem at once: the rules that fail and the bad file.
+    assert any("not a PNG, JPEG or PDF" in p for p in err.value.problems)
+    assert any(p.startswith("P1:") for p in err.value.problems)
     assert count(seeded, "requests") == 0 and uploaded_files(seeded) == []
 
 
@@ -194,3 +198,37 @@ def test_request_ids_follow_the_sequence_and_skip_imported_ids(seeded):
         "'x@cu.edu', 'completed')"))
     conf = submit_provision(seeded, BOULDER, "C-ELIG", draft(), [upload()], now_utc=NOW)
     assert conf.request_id == "R-000002"
+
+
+def test_b3_chatter_free_salesforce_costs_nothing(seeded):
+    conf = submit_provision(seeded, BOULDER, "C-ELIG",
+                            draft(apps=[ref.SALESFORCE, ref.CVENT],
+                                  salesforce_profile=ref.PROFILE_CHATTER_FREE),
+                            [upload()], now_utc=NOW)
+    by_app = {c.application: c for c in conf.cost_lines}
+    assert by_app[ref.SALESFORCE].amount == Decimal("0.00")
+    assert by_app[ref.CVENT].amount == Decimal("105.00")
+    assert conf.cost_total == Decimal("105.00")
+
+
+def test_failed_write_leaves_no_rows_and_no_files(seeded, monkeypatch):
+    from ecomm.storage import audit
+
+    real = audit.record
+    written = []
+
+    def boom(cur, **kw):
+        if kw["action"] == "submit_provision":  # after the files are on disk
+            written.extend(uploaded_files(seeded))
+            raise RuntimeError("disk full")
+        real(cur, **kw)
+
+    monkeypatch.setattr(audit, "record", boom)
+    with pytest.raises(RuntimeError):
+        submit_provision(seeded, BOULDER, "C-ELIG", draft(), [upload(), upload("b.pdf",
+                         b"%PDF-1.4 x")], now_utc=NOW)
+    assert count(seeded, "requests") == 0 and count(seeded, "evidence_files") == 0
+    assert count(seeded, "licenses") == 3
+    assert len(written) == 2
+    assert uploaded_files(seeded) == []
+    assert not any((seeded.path.parent / "uploads").glob("R-*"))
