@@ -1,0 +1,172 @@
+"""Admin (System team, A2): users and roles, reference data per campus, settings, closures."""
+import pandas as pd
+import streamlit as st
+
+from ecomm import admin, ui
+from ecomm import reference as ref
+from ecomm.errors import EcommError
+
+store = ui.get_store()
+user = ui.current_user()
+if user is None:
+    st.stop()
+
+NO_CAMPUS = "(none)"
+ROLE_LABELS = ref.APP_ROLE_LABEL
+KIND_LABELS = admin.REFERENCE_KIND_LABEL
+
+
+def attempt(fn, success: str) -> None:
+    """Run a service call; confirm and redraw on success, show the sentence on refusal."""
+    try:
+        fn()
+    except EcommError as exc:
+        ui.show_error(exc)
+    else:
+        ui.done(success)
+
+
+try:
+    users = admin.list_users(store, user)
+except EcommError as exc:  # A2: only the System team gets here
+    ui.show_error(exc)
+    st.stop()
+
+st.title("Admin")
+tab_users, tab_ref, tab_settings, tab_holidays = st.tabs(
+    ["Users and roles", "Reference data", "Settings", "Extra holidays"])
+
+# -- users and roles ---------------------------------------------------------------------
+with tab_users:
+    st.dataframe(pd.DataFrame([{
+        "email": u.email, "name": u.name, "role": u.role_label, "campus": u.campus,
+        "quiz passed on": u.quiz_passed_on, "active": u.active} for u in users]),
+        hide_index=True, width="stretch")
+
+    with st.form("add_user", clear_on_submit=False):
+        st.markdown("**Add a user**")
+        c1, c2 = st.columns(2)
+        email = c1.text_input("Email", key="add_user_email")
+        name = c2.text_input("Name", key="add_user_name")
+        c3, c4, c5 = st.columns(3)
+        role = c3.selectbox("Role", list(ROLE_LABELS), format_func=ROLE_LABELS.get,
+                            key="add_user_role")
+        campus = c4.selectbox("Campus (specialists)", [NO_CAMPUS, *ref.CAMPUSES],
+                              key="add_user_campus")
+        quiz = c5.date_input("License-change quiz passed on (P14)", value=None,
+                             key="add_user_quiz")
+        if st.form_submit_button("Add user", type="primary", key="add_user_submit"):
+            attempt(lambda: admin.add_user(
+                store, user, email=email, name=name, role=role,
+                campus=None if campus == NO_CAMPUS else campus, quiz_passed_on=quiz),
+                f"Added {email.strip().lower()}.")
+
+    st.markdown("**Edit or deactivate a user**")
+    by_email = {u.email: u for u in users}
+    chosen = st.selectbox("User", list(by_email), index=None, placeholder="Choose a user",
+                          format_func=lambda e: f"{by_email[e].name} <{e}>"
+                          + ("" if by_email[e].active else " (inactive)"),
+                          key="edit_user_pick")
+    if chosen:
+        u = by_email[chosen]
+        with st.form(f"edit_user_{chosen}"):
+            name = st.text_input("Name", value=u.name, key=f"edit_user_name_{chosen}")
+            c1, c2, c3 = st.columns(3)
+            roles = list(ROLE_LABELS)
+            role = c1.selectbox("Role", roles, index=roles.index(u.role),
+                                format_func=ROLE_LABELS.get, key=f"edit_user_role_{chosen}")
+            campuses = [NO_CAMPUS, *ref.CAMPUSES]
+            campus = c2.selectbox("Campus", campuses, index=campuses.index(u.campus or NO_CAMPUS),
+                                  key=f"edit_user_campus_{chosen}")
+            quiz = c3.date_input("Quiz passed on (P14)", value=u.quiz_passed_on,
+                                 key=f"edit_user_quiz_{chosen}")
+            active = st.checkbox("Active (may sign in)", value=u.active,
+                                 key=f"edit_user_active_{chosen}")
+            if st.form_submit_button("Save user", type="primary", key="edit_user_submit"):
+                attempt(lambda: admin.update_user(
+                    store, user, chosen, name=name, role=role,
+                    campus=None if campus == NO_CAMPUS else campus,
+                    quiz_passed_on=quiz, active=active), f"Saved {chosen}.")
+
+# -- reference data per campus -----------------------------------------------------------
+with tab_ref:
+    c1, c2 = st.columns(2)
+    ref_campus = c1.selectbox("Campus", ref.CAMPUSES, key="ref_campus")
+    ref_kind = c2.selectbox("List", ref.REFERENCE_KINDS, format_func=lambda k: KIND_LABELS[k] + "s",
+                            key="ref_kind")
+    values = admin.list_reference(store, user, campus=ref_campus, kind=ref_kind)
+    st.dataframe(pd.DataFrame(values, columns=["value", "label", "active"]),
+                 hide_index=True, width="stretch")
+    what = KIND_LABELS[ref_kind]
+
+    with st.form("add_reference"):
+        st.markdown(f"**Add a {what} for {ref_campus}**")
+        c1, c2 = st.columns(2)
+        value = c1.text_input("Value", key="ref_add_value")
+        label = c2.text_input("Label (optional)", key="ref_add_label")
+        if st.form_submit_button(f"Add {what}", type="primary", key="ref_add_submit"):
+            attempt(lambda: admin.add_reference(store, user, ref_kind, ref_campus, value, label),
+                    f"Added the {what} {value.strip()!r} for {ref_campus}.")
+
+    by_value = {v["value"]: v for v in values}
+    pick = st.selectbox(f"Relabel or deactivate a {what}", list(by_value), index=None,
+                        placeholder=f"Choose a {what}", key="ref_edit_pick")
+    if pick:
+        row = by_value[pick]
+        suffix = f"{ref_kind}_{ref_campus}_{pick}"
+        with st.form(f"edit_reference_{suffix}"):
+            label = st.text_input("Label", value=row["label"] or "", key=f"ref_label_{suffix}")
+            active = st.checkbox("Active (offered in forms)", value=row["active"],
+                                 key=f"ref_active_{suffix}")
+            if st.form_submit_button("Save", type="primary", key="ref_edit_submit"):
+                attempt(lambda: admin.update_reference(store, user, ref_kind, ref_campus, pick,
+                                                       label=label, active=active),
+                        f"Saved the {what} {pick!r} for {ref_campus}.")
+
+# -- settings ------------------------------------------------------------------------------
+with tab_settings:
+    settings = admin.list_settings(store, user)
+    st.dataframe(pd.DataFrame([{
+        "rule": s.rule, "setting": s.description, "value": s.text, "default": s.default_text,
+        "changed by": s.updated_by, "key": s.key} for s in settings]),
+        hide_index=True, width="stretch")
+    by_key = {s.key: s for s in settings}
+    key = st.selectbox("Setting to change", list(by_key), index=None,
+                       placeholder="Choose a setting",
+                       format_func=lambda k: f"{by_key[k].rule}: {by_key[k].description}",
+                       key="setting_pick")
+    if key:
+        s = by_key[key]
+        with st.form(f"setting_form_{key}"):
+            st.caption(f"{s.rule} · default {s.default_text}"
+                       + (" · lists: separate items with commas" if isinstance(s.value, list)
+                          else ""))
+            text = st.text_input(s.description, value=s.text, key=f"setting_text_{key}")
+            if st.form_submit_button("Save setting", type="primary", key="setting_submit"):
+                attempt(lambda: admin.update_setting(store, user, key, text),
+                        f"Saved: {s.description}.")
+
+# -- extra holidays (C1) -------------------------------------------------------------------
+with tab_holidays:
+    st.write("Closure dates beyond the US federal holidays: they are not business days for "
+             "cutoffs (C1) and processing.")
+    holidays = admin.list_holidays(store, user)
+    st.dataframe(pd.DataFrame([{"date": h["date"], "day": h["date"].strftime("%A"),
+                                "name": h["name"]} for h in holidays],
+                              columns=["date", "day", "name"]),
+                 hide_index=True, width="stretch")
+    with st.form("add_holiday"):
+        c1, c2 = st.columns(2)
+        day = c1.date_input("Date", value=None, key="holiday_date")
+        hname = c2.text_input("Name", key="holiday_name")
+        if st.form_submit_button("Add closure", type="primary", key="holiday_add_submit"):
+            attempt(lambda: admin.add_holiday(store, user, day, hname),
+                    f"Added the closure {day} ({hname.strip()}).")
+    if holidays:
+        names = {h["date"]: h["name"] for h in holidays}
+        remove = st.selectbox("Remove a closure", list(names), index=None,
+                              format_func=lambda d: f"{d} {names[d]}",
+                              placeholder="Choose a closure", key="holiday_remove_pick")
+        if st.button("Remove closure", disabled=remove is None, key="holiday_remove"):
+            attempt(lambda: admin.remove_holiday(store, user, remove),
+                    f"Removed the closure {remove}.")

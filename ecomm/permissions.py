@@ -1,0 +1,88 @@
+"""Who may see and change what (A1-A3). Services call these; widgets never decide access.
+
+- A1 an eComm specialist sees and acts on their own campus only (licenses where they are an
+  additional specialist are checked by the license services themselves);
+- A2 the System team sees and changes everything;
+- A3 a manager reads every campus and changes nothing.
+
+Every check raises ``AccessDenied`` with a sentence the person understands.
+"""
+from __future__ import annotations
+
+from ecomm import reference as ref
+from ecomm.errors import AccessDenied
+from ecomm.identity import Identity
+
+
+def _require_active(identity: Identity | None) -> Identity:
+    if identity is None:
+        raise AccessDenied("Please sign in first.")
+    if not identity.active:
+        raise AccessDenied(
+            f"The account {identity.email} is not active in eComm Licenses: "
+            "ask the CU System eComm team to reactivate it."
+        )
+    return identity
+
+
+def visible_campuses(identity: Identity | None) -> list[str]:
+    """A1, A3: the campuses whose data this person may read (specialist: their own; others: all)."""
+    if identity is None or not identity.active:
+        return []
+    if identity.is_system or identity.is_manager:
+        return list(ref.CAMPUSES)
+    if identity.is_specialist and identity.campus:
+        return [identity.campus]
+    return []
+
+
+def can_see_campus(identity: Identity | None, campus: str | None) -> bool:
+    """A1, A3: may this person read the data of ``campus``?"""
+    return campus is not None and campus in visible_campuses(identity)
+
+
+def can_write(identity: Identity | None) -> bool:
+    """A3: managers change nothing; active specialists and the System team may."""
+    return (identity is not None and identity.active
+            and (identity.is_system or identity.is_specialist))
+
+
+def require_system(identity: Identity | None, action: str = "do this") -> Identity:
+    """A2: only the CU System eComm team may ``action`` (rates, batches, reference data...)."""
+    who = _require_active(identity)
+    if not who.is_system:
+        raise AccessDenied(
+            f"A2: only the CU System eComm team may {action}; "
+            f"you are signed in as {who.role_label}."
+        )
+    return who
+
+
+def require_writer(identity: Identity | None, action: str = "make changes") -> Identity:
+    """A3: a manager reads dashboards and reports but may not ``action``."""
+    who = _require_active(identity)
+    if not can_write(who):
+        raise AccessDenied(
+            f"A3: managers can read everything but cannot {action}. "
+            "Ask your campus eComm specialist or the CU System eComm team."
+        )
+    return who
+
+
+def require_campus(identity: Identity | None, campus: str | None) -> Identity:
+    """A1: a specialist reaches only their own campus; the System team and managers reach all."""
+    who = _require_active(identity)
+    if not can_see_campus(who, campus):
+        mine = who.campus or "no campus"
+        raise AccessDenied(
+            f"A1: you are the eComm specialist for {mine} and cannot reach {campus or 'that'} "
+            "campus's records. Ask that campus's specialist or the CU System eComm team."
+        )
+    return who
+
+
+def require_campus_writer(identity: Identity | None, campus: str | None,
+                          action: str = "make changes") -> Identity:
+    """A1-A3: may change records of ``campus`` (own campus for specialists, any for System)."""
+    require_writer(identity, action)
+    return require_campus(identity, campus)

@@ -1,0 +1,291 @@
+"""The one small Streamlit helper module: the page registry, the cached Store, who is signed in
+(``current_user``), banners, messages, error display and downloads. Pages stay thin: widgets
+plus calls into ``ecomm`` services. Nothing else in ``ecomm`` imports streamlit.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+import streamlit as st
+
+from ecomm import admin, clock
+from ecomm import reference as ref
+from ecomm.errors import DatabaseBusy, EcommError
+from ecomm.identity import Identity
+from ecomm.storage import Store, resolve_db_path
+
+APP_TITLE = "eComm Licenses"
+ALL_ROLES = tuple(ref.APP_ROLES)
+SYSTEM = (ref.APP_SYSTEM,)
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One page of the app: its file, title, icon and the roles that see it (A1-A3)."""
+
+    path: str
+    title: str
+    icon: str
+    roles: tuple[str, ...]
+
+
+# The app's pages, in navigation order. Adding a page is one line here. Page files live in
+# app_pages/, never pages/: a folder named pages/ beside app.py switches Streamlit to its old
+# pages-folder mode, which runs page files without app.py's sign-in (and breaks AppTest reruns).
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("app_pages/home.py", "Home", ":material/home:", ALL_ROLES),
+    PageSpec("app_pages/import_data.py", "Import", ":material/upload_file:", SYSTEM),
+    PageSpec("app_pages/admin.py", "Admin", ":material/admin_panel_settings:", SYSTEM),
+)
+
+
+def pages_for(identity: Identity | None) -> list[PageSpec]:
+    """The pages this person's role sees (none when nobody is signed in)."""
+    if identity is None or not identity.active:
+        return []
+    return [p for p in PAGES if identity.role in p.roles]
+
+
+# -- the database ----------------------------------------------------------------------
+def db_path() -> Path:
+    """ECOMM_DB, else data/ecomm.duckdb."""
+    return resolve_db_path()
+
+
+def db_missing(path: Path | None = None) -> bool:
+    """True when the database file does not exist yet or is empty (not initialised)."""
+    path = path or db_path()
+    return not path.exists() or path.stat().st_size == 0
+
+
+@st.cache_resource(show_spinner=False, on_release=lambda s: s.close())
+def _open_store(path: str) -> Store:
+    return Store(path)
+
+
+def get_store() -> Store:
+    """The process's one Store for the configured file (raises DatabaseBusy if it is locked)."""
+    return _open_store(str(db_path()))
+
+
+def store_or_none() -> Store | None:
+    """The Store, or None when the file is missing or busy (``render_store_problem`` says why)."""
+    if db_missing():
+        return None
+    try:
+        return get_store()
+    except EcommError:
+        return None
+
+
+def render_store_problem() -> None:
+    """A helpful page instead of a crash when the database is missing, empty or busy."""
+    path = db_path()
+    st.title(APP_TITLE)
+    if db_missing(path):
+        st.warning(f"There is no eComm Licenses database at `{path}` yet.")
+        st.markdown(
+            "Create it from a terminal in the project folder, then reload this page:\n\n"
+            "- `make run` creates a demo database and starts the app, or\n"
+            f"- `python -m ecomm init --demo --db {path}` loads the demo data set, or\n"
+            f"- `python -m ecomm init --db {path}` creates an empty one to import your own data.")
+        return
+    try:
+        get_store()
+    except DatabaseBusy as exc:
+        st.error(exc.message)
+    except EcommError as exc:
+        show_error(exc)
+    else:
+        st.info("The database is ready: reload the page.")
+
+
+# -- who is signed in ------------------------------------------------------------------
+DEV_EMAIL_KEY = "_dev_sign_in_email"
+DEV_PICKER_KEY = "dev_sign_in_picker"
+
+
+def oidc_configured() -> bool:
+    """True when `.streamlit/secrets.toml` has an [auth] section (real sign-in, no dev picker)."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all
+        return False
+
+
+def signed_in_email() -> str | None:
+    """The email of the person at the screen (lower case), or None.
+
+    With OIDC: ``st.user``'s email once logged in. Without: the development sign-in,
+    ``?as=EMAIL`` or the sidebar picker (kept in session state across pages)."""
+    if oidc_configured():
+        if not st.user.get("is_logged_in"):
+            return None
+        email = str(st.user.get("email") or "").strip().lower()
+        return email or None
+    as_param = st.query_params.get("as")
+    if as_param:
+        st.session_state[DEV_EMAIL_KEY] = as_param.strip().lower()
+    return st.session_state.get(DEV_EMAIL_KEY)
+
+
+def current_user() -> Identity | None:
+    """The signed-in, active app user (role and campus from app_users), or None."""
+    email = signed_in_email()
+    if not email:
+        return None
+    store = store_or_none()
+    if store is None:
+        return None
+    identity = admin.find_identity(store, email)
+    if identity is None or not identity.active:
+        return None
+    return identity
+
+
+def _dev_pick() -> None:
+    email = st.session_state.get(DEV_PICKER_KEY)
+    if email:
+        st.session_state[DEV_EMAIL_KEY] = email
+        st.query_params["as"] = email
+    else:
+        _dev_sign_out()
+
+
+def _dev_sign_out() -> None:
+    st.session_state.pop(DEV_EMAIL_KEY, None)
+    st.session_state[DEV_PICKER_KEY] = None
+    if "as" in st.query_params:
+        del st.query_params["as"]
+
+
+def sidebar_account(identity: Identity | None) -> None:
+    """The sidebar's account block: who is signed in and how to sign out or switch."""
+    with st.sidebar:
+        if identity is not None:
+            where = f" · {identity.campus}" if identity.campus else ""
+            st.caption(f"Signed in as **{identity.name}** ({identity.role_label}{where})")
+        if oidc_configured():
+            if st.user.get("is_logged_in"):
+                st.button("Sign out", on_click=st.logout, key="sign_out")
+            return
+        _dev_sign_in_picker()
+
+
+def _dev_sign_in_picker() -> None:
+    st.warning("Development sign-in: anyone can act as any user. Configure [auth] in "
+               ".streamlit/secrets.toml for real sign-in.", icon=":material/construction:")
+    store = store_or_none()
+    people = admin.active_identities(store) if store is not None else []
+    by_email = {p.email: p for p in people}
+    current = st.session_state.get(DEV_EMAIL_KEY)
+    wanted = current if current in by_email else None
+    if st.session_state.get(DEV_PICKER_KEY) != wanted:
+        st.session_state[DEV_PICKER_KEY] = wanted
+    st.selectbox(
+        "Act as", list(by_email), key=DEV_PICKER_KEY, on_change=_dev_pick,
+        index=None, placeholder="Choose a person",
+        format_func=lambda e: (f"{by_email[e].name} — {by_email[e].role_label}"
+                               + (f", {by_email[e].campus}" if by_email[e].campus else "")),
+    )
+    if current:
+        st.button("Sign out", on_click=_dev_sign_out, key="dev_sign_out")
+
+
+def _system_contacts(store: Store | None) -> str:
+    team = [p for p in (admin.active_identities(store) if store else []) if p.is_system]
+    if not team:
+        return "the CU System eComm team"
+    return "the CU System eComm team (" + ", ".join(f"{p.name}, {p.email}" for p in team) + ")"
+
+
+def render_signed_out() -> None:
+    """The page for someone not (yet) allowed in: sign in, pick a user, or no access."""
+    st.title(APP_TITLE)
+    store = store_or_none()
+    email = signed_in_email()
+    if oidc_configured() and not email:
+        st.write("Sign in with your university account to continue.")
+        st.button("Sign in", on_click=st.login, type="primary", key="sign_in")
+        return
+    if not email:
+        st.info("Development sign-in: choose a person under **Act as** in the sidebar, "
+                "or open a link ending in `?as=EMAIL`.")
+        return
+    identity = admin.find_identity(store, email) if store is not None else None
+    st.subheader("No access")
+    state = "is not active" if identity is not None else "is not registered"
+    st.write(f"The account **{email}** {state} in eComm Licenses. To get access, "
+             f"contact {_system_contacts(store)}.")
+    if oidc_configured():
+        st.button("Sign out", on_click=st.logout, key="sign_out_no_access")
+
+
+# -- messages, errors, caches ----------------------------------------------------------
+FLASH_KEY = "_flash_message"
+
+
+def clear_caches() -> None:
+    """After every write: cached query results are stale."""
+    st.cache_data.clear()
+
+
+def flash(message: str) -> None:
+    """Remember a confirmation to show at the top of the next run."""
+    st.session_state[FLASH_KEY] = message
+
+
+def show_flash() -> None:
+    """Show (once) the confirmation left by the previous run."""
+    message = st.session_state.pop(FLASH_KEY, None)
+    if message:
+        st.success(message, icon=":material/check_circle:")
+        st.toast(message)
+
+
+def done(message: str) -> None:
+    """A change was saved: clear caches, confirm it, and redraw with fresh data."""
+    clear_caches()
+    flash(message)
+    st.rerun()
+
+
+def show_error(exc: EcommError) -> None:
+    """An EcommError as the person should see it: the sentence, then each problem."""
+    body = exc.message
+    if exc.problems:
+        body += "\n\n" + "\n".join(f"- {p}" for p in exc.problems)
+    st.error(body, icon=":material/error:")
+
+
+def problems_frame(problems: list[str]) -> pd.DataFrame:
+    """Import-style problems (`file:line column: what is wrong`) as a table."""
+    rows = []
+    for p in problems:
+        where, sep, what = p.partition(": ")
+        if not sep:
+            where, what = "", p
+        rows.append({"where": where, "problem": what})
+    return pd.DataFrame(rows, columns=["where", "problem"])
+
+
+def download_csv(frame: pd.DataFrame, file_name: str, label: str, key: str | None = None) -> None:
+    """A download button for a table as CSV (UTF-8)."""
+    st.download_button(label, frame.to_csv(index=False).encode("utf-8"), file_name=file_name,
+                       mime="text/csv", key=key, on_click="ignore",
+                       icon=":material/download:")
+
+
+def download_bytes(data: bytes | Callable[[], bytes], file_name: str, label: str, mime: str,
+                   key: str | None = None) -> None:
+    """A download button for bytes, or for a function making them when clicked."""
+    st.download_button(label, data, file_name=file_name, mime=mime, key=key,
+                       on_click="ignore", icon=":material/download:")
+
+
+def today():
+    """Today in America/Denver (the edge where the app asks the clock)."""
+    return clock.today_denver()

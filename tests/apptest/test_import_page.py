@@ -1,0 +1,74 @@
+"""Import page (A2, A4): CSV upload loads all or nothing; refusals list every bad row."""
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+
+from tests.apptest.conftest import SYSTEM, texts
+
+IMPORT = "app_pages/import_data.py"
+
+CONTACTS = (b"contact_id,last_name,first_name,employee_id,ucb_email\n"
+            b"C-1,Lopez,Ana,100001,ana.lopez@colorado.edu\n"
+            b"C-2,Nguyen,Bao,100002,bao.nguyen@colorado.edu\n")
+EMPLOYMENTS = (b"contact_id,campus,status,start_date\n"
+               b"C-1,Boulder,Active,2024-01-08\n"
+               b"C-2,Boulder,Active,2025-05-01\n")
+HOLIDAYS = b"date,name\n2026-12-24,Winter closure\n"
+BAD_CONTACTS = (b"contact_id,last_name,first_name,employee_id,poi\n"
+                b"C-1,Lopez,Ana,100001,no\n"
+                b"C-2,,Bao,100002,no\n"          # line 3: last_name is required
+                b"C-3,Kim,Jo,100003,maybe\n")    # line 4: not a boolean
+TABLES = ("contacts", "employments", "extra_holidays", "app_users", "audit_log")
+
+
+def snapshot(store) -> dict[str, int]:
+    return {t: store.query_value(f"SELECT count(*) FROM {t}") for t in TABLES}
+
+
+def upload(at, files):
+    at.file_uploader(key="import_files").set_value(
+        [(name, data, "text/csv") for name, data in files])
+    at.run()
+    at.button(key="import_run").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_a4_import_of_valid_csvs_loads_them_and_says_what_changed(open_app, app_store):
+    at = open_app(SYSTEM, IMPORT)
+    assert at.button(key="import_run").disabled  # nothing chosen yet
+    upload(at, [("contacts.csv", CONTACTS), ("employments.csv", EMPLOYMENTS),
+                ("holidays.csv", HOLIDAYS)])
+    page = texts(at)
+    assert "Imported contacts.csv, employments.csv, holidays.csv" in page
+    summary = at.code[0].value
+    assert "contacts" in summary and "total" in summary
+    assert app_store.query_value("SELECT count(*) FROM contacts") == 2
+    assert app_store.query_value("SELECT count(*) FROM employments") == 2
+    assert app_store.query_value("SELECT name FROM extra_holidays") == "Winter closure"
+    assert app_store.query_value(
+        "SELECT count(*) FROM audit_log WHERE action = 'import' AND actor = ?", [SYSTEM]) >= 1
+
+
+def test_import_with_bad_rows_lists_every_one_and_changes_nothing(open_app, app_store):
+    before = snapshot(app_store)
+    at = open_app(SYSTEM, IMPORT)
+    upload(at, [("contacts.csv", BAD_CONTACTS), ("holidays.csv", HOLIDAYS)])
+    assert at.error and "refused" in at.error[0].value
+    assert "Nothing was changed" in texts(at)
+    table = at.dataframe[0].value
+    wheres = list(table["where"])
+    assert any(w.startswith("contacts.csv:3") for w in wheres), wheres
+    assert any(w.startswith("contacts.csv:4") for w in wheres), wheres
+    assert not any(w.startswith("contacts.csv:2") for w in wheres), wheres
+    assert at.download_button(key="import_problems_csv")
+    assert snapshot(app_store) == before
+
+
+def test_full_export_download_is_offered(open_app):
+    at = open_app(SYSTEM, IMPORT)
+    button = at.download_button(key="export_zip")
+    assert button.label == "Download a full export"

@@ -1,0 +1,148 @@
+"""The app shell: development sign-in, OIDC sign-in, no-access page, and pages per role (A1-A3)."""
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.apptest.conftest import (APP, BOULDER, MANAGER, NEW_SPECIALIST, RETIRED, SYSTEM,
+                                    page_paths, texts)
+
+HOME, IMPORT, ADMIN = "app_pages/home.py", "app_pages/import_data.py", "app_pages/admin.py"
+AUTH = {"auth": {"redirect_uri": "http://localhost:8501/oauth2callback",
+                 "cookie_secret": "x" * 32, "client_id": "id", "client_secret": "secret",
+                 "server_metadata_url": "https://login.example.edu/.well-known/openid-configuration"}}
+
+
+def test_a2_system_team_sees_home_import_and_admin(open_app):
+    at = open_app(SYSTEM)
+    assert page_paths(at) == sorted([HOME, IMPORT, ADMIN])
+    assert "Welcome, Sam Rivera" in texts(at)
+
+
+@pytest.mark.parametrize("email", [BOULDER, NEW_SPECIALIST])
+def test_a1_specialist_sees_home_only_not_import_or_admin(open_app, email):
+    at = open_app(email)
+    assert page_paths(at) == [HOME]
+    for page in (IMPORT, ADMIN):
+        with pytest.raises(ValueError):
+            at.switch_page(page)
+
+
+def test_a3_manager_sees_home_only_and_no_change_widgets(open_app):
+    at = open_app(MANAGER)
+    assert page_paths(at) == [HOME]
+    with pytest.raises(ValueError):
+        at.switch_page(ADMIN)
+    assert "A3" in texts(at)
+    assert not at.main.button and not at.main.form_submit_button and not at.main.text_input
+
+
+def test_unknown_email_sees_no_access_naming_who_to_contact(open_app):
+    at = open_app("stranger@example.com")
+    page = texts(at)
+    assert "No access" in page
+    assert "stranger@example.com" in page and "is not registered" in page
+    assert "Sam Rivera, sam.system@cu.edu" in page
+    assert page_paths(at) == ["app_pages/no_access.py"]
+
+
+def test_inactive_user_sees_no_access(open_app):
+    at = open_app(RETIRED)
+    page = texts(at)
+    assert "No access" in page and "is not active" in page
+    assert "Welcome" not in page
+
+
+def test_as_param_is_case_insensitive(open_app):
+    at = open_app("Ecomm.Boulder@Colorado.EDU")
+    assert "Welcome, Priya Natarajan" in texts(at)
+
+
+def test_without_sign_in_the_dev_picker_is_offered_and_signs_in(open_app):
+    at = open_app()
+    assert "Development sign-in" in texts(at)
+    assert page_paths(at) == ["app_pages/no_access.py"]
+    picker = at.sidebar.selectbox(key="dev_sign_in_picker")
+    assert BOULDER in picker.options or any("Priya" in o for o in picker.options)
+    picker.set_value(BOULDER).run()
+    assert "Welcome, Priya Natarajan" in texts(at)
+    assert at.query_params["as"] == BOULDER
+    # the person stays signed in on other runs (session state), and can switch
+    at.sidebar.selectbox(key="dev_sign_in_picker").set_value(SYSTEM).run()
+    assert "Welcome, Sam Rivera" in texts(at)
+    assert page_paths(at) == sorted([HOME, IMPORT, ADMIN])
+
+
+def test_dev_sign_out(open_app):
+    at = open_app(BOULDER)
+    at.sidebar.button(key="dev_sign_out").click().run()
+    assert "Welcome" not in texts(at)
+    assert "as" not in at.query_params
+    assert page_paths(at) == ["app_pages/no_access.py"]
+
+
+def test_dev_banner_is_shown_when_signed_in(open_app):
+    at = open_app(BOULDER)
+    assert any("Development sign-in" in w.value for w in at.sidebar.warning)
+
+
+def test_with_oidc_configured_the_as_param_is_ignored(app_store):
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.secrets.update(AUTH)
+    at.query_params["as"] = SYSTEM
+    at.run()
+    assert not at.exception
+    assert "Welcome" not in texts(at)
+    assert [b.label for b in at.button] == ["Sign in"]
+    assert not at.sidebar.selectbox  # no development picker
+    assert page_paths(at) == ["app_pages/no_access.py"]
+
+
+def test_with_oidc_the_signed_in_email_gets_its_role_from_app_users(app_store):
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.secrets.update(AUTH)
+    at.user = {"is_logged_in": True, "email": "Sam.System@CU.edu", "name": "Sam"}
+    at.run()
+    assert not at.exception
+    assert "Welcome, Sam Rivera" in texts(at)
+    assert page_paths(at) == sorted([HOME, IMPORT, ADMIN])
+    assert not any("Development sign-in" in w.value for w in at.sidebar.warning)
+
+
+def test_with_oidc_an_unknown_account_sees_no_access(app_store):
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.secrets.update(AUTH)
+    at.user = {"is_logged_in": True, "email": "someone@colorado.edu"}
+    at.run()
+    assert "No access" in texts(at) and "someone@colorado.edu" in texts(at)
+
+
+def test_missing_database_shows_how_to_create_it(tmp_path, monkeypatch):
+    path = tmp_path / "nothing-here.duckdb"
+    monkeypatch.setenv("ECOMM_DB", str(path))
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.query_params["as"] = SYSTEM
+    at.run()
+    assert not at.exception
+    page = texts(at)
+    assert "make run" in page and "python -m ecomm init --demo" in page
+    assert not path.exists()  # the app did not create an empty file
+
+
+def test_page_registry_files_exist_and_every_role_has_home():
+    from ecomm import ui
+    from ecomm.identity import Identity
+    from tests.apptest.conftest import ROOT
+    for page in ui.PAGES:
+        assert (ROOT / page.path).is_file(), page.path
+    for role in ("specialist", "system", "manager"):
+        who = Identity(email="x@cu.edu", name="X", role=role, campus="Boulder")
+        assert ui.pages_for(who)[0].title == "Home"
+    assert ui.pages_for(None) == []
+
+
+def test_no_pages_folder_beside_app_py():
+    """A pages/ folder beside app.py switches Streamlit to its old pages-folder mode, which
+    runs page files without app.py's sign-in on a fresh server's first run and in AppTest."""
+    from tests.apptest.conftest import ROOT
+    assert not (ROOT / "pages").exists(), "keep page files in app_pages/ (see ecomm/ui.py PAGES)"

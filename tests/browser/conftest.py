@@ -1,0 +1,149 @@
+"""Browser tests: Debian's chromium (headless, via playwright) against a real `streamlit run
+app.py` on a free port and a tmp database. Without chromium they skip, except in CI (CI set),
+where they fail. Never sleep: wait for the app with ``wait_idle(page)``."""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import date
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+from ecomm.storage import Store
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+START_TIMEOUT_S = 60
+WAIT_MS = 30_000
+
+FALLBACK_USERS = [  # email, name, role, campus, quiz_passed_on (used if ecomm.demo is absent)
+    ("sam.system@cu.edu", "Sam Rivera", "system", None, None),
+    ("morgan.manager@cu.edu", "Morgan Lee", "manager", None, None),
+    ("ecomm.boulder@colorado.edu", "Priya Natarajan", "specialist", "Boulder", date(2026, 1, 5)),
+    ("ecomm.denver@ucdenver.edu", "Marcus Bell", "specialist", "Denver", date(2026, 1, 5)),
+    ("new.specialist@colorado.edu", "Casey Novak", "specialist", "Boulder", None),
+]
+
+
+def _demo_users() -> list[tuple]:
+    try:
+        from ecomm.demo.users import DEMO_USERS, quiz_passed_on
+    except ImportError:
+        return FALLBACK_USERS
+    today = date.today()
+    return [(u.email, u.name, u.role, u.campus, quiz_passed_on(u, today)) for u in DEMO_USERS]
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    """Debian's chromium; skip without it, except in CI where the browser tests must run."""
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path:
+        return path
+    if os.environ.get("CI"):
+        pytest.fail("chromium is not installed, and CI must run the browser tests "
+                    "(.ci/run installs Debian's chromium).")
+    pytest.skip("chromium is not installed (apt-get install chromium): browser tests skipped")
+
+
+@pytest.fixture(scope="session")
+def browser_db(tmp_path_factory) -> Path:
+    """A tmp database holding the demo's app users."""
+    path = tmp_path_factory.mktemp("browser") / "ecomm.duckdb"
+    with Store(path) as store:
+        store.write(lambda cur: cur.executemany(
+            "INSERT INTO app_users (email, name, role, campus, quiz_passed_on, active) "
+            "VALUES (?, ?, ?, ?, ?, TRUE)", [list(u) for u in _demo_users()]))
+    return path
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
+            return r.status == 200 and r.read().strip() == b"ok"
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def app_url(chromium_path, browser_db, tmp_path_factory):
+    """`streamlit run app.py` on a free port against the tmp database; yields its URL."""
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    logs = tmp_path_factory.mktemp("streamlit") / "server.log"
+    no_secrets = logs.parent / "no-secrets.toml"  # never read a developer's [auth] secrets
+    env = {**os.environ, "ECOMM_DB": str(browser_db)}
+    with open(logs, "w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py",
+             "--server.port", str(port), "--server.address", "127.0.0.1",
+             "--server.headless", "true", "--browser.gatherUsageStats", "false",
+             "--server.fileWatcherType", "none", "--secrets.files", str(no_secrets)],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while not _healthy(url):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"streamlit did not start on {url}:\n{logs.read_text()[-3000:]}")
+            time.sleep(0.2)  # polling the server's health endpoint, not waiting on the page
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(WAIT_MS)
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+def wait_idle(page, timeout: int = WAIT_MS) -> None:
+    """Wait until the app is connected and its script has finished running."""
+    page.locator("[data-testid='stApp'][data-test-connection-state='CONNECTED']").wait_for(
+        state="attached", timeout=timeout)
+    page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").wait_for(
+        state="attached", timeout=timeout)
+
+
+def open_as(page, base_url: str, email: str, path: str = "") -> None:
+    """Open the app (optionally a page's URL path) signed in as ``email`` (dev sign-in)."""
+    page.goto(f"{base_url}/{path}?as={quote(email)}")
+    wait_idle(page)
+
+
+def nav_titles(page) -> list[str]:
+    """The page titles the sidebar navigation lists (none when there is only one page)."""
+    links = page.locator("[data-testid='stSidebarNav'] [data-testid='stSidebarNavLink']")
+    # a link's text is its material icon's name, then its title
+    return [t.strip().splitlines()[-1].strip() for t in links.all_inner_texts()]

@@ -1,0 +1,41 @@
+"""Browser: each role sees the pages of its role in the navigation, and not the others (A1-A3)."""
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import nav_titles, open_as, wait_idle
+
+pytestmark = pytest.mark.browser
+
+SYSTEM = "sam.system@cu.edu"
+BOULDER = "ecomm.boulder@colorado.edu"
+
+
+def test_a2_system_team_navigation_lists_home_import_and_admin(page, app_url):
+    open_as(page, app_url, SYSTEM)
+    expect(page.get_by_role("heading", name="Welcome, Sam Rivera")).to_be_visible()
+    expect(page.get_by_test_id("stSidebarNavLink")).to_have_count(3)
+    assert nav_titles(page) == ["Home", "Import", "Admin"]
+
+    page.get_by_test_id("stSidebarNavLink").filter(has_text="Admin").click()
+    wait_idle(page)
+    expect(page.get_by_role("heading", name="Admin")).to_be_visible()
+    expect(page.get_by_role("tab", name="Users and roles")).to_be_visible()
+
+
+def test_a1_specialist_sees_home_only_and_cannot_open_admin_by_url(page, app_url):
+    open_as(page, app_url, BOULDER)
+    expect(page.get_by_role("heading", name="Welcome, Priya Natarajan")).to_be_visible()
+    expect(page.get_by_text("eComm specialist", exact=False).first).to_be_visible()
+    assert "Import" not in nav_titles(page) and "Admin" not in nav_titles(page)
+
+    open_as(page, app_url, BOULDER, "admin")
+    expect(page.get_by_role("heading", name="Welcome, Priya Natarajan")).to_be_visible()
+    expect(page.get_by_role("tab", name="Users and roles")).to_have_count(0)
+    assert nav_titles(page) in ([], ["Home"])
+
+
+def test_dev_sign_in_banner_is_shown(page, app_url):
+    open_as(page, app_url, BOULDER)
+    expect(page.get_by_test_id("stSidebar").get_by_text("Development sign-in")).to_be_visible()
