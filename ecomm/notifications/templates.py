@@ -173,13 +173,15 @@ Your eComm specialist is copied on this message.
           "The eComm specialists of the user's licenses",
           {**_SPEC, "course": "The pre-access course",
            "completed_on": "The last completion, or 'never'",
-           "expires_on": "The day it went out of date, or 'not completed'"},
+           "expires_on": "The day it went out of date, or 'not completed'",
+           "course_problem": "In words: 'was last completed on ... and is out of date since "
+                             "...' or 'has never been completed'"},
           "$full_name is no longer compliant: '$course'",
           """
 Hello,
 
-$full_name ($license_number, $campus) is no longer compliant: the pre-access course '$course'
-is out of date (last completed: $completed_on; out of date since: $expires_on).
+$full_name ($license_number, $campus) is no longer compliant with the pre-access course
+requirements: '$course' $course_problem.
 
 This is the last opportunity to encourage the user to complete the course; otherwise please
 submit a deprovisioning request.

@@ -1,0 +1,96 @@
+"""Queueing the product's messages (each once, by its dedup key) and writing them as ``.eml``.
+
+The ``queue_*`` helpers run inside the caller's write transaction (``store.write``): the batch
+queues "credentials ready" and "request held", recording a quiz pass queues "quiz passed", and
+``ecomm.notifications.compliance`` queues the Q1-Q3 reminders and warnings. Each returns how
+many messages it recorded (0 when that message was already queued or nobody can receive it).
+"""
+from __future__ import annotations
+
+from datetime import date, timezone
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+
+from ecomm.compliance import quiz_deadline
+from ecomm.notifications import templates as t
+from ecomm.notifications.models import NewMessage, OutboxMessage
+from ecomm.policy import Policy
+from ecomm.storage import notifications as store_n
+
+DEFAULT_FROM = "CU System eComm team <ecomm-noreply@localhost>"
+
+
+# -- dedup keys: one message per event ------------------------------------------------------
+def credentials_key(license_number: str, cycle: str) -> str:
+    return f"credentials:{license_number}:{cycle}"
+
+
+def quiz_passed_key(license_number: str, passed_on: date) -> str:
+    return f"quiz_passed:{license_number}:{passed_on.isoformat()}"
+
+
+def held_key(request_id: str, cycle: str) -> str:
+    return f"held:{request_id}:{cycle}"
+
+
+# -- messages the batch and the services queue -----------------------------------------------
+def queue_credentials_ready(cur, license_number: str, cycle: str, credentials_date: date,
+                            applications: list[str], provisioned_on: date, policy: Policy) -> int:
+    """C2: credentials are ready (to the new user, specialists cc'd), once per license and cycle."""
+    who = store_n.license_recipients(cur, [license_number]).get(license_number)
+    if who is None or not who["user_email"]:
+        return 0
+    ctx = {**who, "applications": ", ".join(applications), "credentials_date": credentials_date,
+           "quiz_deadline": quiz_deadline(provisioned_on, policy),
+           "quiz_days": policy.quiz_deadline_days}
+    return store_n.queue_messages(cur, [NewMessage(
+        template_key=t.CREDENTIALS_READY, dedup_key=credentials_key(license_number, cycle),
+        to=[who["user_email"]], cc=who["specialists"], context=ctx)])
+
+
+def queue_quiz_passed(cur, license_number: str, passed_on: date) -> int:
+    """Q1: the quiz was passed: sender access granted (to the user, specialists cc'd)."""
+    who = store_n.license_recipients(cur, [license_number]).get(license_number)
+    if who is None or not who["user_email"]:
+        return 0
+    return store_n.queue_messages(cur, [NewMessage(
+        template_key=t.QUIZ_PASSED, dedup_key=quiz_passed_key(license_number, passed_on),
+        to=[who["user_email"]], cc=who["specialists"],
+        context={**who, "quiz_passed_on": passed_on})])
+
+
+def queue_request_held(cur, request_id: str, cycle: str, held_reasons: list[str]) -> int:
+    """C3: a request failed its re-check and is held: tell its specialists the failing requirements."""
+    who = store_n.request_recipients(cur, request_id)
+    if not who["specialists"]:
+        return 0
+    ctx = {**who, "cycle": cycle, "held_reasons": t.bullets(held_reasons)}
+    return store_n.queue_messages(cur, [NewMessage(
+        template_key=t.REQUEST_HELD, dedup_key=held_key(request_id, cycle),
+        to=who["specialists"], context=ctx)])
+
+
+# -- .eml ---------------------------------------------------------------------------------
+def email_message(message: OutboxMessage, from_addr: str | None = None) -> EmailMessage:
+    """The outbox message as an email (From, To, Cc, Subject, Date, Message-ID, text body)."""
+    msg = EmailMessage()
+    msg["From"] = from_addr or DEFAULT_FROM
+    msg["To"] = ", ".join(message.to_addrs)
+    if message.cc_addrs:
+        msg["Cc"] = ", ".join(message.cc_addrs)
+    msg["Subject"] = message.subject
+    msg["Date"] = format_datetime(message.created_at.replace(tzinfo=timezone.utc))
+    msg["Message-ID"] = make_msgid(idstring=f"ecomm-{message.message_id}")
+    msg.set_content(message.body)
+    return msg
+
+
+def to_eml(message: OutboxMessage, from_addr: str | None = None) -> bytes:
+    """The message as a .eml file; ``X-Unsent: 1`` makes Outlook open it as a draft to send."""
+    msg = email_message(message, from_addr)
+    msg["X-Unsent"] = "1"
+    return msg.as_bytes()
+
+
+def eml_filename(message: OutboxMessage) -> str:
+    return f"message-{message.message_id}-{message.template_key}.eml"

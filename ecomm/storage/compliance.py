@@ -1,0 +1,337 @@
+"""Compliance lists (Q1-Q3) computed in SQL for any day, and recording quiz passes and logins.
+
+The SQL does the same date arithmetic as the pure rules in ``ecomm.compliance`` (whose module
+docstring fixes every boundary); tests/integration/test_compliance_lists.py checks both agree.
+List functions take a cursor (``*_rows``, usable inside a write transaction) or the store
+(``*_list``); ``viewer`` limits the rows to what that person may see (A1, A3).
+"""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from pydantic import BaseModel
+
+from ecomm import compliance as q
+from ecomm import compliance_csv, permissions
+from ecomm import reference as ref
+from ecomm.errors import EcommError, NotFound
+from ecomm.identity import Identity
+from ecomm.policy import Policy
+from ecomm.storage import audit
+from ecomm.storage.notifications import full_name_sql, specialists, user_email_sql
+
+HELD = ("{a}.provisioned_on <= $as_of AND "
+        "({a}.deprovisioned_on IS NULL OR {a}.deprovisioned_on > $as_of)")
+
+
+def _held(alias: str) -> str:
+    """Q1-Q3: the application row is held on $as_of (see ecomm.compliance.app_held)."""
+    return HELD.format(a=alias)
+
+
+def _scope(viewer: Identity | None, params: dict[str, Any], lic: str = "l") -> str:
+    """A1/A3: a specialist sees their campus and licenses naming them; others see everything."""
+    if viewer is None or viewer.is_system or viewer.is_manager:
+        return "TRUE"
+    params["scope_campuses"] = permissions.visible_campuses(viewer)
+    params["scope_email"] = viewer.email.lower()
+    return (f"({lic}.affiliated_campus IN (SELECT unnest($scope_campuses::VARCHAR[])) "
+            f"OR lower({lic}.ecomm_specialist) = $scope_email "
+            f"OR list_contains(list_transform(coalesce({lic}.additional_specialists, []), "
+            f"lambda s: lower(s)), $scope_email))")
+
+
+def _fetch(cur, sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    res = cur.execute(sql, params)
+    cols = [d[0] for d in res.description]
+    return [dict(zip(cols, r)) for r in res.fetchall()]
+
+
+def _people(row: dict[str, Any]) -> dict[str, Any]:
+    row["specialists"] = specialists(row.pop("ecomm_specialist", None),
+                                     row.pop("additional_specialists", None))
+    return row
+
+
+# -- Q1 --------------------------------------------------------------------------------------
+QUIZ_WHICH = {"all": "TRUE", "reminder_due": "reminder_due IS NOT NULL",
+              "latest_reminder": "latest_reminder IS NOT NULL", "overdue": "overdue"}
+
+
+def quiz_rows(cur, as_of: date, policy: Policy, viewer: Identity | None = None,
+              which: str = "all") -> list[q.QuizStatus]:
+    """Q1: licenses that are not senders on as_of ('all'), or only those with a reminder due
+    that day, a reminder reached ('latest_reminder', for catching up) or the quiz overdue."""
+    params: dict[str, Any] = {"as_of": as_of, "deadline": policy.quiz_deadline_days,
+                              "reminders": list(policy.quiz_reminder_days)}
+    scope = _scope(viewer, params)
+    sql = f"""
+        WITH held AS (
+            SELECT la.license_number, min(la.provisioned_on) AS provisioned_on
+            FROM license_apps la WHERE {_held('la')} GROUP BY la.license_number
+        ), s AS (
+            SELECT l.license_number, l.contact_id, h.provisioned_on,
+                   CAST($as_of - h.provisioned_on AS INTEGER) AS days_since,
+                   h.provisioned_on + CAST($deadline AS INTEGER) AS quiz_deadline,
+                   {full_name_sql()} AS full_name, c.first_name, l.affiliated_campus AS campus,
+                   {user_email_sql()} AS user_email, l.ecomm_specialist, l.additional_specialists
+            FROM licenses l JOIN held h ON h.license_number = l.license_number
+            LEFT JOIN contacts c ON c.contact_id = l.contact_id
+            WHERE (l.quiz_passed_on IS NULL OR l.quiz_passed_on > $as_of) AND {scope}
+        ), r AS (
+            SELECT s.*,
+                   CASE WHEN list_contains($reminders::INTEGER[], days_since)
+                        THEN days_since END AS reminder_due,
+                   CASE WHEN days_since < $deadline THEN list_max(list_filter(
+                        $reminders::INTEGER[], lambda n: n <= days_since)) END AS latest_reminder,
+                   $as_of >= quiz_deadline AS overdue
+            FROM s
+        )
+        SELECT * FROM r WHERE {QUIZ_WHICH[which]} ORDER BY license_number"""
+    return [q.QuizStatus(**_people(r)) for r in _fetch(cur, sql, params)]
+
+
+def quiz_list(store, as_of: date, policy: Policy, viewer: Identity | None = None,
+              which: str = "all") -> list[q.QuizStatus]:
+    """Q1: see ``quiz_rows``."""
+    with store.cursor() as cur:
+        return quiz_rows(cur, as_of, policy, viewer, which)
+
+
+# -- Q2 --------------------------------------------------------------------------------------
+def idle_rows(cur, as_of: date, policy: Policy, viewer: Identity | None = None) -> list[q.IdleApp]:
+    """Q2: held applications with no login for idle_months calendar months on as_of."""
+    params: dict[str, Any] = {"as_of": as_of, "months": policy.idle_months}
+    scope = _scope(viewer, params)
+    sql = f"""
+        WITH a AS (
+            SELECT la.license_number, la.application, la.provisioned_on, la.last_login_on,
+                   greatest(coalesce(la.last_login_on, la.provisioned_on), la.provisioned_on)
+                       AS idle_since
+            FROM license_apps la WHERE {_held('la')}
+        ), i AS (
+            SELECT a.*, CAST(a.idle_since + to_months(CAST($months AS INTEGER)) AS DATE) AS idle_on
+            FROM a
+        )
+        SELECT i.*, l.contact_id, {full_name_sql()} AS full_name, c.first_name, l.affiliated_campus AS campus,
+               {user_email_sql()} AS user_email, l.ecomm_specialist, l.additional_specialists
+        FROM i JOIN licenses l ON l.license_number = i.license_number
+        LEFT JOIN contacts c ON c.contact_id = l.contact_id
+        WHERE i.idle_on <= $as_of AND {scope}
+        ORDER BY i.license_number, i.application, i.provisioned_on"""
+    return [q.IdleApp(**_people(r)) for r in _fetch(cur, sql, params)]
+
+
+def idle_list(store, as_of: date, policy: Policy, viewer: Identity | None = None) -> list[q.IdleApp]:
+    """Q2: see ``idle_rows``."""
+    with store.cursor() as cur:
+        return idle_rows(cur, as_of, policy, viewer)
+
+
+# -- Q3 --------------------------------------------------------------------------------------
+def course_rows(cur, as_of: date, policy: Policy, viewer: Identity | None = None,
+                include_ok: bool = False) -> list[q.CourseStatus]:
+    """Q3: each licensed contact's courses that are expiring or non-compliant on as_of."""
+    params: dict[str, Any] = {
+        "as_of": as_of, "expiring": policy.course_expiring_days, "courses": list(ref.COURSES),
+        "valid": [policy.course_valid_days(c) for c in ref.COURSES],
+        "ord": list(range(len(ref.COURSES)))}
+    scope = _scope(viewer, params)
+    sql = f"""
+        WITH licensed AS (
+            SELECT DISTINCT l.contact_id FROM licenses l
+            JOIN license_apps la ON la.license_number = l.license_number
+            WHERE {_held('la')} AND {scope}
+        ), courses AS (
+            SELECT unnest($courses::VARCHAR[]) AS course, unnest($valid::INTEGER[]) AS valid_days,
+                   unnest($ord::INTEGER[]) AS ord
+        ), latest AS (
+            SELECT cc.contact_id, cc.course, max(cc.completed_on) AS completed_on
+            FROM course_completions cc
+            WHERE cc.completed_on <= $as_of AND cc.contact_id IN (SELECT contact_id FROM licensed)
+            GROUP BY cc.contact_id, cc.course
+        ), s AS (
+            SELECT lc.contact_id, cr.course, cr.ord, lt.completed_on,
+                   lt.completed_on + cr.valid_days AS expires_on
+            FROM licensed lc CROSS JOIN courses cr
+            LEFT JOIN latest lt ON lt.contact_id = lc.contact_id AND lt.course = cr.course
+        ), st AS (
+            SELECT s.*, CASE WHEN completed_on IS NULL OR $as_of >= expires_on THEN 'non_compliant'
+                             WHEN $as_of >= expires_on - CAST($expiring AS INTEGER) THEN 'expiring'
+                             ELSE 'ok' END AS status
+            FROM s
+        ), flagged AS (
+            SELECT * FROM st WHERE {'TRUE' if include_ok else "status <> 'ok'"}
+        ), people AS (   -- who to tell, only for the contacts listed
+            SELECT l.contact_id, list(l.license_number ORDER BY l.license_number) AS license_numbers,
+                   arg_min(l.affiliated_campus, l.license_number) AS campus,
+                   arg_min({user_email_sql()}, l.license_number) AS user_email,
+                   list(l.ecomm_specialist ORDER BY l.license_number) AS ecomm_specialists,
+                   flatten(list(coalesce(l.additional_specialists, []) ORDER BY l.license_number))
+                       AS additional_specialists,
+                   any_value({full_name_sql()}) AS full_name, any_value(c.first_name) AS first_name
+            FROM licenses l LEFT JOIN contacts c ON c.contact_id = l.contact_id
+            WHERE l.contact_id IN (SELECT contact_id FROM flagged) AND {scope}
+              AND EXISTS (SELECT 1 FROM license_apps la
+                          WHERE la.license_number = l.license_number AND {_held('la')})
+            GROUP BY l.contact_id
+        )
+        SELECT f.*, p.* EXCLUDE (contact_id)
+        FROM flagged f JOIN people p ON p.contact_id = f.contact_id
+        ORDER BY f.contact_id, f.ord"""
+    out = []
+    for r in _fetch(cur, sql, params):
+        r.pop("ord")
+        r["specialists"] = specialists(None, [*(r.pop("ecomm_specialists") or []),
+                                              *(r.pop("additional_specialists") or [])])
+        out.append(q.CourseStatus(**r))
+    return out
+
+
+def course_list(store, as_of: date, policy: Policy, viewer: Identity | None = None,
+                include_ok: bool = False) -> list[q.CourseStatus]:
+    """Q3: see ``course_rows``."""
+    with store.cursor() as cur:
+        return course_rows(cur, as_of, policy, viewer, include_ok)
+
+
+# -- recording quiz passes and logins (System team) -------------------------------------------
+class ImportSummary(BaseModel):
+    file: str
+    rows: int
+    changed: int
+    messages_queued: int = 0
+
+
+def _quiz_passed_message(cur, license_number: str, passed_on: date) -> int:
+    from ecomm.notifications import outbox  # local: outbox imports this area's storage
+    return outbox.queue_quiz_passed(cur, license_number, passed_on)
+
+
+def record_quiz_pass(store, license_number: str, passed_on: date, actor: Identity,
+                     *, notify: bool = True) -> bool:
+    """Q1: record a quiz pass (lifts 'not a sender'); audited; the user is told (specialist cc'd).
+    Returns False when the license already had exactly this pass."""
+    permissions.require_system(actor, "record quiz passes")
+    ln = license_number.strip().upper()
+
+    def run(cur) -> bool:
+        row = cur.execute("SELECT quiz_passed_on, not_a_sender, affiliated_campus FROM licenses "
+                          "WHERE license_number = ?", [ln]).fetchall()
+        row = row[0] if row else None
+        if row is None:
+            raise NotFound(f"There is no license record {ln}.")
+        before_on, before_flag, campus = row
+        if before_on == passed_on and not before_flag:
+            return False
+        cur.execute("UPDATE licenses SET quiz_passed_on = ?, not_a_sender = FALSE "
+                    "WHERE license_number = ?", [passed_on, ln])
+        audit.record(cur, actor=actor.email, action="record_quiz_pass", entity="license",
+                     entity_id=ln, campus=campus,
+                     before={"quiz_passed_on": before_on, "not_a_sender": before_flag},
+                     after={"quiz_passed_on": passed_on, "not_a_sender": False})
+        if notify and before_on is None:
+            _quiz_passed_message(cur, ln, passed_on)
+        return True
+
+    return store.write(run)
+
+
+def _register(cur, name: str, rows: list[dict[str, Any]]) -> None:
+    cur.register(name, pd.DataFrame(rows, dtype=object))
+
+
+def import_quiz_passes(store, source: str | Path | bytes, actor: Identity, *,
+                       filename: str | None = None, notify: bool = True) -> ImportSummary:
+    """Q1: import a CSV of license_number,quiz_passed_on (all-or-nothing, audited per license);
+    users whose first pass this is get the quiz-passed message."""
+    permissions.require_system(actor, "import quiz passes")
+    name, text = compliance_csv.read_source(source, filename)
+    rows = compliance_csv.parse_quiz_passes(name, text)
+
+    def run(cur) -> ImportSummary:
+        current = _existing_licenses(cur, name, [(r.line, r.license_number) for r in rows])
+        changed = queued = 0
+        for r in rows:
+            before_on, before_flag, campus = current[r.license_number]
+            if before_on == r.quiz_passed_on and not before_flag:
+                continue
+            cur.execute("UPDATE licenses SET quiz_passed_on = ?, not_a_sender = FALSE "
+                        "WHERE license_number = ?", [r.quiz_passed_on, r.license_number])
+            audit.record(cur, actor=actor.email, action="import_quiz_pass", entity="license",
+                         entity_id=r.license_number, campus=campus, detail=f"{name}:{r.line}",
+                         before={"quiz_passed_on": before_on, "not_a_sender": before_flag},
+                         after={"quiz_passed_on": r.quiz_passed_on, "not_a_sender": False})
+            changed += 1
+            if notify and before_on is None:
+                queued += _quiz_passed_message(cur, r.license_number, r.quiz_passed_on)
+        return ImportSummary(file=name, rows=len(rows), changed=changed, messages_queued=queued)
+
+    return store.write(run)
+
+
+def _existing_licenses(cur, name: str, lines: list[tuple[int, str]]) -> dict[str, tuple]:
+    _register(cur, "incoming_licenses", [{"line": n, "ln": ln} for n, ln in lines]
+              or [{"line": 0, "ln": ""}])
+    try:
+        found = {r[0]: r[1:] for r in cur.execute(
+            "SELECT l.license_number, l.quiz_passed_on, l.not_a_sender, l.affiliated_campus "
+            "FROM licenses l WHERE l.license_number IN (SELECT ln FROM incoming_licenses)").fetchall()}
+    finally:
+        cur.unregister("incoming_licenses")
+    problems = [f"{name}:{n} license_number: there is no license record {ln}"
+                for n, ln in lines if ln not in found]
+    if problems:
+        raise EcommError(f"{name} was not imported: {len(problems)} problem(s).", problems)
+    return found
+
+
+def import_logins(store, source: str | Path | bytes, actor: Identity, *,
+                  filename: str | None = None) -> ImportSummary:
+    """Q2: import a CSV of license_number,application,last_login_on (all-or-nothing, audited).
+
+    Each row sets the last login of that application on the license: the row currently held,
+    else the most recently provisioned one."""
+    permissions.require_system(actor, "import logins")
+    name, text = compliance_csv.read_source(source, filename)
+    rows = compliance_csv.parse_logins(name, text)
+
+    def run(cur) -> ImportSummary:
+        _existing_licenses(cur, name, [(r.line, r.license_number) for r in rows])
+        if not rows:
+            return ImportSummary(file=name, rows=0, changed=0)
+        _register(cur, "incoming_logins", [
+            {"line": r.line, "ln": r.license_number, "app": r.application,
+             "d": r.last_login_on.isoformat()} for r in rows])
+        try:
+            target = """
+                SELECT i.line, i.ln, i.app, CAST(i.d AS DATE) AS d, la.provisioned_on,
+                       la.last_login_on AS old,
+                       row_number() OVER (PARTITION BY i.line ORDER BY la.deprovisioned_on IS NULL
+                                          DESC, la.provisioned_on DESC) AS rn
+                FROM incoming_logins i LEFT JOIN license_apps la
+                  ON la.license_number = i.ln AND la.application = i.app"""
+            missing = cur.execute(f"SELECT line, ln, app FROM ({target}) WHERE provisioned_on "
+                                  "IS NULL ORDER BY line").fetchall()
+            if missing:
+                raise EcommError(f"{name} was not imported: {len(missing)} problem(s).", [
+                    f"{name}:{line} application: license {ln} has never held {app}"
+                    for line, ln, app in missing])
+            changed = cur.execute(f"SELECT count(*) FROM ({target}) WHERE rn = 1 "
+                                  "AND old IS DISTINCT FROM d").fetchall()[0][0]
+            cur.execute(
+                f"UPDATE license_apps SET last_login_on = t.d FROM (SELECT * FROM ({target}) "
+                "WHERE rn = 1) t WHERE license_apps.license_number = t.ln "
+                "AND license_apps.application = t.app AND license_apps.provisioned_on = "
+                "t.provisioned_on AND license_apps.last_login_on IS DISTINCT FROM t.d")
+        finally:
+            cur.unregister("incoming_logins")
+        audit.record(cur, actor=actor.email, action="import_logins", entity="license_apps",
+                     detail=f"{name}: {len(rows)} rows, {changed} last-login dates changed",
+                     after={"file": name, "rows": len(rows), "changed": changed})
+        return ImportSummary(file=name, rows=len(rows), changed=changed)
+
+    return store.write(run)
