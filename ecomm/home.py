@@ -8,6 +8,7 @@ from pydantic import BaseModel
 
 from ecomm import calendar as cal
 from ecomm import clock
+from ecomm import reference as ref
 from ecomm.errors import AccessDenied
 from ecomm.identity import Identity
 from ecomm.permissions import visible_campuses
@@ -58,10 +59,13 @@ def home_summary(store, identity: Identity, as_of: date) -> HomeSummary:
     if identity is None or not identity.active:
         raise AccessDenied("Please sign in first.")
     campuses = visible_campuses(identity)
+    counts = db.counts(store, campuses, as_of)
+    if set(campuses) == set(ref.CAMPUSES):  # everything: include contacts with no campus yet
+        counts["contacts"] = db.total_contacts(store)
     return HomeSummary(
         email=identity.email, name=identity.name, role_label=identity.role_label,
         campus=identity.campus, campuses=campuses, today=as_of,
-        dates=key_dates(store, as_of), counts=db.counts(store, campuses, as_of),
+        dates=key_dates(store, as_of), counts=counts,
         last_import_at=db.last_import_at(store),
     )
 
@@ -90,7 +94,7 @@ def date_lines(s: HomeSummary) -> list[str]:
 def health_line(s: HomeSummary) -> str:
     """One line: how much data there is for the person's campuses and when it was last imported."""
     c = s.counts
-    scope = s.campus if len(s.campuses) == 1 else "all campuses"
+    scope = s.campus if len(s.campuses) == 1 else "All campuses"
     parts = [f"{c['contacts']} contacts", f"{c['licenses']} license records",
              f"{c['active_apps']} active applications",
              f"{c['pending_requests']} pending requests"]

@@ -23,22 +23,14 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 START_TIMEOUT_S = 60
 WAIT_MS = 30_000
 
-FALLBACK_USERS = [  # email, name, role, campus, quiz_passed_on (used if ecomm.demo is absent)
+DEMO_LICENSES = 150
+FALLBACK_USERS = [  # email, name, role, campus, quiz_passed_on (if ecomm.demo is absent)
     ("sam.system@cu.edu", "Sam Rivera", "system", None, None),
     ("morgan.manager@cu.edu", "Morgan Lee", "manager", None, None),
     ("ecomm.boulder@colorado.edu", "Priya Natarajan", "specialist", "Boulder", date(2026, 1, 5)),
     ("ecomm.denver@ucdenver.edu", "Marcus Bell", "specialist", "Denver", date(2026, 1, 5)),
     ("new.specialist@colorado.edu", "Casey Novak", "specialist", "Boulder", None),
 ]
-
-
-def _demo_users() -> list[tuple]:
-    try:
-        from ecomm.demo.users import DEMO_USERS, quiz_passed_on
-    except ImportError:
-        return FALLBACK_USERS
-    today = date.today()
-    return [(u.email, u.name, u.role, u.campus, quiz_passed_on(u, today)) for u in DEMO_USERS]
 
 
 @pytest.fixture(scope="session")
@@ -55,12 +47,17 @@ def chromium_path() -> str:
 
 @pytest.fixture(scope="session")
 def browser_db(tmp_path_factory) -> Path:
-    """A tmp database holding the demo's app users."""
+    """A tmp database with a small demo data set (ecomm.demo), or at least the demo's users."""
     path = tmp_path_factory.mktemp("browser") / "ecomm.duckdb"
     with Store(path) as store:
-        store.write(lambda cur: cur.executemany(
-            "INSERT INTO app_users (email, name, role, campus, quiz_passed_on, active) "
-            "VALUES (?, ?, ?, ?, ?, TRUE)", [list(u) for u in _demo_users()]))
+        try:
+            from ecomm.demo import load_demo
+        except ImportError:
+            store.write(lambda cur: cur.executemany(
+                "INSERT INTO app_users (email, name, role, campus, quiz_passed_on, active) "
+                "VALUES (?, ?, ?, ?, ?, TRUE)", [list(u) for u in FALLBACK_USERS]))
+        else:
+            load_demo(store, as_of=date.today(), licenses=DEMO_LICENSES)
     return path
 
 
