@@ -214,6 +214,10 @@ def render_signed_out() -> None:
     if not email:
         st.info("Development sign-in: choose a person under **Act as** in the sidebar, "
                 "or open a link ending in `?as=EMAIL`.")
+        if store is not None and not admin.active_identities(store):
+            st.warning("This database has no app users yet. Load some with "
+                       "`python -m ecomm import FOLDER` (a users.csv) or start from the demo "
+                       "with `python -m ecomm init --demo` on an empty database.")
         return
     identity = admin.find_identity(store, email) if store is not None else None
     st.subheader("No access")

@@ -146,3 +146,41 @@ def test_no_pages_folder_beside_app_py():
     runs page files without app.py's sign-in on a fresh server's first run and in AppTest."""
     from tests.apptest.conftest import ROOT
     assert not (ROOT / "pages").exists(), "keep page files in app_pages/ (see ecomm/ui.py PAGES)"
+
+
+def test_a_database_held_by_another_program_is_explained_not_crashed(tmp_path, monkeypatch):
+    import subprocess
+    import sys
+
+    from ecomm.storage import Store
+
+    path = tmp_path / "busy.duckdb"
+    Store(path).close()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import duckdb, sys; c = duckdb.connect(sys.argv[1]); "
+         "print('ready', flush=True); sys.stdin.read()", str(path)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        monkeypatch.setenv("ECOMM_DB", str(path))
+        at = AppTest.from_file(APP, default_timeout=30)
+        at.query_params["as"] = SYSTEM
+        at.run()
+        assert not at.exception
+        assert "in use by another program" in at.error[0].value
+        assert "Welcome" not in texts(at)
+    finally:
+        holder.stdin.close()
+        holder.wait(timeout=30)
+
+
+def test_a_database_without_users_says_how_to_load_them(tmp_path, monkeypatch):
+    from ecomm.storage import Store
+
+    path = tmp_path / "empty.duckdb"
+    Store(path).close()
+    monkeypatch.setenv("ECOMM_DB", str(path))
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.run()
+    assert not at.exception
+    assert any("no app users yet" in w.value for w in at.main.warning)
