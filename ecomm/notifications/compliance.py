@@ -1,0 +1,82 @@
+"""The compliance messages due on a day (Q1-Q3), queued once each: run it daily.
+
+- Q1 quiz reminder (user, specialists cc'd): the reminder reached on ``as_of`` (14, 30, 45, 55
+  days after provisioning). A run on the reminder's own day sends it; if that day's run was
+  missed, the next run sends it, until the next reminder day or the deadline is reached.
+- Q1 60-day warning (specialists): the quiz is overdue; once per provisioning.
+- Q2 six-month warning (specialists): once per application and idle period (a new login
+  followed by six more idle months warns again).
+- Q3 course re-take reminder (user, specialists cc'd): the course is expiring; once per
+  completion. Q3 non-compliant (specialists): the last chance before deprovisioning; once per
+  completion (or once for a course never completed).
+
+Dedup keys name the event, so running the same day twice (or every day) queues nothing new.
+Rows whose user (or specialist) has no email address are skipped; they stay on the lists.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from ecomm.compliance import COURSE_EXPIRING, COURSE_NON_COMPLIANT
+from ecomm.notifications import templates as t
+from ecomm.notifications.models import NewMessage
+from ecomm.policy import Policy
+from ecomm.storage import compliance as store_c
+from ecomm.storage import notifications as store_n
+
+
+def compliance_messages(cur, as_of: date, policy: Policy) -> list[NewMessage]:
+    """Q1-Q3: every compliance message due on as_of (before removing those already queued)."""
+    out: list[NewMessage] = []
+    reminders = sorted(policy.quiz_reminder_days)
+    for s in store_c.quiz_rows(cur, as_of, policy):
+        base = {"first_name": s.first_name or s.full_name, "full_name": s.full_name,
+                "license_number": s.license_number, "campus": s.campus,
+                "provisioned_on": s.provisioned_on, "quiz_deadline": s.quiz_deadline}
+        if s.overdue and s.specialists:
+            out.append(NewMessage(
+                template_key=t.QUIZ_OVERDUE, to=s.specialists,
+                dedup_key=f"quiz_overdue:{s.license_number}:{s.provisioned_on}",
+                context={**base, "quiz_days": policy.quiz_deadline_days}))
+        elif s.latest_reminder is not None and s.user_email:
+            out.append(NewMessage(
+                template_key=t.QUIZ_REMINDER, to=[s.user_email], cc=s.specialists,
+                dedup_key=f"quiz_reminder:{s.license_number}:{s.provisioned_on}:{s.latest_reminder}",
+                context={**base, "reminder_day": s.latest_reminder,
+                         "reminder_number": reminders.index(s.latest_reminder) + 1,
+                         "reminder_count": len(reminders),
+                         "days_left": (s.quiz_deadline - as_of).days}))
+    for a in store_c.idle_rows(cur, as_of, policy):
+        if not a.specialists:
+            continue
+        out.append(NewMessage(
+            template_key=t.IDLE_WARNING, to=a.specialists,
+            dedup_key=f"idle:{a.license_number}:{a.application}:{a.provisioned_on}:{a.idle_since}",
+            context={"full_name": a.full_name, "license_number": a.license_number,
+                     "campus": a.campus, "application": a.application,
+                     "last_login": t.fmt_date(a.last_login_on), "idle_since": a.idle_since,
+                     "idle_on": a.idle_on, "idle_months": policy.idle_months}))
+    for c in store_c.course_rows(cur, as_of, policy):
+        done = c.completed_on.isoformat() if c.completed_on else "missing"
+        ctx = {"first_name": c.first_name or c.full_name, "full_name": c.full_name,
+               "license_number": ", ".join(c.license_numbers), "campus": c.campus,
+               "course": c.course, "completed_on": t.fmt_date(c.completed_on),
+               "expires_on": t.fmt_date(c.expires_on, "not completed"),
+               "course_problem": (f"was last completed on {t.fmt_date(c.completed_on)} and is "
+                                  f"out of date since {t.fmt_date(c.expires_on)}"
+                                  if c.completed_on else "has never been completed")}
+        if c.status == COURSE_EXPIRING and c.user_email:
+            out.append(NewMessage(
+                template_key=t.COURSE_RETAKE, to=[c.user_email], cc=c.specialists,
+                dedup_key=f"course_retake:{c.contact_id}:{c.course}:{done}",
+                context={**ctx, "days_left": (c.expires_on - as_of).days}))
+        elif c.status == COURSE_NON_COMPLIANT and c.specialists:
+            out.append(NewMessage(
+                template_key=t.COURSE_NON_COMPLIANT, to=c.specialists,
+                dedup_key=f"course_non_compliant:{c.contact_id}:{c.course}:{done}", context=ctx))
+    return out
+
+
+def queue_compliance_notifications(store, as_of: date, policy: Policy) -> int:
+    """Q1-Q3: queue the compliance messages due on as_of, each once; returns how many are new."""
+    return store.write(lambda cur: store_n.queue_messages(cur, compliance_messages(cur, as_of, policy)))
