@@ -1,0 +1,35 @@
+"""The deterministic demo data set (issue 2 item 4): a believable organisation written in the
+import format (spec/import-format.md) and loaded through the same import path as real data.
+
+Everything is relative to ``as_of`` (the day ``init --demo`` runs) and drawn from
+``random.Random(seed)``: the same as_of, seed and size give byte-identical files.
+"""
+from __future__ import annotations
+
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from ecomm.demo.context import DEFAULT_LICENSES
+from ecomm.demo.users import DEMO_USERS, DemoUser, specialist_for
+from ecomm.demo.writer import build, write_data
+
+DEFAULT_SEED = 2027
+
+__all__ = ["DEMO_USERS", "DemoUser", "specialist_for", "write_demo", "load_demo"]
+
+
+def write_demo(folder: Path, *, as_of: date, licenses: int = DEFAULT_LICENSES,
+               seed: int = DEFAULT_SEED) -> Path:
+    """Write the demo's CSV files (contacts.csv ... holidays.csv) into ``folder``; return it."""
+    return write_data(build(as_of, licenses, seed), Path(folder))
+
+
+def load_demo(store, *, as_of: date, licenses: int = DEFAULT_LICENSES, seed: int = DEFAULT_SEED,
+              actor: str = "demo", progress=None):
+    """Write the demo to a temporary folder and load it with the importer (all or nothing)."""
+    from ecomm.importer import import_path
+
+    with tempfile.TemporaryDirectory(prefix="ecomm-demo-") as tmp:
+        folder = write_demo(Path(tmp), as_of=as_of, licenses=licenses, seed=seed)
+        return import_path(store, folder, actor=actor, progress=progress)
