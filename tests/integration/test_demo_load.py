@@ -1,0 +1,114 @@
+"""The demo loads through the same import path as real data (ecomm.importer.import_path), and
+its requests pass the app's own rules: P1-P14 as of submission; at the next batch only the
+planted ones fail, on P5 (C3: held)."""
+from __future__ import annotations
+
+import csv
+from datetime import date
+
+import pytest
+
+from ecomm import calendar
+from ecomm.demo import load_demo, write_demo
+from ecomm.identity import Identity
+from ecomm.importer import import_path
+from ecomm.requests import provision
+from ecomm.requests.imported import check_imported_requests
+from ecomm.requests.provision import DRAFT_TO_REQUEST
+from ecomm.rules import ProvisionDraft
+from ecomm.storage import Store, admin
+from ecomm.storage import calendar as calendar_store
+from ecomm.storage import requests as rs
+from ecomm.storage.settings import load_policy
+from tests.unit.test_demo_support import FILES
+
+LICENSES = 300
+TABLES = {"contacts": "contacts", "employments": "employments",
+          "campaign_members": "campaign_members", "course_completions": "course_completions",
+          "licenses": "licenses", "license_apps": "license_apps", "requests": "requests",
+          "users": "app_users", "reference": "reference_values", "rates": "rates",
+          "holidays": "extra_holidays"}
+
+
+@pytest.fixture(scope="module", params=(date(2026, 11, 23), date(2027, 1, 4), date(2027, 6, 30)),
+                ids=str)
+def loaded(request, tmp_path_factory):
+    path = tmp_path_factory.mktemp("demo") / "ecomm.duckdb"
+    store = Store(path)
+    report = load_demo(store, as_of=request.param, licenses=LICENSES)
+    yield store, report, request.param
+    store.close()
+
+
+def _csv_rows(folder, name) -> int:
+    with open(folder / f"{name}.csv", newline="", encoding="utf-8") as f:
+        return sum(1 for _ in csv.DictReader(f))
+
+
+def test_demo_loads_every_file_through_the_importer(loaded, tmp_path):
+    store, report, as_of = loaded
+    folder = write_demo(tmp_path, as_of=as_of, licenses=LICENSES)
+    assert set(TABLES) == set(FILES)
+    assert {f.table for f in report.files} == set(TABLES.values())
+    for name, table in TABLES.items():
+        assert store.query_value(f"SELECT count(*) FROM {table}") == _csv_rows(folder, name), name
+    assert store.query_value("SELECT count(*) FROM licenses") == LICENSES
+
+
+def test_b2_demo_rates_are_marked_as_demo_rates_in_the_database(loaded):
+    store, _, as_of = loaded
+    assert store.query_value("SELECT count(*) FROM rates") == 10
+    assert store.query_value("SELECT bool_and(is_demo) FROM rates") is True
+
+
+def test_demo_users_can_sign_in_as_the_agreed_people(loaded):
+    store, _, as_of = loaded
+    users = {r[0]: r[1:] for r in store.query(
+        "SELECT email, role, campus, quiz_passed_on IS NOT NULL, active FROM app_users")}
+    assert users["sam.system@cu.edu"][0] == "system"
+    assert users["ecomm.denver@ucdenver.edu"] == ("specialist", "Denver", True, True)
+    assert users["new.specialist@colorado.edu"] == ("specialist", "Boulder", False, True)
+
+
+def test_p1_to_p14_imported_demo_requests_pass_the_apps_rules_as_of_submission(loaded):
+    store, _, as_of = loaded
+    ids = [r[0] for r in store.query("SELECT request_id FROM requests ORDER BY request_id")]
+    with store.cursor() as cur:
+        problems = check_imported_requests(cur, {rid: i + 2 for i, rid in enumerate(ids)})
+    assert [p.text for p in problems] == []
+
+
+def test_c3_at_the_next_batch_only_the_planted_requests_fail_and_only_on_p5(loaded):
+    store, _, as_of = loaded
+    closures = calendar_store.extra_closures(store)
+    with store.cursor() as cur:
+        reader = rs.CursorReader(cur)
+        policy = load_policy(reader)
+        rows = reader.query_dicts(
+            "SELECT * FROM requests WHERE kind = 'provision' ORDER BY request_id")
+        held = []
+        for row in rows:
+            cycle = calendar.cycle_for_submission(row["submitted_at"], closures)
+            batch_day = calendar.first_processing_day(cycle, closures)
+            assert batch_day > as_of
+            user = admin.get_user_cur(cur, row["submitted_by"])
+            submitter = Identity(**{k: user[k] for k in ("email", "name", "role", "campus",
+                                                         "quiz_passed_on", "active")})
+            draft = ProvisionDraft(contact_id=row["contact_id"], campus=row["campus"],
+                                   **{k: row[k] for k in DRAFT_TO_REQUEST if row[k] is not None})
+            verdict = provision.check(reader, submitter, row["contact_id"], draft, batch_day,
+                                      policy, request_id=row["request_id"])
+            rules = sorted({f.rule for f in verdict.failures})
+            assert rules in ([], ["P5"]), (row["request_id"], rules)
+            if rules:
+                held.append(row["request_id"])
+    assert len(held) >= 2
+    assert len(held) <= len(rows) // 3
+
+
+def test_importing_the_demo_again_changes_nothing(loaded, tmp_path):
+    store, _, as_of = loaded
+    folder = write_demo(tmp_path, as_of=as_of, licenses=LICENSES)
+    report = import_path(store, folder, actor="demo")
+    for f in report.files:
+        assert (f.inserted, f.updated) == (0, 0), f
