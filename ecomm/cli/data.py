@@ -96,8 +96,12 @@ def run_init(args) -> int:
             from ecomm.demo import load_demo  # built alongside; imported only when asked for
 
             extra = {} if args.licenses is None else {"licenses": args.licenses}
-            report = load_demo(store, as_of=clock.today_denver(), actor="cli",
-                               progress=None if args.json else StderrProgress(), **extra)
+            try:
+                report = load_demo(store, as_of=clock.today_denver(), actor="cli",
+                                   progress=None if args.json else StderrProgress(), **extra)
+            except ValueError as exc:  # the demo's own limits, e.g. too few licenses asked for
+                print(f"python -m ecomm init: {exc}", file=sys.stderr)
+                return EXIT_USAGE
         version = store.schema_version()
     if args.json:
         print_json({"db": str(path), "created": created, "schema_version": version,

@@ -41,13 +41,17 @@ def _quiet(message: str, fraction: float) -> None:
 
 def _check_request_rules(cur, table: ParsedTable) -> list[Problem]:
     """Hook for the request rules (P1-P14) on imported requests: "each is checked by the same
-    rules as one made in the form" (import-format.md).
+    rules as one made in the form" (import-format.md). NOT WIRED YET: returns no problems.
 
-    Receives the transaction cursor and the parsed requests.csv (canonical text per column,
-    ``_line`` = line number; staged as ``_stg_requests`` with database types), and returns one
-    Problem per failing row. Not wired yet: the structure of each request (kinds, campuses,
-    applications, dates, license numbers, unit speedtypes, the contact it names) is checked by
-    the column specs and reference checks; the eligibility rules are to be connected here.
+    Called inside the import's transaction AFTER every file's rows are written (so contacts,
+    courses, licenses and users of the same import count); any Problem returned refuses the
+    whole import. ``table.frame`` holds requests.csv's canonical cells with ``_line``; to wire
+    ``ecomm.requests.check_imported_requests(cur, lines, label=table.label)`` pass
+    ``lines = dict(zip(table.frame["request_id"], table.frame["_line"]))`` and turn each
+    ImportProblem into ``Problem(FILE_RANK["requests"], p.line, col_rank, p.text, table.label)``.
+    Until then requests are checked for structure only: the column specs (kinds, campuses,
+    applications, dates, license numbers, P12 split form), the contact they name, and that a
+    deprovision or change_groups request names its license (parse._row_checks).
     """
     return []
 
@@ -67,36 +71,41 @@ def _import(store, source: str, sheets: list[RawSheet], problems: list[Problem],
 
     def run(cur) -> ImportReport:
         found = list(problems)
-        try:
-            progress("Staging the checked rows", 0.5)
-            for t in tables:
-                sql.stage(cur, t.spec.name, t.frame,
-                          [(c, t.spec.column(c).sql_type) for c in t.present])
-            progress("Checking references between files and the database", 0.6)
-            for t in tables:
-                found += _reference_problems(cur, t, by_name)
-            if "requests" in by_name:
-                found += _check_request_rules(cur, by_name["requests"])
-            if found:
-                found.sort()
-                raise ImportRefused([p.text for p in found], list(dict.fromkeys(p.label for p in found)))
-            reports = []
-            for i, t in enumerate(tables):
-                progress(f"Writing {t.label} into {t.spec.table}", 0.65 + 0.35 * i / len(tables))
-                counts = sql.upsert(cur, t.spec.name, t.spec.table, list(t.spec.key), t.present,
-                                    t.spec.nullable_key)
-                reports.append(FileReport(file=t.label, table=t.spec.table, rows=t.rows, **counts))
-                audit.record(cur, actor=actor, action="import", entity=t.spec.table,
-                             entity_id=t.label,
-                             detail=json.dumps({"file": t.label, "rows": t.rows, **counts}))
-            return ImportReport(source=source, files=reports)
-        finally:
-            for t in tables:
-                sql.drop_stage(cur, t.spec.name)
+        progress("Staging the checked rows", 0.5)
+        for t in tables:
+            sql.stage(cur, t.spec.name, t.frame,
+                      [(c, t.spec.column(c).sql_type) for c in t.present])
+        progress("Checking references between files and the database", 0.6)
+        for t in tables:
+            found += _reference_problems(cur, t, by_name)
+        if found:
+            _refuse(found)
+        reports = []
+        for i, t in enumerate(tables):
+            progress(f"Writing {t.label} into {t.spec.table}", 0.65 + 0.35 * i / len(tables))
+            counts = sql.upsert(cur, t.spec.name, t.spec.table, list(t.spec.key), t.present,
+                                t.spec.nullable_key)
+            reports.append(FileReport(file=t.label, table=t.spec.table, rows=t.rows, **counts))
+            audit.record(cur, actor=actor, action="import", entity=t.spec.table,
+                         entity_id=t.label,
+                         detail=json.dumps({"file": t.label, "rows": t.rows, **counts}))
+        if "requests" in by_name:
+            progress("Checking the imported requests", 0.99)
+            rule_problems = _check_request_rules(cur, by_name["requests"])
+            if rule_problems:
+                _refuse(rule_problems)  # rolls back everything written above
+        for t in tables:
+            sql.drop_stage(cur, t.spec.name)
+        return ImportReport(source=source, files=reports)
 
     report = store.write(run)
     progress("Import finished", 1.0)
     return report
+
+
+def _refuse(problems: list[Problem]) -> None:
+    problems = sorted(problems)
+    raise ImportRefused([p.text for p in problems], list(dict.fromkeys(p.label for p in problems)))
 
 
 def _reference_problems(cur, t: ParsedTable, by_name: dict[str, ParsedTable]) -> list[Problem]:

@@ -430,11 +430,13 @@ def parse_sheet(raw: RawSheet, *, split_total: int) -> ParsedTable:
                                     col_rank[col.name]))
 
     lines = pd.Series(raw.lines, dtype="int64")
-    present = [c.name for c in spec.columns if c.name in positions]
+    # a key column that may be empty is part of the key even when the file leaves it out
+    present = [c.name for c in spec.columns if c.name in positions or c.name in spec.nullable_key]
     data: dict[str, pd.Series] = {}
     for name in present:
         col = spec.column(name)
-        out, err = parse_series(raw.cells[positions[name]], col, split_total)
+        cells = raw.cells[positions[name]] if name in positions else pd.Series("", index=lines.index)
+        out, err = parse_series(cells, col, split_total)
         bad = err.notna()
         if col.required:
             missing = out.isna() & ~bad
@@ -461,25 +463,37 @@ def _cell_problems(label, rank, lines: pd.Series, column: str, col_rank: int, wh
 
 def _row_checks(spec, label, rank, frame, lines, col_rank) -> list[Problem]:
     """Checks across the cells of one row."""
-    if spec.name == "users" and "role" in frame:
-        campus = frame["campus"] if "campus" in frame else pd.Series(None, index=frame.index)
-        no_campus = (frame["role"] == ref.APP_SPECIALIST) & campus.isna()
+    def column(name: str) -> pd.Series:
+        return frame[name] if name in frame else pd.Series(None, index=frame.index, dtype=object)
+
+    if spec.name == "users":
+        no_campus = (column("role") == ref.APP_SPECIALIST) & column("campus").isna()
         return _cell_problems(label, rank, lines[no_campus], "campus", col_rank["campus"],
                               "an eComm specialist needs a campus")
+    if spec.name == "requests":
+        # as the form's DeprovisionDraft and GroupChangeDraft: they act on one license
+        on_license = column("kind").isin(["deprovision", "change_groups"])
+        no_license = on_license & column("license_number").isna()
+        return _cell_problems(label, rank, lines[no_license], "license_number",
+                              col_rank["license_number"],
+                              "a deprovision or change_groups request names the license it changes")
     return []
 
 
 def _duplicate_keys(spec, label, rank, frame, lines, problems) -> list[Problem]:
     """Each key appears once in a file (rows are upserted by their key)."""
     keys = list(spec.key)
-    if not all(k in frame for k in keys):
+    if not all(k in frame or k in spec.nullable_key for k in keys):
         return []
     bad_lines = {p.line for p in problems if p.rank == rank}
     usable = ~lines.isin(bad_lines)
     for k in keys:
         if k not in spec.nullable_key:
             usable &= frame[k].notna()
-    sub = frame.loc[usable, keys].astype(object).where(frame.loc[usable, keys].notna(), "\0")
+    cols = {k: frame[k] if k in frame else pd.Series(None, index=frame.index, dtype=object)
+            for k in keys}
+    sub = pd.DataFrame({k: v[usable].astype(object).where(v[usable].notna(), "\0")
+                        for k, v in cols.items()})
     dup = sub.duplicated(keep="first")
     if not dup.any():
         return []
