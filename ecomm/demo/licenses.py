@@ -79,8 +79,8 @@ def make_licenses(ctx: Ctx) -> tuple[list[License], list[Person]]:
     old_days = processing_days(ctx, date(as_of.year - 7, as_of.month, 1), ctx.fy_start - timedelta(days=1))
     all_days = old_days + fy_days
     n = ctx.licenses
-    n_cur = min(max(round(0.14 * n), 2 * len(fy_days), 6), n // 4) if fy_days else 0
-    n_transfer = min(max(2, round(0.35 * n_cur)), n_cur - 1) if n_cur else 0
+    n_cur = min(max(round(0.14 * n), 2 * len(fy_days), 6), n // 4)
+    n_transfer = min(max(2, round(0.35 * n_cur)), n_cur - 1)
     n_gone = ctx.count(0.05, 4)
     n_old = n - n_cur - n_transfer - n_gone
     lics: list[License] = []
@@ -93,7 +93,8 @@ def make_licenses(ctx: Ctx) -> tuple[list[License], list[Person]]:
     weights = list(range(1, len(old_days) + 1))  # the program grew: more licenses lately
     for _ in range(n_old):
         new(ctx.campus(), "old", rng.choices(old_days, weights=weights)[0])
-    cur = [new(ctx.campus(), "cur", fy_days[i] if i < len(fy_days) else rng.choice(fy_days))
+    recent = fy_days or old_days[-3:]  # before this FY's first batch: the last FY's last ones
+    cur = [new(ctx.campus(), "cur", recent[i] if i < len(recent) else rng.choice(recent))
            for i in range(n_cur)]
     for t in rng.sample(cur, n_transfer):  # P10: a license transfer, not net new
         i = bisect_left(all_days, t.start)

@@ -193,6 +193,13 @@ def make_prospects(ctx: Ctx) -> list[Person]:
         d = duplicate_of(ctx, p, same_employee_id=(i % 2 == 0))
         d.agreement, p.agreement = p.agreement, None
         people.append(d)
+    for i in range(ctx.count(0.004, 1)):  # P5/P13: a course recorded on the duplicate contact
+        p = eligible(ctx.campus_round_robin(i + 3), "p5_course_on_duplicate")
+        d = duplicate_of(ctx, p, same_employee_id=True)
+        course = rng.choice(ref.COURSES)
+        d.courses = [(n, c) for n, c in p.courses if n == course]
+        course_missing(p, course)
+        people.append(d)
     return people
 
 

@@ -3,8 +3,12 @@ as_of, and scales with the number of licenses."""
 from __future__ import annotations
 
 import csv
+import os
+import subprocess
+import sys
 import time
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -28,6 +32,18 @@ def test_demo_same_as_of_seed_and_size_give_byte_identical_files(tmp_path):
     a = write_demo(tmp_path / "a", as_of=AS_OF, licenses=300, seed=7)
     b = write_demo(tmp_path / "b", as_of=AS_OF, licenses=300, seed=7)
     assert _files(a) == _files(b)
+
+
+def test_demo_is_identical_across_processes_whatever_the_hash_seed(tmp_path):
+    """No set or hash order leaks into the files: two interpreters with different
+    PYTHONHASHSEED write the same bytes."""
+    root = Path(__file__).resolve().parents[2]
+    for hash_seed in ("1", "2"):
+        code = ("from datetime import date; from pathlib import Path; from ecomm.demo import write_demo; "
+                f"write_demo(Path({str(tmp_path / hash_seed)!r}), as_of=date(2026, 11, 23), licenses=300)")
+        env = dict(os.environ, PYTHONHASHSEED=hash_seed, PYTHONPATH=str(root))
+        subprocess.run([sys.executable, "-c", code], check=True, env=env, cwd=root)
+    assert _files(tmp_path / "1") == _files(tmp_path / "2")
 
 
 def test_demo_another_seed_gives_other_people(tmp_path):

@@ -9,9 +9,10 @@ import pytest
 from ecomm import reference as ref
 from tests.unit.test_demo_support import Demo, d, dt, lst
 
-# Ordinary days, a cutoff day, the Saturday after a cutoff, New Year, the fiscal year's end.
+# Ordinary days, a cutoff day, the Saturday after a cutoff, New Year, the fiscal year's end,
+# a batch day, and a Saturday before the fiscal year's first batch.
 AS_OF_DAYS = (date(2026, 11, 23), date(2026, 7, 31), date(2026, 10, 31), date(2027, 1, 4),
-              date(2027, 6, 30), date(2026, 12, 1))
+              date(2027, 6, 30), date(2026, 12, 1), date(2028, 7, 1))
 
 
 @pytest.fixture(scope="module", params=AS_OF_DAYS, ids=str)

@@ -247,3 +247,46 @@ def test_q1_new_users_past_60_days_without_quiz_are_not_senders(demo):
                 recent_unpassed += 1
     assert overdue >= 2
     assert recent_unpassed >= 1
+
+
+@pytest.mark.parametrize("as_of", (date(2028, 7, 1), date(2027, 7, 1), date(2027, 8, 31),
+                                   date(2027, 2, 15), date(2026, 12, 31)), ids=str)
+def test_demo_troubles_are_present_whatever_day_it_is_made(tmp_path, as_of):
+    """Made on any day (even before the fiscal year's first batch), the demo still has
+    transfers, net-new applications this FY where there were batches, Q1-Q3 cases."""
+    demo = Demo(write_demo(tmp_path, as_of=as_of, licenses=300), as_of)
+    fy_start = date(as_of.year if as_of.month >= 7 else as_of.year - 1, 7, 1)
+    assert any(r["replaces_license"] for r in demo.licenses.values())
+    y, m = fy_start.year, fy_start.month
+    while demo.calendar.first_business_day(y, m) <= as_of:
+        assert any(a["net_new"] == "true" and d(a["provisioned_on"]).replace(day=1) == date(y, m, 1)
+                   for apps in demo.apps.values() for a in apps), (y, m)
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    active = [n for n in demo.licenses if demo.license_active(n)]
+    assert any(not demo.licenses[n]["quiz_passed_on"] and _start(demo, n) <= as_of - timedelta(days=61)
+               for n in active)
+    assert any(a["last_login_on"] and d(a["last_login_on"]) < as_of - timedelta(days=184)
+               for n in active for a in demo.apps[n] if not a["deprovisioned_on"])
+    states = [min(_state_on(demo, demo.licenses[n]["contact_id"], as_of)) for n in active]
+    assert any(0 < s <= 60 for s in states) and any(s <= 0 for s in states)
+    assert all(d(a["provisioned_on"]) <= as_of for apps in demo.apps.values() for a in apps)
+
+
+def _state_on(demo, cid, on) -> list[int]:
+    out = []
+    for course in ref.COURSES:
+        c = demo.latest_course(cid, course, on)
+        out.append((c + timedelta(days=demo.policy.course_valid_days(course)) - on).days if c else -1)
+    return out
+
+
+def test_p5_p13_a_course_completion_sits_on_the_duplicate_contact(demo):
+    """The contact has two of the three courses; the third is recorded on its duplicate."""
+    found = 0
+    for pair in _duplicate_pairs(demo):
+        for me, dup in (pair, pair[::-1]):
+            mine = [c for c in ref.COURSES if demo.course_valid(me, c, AS_OF)]
+            theirs = [c for c in ref.COURSES if demo.course_valid(dup, c, AS_OF)]
+            if len(mine) == 2 and theirs and not set(theirs) & set(mine):
+                found += 1
+    assert found >= 1
