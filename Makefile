@@ -26,7 +26,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
-	$(BIN)/python -m pytest benchmarks --benchmark-only -p no:cacheprovider
+	$(BIN)/python -m pytest benchmarks -o addopts="-q" --benchmark-only -p no:cacheprovider
 	$(BIN)/python -m benchmarks.report
 
 screenshots: $(STAMP)
