@@ -30,6 +30,8 @@ def load_demo(store, *, as_of: date, licenses: int = DEFAULT_LICENSES, seed: int
     """Write the demo to a temporary folder and load it with the importer (all or nothing)."""
     from ecomm.importer import import_path
 
+    if progress is not None:
+        progress(f"Making the demo data set ({licenses:,} licenses, as of {as_of.isoformat()})", 0.0)
     with tempfile.TemporaryDirectory(prefix="ecomm-demo-") as tmp:
         folder = write_demo(Path(tmp), as_of=as_of, licenses=licenses, seed=seed)
         return import_path(store, folder, actor=actor, progress=progress)

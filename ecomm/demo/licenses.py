@@ -13,6 +13,9 @@ from ecomm.demo.users import CAMPUS_SPECIALIST, NEW_SPECIALIST, specialist_for
 
 SF, MC, CVENT, APSONA, GEO = (ref.SALESFORCE, ref.MARKETING_CLOUD, ref.CVENT, ref.APSONA,
                               ref.GEOPOINTE)
+# P12: when a license is billed elsewhere, it is to the campus's partner.
+BILLED_BY = {"Boulder Advancement": "Boulder", "Boulder": "Boulder Advancement",
+             "Denver": "Anschutz", "Anschutz": "Denver", "UCCS": "System"}
 SPLITS_2 = ((20, 80), (50, 50), (25, 75), (40, 60), (30, 70), (10, 90))
 SPLITS_3 = ((34, 33, 33), (50, 25, 25), (20, 30, 50))
 
@@ -24,7 +27,7 @@ class License:
     __slots__ = ("idx", "number", "holder", "campus", "kind", "start", "dep", "sf_dep", "role",
                  "profile", "quiz", "units", "groups", "billing_campus", "campus_speedtype",
                  "unit_speedtypes", "notes", "super_perms", "addons", "additional", "replaces",
-                 "replaced_by", "apps", "idle", "tag")
+                 "replaced_by", "apps", "idle")
 
     def __init__(self, idx: int, campus: str, kind: str, start: date):
         self.idx, self.campus, self.kind, self.start = idx, campus, kind, start
@@ -47,7 +50,6 @@ class License:
         self.replaced_by: License | None = None
         self.apps: list[list] = []
         self.idle = False
-        self.tag = ""
 
     @property
     def active(self) -> bool:
@@ -145,8 +147,8 @@ def _attributes(ctx: Ctx, lic: License) -> None:
     lic.apps = [[a, lic.start, None, False, None] for a in apps]
     lic.units = rng.sample(org.active_units(lic.campus), 1 if ctx.chance(0.75) else 2)
     lic.groups = rng.sample(org.active_groups(lic.campus), rng.choice((1, 1, 1, 2, 2, 3)))
-    if ctx.chance(0.05):  # P12: billed to another campus
-        lic.billing_campus = rng.choice([c for c in ref.CAMPUSES if c != lic.campus])
+    if lic.campus in BILLED_BY and ctx.chance(0.05):  # P12: billed to a partner campus
+        lic.billing_campus = BILLED_BY[lic.campus]
         lic.campus_speedtype = org.campus_speedtype(lic.billing_campus)
 
 
@@ -199,7 +201,7 @@ def _features(ctx: Ctx, lics: list[License]) -> None:
         if not lic.unit_speedtypes:
             lic.unit_speedtypes = f"{rng.choice(org.unit_speedtypes(lic.billing_campus))}:100"
     boulder = [x for x in users if x.campus == "Boulder"]
-    for i, lic in enumerate(rng.sample(users, ctx.count(0.03, 2))):
+    for lic in rng.sample(users, ctx.count(0.03, 2)):
         others = [e for c, e in CAMPUS_SPECIALIST.items() if c != lic.campus]
         lic.additional = [rng.choice(others)]
     if boulder:  # A1: the new Boulder specialist supports one user alongside the campus's own

@@ -112,3 +112,12 @@ def test_importing_the_demo_again_changes_nothing(loaded, tmp_path):
     report = import_path(store, folder, actor="demo")
     for f in report.files:
         assert (f.inserted, f.updated) == (0, 0), f
+
+
+def test_load_demo_reports_progress_from_the_start(tmp_path):
+    seen = []
+    with Store(tmp_path / "p.duckdb") as store:
+        load_demo(store, as_of=date(2026, 11, 23), licenses=60,
+                  progress=lambda message, fraction: seen.append((message, fraction)))
+    assert seen[0][0].startswith("Making the demo data set (60 licenses")
+    assert seen[-1][1] == 1.0
