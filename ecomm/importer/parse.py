@@ -81,13 +81,40 @@ def read_csv_bytes(label: str, spec: FileSpec, data: bytes) -> tuple[RawSheet | 
                               "the file is not UTF-8 text; save it as 'CSV UTF-8' and try again")]
     if not text.strip():
         return None, [problem(label, rank, None, None, "the file is empty; it needs at least a header row")]
-    try:
-        cells = pd.read_csv(io.StringIO(text), header=None, dtype=str, keep_default_na=False,
-                            skip_blank_lines=False)
-        problems: list[Problem] = []
-    except pd.errors.ParserError:
-        cells, problems = _read_ragged_csv(label, rank, text)
+    cells = _read_fast(data, text)
+    problems: list[Problem] = []
+    if cells is None:
+        try:
+            cells = pd.read_csv(io.StringIO(text), header=None, dtype=str, keep_default_na=False,
+                                skip_blank_lines=False)
+        except pd.errors.ParserError:
+            cells, problems = _read_ragged_csv(label, rank, text)
     return _raw_sheet(label, spec, cells.fillna(""), np.arange(1, len(cells) + 1)), problems
+
+
+def _read_fast(data: bytes, text: str) -> pd.DataFrame | None:
+    """Arrow's CSV reader (several times faster) for the usual file: no blank lines and every
+    row as wide as the header. None for anything else; the careful readers take over."""
+    if b"\n\n" in data or b"\n\r\n" in data or data.lstrip(b"\xef\xbb\xbf")[:1] in (b"\n", b"\r"):
+        return None  # blank lines: the careful reader keeps the line numbers right
+    try:
+        import pyarrow as pa
+        import pyarrow.csv as pacsv
+
+        width = len(next(csv.reader(io.StringIO(text))))
+        names = [f"c{i}" for i in range(width)]
+        table = pacsv.read_csv(
+            io.BytesIO(data[3:] if data.startswith(b"\xef\xbb\xbf") else data),
+            read_options=pacsv.ReadOptions(column_names=names),
+            parse_options=pacsv.ParseOptions(newlines_in_values=b'"' in data),
+            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
+                                                 strings_can_be_null=False,
+                                                 quoted_strings_can_be_null=False))
+    except Exception:  # ragged rows, odd quoting, no pyarrow: use the careful readers
+        return None
+    frame = table.to_pandas()
+    frame.columns = range(width)
+    return frame
 
 
 def _read_ragged_csv(label: str, rank: int, text: str) -> tuple[pd.DataFrame, list[Problem]]:
@@ -109,7 +136,12 @@ def _raw_sheet(label: str, spec: FileSpec, cells: pd.DataFrame, lines: np.ndarra
     header = [str(h) for h in cells.iloc[0].tolist()] if len(cells) else []
     body, body_lines = cells.iloc[1:], lines[1:]
     if len(body):
-        blank = (body.apply(lambda s: s.str.strip()) == "").all(axis=1).to_numpy()
+        blank = np.ones(len(body), dtype=bool)  # narrowed column by column: cheap on full rows
+        for c in body.columns:
+            idx = np.flatnonzero(blank)
+            if not len(idx):
+                break
+            blank[idx] = (body[c].iloc[idx].str.strip() == "").to_numpy()
         body, body_lines = body[~blank], body_lines[~blank]
     return RawSheet(label, spec, header, body.reset_index(drop=True), np.asarray(body_lines))
 
@@ -360,42 +392,39 @@ def value_parser(col: Column, split_total: int) -> Callable[[str], str] | None:
 
 # -- whole columns ----------------------------------------------------------------------
 def parse_series(values: pd.Series, col: Column, split_total: int) -> tuple[pd.Series, pd.Series]:
-    """(canonical values with None where empty, error text with None where fine).
+    """(canonical text, missing where empty; error text, None where fine), both over the rows.
 
-    Each distinct non-empty value is parsed once; a file's columns repeat values a lot."""
-    s = values.astype(str).str.strip()
-    empty = s == ""
+    Each distinct value is parsed once (a file's columns repeat values a lot); columns of
+    mostly distinct values (ids, names, license numbers, emails) stay vectorised."""
+    s = values.astype("str").str.strip()
+    empty = (s == "").to_numpy(dtype=bool)
     fn = value_parser(col, split_total)
-    out = pd.Series(None, index=s.index, dtype=object)
     err = pd.Series(None, index=s.index, dtype=object)
-    filled = s[~empty]
     if fn is None:
-        out[~empty] = filled
-    elif col.kind in ("license_number", "email"):  # mostly distinct values: regex over the column
+        out = s.mask(empty)
+    elif col.kind in ("license_number", "email"):
         pattern = _LICENSE_RE if col.kind == "license_number" else _EMAIL_RE
-        ok = filled.str.fullmatch(pattern, case=False)
-        good = filled[ok]
-        out[good.index] = good.str.upper() if col.kind == "license_number" else good.str.lower()
-        for i, v in filled[~ok].items():
+        ok = s.str.fullmatch(pattern, case=False).to_numpy(dtype=bool, na_value=False)
+        out = (s.str.upper() if col.kind == "license_number" else s.str.lower()).mask(~ok | empty)
+        for i in np.flatnonzero(~ok & ~empty):
             try:
-                fn(v)
+                fn(s.iloc[i])
             except ValueError as exc:
-                err[i] = str(exc)
+                err.iloc[i] = str(exc)
     else:
-        good, bad = {}, {}
-        for v in pd.unique(filled.to_numpy()):
-            try:
-                good[v] = fn(v)
-            except ValueError as exc:
-                bad[v] = str(exc)
-        if good:
-            out[~empty] = filled.map(good)
-        if bad:
-            err[~empty] = filled.map(bad)
-            out[err.notna()] = None
-    out[out == ""] = None  # a list with no items is no list; 'N/A' speedtypes are none
+        codes, uniques = pd.factorize(s)
+        results = np.full(len(uniques), None, dtype=object)
+        errors = np.full(len(uniques), None, dtype=object)
+        for k, v in enumerate(uniques):
+            if v:
+                try:
+                    results[k] = fn(v) or None  # '' (a list of no items, 'N/A') is nothing
+                except ValueError as exc:
+                    errors[k] = str(exc)
+        out = pd.Series(results[codes], index=s.index, dtype="str")
+        err = pd.Series(errors[codes], index=s.index, dtype=object)
     if col.default is not None:
-        out[empty] = col.default
+        out = out.where(~empty, col.default)
     return out, err
 
 
@@ -447,8 +476,6 @@ def parse_sheet(raw: RawSheet, *, split_total: int) -> ParsedTable:
     frame = pd.DataFrame(data, index=lines.index)
     problems += _row_checks(spec, label, rank, frame, lines, col_rank)
     problems += _duplicate_keys(spec, label, rank, frame, lines, problems)
-    for name in present:
-        frame[name] = frame[name].astype("str")  # arrow-backed text: NULL stays NULL in DuckDB
     frame["_line"] = lines
     return ParsedTable(label, spec, present, frame, problems)
 

@@ -264,3 +264,38 @@ def test_workbook_cells_read_as_csv_text():
     assert _cell_text(100001.0) == "100001"
     assert _cell_text(80.5) == "80.5"
     assert _cell_text(61000342) == "61000342"
+
+
+def test_excel_csv_utf8_with_bom_and_crlf_line_ends():
+    data = "\ufeffContact ID,Last Name\r\nC-1,Muñoz\r\n\r\nC-2,Ng\r\n".encode("utf-8")
+    raw, problems = read_csv_bytes("contacts.csv", CONTACTS, data)
+    t = parse_sheet(raw, split_total=100)
+    assert problems == [] and t.problems == []
+    assert list(t.frame["last_name"]) == ["Muñoz", "Ng"]
+    assert list(t.frame["_line"]) == [2, 4]
+
+
+def test_fast_and_careful_csv_readers_agree():
+    """Arrow reads the usual file; blank lines or ragged rows go to pandas/csv: same cells."""
+    from ecomm.importer import parse
+
+    text = ('contact_id,last_name,employee_id,first_name\r\n'
+            'C-1,"O\'Neil, Jr.",007,"two\nlines"\n'
+            'C-2,"Say ""hi""",,\n'
+            ',,,\n'
+            'C-3,Ng,0100,Li\n')
+    data = text.encode("utf-8")
+    fast = parse._read_fast(data, text)
+    assert fast is not None
+    careful = parse.pd.read_csv(parse.io.StringIO(text), header=None, dtype=str,
+                                keep_default_na=False, skip_blank_lines=False)
+    assert fast.astype(object).values.tolist() == careful.astype(object).values.tolist()
+    raw, problems = read_csv_bytes("contacts.csv", CONTACTS, data)
+    t = parse_sheet(raw, split_total=100)
+    assert problems == [] and t.problems == []
+    assert list(t.frame["employee_id"].fillna("-")) == ["007", "-", "0100"]  # leading zeros kept
+    assert list(t.frame["first_name"].fillna("-")) == ["two\nlines", "-", "Li"]
+    assert list(t.frame["last_name"]) == ["O'Neil, Jr.", 'Say "hi"', "Ng"]
+    assert list(t.frame["_line"]) == [2, 3, 5]  # records, header = 1; the all-empty row skipped
+    assert parse._read_fast(b"a,b\n\n1,2\n", "a,b\n\n1,2\n") is None
+    assert parse._read_fast(b"a,b\n1,2,3\n", "a,b\n1,2,3\n") is None
