@@ -22,7 +22,7 @@ that ``export`` is a faithful backup that ``import`` reads back (all optional).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ecomm import reference as ref
 

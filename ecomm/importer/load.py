@@ -7,8 +7,8 @@ from typing import Callable
 
 from ecomm.errors import EcommError
 from ecomm.importer.columns import FILES_BY_NAME, FileSpec
-from ecomm.importer.parse import (FILE_RANK, ParsedTable, Problem, RawSheet, parse_sheet,
-                                  read_path, read_uploads)
+from ecomm.importer.parse import ParsedTable, parse_sheet
+from ecomm.importer.read import FILE_RANK, Problem, RawSheet, read_path, read_uploads
 from ecomm.importer.report import FileReport, ImportRefused, ImportReport
 from ecomm.storage import audit
 from ecomm.storage import imports as sql

@@ -176,7 +176,7 @@ def test_deprovision_request_must_name_its_license(store, tmp_path):
 def test_request_rules_hook_runs_after_the_rows_are_written_and_can_refuse_all(store, tmp_path, monkeypatch):
     """The hook for P1-P14 on requests.csv sees this import's rows; its problems undo everything."""
     from ecomm.importer import load
-    from ecomm.importer.parse import FILE_RANK, Problem
+    from ecomm.importer.read import FILE_RANK, Problem
 
     seen = {}
 

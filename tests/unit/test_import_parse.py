@@ -6,10 +6,10 @@ from datetime import date, datetime
 import pytest
 
 from ecomm.importer.columns import FILES_BY_NAME, header_key, spec_for
-from ecomm.importer.parse import (_cell_text, canonical_unit_speedtypes, parse_bool, parse_campus,
-                                  parse_date, parse_datetime_cell, parse_email,
-                                  parse_license_number, parse_money, parse_sheet, parse_year,
-                                  read_csv_bytes)
+from ecomm.importer.parse import (canonical_unit_speedtypes, parse_bool, parse_campus, parse_date,
+                                  parse_datetime_cell, parse_email, parse_license_number,
+                                  parse_money, parse_sheet, parse_year)
+from ecomm.importer.read import _cell_text, read_csv_bytes
 
 CONTACTS = FILES_BY_NAME["contacts"]
 
@@ -277,7 +277,11 @@ def test_excel_csv_utf8_with_bom_and_crlf_line_ends():
 
 def test_fast_and_careful_csv_readers_agree():
     """Arrow reads the usual file; blank lines or ragged rows go to pandas/csv: same cells."""
-    from ecomm.importer import parse
+    import io
+
+    import pandas as pd
+
+    from ecomm.importer import read
 
     text = ('contact_id,last_name,employee_id,first_name\r\n'
             'C-1,"O\'Neil, Jr.",007,"two\nlines"\n'
@@ -285,10 +289,10 @@ def test_fast_and_careful_csv_readers_agree():
             ',,,\n'
             'C-3,Ng,0100,Li\n')
     data = text.encode("utf-8")
-    fast = parse._read_fast(data, text)
+    fast = read._read_fast(data, text)
     assert fast is not None
-    careful = parse.pd.read_csv(parse.io.StringIO(text), header=None, dtype=str,
-                                keep_default_na=False, skip_blank_lines=False)
+    careful = pd.read_csv(io.StringIO(text), header=None, dtype=str,
+                          keep_default_na=False, skip_blank_lines=False)
     assert fast.astype(object).values.tolist() == careful.astype(object).values.tolist()
     raw, problems = read_csv_bytes("contacts.csv", CONTACTS, data)
     t = parse_sheet(raw, split_total=100)
@@ -297,5 +301,24 @@ def test_fast_and_careful_csv_readers_agree():
     assert list(t.frame["first_name"].fillna("-")) == ["two\nlines", "-", "Li"]
     assert list(t.frame["last_name"]) == ["O'Neil, Jr.", 'Say "hi"', "Ng"]
     assert list(t.frame["_line"]) == [2, 3, 5]  # records, header = 1; the all-empty row skipped
-    assert parse._read_fast(b"a,b\n\n1,2\n", "a,b\n\n1,2\n") is None
-    assert parse._read_fast(b"a,b\n1,2,3\n", "a,b\n1,2,3\n") is None
+    assert read._read_fast(b"a,b\n\n1,2\n", "a,b\n\n1,2\n") is None
+    assert read._read_fast(b"a,b\n1,2,3\n", "a,b\n1,2,3\n") is None
+
+
+def test_a_duplicate_with_another_bad_cell_is_reported_twice_but_a_bad_key_is_not_a_duplicate():
+    t = sheet("employments", "contact_id,campus,status,start_date\n"
+                             "C-1,Boulder,Active,2020-01-01\n"
+                             "C-1,Boulder,Retired,2020-01-01\n"
+                             "C-2,Boulder,Active,\n"
+                             "C-2,Boulder,Active,2020-99-01\n")
+    assert texts(t) == [
+        "employments.csv:3 contact_id, campus, start_date: appears again: same contact_id, campus, "
+        "start_date as line 2",
+        "employments.csv:3 status: 'Retired' is not a known employment status (one of: Active, Inactive)",
+        "employments.csv:5 start_date: '2020-99-01' is not a date; write it as YYYY-MM-DD"]
+
+
+def test_a_semicolon_separated_file_is_named_as_such():
+    t = sheet("contacts", "contact_id;last_name\nC-1;Rivera\n")
+    assert texts(t)[0] == ("contacts.csv:1: the header is separated by ';'; the import format is "
+                           "comma-separated (save as 'CSV UTF-8')")

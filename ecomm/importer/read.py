@@ -1,0 +1,237 @@
+"""Reading the import format: a folder of CSV files, uploaded CSV files or one XLSX workbook,
+into text cells with their line numbers (the header is line 1; in a workbook, the sheet's row).
+Problems that stop a file being read are kept as ``file:line: what is wrong``.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from ecomm.errors import EcommError
+from ecomm.importer.columns import FILES, FileSpec, spec_for
+
+FILE_RANK = {f.name: i for i, f in enumerate(FILES)}
+_WORKBOOK_RANK = len(FILES)  # problems about the upload itself come last
+
+
+class Problem(NamedTuple):
+    """One bad cell, row or file; sorted by file, line, column."""
+    rank: int
+    line: int
+    col: int
+    text: str
+    label: str = ""
+
+
+def problem(label: str, rank: int, line: int | None, column: str | None, what: str,
+            col_rank: int = -1) -> Problem:
+    where = f"{label}:{line}" if line is not None else label
+    text = f"{where} {column}: {what}" if column else f"{where}: {what}"
+    return Problem(rank, line or 0, col_rank, text, label)
+
+
+@dataclass
+class RawSheet:
+    """One file or sheet as text cells: header, rows (blank rows dropped), their line numbers."""
+    label: str
+    spec: FileSpec
+    header: list[str]
+    cells: pd.DataFrame          # columns 0..n-1, every cell a str ('' when empty)
+    lines: np.ndarray            # line number of each row of ``cells``
+
+
+# -- files --------------------------------------------------------------------------
+def read_csv_bytes(label: str, spec: FileSpec, data: bytes) -> tuple[RawSheet | None, list[Problem]]:
+    """A CSV file (UTF-8, byte-order mark allowed) as a RawSheet, or the reason it cannot be read."""
+    rank = FILE_RANK[spec.name]
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return None, [problem(label, rank, line, None,
+                              "the file is not UTF-8 text; save it as 'CSV UTF-8' and try again")]
+    if not text.strip():
+        return None, [problem(label, rank, None, None, "the file is empty; it needs at least a header row")]
+    cells = _read_fast(data, text)
+    problems: list[Problem] = []
+    if cells is None:
+        try:
+            cells = pd.read_csv(io.StringIO(text), header=None, dtype=str, keep_default_na=False,
+                                skip_blank_lines=False)
+        except pd.errors.ParserError:
+            cells, problems = _read_ragged_csv(label, rank, text)
+    return _raw_sheet(label, spec, cells.fillna(""), np.arange(1, len(cells) + 1)), problems
+
+
+def _read_fast(data: bytes, text: str) -> pd.DataFrame | None:
+    """Arrow's CSV reader (several times faster) for the usual file: no blank lines and every
+    row as wide as the header. None for anything else; the careful readers take over."""
+    if b"\n\n" in data or b"\n\r\n" in data or data.lstrip(b"\xef\xbb\xbf")[:1] in (b"\n", b"\r"):
+        return None  # blank lines: the careful reader keeps the line numbers right
+    try:
+        import pyarrow as pa
+        import pyarrow.csv as pacsv
+
+        width = len(next(csv.reader(io.StringIO(text))))
+        names = [f"c{i}" for i in range(width)]
+        table = pacsv.read_csv(
+            io.BytesIO(data[3:] if data.startswith(b"\xef\xbb\xbf") else data),
+            read_options=pacsv.ReadOptions(column_names=names),
+            parse_options=pacsv.ParseOptions(newlines_in_values=b'"' in data),
+            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
+                                                 strings_can_be_null=False,
+                                                 quoted_strings_can_be_null=False))
+    except Exception:  # ragged rows, odd quoting, no pyarrow: use the careful readers
+        return None
+    frame = table.to_pandas()
+    frame.columns = range(width)
+    return frame
+
+
+def _read_ragged_csv(label: str, rank: int, text: str) -> tuple[pd.DataFrame, list[Problem]]:
+    """Slow path for rows with more cells than the header: report each such row."""
+    records = list(csv.reader(io.StringIO(text)))
+    width = len(records[0]) if records else 0
+    problems = []
+    for i, rec in enumerate(records[1:], start=2):
+        if len(rec) > width and any(c.strip() for c in rec[width:]):
+            problems.append(problem(label, rank, i, None,
+                                    f"this row has {len(rec)} cells but the header has {width}"))
+    rows = [(rec + [""] * width)[:width] for rec in records]
+    return pd.DataFrame(rows, dtype=str), problems
+
+
+def _raw_sheet(label: str, spec: FileSpec, cells: pd.DataFrame, lines: np.ndarray) -> RawSheet:
+    cells = cells.astype(str)
+    cells.columns = range(cells.shape[1])
+    header = [str(h) for h in cells.iloc[0].tolist()] if len(cells) else []
+    body, body_lines = cells.iloc[1:], lines[1:]
+    if len(body):
+        blank = np.ones(len(body), dtype=bool)  # narrowed column by column: cheap on full rows
+        for c in body.columns:
+            idx = np.flatnonzero(blank)
+            if not len(idx):
+                break
+            blank[idx] = (body[c].iloc[idx].str.strip() == "").to_numpy()
+        body, body_lines = body[~blank], body_lines[~blank]
+    return RawSheet(label, spec, header, body.reset_index(drop=True), np.asarray(body_lines))
+
+
+def _cell_text(v) -> str:
+    """An XLSX cell as the text a CSV would hold."""
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, datetime):
+        return v.date().isoformat() if v.time() == time(0) else v.isoformat()
+    if isinstance(v, (date, time)):
+        return v.isoformat()
+    if isinstance(v, float):
+        return str(int(v)) if v.is_integer() else repr(v)
+    return str(v)
+
+
+def read_workbook(label: str, data: bytes) -> tuple[list[RawSheet], list[Problem]]:
+    """An XLSX workbook: sheet ``contacts`` = contacts.csv; line = the sheet's row number."""
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise EcommError(f"{label} cannot be read as an XLSX workbook ({exc}).") from exc
+    sheets, problems, seen = [], [], {}
+    try:
+        for ws in wb.worksheets:
+            rows = [[_cell_text(v) for v in row] for row in ws.iter_rows(min_row=1, values_only=True)]
+            numbered = [(i, r) for i, r in enumerate(rows, start=1) if any(c.strip() for c in r)]
+            spec = spec_for(ws.title)
+            if spec is None:
+                if numbered:
+                    problems.append(problem(f"{label} sheet {ws.title}", _WORKBOOK_RANK, None, None,
+                                            "not a sheet of the import format; rename it to one of "
+                                            + ", ".join(f.name for f in FILES) + " or remove it"))
+                continue
+            if spec.name in seen:
+                problems.append(problem(ws.title, FILE_RANK[spec.name], None, None,
+                                        f"the workbook has two sheets for {spec.name} "
+                                        f"({seen[spec.name]} and {ws.title})"))
+                continue
+            seen[spec.name] = ws.title
+            if not numbered:
+                problems.append(problem(ws.title, FILE_RANK[spec.name], None, None,
+                                        "the sheet is empty; it needs at least a header row"))
+                continue
+            width = len(numbered[0][1])
+            while width and not numbered[0][1][width - 1].strip():
+                width -= 1
+            table, lines = [], []
+            for line, r in numbered:
+                if len(r) > width and any(c.strip() for c in r[width:]):
+                    problems.append(problem(ws.title, FILE_RANK[spec.name], line, None,
+                                            f"this row has cells beyond the {width} columns of the header"))
+                table.append((r + [""] * width)[:width])
+                lines.append(line)
+            frame = pd.DataFrame(table, dtype=str)
+            sheets.append(_raw_sheet(ws.title, spec, frame, np.asarray(lines)))
+    finally:
+        wb.close()
+    return sheets, problems
+
+
+def read_uploads(files: dict[str, bytes]) -> tuple[list[RawSheet], list[Problem]]:
+    """Uploaded CSV files by file name, or a single .xlsx workbook."""
+    names = list(files)
+    if not names:
+        raise EcommError("Nothing to import: no files were given.")
+    books = [n for n in names if n.lower().endswith((".xlsx", ".xlsm"))]
+    if books:
+        if len(names) > 1:
+            raise EcommError("Give either CSV files or one XLSX workbook, not both or several workbooks.")
+        return read_workbook(Path(books[0]).name, files[books[0]])
+    sheets, problems, seen = [], [], {}
+    for name in names:
+        label = Path(name).name
+        spec = spec_for(label) if label.lower().endswith(".csv") else None
+        if spec is None:
+            problems.append(problem(label, _WORKBOOK_RANK, None, None, _unknown_file_text()))
+            continue
+        if spec.name in seen:
+            problems.append(problem(label, FILE_RANK[spec.name], None, None,
+                                    f"given twice ({seen[spec.name]} and {label})"))
+            continue
+        seen[spec.name] = label
+        sheet, probs = read_csv_bytes(label, spec, files[name])
+        problems += probs
+        if sheet is not None:
+            sheets.append(sheet)
+    return sheets, problems
+
+
+def read_path(path: str | Path) -> tuple[list[RawSheet], list[Problem]]:
+    """A folder of CSV files, one CSV file, or an XLSX workbook."""
+    p = Path(path)
+    if not p.exists():
+        raise EcommError(f"There is no file or folder {p}.")
+    if p.is_file():
+        return read_uploads({p.name: p.read_bytes()})
+    files = {f.name: f for f in sorted(p.iterdir())
+             if f.is_file() and f.suffix.lower() == ".csv" and not f.name.startswith(".")}
+    if not files:
+        raise EcommError(f"No CSV files in {p}: an import folder holds one or more of "
+                         + ", ".join(f.file_name for f in FILES) + ".")
+    return read_uploads({name: f.read_bytes() for name, f in files.items()})
+
+
+def _unknown_file_text() -> str:
+    return ("not a file of the import format; rename it to one of "
+            + ", ".join(f.file_name for f in FILES) + " or leave it out")
+
+
