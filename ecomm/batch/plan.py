@@ -1,0 +1,197 @@
+"""Planning a monthly batch (C1-C5, P10, Q1) from plain values: which requests it handles,
+which pass P1-P5 again on the processing day (C3), and what each one changes.
+
+Pure: no SQL, no clock. ``ecomm.batch.service`` loads the inputs (outside the transaction for
+a preview, inside it for processing) and applies the plan, so a preview is exactly what
+processing would do.
+"""
+from __future__ import annotations
+
+from datetime import date
+from typing import Iterable
+
+from ecomm import calendar as cal
+from ecomm import reference as ref
+from ecomm.batch.models import (LIST_LICENSE_FIELDS, SCALAR_LICENSE_FIELDS, BatchInputs,
+                                BatchPlan, DeprovisionItem, HeldItem, LicenseState,
+                                ProvisionItem, QueuedRequest)
+from ecomm.policy import Policy
+from ecomm.requests.groups import changed_groups
+from ecomm.rules import check_contact, is_net_new
+
+OPEN_STATUSES = ("pending", "held")
+BATCH_KINDS = ("provision", "deprovision")   # C5: group changes are off-cycle
+
+
+def next_cycle(cycle: str) -> str:
+    """C3: the cycle after ``cycle`` (where a held request waits)."""
+    return cal.month_name(*cal.add_months(*cal.parse_month(cycle), 1))
+
+
+def previous_cycle(cycle: str) -> str:
+    return cal.month_name(*cal.add_months(*cal.parse_month(cycle), -1))
+
+
+def effective_cycle(req: QueuedRequest, closures: Iterable[date] = ()) -> str:
+    """C1: the request's stored cycle, or (imported requests carry none) the cycle its
+    submission time joins."""
+    return req.cycle or cal.cycle_for_submission(req.submitted_at, frozenset(closures))
+
+
+def handled_by(req: QueuedRequest, cycle: str, closures: Iterable[date] = ()) -> bool:
+    """C1/C3: the batch of ``cycle`` handles open provisioning and deprovisioning requests
+    submitted up to the previous month's cutoff, held ones of earlier cycles included."""
+    return (req.kind in BATCH_KINDS and req.status in OPEN_STATUSES
+            and effective_cycle(req, closures) <= cycle)
+
+
+def default_processing_day(cycle: str, today: date, closures: Iterable[date] = ()) -> date:
+    """C1: the processing day when none is given: the cycle's first processing day while it
+    is still ahead, else today."""
+    return max(cal.first_processing_day(cycle, frozenset(closures)), today)
+
+
+def processing_refusal(cycle: str, on: date, today: date, closures: Iterable[date] = (),
+                       latest_processed: str | None = None) -> str | None:
+    """C1/C6: why the batch of ``cycle`` may not be processed on ``on`` (today being
+    ``today``), or None when it may."""
+    first = cal.first_processing_day(cycle, frozenset(closures))
+    if today < first:
+        return (f"The batch of cycle {cycle} cannot be processed yet: its first processing day "
+                f"is {first:%A} {first.isoformat()} (C1), and today is {today.isoformat()}. "
+                "You can preview it until then.")
+    if on < first:
+        return (f"The processing day {on.isoformat()} is before cycle {cycle}'s first "
+                f"processing day, {first.isoformat()} (C1): choose {first.isoformat()} or later.")
+    if on > today:
+        return (f"The processing day {on.isoformat()} has not come yet (today is "
+                f"{today.isoformat()}): a batch is processed on the day it runs or recorded for "
+                "a day that has passed.")
+    if latest_processed and latest_processed > cycle:
+        return (f"Cycle {cycle} cannot be processed: the later cycle {latest_processed} was "
+                "already processed, and it handled every request submitted before its cutoff.")
+    return None
+
+
+def following_license_number(number: str) -> str:
+    """The LN- number after ``number`` (same width, at least four digits: LN-0999 -> LN-1000),
+    as ``ecomm.storage.requests.next_license_number`` gives after ``number`` is taken."""
+    digits = number[3:]
+    return f"LN-{int(digits) + 1:0{max(4, len(digits))}d}"
+
+
+def _union(current: list[str], added: list[str]) -> list[str]:
+    out = list(current or [])
+    out += [v for v in added or [] if v not in out]
+    return out
+
+
+def license_values_after(lic: LicenseState, req: QueuedRequest, *, new_user: bool) -> dict:
+    """The license's fields after provisioning ``req``: the request's answers copied on (lists
+    merged; "New Public Group" replaced by its name as C5 does), not a sender until the quiz
+    for a new user (Q1)."""
+    draft = req.draft
+    after = lic.values()
+    for k in SCALAR_LICENSE_FIELDS:
+        value = getattr(draft, k)
+        if value is not None and value != "":
+            after[k] = value
+    for k in LIST_LICENSE_FIELDS:
+        after[k] = _union(after[k], getattr(draft, k))
+    current_groups = [g for g in lic.public_groups
+                      if g.strip().lower() != ref.NEW_PUBLIC_GROUP.lower()
+                      or not draft.new_public_group]
+    units, groups = changed_groups(list(lic.business_units), current_groups, {
+        "business_units": draft.business_units, "public_groups": draft.public_groups,
+        "new_public_group": draft.new_public_group, "remove_business_units": [],
+        "remove_public_groups": []})
+    after["business_units"], after["public_groups"] = units, groups
+    if new_user and lic.quiz_passed_on is None:
+        after["not_a_sender"] = True
+    return after
+
+
+def _specialists(values: dict, req: QueuedRequest) -> list[str]:
+    out: list[str] = []
+    for e in [values.get("ecomm_specialist"), *(values.get("additional_specialists") or [])]:
+        e = (e or "").strip().lower()
+        if e and e not in out:
+            out.append(e)
+    return out or [req.submitted_by.strip().lower()]
+
+
+def _new_license(number: str, req: QueuedRequest) -> LicenseState:
+    return LicenseState(license_number=number, contact_id=req.contact_id,
+                        affiliated_campus=req.campus)
+
+
+def plan_batch(inputs: BatchInputs, policy: Policy) -> BatchPlan:
+    """C1-C5: what the batch of ``inputs.cycle`` does on ``inputs.on``. Deprovisionings first
+    (C4: Salesforce already removed at submission is not removed again), then provisionings
+    in submission order, each checked again against P1-P5 (C3): a failing one is held for the
+    next cycle with its failing requirements; a passing one opens or extends the license
+    record (P10: net new unless it replaces someone)."""
+    cycle, on, closures = inputs.cycle, inputs.on, inputs.closures
+    queue = sorted((r for r in inputs.requests if handled_by(r, cycle, closures)),
+                   key=lambda r: (r.submitted_at, r.request_id))
+    licenses = {n: lic.model_copy(deep=True) for n, lic in inputs.licenses.items()}
+    by_contact_campus: dict[tuple[str, str], str] = {}
+    for n in sorted(licenses):
+        lic = licenses[n]
+        by_contact_campus.setdefault((lic.contact_id, lic.affiliated_campus), n)
+    plan = BatchPlan(cycle=cycle, on=on)
+
+    for req in (r for r in queue if r.kind == "deprovision"):
+        lic = licenses.get(req.license_number or "")
+        open_apps = set(lic.open_apps) if lic else set()
+        removed_at_submission = req.salesforce_removed_on is not None
+        close = [a for a in req.applications if a in open_apps
+                 and not (a == ref.SALESFORCE and removed_at_submission)]
+        if lic:
+            lic.open_apps = [a for a in lic.open_apps if a not in close]
+        plan.deprovisioned.append(DeprovisionItem(
+            request_id=req.request_id, contact_id=req.contact_id,
+            name=inputs.names.get(req.contact_id, req.contact_id), campus=req.campus,
+            license_number=req.license_number, applications=close,
+            already_removed=[a for a in req.applications if a not in close],
+            salesforce_removed_on=req.salesforce_removed_on))
+
+    new_number = inputs.first_new_license
+    for req in (r for r in queue if r.kind == "provision"):
+        facts = inputs.facts[req.contact_id]
+        verdict = check_contact(facts, req.campus, on, policy,
+                                course_dates=req.draft.course_dates())
+        name = facts.contact.name or req.contact_id
+        if not verdict.eligible:
+            plan.held.append(HeldItem(
+                request_id=req.request_id, contact_id=req.contact_id, name=name,
+                campus=req.campus, applications=list(req.applications),
+                failures=verdict.failed_rules, reasons=verdict.problems(),
+                next_cycle=next_cycle(cycle)))
+            continue
+        number = req.license_number if req.license_number else by_contact_campus.get(
+            (req.contact_id, req.campus))
+        created = number is None or number not in licenses
+        if number is None:
+            while new_number in licenses:
+                new_number = following_license_number(new_number)
+            number, new_number = new_number, following_license_number(new_number)
+        if created:
+            licenses[number] = _new_license(number, req)
+            by_contact_campus.setdefault((req.contact_id, req.campus), number)
+        lic = licenses[number]
+        new_user = not lic.open_apps
+        add = [a for a in req.applications if a not in lic.open_apps]
+        before = {} if created else lic.values()
+        after = license_values_after(lic, req, new_user=new_user)
+        for k, v in after.items():
+            setattr(lic, k, v)
+        lic.open_apps = [*lic.open_apps, *add]
+        plan.provisioned.append(ProvisionItem(
+            request_id=req.request_id, contact_id=req.contact_id, name=name, campus=req.campus,
+            user_email=facts.contact.university_email(req.campus) or facts.contact.email,
+            license_number=number, license_created=created, new_user=new_user,
+            applications=add, already_held=[a for a in req.applications if a not in add],
+            net_new=is_net_new(req.draft), replaces_license=req.draft.replaces_license,
+            specialists=_specialists(after, req), license_before=before, license_after=after))
+    return plan

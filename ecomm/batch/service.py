@@ -1,0 +1,324 @@
+"""The monthly batch as a service (C1-C6, A2, A4): preview a cycle, process it once, read a
+processed one back, and set the credentials date the System team announces (C2).
+
+Preview and processing load the same inputs and call the same ``plan_batch``: the preview
+reads outside any transaction, processing reads again inside its one transaction (C6: all or
+nothing) right after claiming the cycle's ``batches`` row, so the cycle is processed once
+however many people press the button.
+"""
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+
+from pydantic import ValidationError
+
+from ecomm import calendar as cal
+from ecomm import clock
+from ecomm import reference as ref
+from ecomm.batch import plan as planner
+from ecomm.batch.models import (BatchInputs, BatchOutcome, BatchPlan, BatchRecord, CycleDates,
+                                LicenseState, QueuedRequest)
+from ecomm.errors import EcommError
+from ecomm.identity import Identity
+from ecomm.notifications import outbox
+from ecomm.permissions import require_system
+from ecomm.policy import Policy
+from ecomm.requests.provision import DRAFT_TO_REQUEST
+from ecomm.rules import ProvisionDraft, apply_billing_defaults
+from ecomm.storage import audit, contacts
+from ecomm.storage import batch as sb
+from ecomm.storage import calendar as cal_store
+from ecomm.storage import requests as rs
+from ecomm.storage.settings import load_policy
+
+
+def check_cycle(cycle: str) -> str:
+    """A cycle name 'YYYY-MM', or EcommError with the sentence."""
+    try:
+        return cal.month_name(*cal.parse_month(cycle))
+    except ValueError as exc:
+        raise EcommError(str(exc)) from None
+
+
+# -- dates -----------------------------------------------------------------------------------
+def cycle_dates(store, cycle: str) -> CycleDates:
+    """C1/C2: the cutoff the cycle takes requests up to, its first processing day and its
+    credentials date (the System team's date when set)."""
+    cycle = check_cycle(cycle)
+    closures = cal_store.extra_closures(store)
+    override = cal_store.credentials_override(store, cycle)
+    y, m = cal.add_months(*cal.parse_month(cycle), -1)
+    return CycleDates(
+        cycle=cycle, cutoff=cal.cutoff(y, m, closures),
+        processing_starts=cal.first_processing_day(cycle, closures),
+        credentials_date=cal.credentials_date(cycle, override, policy=load_policy(store),
+                                              extra_closures=closures),
+        credentials_overridden=override is not None)
+
+
+def default_processing_day(store, cycle: str, today: date) -> date:
+    """C1: the first processing day while it is ahead, else today."""
+    return planner.default_processing_day(check_cycle(cycle), today,
+                                          cal_store.extra_closures(store))
+
+
+def current_cycle(store, today: date) -> str:
+    """C1: the latest cycle whose first processing day has come."""
+    closures = cal_store.extra_closures(store)
+    this = cal.month_name(today.year, today.month)
+    return this if cal.first_processing_day(this, closures) <= today else \
+        planner.previous_cycle(this)
+
+
+def due_cycle(store, today: date) -> str:
+    """The cycle to work on: the latest one whose processing day has come while it is not
+    processed, else the one after the last processed (upcoming)."""
+    current = current_cycle(store, today)
+    latest = sb.latest_processed_cycle(store)
+    if latest is None or latest < current:
+        return current
+    return planner.next_cycle(latest)
+
+
+def processing_refusal(store, cycle: str, on: date, today: date) -> str | None:
+    """C1/C6: why ``cycle`` may not be processed on ``on`` today, or None when it may."""
+    return planner.processing_refusal(check_cycle(cycle), on, today,
+                                      cal_store.extra_closures(store),
+                                      sb.latest_processed_cycle(store))
+
+
+def processed_batches(store) -> dict[str, dict]:
+    """cycle -> {processed_on, processed_at, processed_by} of every processed batch."""
+    return {r["cycle"]: r for r in sb.processed_cycles(store)}
+
+
+def cycle_choices(store, today: date, back: int = 12) -> list[str]:
+    """Cycles to pick from, newest first: the upcoming one, the due one and ``back`` before,
+    and every processed cycle."""
+    due = due_cycle(store, today)
+    upcoming = planner.next_cycle(current_cycle(store, today))
+    names = {upcoming, due}
+    y, m = cal.parse_month(due)
+    names |= {cal.month_name(*cal.add_months(y, m, -i)) for i in range(1, back + 1)}
+    names |= {r["cycle"] for r in sb.processed_cycles(store)}
+    return sorted(names, reverse=True)
+
+
+# -- inputs and the plan ---------------------------------------------------------------------
+def _draft(row: dict) -> ProvisionDraft:
+    try:
+        draft = ProvisionDraft(campus=row["campus"], contact_id=row["contact_id"],
+                               **{k: row.get(k) for k in DRAFT_TO_REQUEST})
+    except ValidationError as exc:
+        problems = [e.get("msg", "").removeprefix("Value error, ") for e in exc.errors()]
+        raise EcommError(f"Request {row['request_id']} cannot be read: fix or cancel it, then "
+                         "process the batch again. Nothing was changed.", problems) from None
+    return apply_billing_defaults(draft, None)
+
+
+def _queued(row: dict) -> QueuedRequest:
+    return QueuedRequest(
+        request_id=row["request_id"], kind=row["kind"], contact_id=row["contact_id"],
+        campus=row["campus"], status=row["status"], submitted_at=row["submitted_at"],
+        submitted_by=row["submitted_by"], cycle=row["cycle"],
+        applications=list(row["applications"] or []), license_number=row["license_number"],
+        salesforce_removed_on=row["salesforce_removed_on"],
+        draft=_draft(row) if row["kind"] == "provision" else None)
+
+
+def _license(row: dict) -> LicenseState:
+    fields = set(LicenseState.model_fields)
+    return LicenseState(**{k: (v if v is not None or k not in _LISTS else [])
+                           for k, v in row.items() if k in fields})
+
+
+_LISTS = ("additional_specialists", "super_user_permissions", "cvent_add_ons", "business_units",
+          "public_groups", "open_apps")
+
+
+def _next_number(reader) -> str:
+    with reader.cursor() as cur:
+        return rs.next_license_number(cur)
+
+
+def load_inputs(reader, cycle: str, on: date, closures) -> BatchInputs:
+    """Everything the plan of ``cycle`` reads; ``reader`` is the Store (preview) or a
+    ``CursorReader`` over the processing transaction."""
+    queued = [q for q in map(_queued, sb.open_requests(reader))
+              if planner.handled_by(q, cycle, closures)]
+    provisioned = sorted({q.contact_id for q in queued if q.kind == "provision"})
+    numbers = sorted({q.license_number for q in queued if q.license_number})
+    return BatchInputs(
+        cycle=cycle, on=on, requests=queued,
+        facts={c: contacts.load_contact_facts(reader, c) for c in provisioned},
+        licenses={r["license_number"]: _license(r)
+                  for r in sb.licenses_for(reader, numbers, provisioned)},
+        names=sb.contact_names(reader, sorted({q.contact_id for q in queued})),
+        first_new_license=_next_number(reader), closures=sorted(closures))
+
+
+def _plan(reader, cycle: str, on: date) -> tuple[BatchPlan, Policy, list[date]]:
+    policy = load_policy(reader)
+    closures = sorted(cal_store.extra_closures(reader))
+    plan = planner.plan_batch(load_inputs(reader, cycle, on, closures), policy)
+    plan.credentials_date = cal.credentials_date(
+        cycle, cal_store.credentials_override(reader, cycle), policy=policy,
+        extra_closures=frozenset(closures))
+    return plan, policy, closures
+
+
+def preview_batch(store, actor: Identity, cycle: str, *, on: date) -> BatchPlan:
+    """C1-C5 (A2): exactly what processing ``cycle`` on ``on`` would do; changes nothing."""
+    require_system(actor, "preview batches")
+    plan, _policy, _closures = _plan(store, check_cycle(cycle), on)
+    return plan
+
+
+# -- processing ------------------------------------------------------------------------------
+def batch_record(store, cycle: str) -> BatchRecord | None:
+    """C6: the processed batch of ``cycle`` with its summary, or None."""
+    return _record(sb.batch_row(store, check_cycle(cycle)))
+
+
+def _record(row: dict | None) -> BatchRecord | None:
+    if row is None:
+        return None
+    return BatchRecord(cycle=row["cycle"], processed_on=row["processed_on"],
+                       processed_at=row["processed_at"], processed_by=row["processed_by"],
+                       plan=BatchPlan.model_validate(json.loads(row["summary"])))
+
+
+def already_processed_message(record: BatchRecord) -> str:
+    at = clock.to_denver(record.processed_at)
+    return (f"Cycle {record.cycle} was already processed on {record.processed_on.isoformat()} "
+            f"(at {at:%H:%M} Denver time) by {record.processed_by}: nothing was changed.")
+
+
+def process_batch(store, actor: Identity, cycle: str, *, on: date,
+                  now_utc: datetime) -> BatchOutcome:
+    """C1-C6 (A2, A4): process the batch of ``cycle`` on the processing day ``on`` in one
+    transaction; a cycle already processed is left as it is and reported."""
+    require_system(actor, "process batches")
+    cycle = check_cycle(cycle)
+    today = clock.denver_date(now_utc)
+
+    def fn(cur):
+        reader = rs.CursorReader(cur)
+        existing = _record(sb.batch_row(cur, cycle))
+        if existing is not None:
+            return existing, True
+        closures = cal_store.extra_closures(reader)
+        refusal = planner.processing_refusal(cycle, on, today, closures,
+                                             sb.latest_processed_cycle(cur))
+        if refusal:
+            raise EcommError(refusal)
+        sb.claim_batch(cur, cycle, processed_on=on, processed_at=now_utc,
+                       processed_by=actor.email)
+        plan, policy, _closures = _plan(reader, cycle, on)
+        _apply(cur, plan, actor.email, now_utc, policy)
+        sb.save_summary(cur, cycle, plan.model_dump(mode="json"))
+        audit.record(cur, actor=actor.email, action="process_batch", entity="batch",
+                     entity_id=cycle, after=plan.to_json(dry_run=False),
+                     detail=f"Cycle {cycle} processed on {on.isoformat()}: {plan.sentence()}")
+        return BatchRecord(cycle=cycle, processed_on=on, processed_at=now_utc,
+                           processed_by=actor.email, plan=plan), False
+
+    try:
+        record, already = store.write(fn)
+    except EcommError:
+        raise
+    except Exception:
+        # Another connection committed the cycle's batches row first (its primary key made
+        # this transaction fail to commit): report that batch; any other failure stands.
+        record, already = batch_record(store, cycle), True
+        if record is None:
+            raise
+    if already:
+        return BatchOutcome(record=record, already_processed=True,
+                            message=already_processed_message(record))
+    return BatchOutcome(record=record, message=(
+        f"Cycle {cycle} processed on {on.isoformat()}: {record.plan.sentence()}."))
+
+
+def _apply(cur, plan: BatchPlan, actor: str, now_utc: datetime, policy: Policy) -> None:
+    """Write the plan: license records and applications, request statuses with their
+    history, audit entries (A4) and the credentials/held messages (once each)."""
+    on, cycle = plan.on, plan.cycle
+    for d in plan.deprovisioned:
+        for app in d.applications:
+            if rs.deprovision_app_now(cur, d.license_number, app, on) != 1:
+                raise EcommError(f"{d.license_number} no longer holds {app}: the data changed "
+                                 "while the batch ran. Nothing was changed; process it again.")
+        note = f"Batch {cycle}: removed {', '.join(d.applications) or 'nothing'}"
+        if d.salesforce_removed_on and ref.SALESFORCE in d.already_removed:
+            note += f" ({ref.SALESFORCE} removed at submission on {d.salesforce_removed_on}, C4)"
+        sb.mark_processed(cur, d.request_id, now_utc, None)
+        rs.add_status(cur, d.request_id, now_utc, "processed", actor, note)
+        audit.record(cur, actor=actor, action="batch_deprovision", entity="request",
+                     entity_id=d.request_id, campus=d.campus, before={"status": "pending"},
+                     after={"status": "processed", "license_number": d.license_number,
+                            "deprovisioned": d.applications, "deprovisioned_on": on,
+                            "not_removed": d.already_removed}, detail=note)
+
+    for p in plan.provisioned:
+        if p.license_created:
+            sb.insert_license(cur, {"license_number": p.license_number,
+                                    "contact_id": p.contact_id, "affiliated_campus": p.campus,
+                                    **p.license_after})
+        else:
+            sb.update_license(cur, p.license_number, p.license_after)
+        for app in p.applications:
+            sb.add_license_app(cur, p.license_number, app, on, p.net_new)
+        kind = "net new" if p.net_new else f"license transfer from {p.replaces_license}"
+        note = (f"Batch {cycle}: {', '.join(p.applications) or 'nothing new'} provisioned on "
+                f"{p.license_number} ({kind})")
+        sb.mark_processed(cur, p.request_id, now_utc, p.license_number)
+        rs.add_status(cur, p.request_id, now_utc, "processed", actor, note)
+        changed = {k: v for k, v in p.license_after.items() if p.license_before.get(k) != v}
+        audit.record(cur, actor=actor, action="batch_provision", entity="license",
+                     entity_id=p.license_number, campus=p.campus,
+                     before={k: p.license_before.get(k) for k in changed} or None,
+                     after={**changed, "applications": p.applications, "provisioned_on": on,
+                            "net_new": p.net_new}, detail=note)
+        audit.record(cur, actor=actor, action="batch_provision", entity="request",
+                     entity_id=p.request_id, campus=p.campus, before={"status": "pending"},
+                     after={"status": "processed", "license_number": p.license_number},
+                     detail=note)
+        if p.applications:
+            outbox.queue_credentials_ready(cur, p.license_number, cycle, plan.credentials_date,
+                                           p.applications, on, policy)
+
+    for h in plan.held:
+        sb.mark_held(cur, h.request_id, h.reasons, h.next_cycle)
+        note = f"Held by batch {cycle} for cycle {h.next_cycle} (C3): " + "; ".join(h.reasons)
+        rs.add_status(cur, h.request_id, now_utc, "held", actor, note)
+        audit.record(cur, actor=actor, action="batch_hold", entity="request",
+                     entity_id=h.request_id, campus=h.campus,
+                     after={"status": "held", "cycle": h.next_cycle, "held_reasons": h.reasons,
+                            "failures": h.failures}, detail=note)
+        outbox.queue_request_held(cur, h.request_id, cycle, h.reasons)
+
+
+# -- the credentials date the System team announces (C2) ---------------------------------------
+def set_credentials_date(store, actor: Identity, cycle: str, day: date | None, *,
+                         now_utc: datetime) -> CycleDates:
+    """C2 (A2, A4): the date the System team announces for a cycle's credentials (None: back
+    to the 5th-or-next-business-day default)."""
+    require_system(actor, "set the credentials date")
+    dates = cycle_dates(store, cycle)
+    if day is not None and day < dates.processing_starts:
+        raise EcommError(f"The credentials date {day.isoformat()} is before cycle "
+                         f"{dates.cycle}'s first processing day, "
+                         f"{dates.processing_starts.isoformat()}: choose a later day.")
+
+    def fn(cur):
+        previous = cal_store.set_credentials_override(cur, dates.cycle, day, set_by=actor.email,
+                                                      set_at=now_utc)
+        audit.record(cur, actor=actor.email, action="set_credentials_date", entity="cycle",
+                     entity_id=dates.cycle, before={"credentials_date": previous},
+                     after={"credentials_date": day},
+                     detail="C2: the credentials date announced for the cycle")
+
+    store.write(fn)
+    return cycle_dates(store, dates.cycle)

@@ -1,0 +1,115 @@
+"""SQL of the monthly batch (C1-C6): the queue it reads, the license changes it makes, and the
+``batches`` row that makes processing a cycle happen once.
+
+Reads marked *conn* take the Store or the write cursor of the caller's ``store.write(fn)``
+(so processing re-reads inside its transaction); writes take that cursor.
+"""
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import Any
+
+from ecomm.storage.requests import LICENSE_COLUMNS, dicts
+
+OPEN_STATUSES = ("pending", "held")
+BATCH_KINDS = ("provision", "deprovision")
+
+
+# -- the queue --------------------------------------------------------------------------------
+def open_requests(conn) -> list[dict]:
+    """*conn*: every pending or held provisioning/deprovisioning request, oldest first."""
+    return dicts(conn, "SELECT * FROM requests WHERE status IN (?, ?) AND kind IN (?, ?) "
+                       "ORDER BY submitted_at, request_id", [*OPEN_STATUSES, *BATCH_KINDS])
+
+
+def licenses_for(conn, numbers: list[str], contact_ids: list[str]) -> list[dict]:
+    """*conn*: licenses by number or held by these contacts, each with ``open_apps`` (the
+    applications whose row has no deprovisioned_on)."""
+    if not numbers and not contact_ids:
+        return []
+    return dicts(conn, """
+        SELECT l.*, coalesce((SELECT list(a.application ORDER BY a.application)
+                              FROM license_apps a WHERE a.license_number = l.license_number
+                              AND a.deprovisioned_on IS NULL), []::VARCHAR[]) AS open_apps
+        FROM licenses l
+        WHERE l.license_number IN (SELECT unnest(?::VARCHAR[]))
+           OR l.contact_id IN (SELECT unnest(?::VARCHAR[]))
+        ORDER BY l.license_number""", [list(numbers), list(contact_ids)])
+
+
+def contact_names(conn, contact_ids: list[str]) -> dict[str, str]:
+    """*conn*: contact_id -> 'First Last'."""
+    if not contact_ids:
+        return {}
+    rows = dicts(conn, "SELECT contact_id, concat_ws(' ', first_name, last_name) AS name "
+                       "FROM contacts WHERE contact_id IN (SELECT unnest(?::VARCHAR[]))",
+                 [list(contact_ids)])
+    return {r["contact_id"]: r["name"] for r in rows}
+
+
+# -- batches (C6) -----------------------------------------------------------------------------
+def batch_row(conn, cycle: str) -> dict | None:
+    """*conn*: the batches row of ``cycle``, or None when it was not processed."""
+    rows = dicts(conn, "SELECT * FROM batches WHERE cycle = ?", [cycle])
+    return rows[0] if rows else None
+
+
+def processed_cycles(conn) -> list[dict]:
+    """*conn*: cycle, processed_on, processed_by of every processed batch, newest first."""
+    return dicts(conn, "SELECT cycle, processed_on, processed_at, processed_by FROM batches "
+                       "ORDER BY cycle DESC")
+
+
+def latest_processed_cycle(conn) -> str | None:
+    rows = dicts(conn, "SELECT max(cycle) AS cycle FROM batches")
+    return rows[0]["cycle"] if rows else None
+
+
+def claim_batch(cur, cycle: str, *, processed_on: date, processed_at: datetime,
+                processed_by: str) -> None:
+    """C6: insert the cycle's batches row first; its primary key lets only one transaction
+    process a cycle (a concurrent one fails to commit and, retried, finds the row)."""
+    cur.execute("INSERT INTO batches (cycle, processed_on, processed_at, processed_by, summary) "
+                "VALUES (?, ?, ?, ?, '{}')", [cycle, processed_on, processed_at, processed_by])
+
+
+def save_summary(cur, cycle: str, summary: dict[str, Any]) -> None:
+    cur.execute("UPDATE batches SET summary = ? WHERE cycle = ?", [json.dumps(summary), cycle])
+
+
+# -- what a batch changes ---------------------------------------------------------------------
+def insert_license(cur, values: dict) -> None:
+    cols = [c for c in LICENSE_COLUMNS if c in values]
+    cur.execute(f"INSERT INTO licenses ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
+                [values[c] for c in cols])
+
+
+def update_license(cur, license_number: str, values: dict) -> None:
+    """Set the given license columns (names checked against the license table's columns)."""
+    cols = [c for c in LICENSE_COLUMNS if c in values and c != "license_number"]
+    if not cols:
+        return
+    cur.execute(f"UPDATE licenses SET {', '.join(f'{c} = ?' for c in cols)} "
+                "WHERE license_number = ?", [*(values[c] for c in cols), license_number])
+
+
+def add_license_app(cur, license_number: str, application: str, provisioned_on: date,
+                    net_new: bool) -> None:
+    cur.execute("INSERT INTO license_apps (license_number, application, provisioned_on, "
+                "deprovisioned_on, net_new, last_login_on) VALUES (?, ?, ?, NULL, ?, NULL)",
+                [license_number, application, provisioned_on, net_new])
+
+
+def mark_processed(cur, request_id: str, processed_at: datetime, license_number: str | None
+                   ) -> None:
+    cur.execute("UPDATE requests SET status = 'processed', processed_at = ?, held_reasons = NULL, "
+                "license_number = coalesce(license_number, ?) WHERE request_id = ?",
+                [processed_at, license_number, request_id])
+
+
+def mark_held(cur, request_id: str, reasons: list[str], next_cycle: str) -> None:
+    """C3: held with its failing requirements, queued for the next cycle."""
+    cur.execute("UPDATE requests SET status = 'held', held_reasons = ?, cycle = ? "
+                "WHERE request_id = ?", [list(reasons), next_cycle, request_id])
+
