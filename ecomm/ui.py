@@ -39,6 +39,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("app_pages/home.py", "Home", ":material/home:", ALL_ROLES),
     PageSpec("app_pages/import_data.py", "Import", ":material/upload_file:", SYSTEM),
     PageSpec("app_pages/admin.py", "Admin", ":material/admin_panel_settings:", SYSTEM),
+    PageSpec("app_pages/batch.py", "Batch", ":material/event_repeat:", SYSTEM),
 )
 
 

@@ -1,0 +1,168 @@
+"""Batch (System team, A2): preview a monthly cycle (C1-C5), process it once (C6), then its
+summary and the new users to announce (C2) as CSV and XLSX."""
+import pandas as pd
+import streamlit as st
+
+from ecomm import batch, ui
+from ecomm.batch import export
+from ecomm.errors import EcommError
+
+NOTICE_KEY = "_batch_notice"
+CLICK_KEY = "_batch_process_clicked"
+
+
+def request_processing(cycle: str) -> None:
+    """The Process button's callback: remember which cycle to process in this run."""
+    st.session_state[CLICK_KEY] = cycle
+
+
+store = ui.get_store()
+user = ui.current_user()
+if user is None:
+    st.stop()
+if not user.is_system:
+    st.error("A2: only the CU System eComm team may preview and process batches.")
+    st.stop()
+
+today = ui.today()
+clicked = st.session_state.pop(CLICK_KEY, None)
+st.title("Monthly batch")
+notice = st.session_state.pop(NOTICE_KEY, None)
+if notice:
+    st.warning(notice, icon=":material/info:")
+
+processed = batch.processed_batches(store)
+due = batch.due_cycle(store, today)
+choices = batch.cycle_choices(store, today)
+
+
+def cycle_label(c: str) -> str:
+    if c in processed:
+        return f"{c} — processed {processed[c]['processed_on']}"
+    return f"{c} — due" if c == due else c
+
+
+cycle = st.selectbox("Cycle (the processing month)", choices, index=choices.index(due),
+                     format_func=cycle_label, key="batch_cycle")
+dates = batch.cycle_dates(store, cycle)
+c1, c2, c3 = st.columns(3)
+c1.metric("Takes requests submitted by (C1)", dates.cutoff.isoformat())
+c2.metric("First processing day", dates.processing_starts.isoformat())
+c3.metric("Credentials date (C2)" + (" · set" if dates.credentials_overridden else ""),
+          dates.credentials_date.isoformat())
+
+with st.expander("Credentials date announced for this cycle (C2)"):
+    st.caption("By default the 5th of the month, or the next business day. Set the exact date "
+               "the System team announces; the new users' download uses it.")
+    day = st.date_input("Credentials date", value=dates.credentials_date, key=f"cred_{cycle}")
+    b1, b2 = st.columns(2)
+    if b1.button("Save credentials date", key="cred_save"):
+        try:
+            batch.set_credentials_date(store, user, cycle, day, now_utc=ui.now_utc())
+        except EcommError as exc:
+            ui.show_error(exc)
+        else:
+            ui.done(f"Credentials date of cycle {cycle} set to {day.isoformat()}.")
+    if dates.credentials_overridden and b2.button("Back to the default date", key="cred_clear"):
+        batch.set_credentials_date(store, user, cycle, None, now_utc=ui.now_utc())
+        ui.done(f"Credentials date of cycle {cycle} is the default again.")
+
+
+def show_tables(plan) -> None:
+    """The three tables: to provision, to deprovision, held with reasons."""
+    st.markdown(f"**Provisioned ({len(plan.provisioned)})**")
+    st.dataframe(pd.DataFrame([{
+        "request": p.request_id, "license": p.license_number,
+        "new license": p.license_created, "name": p.name, "campus": p.campus,
+        "applications": ", ".join(p.applications), "net new": p.net_new,
+        "new user (not a sender)": p.new_user,
+        "already held": ", ".join(p.already_held)} for p in plan.provisioned],
+        columns=["request", "license", "new license", "name", "campus", "applications",
+                 "net new", "new user (not a sender)", "already held"]),
+        hide_index=True, width="stretch", key=f"tbl_prov_{plan.cycle}")
+    st.markdown(f"**Deprovisioned ({len(plan.deprovisioned)})**")
+    st.dataframe(pd.DataFrame([{
+        "request": d.request_id, "license": d.license_number, "name": d.name,
+        "campus": d.campus, "removed": ", ".join(d.applications),
+        "not removed again (C4)": ", ".join(d.already_removed)} for d in plan.deprovisioned],
+        columns=["request", "license", "name", "campus", "removed", "not removed again (C4)"]),
+        hide_index=True, width="stretch", key=f"tbl_deprov_{plan.cycle}")
+    st.markdown(f"**Held ({len(plan.held)})** — they stay queued for the next cycle (C3)")
+    st.dataframe(pd.DataFrame([{
+        "request": h.request_id, "name": h.name, "campus": h.campus,
+        "applications": ", ".join(h.applications), "failing": ", ".join(h.failures),
+        "reasons": "\n".join(h.reasons), "next cycle": h.next_cycle} for h in plan.held],
+        columns=["request", "name", "campus", "applications", "failing", "reasons",
+                 "next cycle"]),
+        hide_index=True, width="stretch", key=f"tbl_held_{plan.cycle}")
+
+
+# The click is handled before the page decides what to show, so that someone pressing Process
+# after another person processed the cycle is told so (C6) instead of the click being lost.
+if clicked == cycle:
+    outcome = None
+    with st.status(f"Processing cycle {cycle} ...", expanded=True) as status:
+        st.write("Checking every request again and writing the changes in one transaction.")
+        try:
+            outcome = batch.process_batch(store, user, cycle,
+                                          on=batch.default_processing_day(store, cycle, today),
+                                          now_utc=ui.now_utc())
+        except EcommError as exc:
+            status.update(label=f"Cycle {cycle} was not processed", state="error")
+            ui.show_error(exc)
+        else:
+            status.update(label=outcome.message, state="complete")
+    if outcome is not None and outcome.already_processed:
+        st.session_state[NOTICE_KEY] = outcome.message
+        ui.clear_caches()
+        st.rerun()
+    elif outcome is not None:
+        ui.done(outcome.message)
+
+record = batch.batch_record(store, cycle)
+if record is not None:
+    plan = record.plan
+    st.success(f"Cycle {cycle} was processed on {record.processed_on.isoformat()} by "
+               f"{record.processed_by}: {plan.sentence()}.", icon=":material/task_alt:")
+    m1, m2, m3 = st.columns(3)
+    m1.metric("Provisioned", len(plan.provisioned))
+    m2.metric("Deprovisioned", len(plan.deprovisioned))
+    m3.metric("Held", len(plan.held))
+    show_tables(plan)
+    st.subheader("New users to announce")
+    frame = export.new_users_frame(plan, dates.credentials_date)
+    if dates.credentials_date < record.processed_on:
+        st.warning(f"The credentials date {dates.credentials_date.isoformat()} is before the "
+                   "processing day: set the date you will announce above.")
+    st.dataframe(frame, hide_index=True, width="stretch", key=f"tbl_new_{cycle}")
+    d1, d2 = st.columns(2)
+    with d1:
+        ui.download_bytes(export.to_csv(frame), f"{export.file_stem(plan)}.csv",
+                          "Download new users (CSV)", "text/csv", key="dl_csv")
+    with d2:
+        ui.download_bytes(export.to_xlsx(frame), f"{export.file_stem(plan)}.xlsx",
+                          "Download new users (XLSX)",
+                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                          key="dl_xlsx")
+    st.stop()
+
+on = batch.default_processing_day(store, cycle, today)
+try:
+    plan = batch.preview_batch(store, user, cycle, on=on)
+except EcommError as exc:
+    ui.show_error(exc)
+    st.stop()
+
+st.subheader(f"Preview: processing on {on.isoformat()}")
+st.caption(f"{plan.sentence()}. Provisioning requests are checked again against P1-P5 on the "
+           "processing day (C3); this is exactly what processing will do.")
+show_tables(plan)
+
+refusal = batch.processing_refusal(store, cycle, on, today)
+if refusal:
+    st.info(refusal, icon=":material/schedule:")
+    st.stop()
+
+reviewed = st.checkbox("I have reviewed the preview", key=f"batch_reviewed_{cycle}")
+st.button(f"Process cycle {cycle}", type="primary", disabled=not reviewed, key="batch_process",
+          on_click=request_processing, args=(cycle,))
