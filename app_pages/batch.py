@@ -3,7 +3,7 @@ summary and the new users to announce (C2) as CSV and XLSX."""
 import pandas as pd
 import streamlit as st
 
-from ecomm import batch, ui
+from ecomm import batch, clock, ui
 from ecomm.batch import export
 from ecomm.errors import EcommError
 
@@ -58,13 +58,13 @@ with st.expander("Credentials date announced for this cycle (C2)"):
     b1, b2 = st.columns(2)
     if b1.button("Save credentials date", key="cred_save"):
         try:
-            batch.set_credentials_date(store, user, cycle, day, now_utc=ui.now_utc())
+            batch.set_credentials_date(store, user, cycle, day, now_utc=clock.now_utc())
         except EcommError as exc:
             ui.show_error(exc)
         else:
             ui.done(f"Credentials date of cycle {cycle} set to {day.isoformat()}.")
     if dates.credentials_overridden and b2.button("Back to the default date", key="cred_clear"):
-        batch.set_credentials_date(store, user, cycle, None, now_utc=ui.now_utc())
+        batch.set_credentials_date(store, user, cycle, None, now_utc=clock.now_utc())
         ui.done(f"Credentials date of cycle {cycle} is the default again.")
 
 
@@ -106,7 +106,7 @@ if clicked == cycle:
         try:
             outcome = batch.process_batch(store, user, cycle,
                                           on=batch.default_processing_day(store, cycle, today),
-                                          now_utc=ui.now_utc())
+                                          now_utc=clock.now_utc())
         except EcommError as exc:
             status.update(label=f"Cycle {cycle} was not processed", state="error")
             ui.show_error(exc)

@@ -127,14 +127,14 @@ def _queued(row: dict) -> QueuedRequest:
         draft=_draft(row) if row["kind"] == "provision" else None)
 
 
+_LISTS = ("additional_specialists", "super_user_permissions", "cvent_add_ons", "business_units",
+          "public_groups", "open_apps")
+
+
 def _license(row: dict) -> LicenseState:
     fields = set(LicenseState.model_fields)
     return LicenseState(**{k: (v if v is not None or k not in _LISTS else [])
                            for k, v in row.items() if k in fields})
-
-
-_LISTS = ("additional_specialists", "super_user_permissions", "cvent_add_ons", "business_units",
-          "public_groups", "open_apps")
 
 
 def _next_number(reader) -> str:
