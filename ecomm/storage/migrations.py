@@ -316,6 +316,38 @@ M005_ELIGIBILITY_INDEXES: list[Step] = [
     "CREATE INDEX idx_requests_license ON requests (license_number)",
 ]
 
+M006_BILLING_WORKFLOW: list[Step] = [
+    # B4/B8: what a stored invoice needs to be read back exactly (speedtypes, correction reason)
+    "ALTER TABLE invoices ADD COLUMN other_campus_speedtypes VARCHAR[]",
+    "ALTER TABLE invoices ADD COLUMN note VARCHAR",
+    "ALTER TABLE invoice_lines ADD COLUMN campus_speedtype VARCHAR",
+    "CREATE INDEX idx_invoices_run ON invoices (fiscal_year, kind, campus)",
+    # B6: a specialist's decision on one net-new candidate (latest decision; history in audit)
+    """CREATE TABLE net_new_reviews (
+        fiscal_year INTEGER NOT NULL,
+        kind VARCHAR NOT NULL,                 -- january | june
+        license_number VARCHAR NOT NULL,
+        application VARCHAR NOT NULL,
+        provisioned_on DATE NOT NULL,
+        campus VARCHAR NOT NULL,
+        decision VARCHAR NOT NULL,             -- confirm | correct
+        net_new BOOLEAN NOT NULL,
+        reason VARCHAR,
+        reviewed_by VARCHAR NOT NULL,
+        reviewed_at TIMESTAMP NOT NULL,        -- UTC
+        PRIMARY KEY (fiscal_year, kind, license_number, application, provisioned_on)
+    )""",
+    # B6: the System team captured a campus's reviewed list (reviews closed)
+    """CREATE TABLE net_new_captures (
+        fiscal_year INTEGER NOT NULL,
+        kind VARCHAR NOT NULL,
+        campus VARCHAR NOT NULL,
+        captured_at TIMESTAMP NOT NULL,        -- UTC
+        captured_by VARCHAR NOT NULL,
+        PRIMARY KEY (fiscal_year, kind, campus)
+    )""",
+]
+
 # (version, description, steps)
 MIGRATIONS: list[tuple[int, str, list[Step]]] = [
     (1, "core schema: people, licenses, requests, cycles, billing, reference, audit", M001_CORE),
@@ -323,6 +355,7 @@ MIGRATIONS: list[tuple[int, str, list[Step]]] = [
     (3, "lookup indexes", M003_INDEXES),
     (4, "notifications: message templates, outbox, mail settings", M004_NOTIFICATIONS),
     (5, "eligibility lookup indexes (contact facts, duplicates)", M005_ELIGIBILITY_INDEXES),
+    (6, "billing workflow: stored invoice details, net-new reviews and captures", M006_BILLING_WORKFLOW),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]
