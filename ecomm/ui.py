@@ -39,6 +39,14 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("app_pages/home.py", "Home", ":material/home:", ALL_ROLES),
     PageSpec("app_pages/import_data.py", "Import", ":material/upload_file:", SYSTEM),
     PageSpec("app_pages/admin.py", "Admin", ":material/admin_panel_settings:", SYSTEM),
+    PageSpec("app_pages/check.py", "Check a person", ":material/person_search:", ALL_ROLES),
+    PageSpec("app_pages/request_form.py", "New request", ":material/add_circle:",
+             (ref.APP_SPECIALIST, ref.APP_SYSTEM)),
+    PageSpec("app_pages/requests.py", "Requests", ":material/list_alt:", ALL_ROLES),
+    PageSpec("app_pages/group_changes.py", "Group changes", ":material/group:",
+             (ref.APP_SPECIALIST, ref.APP_SYSTEM)),
+    PageSpec("app_pages/contact.py", "Contact record", ":material/person:", ALL_ROLES),
+    PageSpec("app_pages/license.py", "License record", ":material/badge:", ALL_ROLES),
     PageSpec("app_pages/batch.py", "Batch", ":material/event_repeat:", SYSTEM),
 )
 
@@ -294,3 +302,92 @@ def download_bytes(data: bytes | Callable[[], bytes], file_name: str, label: str
 def today():
     """Today in America/Denver (the edge where the app asks the clock)."""
     return clock.today_denver()
+
+
+def now_utc():
+    """Now as naive UTC (the edge where requests get their submission time)."""
+    return clock.now_utc()
+
+
+# -- record links, rule ticks and request confirmations (issue 3) ----------------------------
+# Contact and license records open by URL query parameter on their page's url_path
+# (`contact?contact=C-00012`, `license?license=LN-0042`): st.page_link for one link,
+# column_config.LinkColumn in tables (a new tab, so the development sign-in rides along).
+CONTACT_PAGE = "app_pages/contact.py"
+LICENSE_PAGE = "app_pages/license.py"
+REQUEST_FORM_PAGE = "app_pages/request_form.py"
+RECORD_PARAM = {CONTACT_PAGE: "contact", LICENSE_PAGE: "license"}
+START_REQUEST_KEY = "_start_request"
+
+
+def record_url(page: str, value) -> str | None:
+    """The relative URL of a contact or license record, e.g. ``license?license=LN-0042``."""
+    if value is None or (isinstance(value, float) and pd.isna(value)) or not str(value).strip():
+        return None
+    from urllib.parse import urlencode
+
+    name = RECORD_PARAM[page]
+    params = {name: str(value)}
+    if not oidc_configured() and st.session_state.get(DEV_EMAIL_KEY):
+        params["as"] = st.session_state[DEV_EMAIL_KEY]
+    return f"{name}?{urlencode(params)}"
+
+
+def link_column(label: str, page: str):
+    """A table column of record URLs that shows the ID and opens the record."""
+    return st.column_config.LinkColumn(label, display_text=rf"{RECORD_PARAM[page]}=([^&]*)")
+
+
+def record_link(page: str, value: str, label: str | None = None) -> None:
+    """A link to one contact or license record (same tab, same session)."""
+    st.page_link(page, label=label or str(value), query_params={RECORD_PARAM[page]: str(value)},
+                 icon=":material/person:" if page == CONTACT_PAGE else ":material/badge:")
+
+
+def start_request(contact_id: str, campus: str | None = None) -> None:
+    """Carry a contact (and campus) into the New request form and open it."""
+    st.session_state[START_REQUEST_KEY] = {"contact_id": contact_id, "campus": campus}
+    st.switch_page(REQUEST_FORM_PAGE)
+
+
+def md(text: str) -> str:
+    """Text safe for markdown: '$' would start a formula."""
+    return str(text).replace("$", "\\$")
+
+
+def rule_line(result) -> str:
+    """One rule's verdict as a ticked (✓) or failed (✗) markdown line, fix named."""
+    mark = ":green[✓]" if result.passed else (
+        ":orange[⚠]" if result.severity == "warning" else ":red[✗]")
+    return f"{mark} **{result.rule}** {md(result.message)}"
+
+
+def show_confirmation(conf) -> None:
+    """A submitted request (ecomm.requests.Confirmation): id, license record, cycle, cost,
+    what happens when, and P13 warnings."""
+    from ecomm.requests.timing import money
+
+    st.success(md(conf.message), icon=":material/check_circle:")
+    st.markdown(f"**Request ID:** `{conf.request_id}` · status **{conf.status}**")
+    if conf.license_number:
+        record_link(LICENSE_PAGE, conf.license_number,
+                    f"License record {conf.license_number}"
+                    + (" (opened for this request)" if conf.license_created else ""))
+    if conf.cycle:
+        st.markdown(f"**Cycle {conf.cycle}**: cutoff {conf.cutoff}, processing from "
+                    f"{conf.processing_starts}"
+                    + (f", credentials on {conf.credentials_date}" if conf.credentials_date
+                       and conf.kind == "provision" else "") + ".")
+    if conf.kind == "provision":
+        st.markdown("**What it costs your campus this fiscal year**")
+        if conf.cost_lines:
+            st.dataframe(pd.DataFrame([{
+                "application": c.application, "monthly rate": money(c.monthly_rate),
+                "months": c.months, "amount": money(c.amount), "note": c.note or ""}
+                for c in conf.cost_lines]), hide_index=True, width="stretch")
+            st.markdown(f"**Total FY{conf.fiscal_year}: {md(money(conf.cost_total))}**")
+        st.info(md(conf.cost_note), icon=":material/payments:")
+    for effect in conf.effects:
+        st.markdown(f"- {md(effect)}")
+    for warning in conf.warnings:
+        st.warning(md(warning), icon=":material/warning:")

@@ -1,0 +1,84 @@
+"""Requests: the requests this person may see (A1-A3), filtered by status and kind, each
+linking to its contact and license records; a pending or held one can be cancelled."""
+import pandas as pd
+import streamlit as st
+
+from ecomm import clock, ui
+from ecomm import reference as ref
+from ecomm.errors import EcommError
+from ecomm.requests import cancel_request, list_requests
+
+ANY = "All"
+STATUSES = ("pending", "held", "processed", "completed", "cancelled")
+KIND_LABEL = {"provision": "Provisioning", "deprovision": "Deprovisioning",
+              "change_groups": "Group change"}
+CANCELLABLE = ("pending", "held")
+
+store = ui.get_store()
+user = ui.current_user()
+if user is None:
+    st.stop()
+
+st.title("Requests")
+cols = st.columns(3)
+status = cols[0].selectbox("Status", [ANY, *STATUSES], key="req_status")
+kind = cols[1].selectbox("Kind", [ANY, *KIND_LABEL], key="req_kind",
+                         format_func=lambda k: KIND_LABEL.get(k, k))
+campus = ANY
+if not user.is_specialist:
+    campus = cols[2].selectbox("Campus", [ANY, *ref.CAMPUSES], key="req_campus")
+try:
+    rows = list_requests(store, user, status=None if status == ANY else status,
+                         kind=None if kind == ANY else kind,
+                         campus=None if campus == ANY else campus)
+except EcommError as exc:
+    ui.show_error(exc)
+    st.stop()
+
+frame = pd.DataFrame([{
+    "request": r["request_id"],
+    "submitted": clock.to_denver(r["submitted_at"]).strftime("%Y-%m-%d %H:%M"),
+    "kind": KIND_LABEL.get(r["kind"], r["kind"]), "status": r["status"], "campus": r["campus"],
+    "cycle": r["cycle"],
+    "contact": ui.record_url(ui.CONTACT_PAGE, r["contact_id"]),
+    "name": " ".join(p for p in (r["first_name"], r["last_name"]) if p),
+    "license record": ui.record_url(ui.LICENSE_PAGE, r["license_number"]),
+    "applications": ", ".join(r["applications"] or []),
+    "held because": "; ".join(r["held_reasons"] or []) if r.get("held_reasons") else "",
+    "submitted by": r["submitted_by"]} for r in rows],
+    columns=["request", "submitted", "kind", "status", "campus", "cycle", "contact", "name",
+             "license record", "applications", "held because", "submitted by"])
+st.caption(f"{len(frame)} request(s), newest first.")
+st.dataframe(frame, hide_index=True, width="stretch", column_config={
+    "contact": ui.link_column("contact", ui.CONTACT_PAGE),
+    "license record": ui.link_column("license record", ui.LICENSE_PAGE)})
+if len(frame):
+    ui.download_csv(frame, "requests.csv", "Download as CSV", key="req_csv")
+
+if user.is_manager:
+    st.caption("A3: managers read; the campus's eComm specialist or the System team cancels "
+               "requests.")
+    st.stop()
+
+open_rows = {r["request_id"]: r for r in rows if r["status"] in CANCELLABLE}
+st.subheader("Cancel a request")
+if not open_rows:
+    st.write("No pending or held request in this list.")
+    st.stop()
+pick = st.selectbox(
+    "Request to cancel", list(open_rows), index=None, placeholder="Choose a pending or held request",
+    key="req_cancel_pick",
+    format_func=lambda rid: f"{rid} · {KIND_LABEL.get(open_rows[rid]['kind'])} · "
+                            f"{' '.join(p for p in (open_rows[rid]['first_name'], open_rows[rid]['last_name']) if p)}"
+                            f" · {open_rows[rid]['status']}")
+reason = st.text_input("Reason for cancelling", key="req_cancel_reason")
+if pick and open_rows[pick]["kind"] == "deprovision" and open_rows[pick]["salesforce_removed_on"]:
+    st.warning(f"{ref.SALESFORCE} was already removed on "
+               f"{open_rows[pick]['salesforce_removed_on']}; cancelling does not give it back (C4).")
+if st.button("Cancel request", type="primary", disabled=pick is None, key="req_cancel"):
+    try:
+        outcome = cancel_request(store, user, pick, reason=reason, now_utc=ui.now_utc())
+    except EcommError as exc:
+        ui.show_error(exc)
+    else:
+        ui.done(outcome.message)
