@@ -8,31 +8,40 @@ from tests.apptest.conftest import (APP, BOULDER, MANAGER, NEW_SPECIALIST, RETIR
                                     page_paths, texts)
 
 HOME, IMPORT, ADMIN = "app_pages/home.py", "app_pages/import_data.py", "app_pages/admin.py"
+BATCH = "app_pages/batch.py"
+# Issue 3 (the specialist's daily work): the pages everyone reads, and those that change things.
+READ_PAGES = ["app_pages/check.py", "app_pages/requests.py", "app_pages/contact.py",
+              "app_pages/license.py"]
+WORK_PAGES = ["app_pages/request_form.py", "app_pages/group_changes.py"]
+SYSTEM_PAGES = sorted([HOME, IMPORT, ADMIN, BATCH, *READ_PAGES, *WORK_PAGES])
+SPECIALIST_PAGES = sorted([HOME, *READ_PAGES, *WORK_PAGES])
+MANAGER_PAGES = sorted([HOME, *READ_PAGES])
 AUTH = {"auth": {"redirect_uri": "http://localhost:8501/oauth2callback",
                  "cookie_secret": "x" * 32, "client_id": "id", "client_secret": "secret",
                  "server_metadata_url": "https://login.example.edu/.well-known/openid-configuration"}}
 
 
-def test_a2_system_team_sees_home_import_and_admin(open_app):
+def test_a2_system_team_sees_every_page(open_app):
     at = open_app(SYSTEM)
-    assert page_paths(at) == sorted([HOME, IMPORT, ADMIN])
+    assert page_paths(at) == SYSTEM_PAGES
     assert "Welcome, Sam Rivera" in texts(at)
 
 
 @pytest.mark.parametrize("email", [BOULDER, NEW_SPECIALIST])
-def test_a1_specialist_sees_home_only_not_import_or_admin(open_app, email):
+def test_a1_specialist_sees_their_work_pages_not_import_admin_or_batch(open_app, email):
     at = open_app(email)
-    assert page_paths(at) == [HOME]
-    for page in (IMPORT, ADMIN):
+    assert page_paths(at) == SPECIALIST_PAGES
+    for page in (IMPORT, ADMIN, BATCH):
         with pytest.raises(ValueError):
             at.switch_page(page)
 
 
-def test_a3_manager_sees_home_only_and_no_change_widgets(open_app):
+def test_a3_manager_sees_read_pages_and_no_change_widgets(open_app):
     at = open_app(MANAGER)
-    assert page_paths(at) == [HOME]
-    with pytest.raises(ValueError):
-        at.switch_page(ADMIN)
+    assert page_paths(at) == MANAGER_PAGES
+    for page in (ADMIN, *WORK_PAGES):
+        with pytest.raises(ValueError):
+            at.switch_page(page)
     assert "A3" in texts(at)
     assert not at.main.button and not at.main.form_submit_button and not at.main.text_input
 
@@ -70,7 +79,7 @@ def test_without_sign_in_the_dev_picker_is_offered_and_signs_in(open_app):
     # the person stays signed in on other runs (session state), and can switch
     at.sidebar.selectbox(key="dev_sign_in_picker").set_value(SYSTEM).run()
     assert "Welcome, Sam Rivera" in texts(at)
-    assert page_paths(at) == sorted([HOME, IMPORT, ADMIN])
+    assert page_paths(at) == SYSTEM_PAGES
 
 
 def test_dev_sign_out(open_app):
@@ -105,7 +114,7 @@ def test_with_oidc_the_signed_in_email_gets_its_role_from_app_users(app_store):
     at.run()
     assert not at.exception
     assert "Welcome, Sam Rivera" in texts(at)
-    assert page_paths(at) == sorted([HOME, IMPORT, ADMIN])
+    assert page_paths(at) == SYSTEM_PAGES
     assert not any("Development sign-in" in w.value for w in at.sidebar.warning)
 
 
