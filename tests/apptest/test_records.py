@@ -154,3 +154,32 @@ def test_a3_a_manager_reads_records_without_any_action(seeded):
     at = open_page(MANAGER, CONTACT, contact="C-DEN")
     assert "Dana Mile · C-DEN" in texts(at)
     assert not [b for b in at.button if b.key in ("fix_submit", "contact_start")]
+
+
+def test_request_pages_render_on_the_demo_data(tmp_path, monkeypatch):
+    """Every issue 3 page, as the demo's Boulder specialist, on the demo data set."""
+    import streamlit as st
+
+    from ecomm import clock
+    from ecomm.storage import Store
+    from tests.apptest.conftest import TODAY
+    from tests.apptest.pages_helpers import CHECK, GROUPS, REQUESTS
+
+    demo = pytest.importorskip("ecomm.demo")
+    path = tmp_path / "demo.duckdb"
+    with Store(path) as store:
+        demo.load_demo(store, as_of=TODAY, licenses=150)
+        number, contact_id = store.query_one(
+            "SELECT license_number, contact_id FROM licenses WHERE affiliated_campus = 'Boulder' "
+            "ORDER BY license_number LIMIT 1")
+    monkeypatch.setenv("ECOMM_DB", str(path))
+    monkeypatch.setattr(clock, "today_denver", lambda: TODAY)
+    try:
+        for page, params in ((CHECK, {}), (REQUESTS, {}), (GROUPS, {}),
+                             (LICENSE, {"license": number}), (CONTACT, {"contact": contact_id})):
+            at = open_page("ecomm.boulder@colorado.edu", page, **params)
+            assert not at.error, (page, errors(at))
+            assert "was not found" not in texts(at), page
+        assert f"{number} · " in texts(at) or contact_id in texts(at)
+    finally:
+        st.cache_resource.clear()
