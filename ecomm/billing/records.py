@@ -1,0 +1,116 @@
+"""Stored billing records (B6, B8): invoices as saved, their events, net-new candidates and the
+outcome of a draft run. Plain pydantic values; SQL is in ``ecomm.storage``."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from pydantic import BaseModel, Field
+
+from ecomm.billing.models import Invoice
+
+DRAFT, IN_REVIEW, APPROVED, BILLED = "draft", "in_review", "approved", "billed"
+STATUSES: tuple[str, ...] = (DRAFT, IN_REVIEW, APPROVED, BILLED)
+STATUS_LABEL = {DRAFT: "Draft", IN_REVIEW: "In review", APPROVED: "Approved", BILLED: "Billed"}
+FINAL = (APPROVED, BILLED)  # B8: never change again
+
+
+class StoredInvoice(Invoice):
+    """B8: an invoice as saved: its id, who made it and when, and a correction's reason."""
+
+    invoice_id: str
+    created_at: datetime
+    created_by: str
+    note: str | None = None
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABEL.get(self.status, self.status)
+
+    def same_lines(self, other: Invoice) -> bool:
+        """B8: does ``other`` bill the same lines, amounts and speedtypes (whatever its as-of day)?"""
+        return (self.campus_speedtype == other.campus_speedtype
+                and list(self.other_campus_speedtypes) == list(other.other_campus_speedtypes)
+                and [ln.model_dump() for ln in self.lines] == [ln.model_dump() for ln in other.lines])
+
+    def same_content(self, other: Invoice) -> bool:
+        """B8: would ``other`` leave this invoice exactly as it is (as of, lines, totals, speedtypes)?"""
+        return self.as_of == other.as_of and self.same_lines(other)
+
+
+class InvoiceEvent(BaseModel):
+    """B8/A4: one step of an invoice's workflow."""
+
+    invoice_id: str
+    happened_at: datetime
+    status: str
+    actor: str
+    note: str | None = None
+
+
+class RunOutcome(BaseModel):
+    """B8: what drafting a run did, invoice by invoice."""
+
+    fiscal_year: int
+    kind: str
+    as_of: date
+    created: list[str] = Field(default_factory=list)      # new drafts (invoice ids)
+    replaced: list[str] = Field(default_factory=list)     # drafts replaced with new content
+    unchanged: list[str] = Field(default_factory=list)    # drafts that came out the same
+    removed: list[str] = Field(default_factory=list)      # drafts of campuses with no lines now
+    kept: list[str] = Field(default_factory=list)         # in review, approved or billed: untouched
+    differs: list[str] = Field(default_factory=list)      # kept ones the data no longer matches
+    captured: list[str] = Field(default_factory=list)     # campuses whose net-new list was captured (B6)
+    invoices: list[StoredInvoice] = Field(default_factory=list)  # the run's latest invoices
+
+    def sentence(self) -> str:
+        parts = [f"{len(self.created)} new", f"{len(self.replaced)} replaced",
+                 f"{len(self.unchanged)} unchanged"]
+        if self.removed:
+            parts.append(f"{len(self.removed)} removed")
+        if self.kept:
+            parts.append(f"{len(self.kept)} kept as they are (in review, approved or billed)")
+        return "Drafts: " + ", ".join(parts) + "."
+
+    @property
+    def total(self) -> Decimal:
+        return sum((i.total for i in self.invoices), Decimal("0.00"))
+
+
+class NetNewCandidate(BaseModel):
+    """B6: one application provisioned in a true-up's window at a campus, and its review."""
+
+    fiscal_year: int
+    kind: str
+    campus: str
+    license_number: str
+    user_name: str
+    application: str
+    provisioned_on: date
+    deprovisioned_on: date | None = None
+    replaces_license: str | None = None
+    flagged_net_new: bool           # the flag set on provisioning (P10)
+    decision: str | None = None     # confirm | correct | None (not reviewed)
+    net_new: bool                   # what the true-up uses: the review's value, else the flag
+    reason: str | None = None
+    reviewed_by: str | None = None
+    reviewed_at: datetime | None = None
+
+    @property
+    def key(self) -> tuple[str, str, date]:
+        return (self.license_number, self.application, self.provisioned_on)
+
+
+class ReviewStatus(BaseModel):
+    """B6: where one campus's net-new review stands."""
+
+    campus: str
+    candidates: int = 0
+    reviewed: int = 0
+    corrected: int = 0
+    captured_at: datetime | None = None
+    captured_by: str | None = None
+
+    @property
+    def captured(self) -> bool:
+        return self.captured_at is not None

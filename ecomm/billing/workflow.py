@@ -1,0 +1,336 @@
+"""B8 invoice workflow as services: draft a run, send for review, return to draft, approve,
+bill, correct; read invoices, their history, the spreadsheets and the forecast.
+
+- Drafting (System team, A2) computes the run as of a day (B2-B6) and saves it in one
+  ``store.write`` transaction: a new draft per campus and group, a draft drafted again is
+  replaced in place (same id; unchanged when its content is the same), a draft whose campus
+  has no lines any more is removed; invoices in review, approved or billed are never touched
+  (the outcome says when the data no longer matches them). Drafting a true-up captures the
+  campuses' net-new lists first (B6), so the drafted invoice bills the reviewed list.
+- draft -> in review (System team sends it to the campus) -> approved (only that campus's
+  eComm specialist) -> billed (System team). An invoice in review may be returned to draft,
+  with a reason, by the System team or the campus's specialist.
+- Approved and billed invoices never change; a correction is a new draft revision naming the
+  invoice it corrects (System team, with a reason), which then goes through the same steps.
+- Every step is an ``invoice_events`` row and an audit entry (A4).
+- Specialists see their campus's invoices once sent for review (drafts are the System
+  team's); managers read everything (A3).
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Callable, Iterable
+
+from ecomm import clock
+from ecomm.billing.fiscal import fy_start
+from ecomm.billing.forecast import ForecastRow
+from ecomm.billing.invoice import build_invoices, check_as_of
+from ecomm.billing.models import Invoice
+from ecomm.billing import net_new
+from ecomm.billing.proration import KIND_LABEL, TRUE_UPS
+from ecomm.billing.records import (APPROVED, BILLED, DRAFT, FINAL, IN_REVIEW, STATUS_LABEL,
+                                   InvoiceEvent, RunOutcome, StoredInvoice)
+from ecomm.billing.run import forecast_as_of
+from ecomm.billing.workbook import write_workbooks, write_workbooks_bytes
+from ecomm.errors import AccessDenied, EcommError, NotFound
+from ecomm.identity import Identity
+from ecomm.permissions import (require_campus, require_system, require_writer,
+                               visible_campuses)
+from ecomm.storage import audit
+from ecomm.storage import billing_reads as reads
+from ecomm.storage import billing_writes as bw
+from ecomm.storage import invoice_reads as ir
+from ecomm.storage.requests import CursorReader
+from ecomm.storage.settings import load_policy
+
+
+def invoice_id_for(inv: Invoice) -> str:
+    """B8: a readable, unique id: 'FY2027-january-boulder-advancement-cvent-r2'."""
+    campus = "-".join(inv.campus.lower().split())
+    return f"FY{inv.fiscal_year}-{inv.kind}-{campus}-{inv.group}-r{inv.revision}"
+
+
+def describe(inv: Invoice) -> str:
+    """'Boulder, Cvent, FY2027 January true-up (revision 2)'."""
+    rev = f" (revision {inv.revision})" if inv.revision > 1 else ""
+    return f"{inv.campus}, {inv.group_label}, FY{inv.fiscal_year} {inv.kind_label}{rev}"
+
+
+def _summary(inv: Invoice) -> dict:
+    return {"status": inv.status, "as_of": inv.as_of, "lines": len(inv.lines),
+            "total": inv.total, "campus_speedtype": inv.campus_speedtype,
+            "revision": inv.revision, "corrects": inv.corrects_invoice_id}
+
+
+def compute_run(reader, *, fiscal_year: int, kind: str, as_of: date) -> list[Invoice]:
+    """B2-B6: the run's invoices from the data as of ``as_of``; true-ups bill the reviewed net-new list."""
+    check_as_of(fiscal_year, kind, as_of)
+    licenses = reads.load_licenses_for_billing(reader, as_of, since=fy_start(fiscal_year))
+    if kind in TRUE_UPS:
+        licenses = net_new.apply_reviews(licenses, ir.net_new_overrides(reader, fiscal_year, kind))
+    return build_invoices(licenses, reads.load_rates(reader, fiscal_year), load_policy(reader),
+                          fiscal_year=fiscal_year, kind=kind, as_of=as_of)
+
+
+def _event(cur, who: Identity, inv: Invoice, invoice_id: str, action: str, *, now: datetime,
+           status: str, note: str | None = None, before=None, after=None) -> None:
+    bw.add_event(cur, invoice_id, at=now, status=status, actor=who.email, note=note)
+    audit.record(cur, actor=who.email, action=action, entity="invoice", entity_id=invoice_id,
+                 campus=inv.campus, before=before, after=after, detail=note)
+
+
+# -- drafting ----------------------------------------------------------------------------------
+def draft_run(store, who: Identity | None, *, fiscal_year: int, kind: str, as_of: date,
+              now_utc: datetime | None = None) -> RunOutcome:
+    """B8: draft (again) the run's invoices in one transaction; drafts are replaced, approved and billed ones never change."""
+    actor = require_system(who, "draft invoices")
+    check_as_of(fiscal_year, kind, as_of)
+    now = now_utc or clock.now_utc()
+
+    def work(cur) -> RunOutcome:
+        reader = CursorReader(cur)
+        out = RunOutcome(fiscal_year=fiscal_year, kind=kind, as_of=as_of)
+        if kind in TRUE_UPS:
+            out.captured = net_new.capture_in(
+                cur, actor, fiscal_year, kind,
+                net_new.campuses_with_candidates(reader, fiscal_year, kind), now)
+        computed = {i.key: i for i in compute_run(reader, fiscal_year=fiscal_year, kind=kind,
+                                                   as_of=as_of)}
+        stored = {i.key: i for i in ir.load_invoices(reader, fiscal_year=fiscal_year, kind=kind)}
+        for key, inv in computed.items():
+            old = stored.get(key)
+            if old is None:
+                iid = invoice_id_for(inv)
+                bw.insert_invoice(cur, iid, inv, created_at=now, created_by=actor.email)
+                _event(cur, actor, inv, iid, "draft", now=now, status=DRAFT,
+                       note=f"drafted as of {as_of.isoformat()}", after=_summary(inv))
+                out.created.append(iid)
+            elif old.status == DRAFT:
+                if old.same_content(inv):
+                    out.unchanged.append(old.invoice_id)
+                    continue
+                bw.replace_draft(cur, old.invoice_id, inv, created_at=now, created_by=actor.email)
+                _event(cur, actor, old, old.invoice_id, "redraft", now=now, status=DRAFT,
+                       note=f"drafted again as of {as_of.isoformat()}", before=_summary(old),
+                       after=_summary(inv))
+                out.replaced.append(old.invoice_id)
+            else:
+                out.kept.append(old.invoice_id)
+                if not old.same_lines(inv):
+                    out.differs.append(old.invoice_id)
+        for key, old in stored.items():
+            if key in computed:
+                continue
+            if old.status == DRAFT:
+                bw.delete_draft(cur, old.invoice_id)
+                _event(cur, actor, old, old.invoice_id, "remove_draft", now=now, status="removed",
+                       note=f"no lines as of {as_of.isoformat()}", before=_summary(old))
+                out.removed.append(old.invoice_id)
+            else:
+                out.kept.append(old.invoice_id)
+                if old.lines:
+                    out.differs.append(old.invoice_id)
+        out.invoices = ir.load_invoices(reader, fiscal_year=fiscal_year, kind=kind)
+        audit.record(cur, actor=actor.email, action="draft_run", entity="invoice_run",
+                     entity_id=f"FY{fiscal_year}-{kind}", detail=out.sentence(),
+                     after=out.model_dump(mode="json", exclude={"invoices"}))
+        return out
+    return store.write(work)
+
+
+def correct_invoice(store, who: Identity | None, invoice_id: str, *, as_of: date, reason: str,
+                    now_utc: datetime | None = None) -> StoredInvoice:
+    """B8: a correction is a new draft revision, computed as of ``as_of``, naming the approved or billed invoice it corrects."""
+    actor = require_system(who, "correct invoices")
+    if not (reason or "").strip():
+        raise EcommError("B8: Say why the invoice is corrected: the reason goes on the new revision.")
+    now = now_utc or clock.now_utc()
+
+    def work(cur) -> StoredInvoice:
+        reader = CursorReader(cur)
+        old = ir.load_invoice(reader, invoice_id)
+        if old is None:
+            raise NotFound(f"There is no invoice {invoice_id}.")
+        if old.status not in FINAL:
+            raise EcommError(
+                f"B8: {describe(old)} is {old.status_label.lower()}: only an approved or billed "
+                "invoice is corrected with a new revision. Draft the run again to change a "
+                "draft; return an invoice in review to draft first.")
+        latest = ir.latest_revision(reader, *old.key)
+        if latest != old.revision:
+            raise EcommError(f"B8: {describe(old)} already has a later revision ({latest}): "
+                             "correct the latest one.")
+        computed = {i.key: i for i in compute_run(reader, fiscal_year=old.fiscal_year,
+                                                   kind=old.kind, as_of=as_of)}
+        fresh = computed.get(old.key) or Invoice(
+            fiscal_year=old.fiscal_year, kind=old.kind, campus=old.campus, group=old.group,
+            as_of=as_of, campus_speedtype=old.campus_speedtype)
+        new = fresh.model_copy(update={"revision": old.revision + 1, "status": DRAFT,
+                                       "corrects_invoice_id": old.invoice_id})
+        iid = invoice_id_for(new)
+        bw.insert_invoice(cur, iid, new, created_at=now, created_by=actor.email,
+                          note=reason.strip())
+        _event(cur, actor, new, iid, "correct", now=now, status=DRAFT,
+               note=f"corrects {old.invoice_id}: {reason.strip()}", before=_summary(old),
+               after=_summary(new))
+        return ir.load_invoice(reader, iid)
+    return store.write(work)
+
+
+# -- the steps ---------------------------------------------------------------------------------
+def _require_campus_specialist(who: Identity | None, campus: str, action: str) -> Identity:
+    """B8/A1: only the campus's own eComm specialist may ``action`` its invoice."""
+    actor = require_writer(who, action)
+    if not (actor.is_specialist and actor.campus == campus):
+        raise AccessDenied(
+            f"B8: only {campus}'s eComm specialist may {action}; you are signed in as "
+            f"{actor.role_label}{' for ' + actor.campus if actor.campus else ''}. The System team "
+            "sends invoices for review and marks them billed; the campus approves its own.")
+    return actor
+
+
+def _require_return(who: Identity | None, campus: str, action: str) -> Identity:
+    actor = require_writer(who, action)
+    if actor.is_system:
+        return actor
+    return _require_campus_specialist(actor, campus, action)
+
+
+STEPS: dict[str, tuple[str, str, str, Callable]] = {
+    # action: (from status, to status, words, who may)
+    "send": (DRAFT, IN_REVIEW, "send invoices for review",
+             lambda who, campus, words: require_system(who, words)),
+    "return": (IN_REVIEW, DRAFT, "return invoices to draft", _require_return),
+    "approve": (IN_REVIEW, APPROVED, "approve this invoice", _require_campus_specialist),
+    "bill": (APPROVED, BILLED, "mark invoices billed",
+             lambda who, campus, words: require_system(who, words)),
+}
+
+
+def _step(store, who: Identity | None, invoice_ids: Iterable[str], action: str, *,
+          note: str | None, now_utc: datetime | None) -> list[StoredInvoice]:
+    """B8: move invoices one step, all in one transaction (all of them or none)."""
+    ids = list(dict.fromkeys(invoice_ids))
+    if not ids:
+        raise EcommError("Choose at least one invoice.")
+    src, dst, words, check = STEPS[action]
+    now = now_utc or clock.now_utc()
+
+    def work(cur) -> list[StoredInvoice]:
+        reader = CursorReader(cur)
+        done = []
+        for iid in ids:
+            inv = ir.load_invoice(reader, iid)
+            if inv is None:
+                raise NotFound(f"There is no invoice {iid}.")
+            actor = check(who, inv.campus, words)
+            if inv.status != src:
+                raise EcommError(
+                    f"B8: {describe(inv)} is {inv.status_label.lower()}; only an invoice that "
+                    f"is {STATUS_LABEL[src].lower()} can be moved to "
+                    f"{STATUS_LABEL[dst].lower()}. Nothing was changed.")
+            if bw.set_status(cur, iid, src, dst) != 1:
+                raise EcommError(f"B8: {describe(inv)} changed meanwhile: nothing was changed.")
+            _event(cur, actor, inv, iid, action, now=now, status=dst, note=note,
+                   before={"status": src}, after={"status": dst})
+            done.append(ir.load_invoice(reader, iid))
+        return done
+    return store.write(work)
+
+
+def send_for_review(store, who, invoice_ids: Iterable[str], *, note: str | None = None,
+                    now_utc: datetime | None = None) -> list[StoredInvoice]:
+    """B8: the System team sends draft invoices to their campuses for review."""
+    return _step(store, who, invoice_ids, "send", note=note, now_utc=now_utc)
+
+
+def return_to_draft(store, who, invoice_id: str, *, reason: str,
+                    now_utc: datetime | None = None) -> StoredInvoice:
+    """B8: an invoice in review goes back to draft (System team or the campus's specialist), with a reason."""
+    if not (reason or "").strip():
+        raise EcommError("B8: Say what is wrong with the invoice, so the System team can fix it.")
+    return _step(store, who, [invoice_id], "return", note=reason.strip(), now_utc=now_utc)[0]
+
+
+def approve(store, who, invoice_id: str, *, note: str | None = None,
+            now_utc: datetime | None = None) -> StoredInvoice:
+    """B8: the campus's eComm specialist approves their campus's invoice in review."""
+    return _step(store, who, [invoice_id], "approve", note=note, now_utc=now_utc)[0]
+
+
+def mark_billed(store, who, invoice_ids: Iterable[str], *, note: str | None = None,
+                now_utc: datetime | None = None) -> list[StoredInvoice]:
+    """B8: the System team marks approved invoices billed; they never change again."""
+    return _step(store, who, invoice_ids, "bill", note=note, now_utc=now_utc)
+
+
+# -- reads ----------------------------------------------------------------------------------
+def _visible(who: Identity | None) -> list[str]:
+    campuses = visible_campuses(who)
+    if who is None or not who.active:
+        raise AccessDenied("Please sign in first.")
+    return campuses
+
+
+def list_invoices(store, who: Identity | None, *, fiscal_year: int | None = None,
+                  kind: str | None = None, all_revisions: bool = False) -> list[StoredInvoice]:
+    """B8/A1-A3: the latest revision of each invoice this person may see (specialists: their
+    campus, once sent for review); ``all_revisions`` lists every revision."""
+    campuses = _visible(who)
+    found = ir.load_invoices(store, fiscal_year=fiscal_year, kind=kind, campuses=campuses,
+                             latest_only=False)
+    if who.is_specialist:
+        found = [i for i in found if i.status != DRAFT]
+    if all_revisions:
+        return found
+    latest: dict[tuple, StoredInvoice] = {}
+    for inv in found:
+        if inv.key not in latest or inv.revision > latest[inv.key].revision:
+            latest[inv.key] = inv
+    return [i for i in found if latest[i.key] is i]
+
+
+def get_invoice(store, who: Identity | None, invoice_id: str) -> StoredInvoice:
+    """B8/A1: one invoice with its lines, if this person may see it."""
+    inv = ir.load_invoice(store, invoice_id)
+    if inv is None or (who is not None and who.is_specialist and inv.status == DRAFT):
+        raise NotFound(f"There is no invoice {invoice_id} for you to see.")
+    require_campus(who, inv.campus)
+    return inv
+
+
+def history(store, who: Identity | None, invoice_id: str) -> list[InvoiceEvent]:
+    """B8/A4: the invoice's steps (who, when, what), oldest first."""
+    get_invoice(store, who, invoice_id)
+    return ir.load_events(store, invoice_id)
+
+
+def runs(store, who: Identity | None) -> list[tuple[int, str]]:
+    """The (fiscal year, kind) runs with stored invoices, newest first."""
+    _visible(who)
+    return ir.invoice_runs(store)
+
+
+def workbooks(store, who: Identity | None, *, fiscal_year: int, kind: str) -> dict[str, bytes]:
+    """B4: the run's two spreadsheets of the stored invoices this person may see (latest revisions)."""
+    return write_workbooks_bytes(list_invoices(store, who, fiscal_year=fiscal_year, kind=kind),
+                                 fiscal_year=fiscal_year, kind=kind)
+
+
+def save_workbooks(store, who: Identity | None, out_dir: Path, *, fiscal_year: int,
+                   kind: str) -> list[Path]:
+    """B4: write the run's two spreadsheets of the stored invoices into ``out_dir``."""
+    return write_workbooks(list_invoices(store, who, fiscal_year=fiscal_year, kind=kind),
+                           Path(out_dir), fiscal_year=fiscal_year, kind=kind)
+
+
+def forecast_for(store, who: Identity | None, as_of: date) -> list[ForecastRow]:
+    """B4/B5: the next July invoice and true-up per campus if billed ``as_of`` (specialists: their campus)."""
+    campuses = set(_visible(who))
+    return [r for r in forecast_as_of(store, as_of) if r.campus in campuses]
+
+
+def run_label(fiscal_year: int, kind: str) -> str:
+    """'FY2027 January true-up'."""
+    return f"FY{fiscal_year} {KIND_LABEL[kind]}"
