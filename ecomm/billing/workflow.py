@@ -73,6 +73,15 @@ def compute_run(reader, *, fiscal_year: int, kind: str, as_of: date) -> list[Inv
                           fiscal_year=fiscal_year, kind=kind, as_of=as_of)
 
 
+def check_not_future(as_of: date, now: datetime) -> None:
+    """B8: an invoice bills what happened: it is drafted as of today or an earlier day (the forecast looks ahead)."""
+    today = clock.denver_date(now)
+    if as_of > today:
+        raise EcommError(f"B8: An invoice is drafted as of today ({today.isoformat()}) or an "
+                         f"earlier day, not {as_of.isoformat()}: see the forecast for what is "
+                         "coming.")
+
+
 def _event(cur, who: Identity, inv: Invoice, invoice_id: str, action: str, *, now: datetime,
            status: str, note: str | None = None, before=None, after=None) -> None:
     bw.add_event(cur, invoice_id, at=now, status=status, actor=who.email, note=note)
@@ -87,6 +96,7 @@ def draft_run(store, who: Identity | None, *, fiscal_year: int, kind: str, as_of
     actor = require_system(who, "draft invoices")
     check_as_of(fiscal_year, kind, as_of)
     now = now_utc or clock.now_utc()
+    check_not_future(as_of, now)
 
     def work(cur) -> RunOutcome:
         reader = CursorReader(cur)
@@ -146,6 +156,7 @@ def correct_invoice(store, who: Identity | None, invoice_id: str, *, as_of: date
     if not (reason or "").strip():
         raise EcommError("B8: Say why the invoice is corrected: the reason goes on the new revision.")
     now = now_utc or clock.now_utc()
+    check_not_future(as_of, now)
 
     def work(cur) -> StoredInvoice:
         reader = CursorReader(cur)

@@ -53,13 +53,14 @@ def _money(value) -> str:
 
 
 def run_invoice(args) -> int:
-    as_of = args.on or clock.today_denver()
+    now = clock.now_utc()
+    as_of = args.on or clock.denver_date(now)
     label = workflow.run_label(args.fy, args.kind)
     with open_store(args.db) as store:
         if not args.json:
             print(f"Drafting the {label} as of {as_of.isoformat()} ...", file=sys.stderr)
         outcome = workflow.draft_run(store, CLI_ACTOR, fiscal_year=args.fy, kind=args.kind,
-                                     as_of=as_of)
+                                     as_of=as_of, now_utc=now)
         files = []
         if args.out is not None:
             files = workflow.save_workbooks(store, CLI_ACTOR, args.out, fiscal_year=args.fy,
