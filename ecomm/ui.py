@@ -48,6 +48,9 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("app_pages/contact.py", "Contact record", ":material/person:", ALL_ROLES),
     PageSpec("app_pages/license.py", "License record", ":material/badge:", ALL_ROLES),
     PageSpec("app_pages/batch.py", "Batch", ":material/event_repeat:", SYSTEM),
+    PageSpec("app_pages/billing.py", "Billing", ":material/receipt_long:", SYSTEM),
+    PageSpec("app_pages/invoices.py", "Invoices", ":material/request_quote:",
+             (ref.APP_SPECIALIST, ref.APP_MANAGER)),
 )
 
 

@@ -16,6 +16,11 @@ WORK_PAGES = ["app_pages/request_form.py", "app_pages/group_changes.py"]
 SYSTEM_PAGES = sorted([HOME, IMPORT, ADMIN, BATCH, *READ_PAGES, *WORK_PAGES])
 SPECIALIST_PAGES = sorted([HOME, *READ_PAGES, *WORK_PAGES])
 MANAGER_PAGES = sorted([HOME, *READ_PAGES])
+# Issue 6 (billing): the System team's Billing page; the Invoices page of specialists and managers.
+BILLING, INVOICES = "app_pages/billing.py", "app_pages/invoices.py"
+SYSTEM_PAGES = sorted([*SYSTEM_PAGES, BILLING])
+SPECIALIST_PAGES = sorted([*SPECIALIST_PAGES, INVOICES])
+MANAGER_PAGES = sorted([*MANAGER_PAGES, INVOICES])
 AUTH = {"auth": {"redirect_uri": "http://localhost:8501/oauth2callback",
                  "cookie_secret": "x" * 32, "client_id": "id", "client_secret": "secret",
                  "server_metadata_url": "https://login.example.edu/.well-known/openid-configuration"}}

@@ -14,6 +14,9 @@ SYSTEM_NAV = ["Home", "Import", "Admin", "Check a person", "New request", "Reque
               "Group changes", "Contact record", "License record", "Batch"]
 SPECIALIST_NAV = ["Home", "Check a person", "New request", "Requests", "Group changes",
                   "Contact record", "License record"]
+# Issue 6 (billing): Billing for the System team, Invoices for specialists (after the others).
+SYSTEM_NAV = [*SYSTEM_NAV, "Billing"]
+SPECIALIST_NAV = [*SPECIALIST_NAV, "Invoices"]
 
 
 def test_a2_system_team_navigation_lists_home_import_and_admin(page, app_url):

@@ -1,0 +1,254 @@
+"""Billing (System team, A2): invoice runs and their workflow (B4-B8) with the spreadsheets,
+the net-new lists of the true-ups (B6), fiscal year setup (rates B2, baselines B7) and the
+forecast (B4/B5)."""
+import plotly.express as px
+import streamlit as st
+
+from ecomm import reference as ref
+from ecomm import ui
+from ecomm.billing import fiscal_setup, frames, net_new, workflow
+from ecomm.billing.fiscal import fiscal_year_of, fy_end, fy_label, fy_start
+from ecomm.billing.models import GROUP_LABEL
+from ecomm.billing.proration import KIND_LABEL, KINDS, TRUE_UPS
+from ecomm.billing.records import APPROVED, BILLED, DRAFT, FINAL, IN_REVIEW
+from ecomm.errors import EcommError
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+store = ui.get_store()
+user = ui.current_user()
+if user is None:
+    st.stop()
+if not user.is_system:
+    st.error("A2: only the CU System eComm team drafts and bills invoices. Your campus's "
+             "invoices are on the Invoices page.")
+    st.stop()
+
+today = ui.today()
+this_fy = fiscal_year_of(today)
+st.title("Billing")
+ui.show_flash()
+
+
+def attempt(fn, message) -> None:
+    """Run a service; on success redraw with a confirmation, else show the error."""
+    try:
+        result = fn()
+    except EcommError as exc:
+        ui.show_error(exc)
+    else:
+        ui.done(message(result) if callable(message) else message)
+
+
+def fy_choices() -> list[int]:
+    years = {this_fy + 1, *range(this_fy, this_fy - 4, -1)}
+    years |= {fy for fy, _ in workflow.runs(store, user)}
+    return sorted(years, reverse=True)
+
+
+tab_runs, tab_review, tab_setup, tab_forecast = st.tabs(
+    ["Invoice runs", "Net-new review", "Fiscal year setup", "Forecast"])
+
+# -- invoice runs (B4, B5, B8) ------------------------------------------------------------------
+with tab_runs:
+    c1, c2, c3 = st.columns(3)
+    years = fy_choices()
+    fy = c1.selectbox("Fiscal year", years, index=years.index(this_fy), format_func=fy_label,
+                      key="bill_fy")
+    kind = c2.selectbox("Invoice", KINDS, format_func=KIND_LABEL.get, key="bill_kind")
+    as_of = c3.date_input("As of", value=frames.default_as_of(fy, kind, today),
+                          min_value=fy_start(fy), max_value=fy_end(fy),
+                          key=f"bill_as_of_{fy}_{kind}")
+    label = workflow.run_label(fy, kind)
+    st.caption("Drafting again replaces the drafts; invoices in review, approved or billed are "
+               "never changed (B8). Drafting a true-up captures the campuses' net-new lists (B6).")
+    too_early = frames.default_as_of(fy, kind, today) > today
+    if too_early:
+        st.info(f"The {label} can be drafted from {frames.default_as_of(fy, kind, today)} on; "
+                "the Forecast tab shows what it would bill today.")
+    if st.button(f"Draft the {label}", type="primary", disabled=too_early, key="bill_draft"):
+        attempt(lambda: workflow.draft_run(store, user, fiscal_year=fy, kind=kind, as_of=as_of),
+                lambda out: f"{label} as of {as_of.isoformat()}: {out.sentence()}"
+                + (f" Not matching the data any more (make a correction): "
+                   f"{', '.join(out.differs)}." if out.differs else ""))
+
+    invoices = workflow.list_invoices(store, user, fiscal_year=fy, kind=kind)
+    if not invoices:
+        st.info(f"No invoices of the {label} yet: draft the run.")
+    else:
+        m1, m2, m3, m4 = st.columns(4)
+        m1.metric("Invoices", len(invoices))
+        m2.metric("Lines", sum(len(i.lines) for i in invoices))
+        m3.metric("Total", frames.dollars(sum(i.total for i in invoices)))
+        m4.metric("Approved or billed", sum(i.status in FINAL for i in invoices))
+        st.dataframe(frames.invoices_frame(invoices), hide_index=True, width="stretch",
+                     key=f"bill_table_{fy}_{kind}")
+        drafts = [i.invoice_id for i in invoices if i.status == DRAFT]
+        approved = [i.invoice_id for i in invoices if i.status == APPROVED]
+        b1, b2 = st.columns(2)
+        if b1.button(f"Send {len(drafts)} draft(s) for review", disabled=not drafts,
+                     key="bill_send_all"):
+            attempt(lambda: workflow.send_for_review(store, user, drafts),
+                    f"Sent {len(drafts)} invoice(s) of the {label} to the campuses for review.")
+        if b2.button(f"Mark {len(approved)} approved invoice(s) billed", disabled=not approved,
+                     key="bill_bill_all"):
+            attempt(lambda: workflow.mark_billed(store, user, approved),
+                    f"Marked {len(approved)} invoice(s) of the {label} billed.")
+
+        st.markdown("**Spreadsheets** (latest revision of each invoice)")
+        files = workflow.workbooks(store, user, fiscal_year=fy, kind=kind)
+        for col, (name, data) in zip(st.columns(len(files)), files.items()):
+            group = next(g for g in ref.INVOICE_GROUPS if name.endswith(f"-{g}.xlsx"))
+            with col:
+                ui.download_bytes(data, name, f"Download {GROUP_LABEL[group]} ({name})", XLSX,
+                                  key=f"bill_dl_{group}")
+
+        by_id = {i.invoice_id: i for i in invoices}
+        chosen = st.selectbox("Open an invoice", list(by_id), index=None,
+                              placeholder="Choose an invoice",
+                              format_func=lambda i: f"{workflow.describe(by_id[i])} — "
+                                                    f"{by_id[i].status_label}, "
+                                                    f"{frames.dollars(by_id[i].total)}",
+                              key="bill_invoice")
+        if chosen:
+            inv = by_id[chosen]
+            st.subheader(workflow.describe(inv))
+            st.markdown(ui.md(
+                f"**Status:** {inv.status_label} · **as of** {inv.as_of.isoformat()} · "
+                f"**campus billing speedtype** {inv.campus_speedtype or '(none)'}"
+                + (f" · other speedtypes on records: {', '.join(inv.other_campus_speedtypes)}"
+                   if inv.other_campus_speedtypes else "")
+                + f" · **total** {frames.dollars(inv.total)}"))
+            if inv.corrects_invoice_id:
+                st.info(ui.md(f"Corrects {inv.corrects_invoice_id}: {inv.note or ''}"))
+            st.dataframe(frames.lines_frame(inv), hide_index=True, width="stretch",
+                         key=f"bill_lines_{chosen}")
+            with st.expander("History (B8, A4)"):
+                st.dataframe(frames.events_frame(workflow.history(store, user, chosen)),
+                             hide_index=True, width="stretch", key=f"bill_events_{chosen}")
+            if inv.status == DRAFT and st.button("Send for review", key="bill_send_one"):
+                attempt(lambda: workflow.send_for_review(store, user, [chosen]),
+                        f"Sent {workflow.describe(inv)} for review.")
+            if inv.status == IN_REVIEW:
+                reason = st.text_input("Why return it to draft?", key="bill_return_reason")
+                if st.button("Return to draft", key="bill_return"):
+                    attempt(lambda: workflow.return_to_draft(store, user, chosen, reason=reason),
+                            f"Returned {workflow.describe(inv)} to draft.")
+            if inv.status == APPROVED and st.button("Mark billed", key="bill_mark_billed"):
+                attempt(lambda: workflow.mark_billed(store, user, [chosen]),
+                        f"Marked {workflow.describe(inv)} billed.")
+            if inv.status in (APPROVED, BILLED):
+                st.markdown("**Correct this invoice** — a new revision naming this one (B8)")
+                k1, k2 = st.columns([1, 2])
+                fix_as_of = k1.date_input("Correction as of", value=as_of, min_value=fy_start(fy),
+                                          max_value=fy_end(fy), key=f"bill_fix_as_of_{chosen}")
+                fix_reason = k2.text_input("Reason", key=f"bill_fix_reason_{chosen}")
+                if st.button("Create correction", key="bill_correct"):
+                    attempt(lambda: workflow.correct_invoice(store, user, chosen, as_of=fix_as_of,
+                                                             reason=fix_reason),
+                            lambda new: f"Created {new.invoice_id}, correcting {chosen}.")
+
+# -- net-new review (B6) -----------------------------------------------------------------------
+with tab_review:
+    c1, c2 = st.columns(2)
+    years = fy_choices()
+    nn_fy = c1.selectbox("Fiscal year", years, index=years.index(this_fy), format_func=fy_label,
+                         key="nn_fy")
+    kinds = list(TRUE_UPS)
+    nn_kind = c2.selectbox("True-up", kinds, index=kinds.index(frames.review_kind(today)),
+                           format_func=KIND_LABEL.get, key="nn_kind")
+    st.caption("Specialists review their campus's list in the second week of January and June; "
+               "capturing closes the reviews. Drafting the true-up captures any list still open.")
+    statuses = net_new.statuses(store, user, fiscal_year=nn_fy, kind=nn_kind)
+    st.dataframe(frames.statuses_frame(statuses), hide_index=True, width="stretch",
+                 key=f"nn_status_{nn_fy}_{nn_kind}")
+    open_lists = [s.campus for s in statuses if s.candidates and not s.captured]
+    if st.button(f"Capture {len(open_lists)} open list(s)", disabled=not open_lists,
+                 key="nn_capture"):
+        attempt(lambda: net_new.capture(store, user, fiscal_year=nn_fy, kind=nn_kind),
+                lambda done: f"Captured the net-new lists of {', '.join(done) or 'no campus'}.")
+    captured = [s.campus for s in statuses if s.captured]
+    if captured:
+        r1, r2 = st.columns([1, 2])
+        again = r1.selectbox("Reopen the list of", captured, key="nn_reopen_campus")
+        why = r2.text_input("Why reopen it?", key="nn_reopen_reason")
+        if st.button("Reopen list", key="nn_reopen"):
+            attempt(lambda: net_new.reopen(store, user, fiscal_year=nn_fy, kind=nn_kind,
+                                           campus=again, reason=why),
+                    f"Reopened {again}'s net-new list: its specialist can correct it again.")
+    look = st.selectbox("Show the list of", ref.CAMPUSES, key="nn_campus")
+    st.dataframe(frames.candidates_frame(net_new.candidates(
+        store, user, fiscal_year=nn_fy, kind=nn_kind, campus=look)),
+        hide_index=True, width="stretch", key=f"nn_list_{nn_fy}_{nn_kind}_{look}")
+
+# -- fiscal year setup (B1, B2, B7) --------------------------------------------------------------
+with tab_setup:
+    years = fy_choices()
+    s_fy = st.selectbox("Fiscal year", years, index=years.index(this_fy), format_func=fy_label,
+                        key="setup_fy")
+    st.subheader("Monthly rates (B2)")
+    rows = {r["application"]: r for r in fiscal_setup.rate_rows(store, user, s_fy)}
+    if not rows:
+        st.warning(f"FY{s_fy} has no rates yet: invoices of the year cannot be drafted until "
+                   "Salesforce, Marketing Cloud and Cvent have one.")
+    elif any(r["is_demo"] for r in rows.values()):
+        st.warning("Some of these rates are demo rates: set the real ones before billing.")
+    with st.form(f"rates_{s_fy}"):
+        cols = st.columns(len(ref.APPLICATIONS))
+        entered = {}
+        for col, app in zip(cols, ref.APPLICATIONS):
+            current = rows.get(app)
+            entered[app] = col.text_input(
+                f"{app} ($/month)" + (" · demo" if current and current["is_demo"] else ""),
+                value=f"{current['monthly_rate']:.2f}" if current else "",
+                key=f"rate_{s_fy}_{app}")
+        demo = st.checkbox("These are demo rates", value=False, key=f"rate_demo_{s_fy}")
+        if st.form_submit_button("Save rates", type="primary", key="rate_save"):
+            attempt(lambda: fiscal_setup.set_rates(
+                store, user, s_fy, {a: v for a, v in entered.items() if v.strip()}, is_demo=demo),
+                lambda changed: f"FY{s_fy} rates saved ({', '.join(changed) or 'no change'}).")
+
+    st.subheader("License counts at the start of the year (B7)")
+    recorded = fiscal_setup.baseline_rows(store, user, s_fy)
+    if not recorded:
+        st.info(f"No counts recorded for FY{s_fy} yet.")
+        if st.button(f"Capture the counts as of {fy_start(s_fy).isoformat()}",
+                     key="baseline_capture"):
+            attempt(lambda: fiscal_setup.capture_baselines(store, user, s_fy),
+                    f"Recorded the FY{s_fy} counts as of {fy_start(s_fy).isoformat()}.")
+    compare_on = min(max(today, fy_start(s_fy)), fy_end(s_fy))
+    st.caption(f"Current counts as of {compare_on.isoformat()}.")
+    st.dataframe(frames.baseline_frame(fiscal_setup.baseline_comparison(store, user, compare_on),
+                                       recorded),
+                 hide_index=True, width="stretch", key=f"baseline_table_{s_fy}")
+    if recorded:
+        with st.form(f"baseline_fix_{s_fy}"):
+            st.markdown("**Correct a recorded count**")
+            f1, f2, f3 = st.columns(3)
+            b_campus = f1.selectbox("Campus", ref.CAMPUSES, key="baseline_campus")
+            b_app = f2.selectbox("Application", ref.APPLICATIONS, key="baseline_app")
+            b_count = f3.number_input("License count", min_value=0, step=1, value=0,
+                                      key="baseline_count")
+            b_reason = st.text_input("Reason", key="baseline_reason")
+            if st.form_submit_button("Save count", key="baseline_save"):
+                attempt(lambda: fiscal_setup.correct_baseline(
+                    store, user, s_fy, b_campus, b_app, int(b_count), reason=b_reason),
+                    f"Corrected the FY{s_fy} count of {b_app} at {b_campus}.")
+
+# -- forecast (B4, B5) ---------------------------------------------------------------------------
+with tab_forecast:
+    st.caption(f"If billed today ({today.isoformat()}): licenses held now, plus pending "
+               "provisioning requests from their cycle's month.")
+    try:
+        rows = workflow.forecast_for(store, user, today)
+    except EcommError as exc:
+        ui.show_error(exc)
+        rows = []
+    if rows:
+        chart = frames.forecast_by_campus(rows)
+        fig = px.bar(chart, x="campus", y=["billed now", "pending"], facet_col="invoice",
+                     labels={"value": "dollars", "variable": ""})
+        fig.update_yaxes(tickprefix="$")
+        st.plotly_chart(fig, key="forecast_chart")
+        st.dataframe(frames.forecast_frame(rows), hide_index=True, width="stretch",
+                     key="forecast_table")

@@ -1,0 +1,182 @@
+"""Invoices (eComm specialists, A1; managers read-only, A3): the campus's invoices sent for
+review, approved or billed (B8) with their lines and spreadsheets, the net-new review of the
+January and June true-ups (B6), and the campus's forecast (B4/B5)."""
+import plotly.express as px
+import streamlit as st
+
+from ecomm import reference as ref
+from ecomm import ui
+from ecomm.billing import frames, net_new, workflow
+from ecomm.billing.fiscal import fiscal_year_of, fy_label
+from ecomm.billing.models import GROUP_LABEL
+from ecomm.billing.proration import KIND_LABEL, TRUE_UPS
+from ecomm.billing.records import IN_REVIEW
+from ecomm.errors import EcommError
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+NET_NEW = "Net new (billed on the true-up)"
+NOT_NET_NEW = "Not net new (a transfer, P10)"
+
+store = ui.get_store()
+user = ui.current_user()
+if user is None:
+    st.stop()
+
+today = ui.today()
+this_fy = fiscal_year_of(today)
+may_act = user.is_specialist  # A3: managers read; the System team works on the Billing page
+st.title("Invoices" + (f" — {user.campus}" if user.is_specialist and user.campus else ""))
+ui.show_flash()
+if user.is_manager:
+    st.info("Managers read every campus's invoices here; only a campus's eComm specialist "
+            "approves them (A3).")
+
+
+def attempt(fn, message) -> None:
+    try:
+        result = fn()
+    except EcommError as exc:
+        ui.show_error(exc)
+    else:
+        ui.done(message(result) if callable(message) else message)
+
+
+tab_inv, tab_review, tab_forecast = st.tabs(["Invoices", "Net-new review", "Forecast"])
+
+# -- the campus's invoices (B8) --------------------------------------------------------------
+with tab_inv:
+    runs = workflow.runs(store, user)
+    invoices_all = workflow.list_invoices(store, user)
+    runs = [r for r in runs if any((i.fiscal_year, i.kind) == r for i in invoices_all)]
+    waiting = [i for i in invoices_all if i.status == IN_REVIEW]
+    if waiting and may_act:
+        st.warning(f"{len(waiting)} invoice(s) wait for your review: "
+                   + "; ".join(workflow.describe(i) for i in waiting) + ".",
+                   icon=":material/rate_review:")
+    if not runs:
+        st.info("No invoices have been sent to your campus yet." if user.is_specialist
+                else "No invoices have been sent for review yet.")
+    else:
+        run = st.selectbox("Invoice run", runs, format_func=lambda r: workflow.run_label(*r),
+                           key="inv_run")
+        invoices = [i for i in invoices_all if (i.fiscal_year, i.kind) == run]
+        st.dataframe(frames.invoices_frame(invoices), hide_index=True, width="stretch",
+                     key=f"inv_table_{run[0]}_{run[1]}")
+        files = workflow.workbooks(store, user, fiscal_year=run[0], kind=run[1])
+        for col, (name, data) in zip(st.columns(len(files)), files.items()):
+            group = next(g for g in ref.INVOICE_GROUPS if name.endswith(f"-{g}.xlsx"))
+            with col:
+                ui.download_bytes(data, name, f"Download {GROUP_LABEL[group]} ({name})", XLSX,
+                                  key=f"inv_dl_{group}")
+        by_id = {i.invoice_id: i for i in invoices}
+        default = next((n for n, i in enumerate(invoices) if i.status == IN_REVIEW), None)
+        chosen = st.selectbox("Open an invoice", list(by_id), index=default,
+                              placeholder="Choose an invoice",
+                              format_func=lambda i: f"{workflow.describe(by_id[i])} — "
+                                                    f"{by_id[i].status_label}, "
+                                                    f"{frames.dollars(by_id[i].total)}",
+                              key="inv_invoice")
+        if chosen:
+            inv = by_id[chosen]
+            st.subheader(workflow.describe(inv))
+            st.markdown(ui.md(
+                f"**Status:** {inv.status_label} · **as of** {inv.as_of.isoformat()} · "
+                f"**campus billing speedtype** {inv.campus_speedtype or '(none)'} · "
+                f"**{len(inv.lines)} license(s)** · **total** {frames.dollars(inv.total)}"))
+            if inv.corrects_invoice_id:
+                st.info(ui.md(f"Corrects {inv.corrects_invoice_id}: {inv.note or ''}"))
+            st.dataframe(frames.lines_frame(inv), hide_index=True, width="stretch",
+                         key=f"inv_lines_{chosen}")
+            with st.expander("History"):
+                st.dataframe(frames.events_frame(workflow.history(store, user, chosen)),
+                             hide_index=True, width="stretch", key=f"inv_events_{chosen}")
+            if inv.status == IN_REVIEW and may_act:
+                st.markdown("**Your review (B8)**")
+                if st.button("Approve this invoice", type="primary", key="inv_approve"):
+                    attempt(lambda: workflow.approve(store, user, chosen),
+                            f"Approved {workflow.describe(inv)}.")
+                reason = st.text_input("Or say what is wrong with it", key="inv_return_reason")
+                if st.button("Return it to the System team", key="inv_return"):
+                    attempt(lambda: workflow.return_to_draft(store, user, chosen, reason=reason),
+                            f"Returned {workflow.describe(inv)} to the System team.")
+
+# -- net-new review (B6) ---------------------------------------------------------------------
+with tab_review:
+    c1, c2, c3 = st.columns(3)
+    years = sorted({this_fy, this_fy - 1}, reverse=True)
+    nn_fy = c1.selectbox("Fiscal year", years, format_func=fy_label, key="inv_nn_fy")
+    kinds = list(TRUE_UPS)
+    nn_kind = c2.selectbox("True-up", kinds, index=kinds.index(frames.review_kind(today)),
+                           format_func=KIND_LABEL.get, key="inv_nn_kind")
+    if user.is_specialist:
+        campus = user.campus
+        c3.text_input("Campus", value=campus or "", disabled=True, key="inv_nn_campus_shown")
+    else:
+        campus = c3.selectbox("Campus", ref.CAMPUSES, key="inv_nn_campus")
+    st.caption("In the second week of January and June, confirm or correct each application "
+               "provisioned in the true-up's window: net new is billed from its month through "
+               "June (B5); a transfer (P10) is not. A correction needs a reason.")
+    try:
+        cands = net_new.candidates(store, user, fiscal_year=nn_fy, kind=nn_kind, campus=campus)
+        status = next(s for s in net_new.statuses(store, user, fiscal_year=nn_fy, kind=nn_kind)
+                      if s.campus == campus)
+    except EcommError as exc:
+        ui.show_error(exc)
+        cands, status = [], None
+    if status is not None and status.captured:
+        st.info(f"This list was captured by {status.captured_by}: it is closed. Ask the CU "
+                "System eComm team to reopen it if something is wrong.")
+    st.dataframe(frames.candidates_frame(cands), hide_index=True, width="stretch",
+                 key=f"inv_nn_list_{nn_fy}_{nn_kind}")
+    if not cands:
+        st.caption("Nothing on this list.")
+    elif may_act and status is not None and not status.captured:
+        by_key = {f"{c.license_number}|{c.application}|{c.provisioned_on.isoformat()}": c
+                  for c in cands}
+        pick = st.selectbox(
+            "Application to review", list(by_key), index=None, placeholder="Choose one",
+            format_func=lambda k: (f"{by_key[k].license_number} {by_key[k].user_name}: "
+                                   f"{by_key[k].application}, provisioned "
+                                   f"{by_key[k].provisioned_on.isoformat()}"),
+            key="inv_nn_pick")
+        if pick:
+            cand = by_key[pick]
+            value = st.radio("Decision", [NET_NEW, NOT_NET_NEW],
+                             index=0 if cand.net_new else 1, key=f"inv_nn_value_{pick}")
+            reason = st.text_input("Reason (needed for a correction)", value=cand.reason or "",
+                                   key=f"inv_nn_reason_{pick}")
+            if st.button("Save decision", type="primary", key="inv_nn_save"):
+                attempt(lambda: net_new.review_candidate(
+                    store, user, fiscal_year=nn_fy, kind=nn_kind,
+                    license_number=cand.license_number, application=cand.application,
+                    provisioned_on=cand.provisioned_on, net_new=value == NET_NEW, reason=reason),
+                    lambda c: f"{c.license_number} {c.application}: "
+                              f"{'confirmed' if c.decision == 'confirm' else 'corrected'} "
+                              f"as {'net new' if c.net_new else 'not net new'}.")
+        todo = sum(c.decision is None for c in cands)
+        if st.button(f"Confirm the {todo} not reviewed yet as flagged", disabled=not todo,
+                     key="inv_nn_confirm_all"):
+            attempt(lambda: net_new.confirm_remaining(store, user, fiscal_year=nn_fy,
+                                                      kind=nn_kind, campus=campus),
+                    lambda n: f"Confirmed {n} application(s) as flagged.")
+
+# -- forecast (B4, B5) -------------------------------------------------------------------------
+with tab_forecast:
+    st.caption(f"What your campus would be billed if billed today ({today.isoformat()}), "
+               "counting pending provisioning requests.")
+    try:
+        rows = workflow.forecast_for(store, user, today)
+    except EcommError as exc:
+        ui.show_error(exc)
+        rows = []
+    if not rows:
+        st.caption("Nothing to forecast.")
+    else:
+        if not user.is_specialist:
+            chart = frames.forecast_by_campus(rows)
+            fig = px.bar(chart, x="campus", y=["billed now", "pending"], facet_col="invoice",
+                         labels={"value": "dollars", "variable": ""})
+            fig.update_yaxes(tickprefix="$")
+            st.plotly_chart(fig, key="inv_forecast_chart")
+        st.dataframe(frames.forecast_frame(rows), hide_index=True, width="stretch",
+                     key="inv_forecast_table")

@@ -1,0 +1,139 @@
+"""Browser journey of the January true-up (B5-B8) on its own demo database (made as of today):
+the System team (Sam) drafts the latest January true-up that can be drafted and sends it for
+review; Boulder's specialist (Priya) approves Boulder's invoices on the Invoices page; Sam
+downloads the two spreadsheets, which read back equal to what the run bills, Boulder's invoice
+approved and the others in review."""
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from datetime import date
+
+import pytest
+from playwright.sync_api import expect
+
+from ecomm.billing import frames
+from ecomm.billing import workflow as wf
+from ecomm.billing.fiscal import fy_label
+from ecomm.demo import load_demo
+from ecomm.storage import Store
+from tests.browser.conftest import (DEMO_LICENSES, ROOT, START_TIMEOUT_S, _free_port, _healthy,
+                                    open_as, wait_idle)
+from tests.integration.billing_seed import read_workbook
+
+pytestmark = pytest.mark.browser
+
+SAM = "sam.system@cu.edu"
+PRIYA = "ecomm.boulder@colorado.edu"
+JAN = "january"
+
+
+@pytest.fixture(scope="module")
+def billing_app(chromium_path, tmp_path_factory):
+    """`streamlit run app.py` on a fresh demo; yields (url, run) with the fiscal year whose
+    January true-up can be drafted today and what it bills, by campus and group."""
+    path = tmp_path_factory.mktemp("billing-browser") / "ecomm.duckdb"
+    today = date.today()
+    fy = today.year         # its January (Jan 1 of this year) is over whatever the month
+    as_of = frames.default_as_of(fy, JAN, today)
+    with Store(path) as store:
+        load_demo(store, as_of=today, licenses=DEMO_LICENSES)
+        computed = wf.compute_run(store, fiscal_year=fy, kind=JAN, as_of=as_of)
+    expected = {(i.campus, i.group): (len(i.lines), i.total) for i in computed}
+    assert any(campus == "Boulder" for campus, _ in expected), expected
+
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    logs = path.parent / "server.log"
+    env = {**os.environ, "ECOMM_DB": str(path)}
+    with open(logs, "w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+             "--server.address", "127.0.0.1", "--server.headless", "true",
+             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+             "--secrets.files", str(path.parent / "no-secrets.toml")],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while not _healthy(url):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"streamlit did not start on {url}:\n{logs.read_text()[-3000:]}")
+            time.sleep(0.2)  # polling the server's health endpoint, not waiting on the page
+        yield url, {"fy": fy, "as_of": as_of, "expected": expected}
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def choose(page, label: str, option: str) -> None:
+    """Pick ``option`` in the first selectbox labelled ``label`` (the open tab's)."""
+    page.get_by_role("combobox", name=label).first.click()
+    page.get_by_role("option", name=option, exact=True).click()
+    wait_idle(page)
+
+
+def open_run(page, url: str, fy: int) -> None:
+    open_as(page, url, SAM, "billing")
+    expect(page.get_by_role("heading", name="Billing")).to_be_visible()
+    choose(page, "Fiscal year", fy_label(fy))
+    choose(page, "Invoice", "January true-up")
+
+
+def test_b8_system_drafts_the_january_true_up_specialist_approves_system_downloads(
+        page, billing_app, tmp_path):
+    url, run = billing_app
+    fy, expected = run["fy"], run["expected"]
+    label = f"FY{fy} January true-up"
+
+    # 1. the System team drafts the run and sends it to the campuses
+    open_run(page, url, fy)
+    page.get_by_role("button", name=f"Draft the {label}").click()
+    wait_idle(page)
+    expect(page.get_by_test_id("stAlertContentSuccess").first).to_contain_text(
+        f"{label} as of {run['as_of'].isoformat()}: Drafts: {len(expected)} new")
+    page.get_by_role("button", name=f"Send {len(expected)} draft(s) for review").click()
+    wait_idle(page)
+    expect(page.get_by_test_id("stAlertContentSuccess").first).to_contain_text(
+        f"Sent {len(expected)} invoice(s) of the {label}")
+
+    # 2. Boulder's specialist approves Boulder's invoices, one after the other
+    open_as(page, url, PRIYA, "invoices")
+    expect(page.get_by_role("heading", name="Invoices — Boulder")).to_be_visible()
+    boulder = sorted(g for c, g in expected if c == "Boulder")
+    expect(page.get_by_text(f"{len(boulder)} invoice(s) wait for your review")).to_be_visible()
+    for _ in boulder:
+        page.get_by_role("button", name="Approve this invoice").click()
+        wait_idle(page)
+        expect(page.get_by_test_id("stAlertContentSuccess").first).to_contain_text("Approved Boulder")
+    expect(page.get_by_role("button", name="Approve this invoice")).to_have_count(0)
+    expect(page.get_by_text("wait for your review")).to_have_count(0)
+
+    # 3. the System team downloads the two spreadsheets
+    open_run(page, url, fy)
+    books = {}
+    for group, words in (("salesforce_marketing_cloud", "Salesforce and Marketing Cloud"),
+                         ("cvent", "Cvent")):
+        name = f"FY{fy}-january-{group}.xlsx"
+        with page.expect_download() as info:
+            page.get_by_role("button", name=re.compile(f"^Download {words}")).click()
+        assert info.value.suggested_filename == name
+        target = tmp_path / name
+        info.value.save_as(target)
+        books[group] = read_workbook(target)
+
+    for group, book in books.items():
+        want = {c: n_total for (c, g), n_total in expected.items() if g == group}
+        assert {c: (lines, total) for c, (_, lines, total) in book["summary"].items()} == want
+        assert {c: ("Approved" if c == "Boulder" else "In review")
+                for c in want} == {c: s for c, (s, _, _) in book["summary"].items()}
+        assert {c: len(rows) for c, rows in book["lines"].items()} == {
+            c: n for c, (n, _) in want.items()}
+        assert {c: sum(t for _, t in rows) for c, rows in book["lines"].items()} == {
+            c: t for c, (_, t) in want.items()}
