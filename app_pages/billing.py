@@ -11,9 +11,24 @@ from ecomm.billing.fiscal import fiscal_year_of, fy_end, fy_label, fy_start
 from ecomm.billing.models import GROUP_LABEL
 from ecomm.billing.proration import KIND_LABEL, KINDS, TRUE_UPS
 from ecomm.billing.records import APPROVED, BILLED, DRAFT, FINAL, IN_REVIEW
+from ecomm.billing.workbook import workbook_name
 from ecomm.errors import EcommError
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@st.cache_data(ttl=600, show_spinner="Working out the forecast ...")
+def forecast(_store, path: str, email: str, _user, today):
+    """B4/B5 forecast (every license and pending request) per database, person and day,
+    kept until a change clears the caches (ui.done)."""
+    return workflow.forecast_for(_store, _user, today)
+
+
+@st.cache_data(ttl=300, show_spinner=False)
+def run_invoices(_store, path: str, email: str, _user, fy: int, kind: str):
+    """B8: the run's latest invoices with their lines (every write through the app clears it)."""
+    return workflow.list_invoices(_store, _user, fiscal_year=fy, kind=kind)
+
 
 store = ui.get_store()
 user = ui.current_user()
@@ -72,7 +87,7 @@ with tab_runs:
                 + (f" Not matching the data any more (make a correction): "
                    f"{', '.join(out.differs)}." if out.differs else ""))
 
-    invoices = workflow.list_invoices(store, user, fiscal_year=fy, kind=kind)
+    invoices = run_invoices(store, str(store.path), user.email, user, fy, kind)
     if not invoices:
         st.info(f"No invoices of the {label} yet: draft the run.")
     else:
@@ -96,12 +111,12 @@ with tab_runs:
                     f"Marked {len(approved)} invoice(s) of the {label} billed.")
 
         st.markdown("**Spreadsheets** (latest revision of each invoice)")
-        files = workflow.workbooks(store, user, fiscal_year=fy, kind=kind)
-        for col, (name, data) in zip(st.columns(len(files)), files.items()):
-            group = next(g for g in ref.INVOICE_GROUPS if name.endswith(f"-{g}.xlsx"))
-            with col:
-                ui.download_bytes(data, name, f"Download {GROUP_LABEL[group]} ({name})", XLSX,
-                                  key=f"bill_dl_{group}")
+        for col, group in zip(st.columns(len(ref.INVOICE_GROUPS)), ref.INVOICE_GROUPS):
+            name = workbook_name(fy, kind, group)
+            with col:  # the workbook is made when the button is pressed
+                ui.download_bytes(lambda g=group: workflow.workbook_bytes(
+                    store, user, fiscal_year=fy, kind=kind, group=g),
+                    name, f"Download {GROUP_LABEL[group]} ({name})", XLSX, key=f"bill_dl_{group}")
 
         by_id = {i.invoice_id: i for i in invoices}
         chosen = st.selectbox("Open an invoice", list(by_id), index=None,
@@ -240,7 +255,7 @@ with tab_forecast:
     st.caption(f"If billed today ({today.isoformat()}): licenses held now, plus pending "
                "provisioning requests from their cycle's month.")
     try:
-        rows = workflow.forecast_for(store, user, today)
+        rows = forecast(store, str(store.path), user.email, user, today)
     except EcommError as exc:
         ui.show_error(exc)
         rows = []

@@ -11,11 +11,26 @@ from ecomm.billing.fiscal import fiscal_year_of, fy_label
 from ecomm.billing.models import GROUP_LABEL
 from ecomm.billing.proration import KIND_LABEL, TRUE_UPS
 from ecomm.billing.records import IN_REVIEW
+from ecomm.billing.workbook import workbook_name
 from ecomm.errors import EcommError
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NET_NEW = "Net new (billed on the true-up)"
 NOT_NET_NEW = "Not net new (a transfer, P10)"
+
+
+@st.cache_data(ttl=600, show_spinner="Working out the forecast ...")
+def forecast(_store, path: str, email: str, _user, today):
+    """B4/B5 forecast (every license and pending request) per database, person and day,
+    kept until a change clears the caches (ui.done)."""
+    return workflow.forecast_for(_store, _user, today)
+
+
+@st.cache_data(ttl=300, show_spinner=False)
+def my_invoices(_store, path: str, email: str, _user):
+    """B8/A1: the invoices this person sees (every write through the app clears it)."""
+    return workflow.list_invoices(_store, _user)
+
 
 store = ui.get_store()
 user = ui.current_user()
@@ -46,7 +61,7 @@ tab_inv, tab_review, tab_forecast = st.tabs(["Invoices", "Net-new review", "Fore
 # -- the campus's invoices (B8) --------------------------------------------------------------
 with tab_inv:
     runs = workflow.runs(store, user)
-    invoices_all = workflow.list_invoices(store, user)
+    invoices_all = my_invoices(store, str(store.path), user.email, user)
     runs = [r for r in runs if any((i.fiscal_year, i.kind) == r for i in invoices_all)]
     waiting = [i for i in invoices_all if i.status == IN_REVIEW]
     if waiting and may_act:
@@ -62,12 +77,12 @@ with tab_inv:
         invoices = [i for i in invoices_all if (i.fiscal_year, i.kind) == run]
         st.dataframe(frames.invoices_frame(invoices), hide_index=True, width="stretch",
                      key=f"inv_table_{run[0]}_{run[1]}")
-        files = workflow.workbooks(store, user, fiscal_year=run[0], kind=run[1])
-        for col, (name, data) in zip(st.columns(len(files)), files.items()):
-            group = next(g for g in ref.INVOICE_GROUPS if name.endswith(f"-{g}.xlsx"))
-            with col:
-                ui.download_bytes(data, name, f"Download {GROUP_LABEL[group]} ({name})", XLSX,
-                                  key=f"inv_dl_{group}")
+        for col, group in zip(st.columns(len(ref.INVOICE_GROUPS)), ref.INVOICE_GROUPS):
+            name = workbook_name(run[0], run[1], group)
+            with col:  # the workbook is made when the button is pressed
+                ui.download_bytes(lambda g=group: workflow.workbook_bytes(
+                    store, user, fiscal_year=run[0], kind=run[1], group=g),
+                    name, f"Download {GROUP_LABEL[group]} ({name})", XLSX, key=f"inv_dl_{group}")
         by_id = {i.invoice_id: i for i in invoices}
         default = next((n for n, i in enumerate(invoices) if i.status == IN_REVIEW), None)
         chosen = st.selectbox("Open an invoice", list(by_id), index=default,
@@ -165,7 +180,7 @@ with tab_forecast:
     st.caption(f"What your campus would be billed if billed today ({today.isoformat()}), "
                "counting pending provisioning requests.")
     try:
-        rows = workflow.forecast_for(store, user, today)
+        rows = forecast(store, str(store.path), user.email, user, today)
     except EcommError as exc:
         ui.show_error(exc)
         rows = []

@@ -18,6 +18,7 @@ bill, correct; read invoices, their history, the spreadsheets and the forecast.
 """
 from __future__ import annotations
 
+import io
 from datetime import date, datetime
 from pathlib import Path
 from typing import Callable, Iterable
@@ -32,7 +33,7 @@ from ecomm.billing.proration import KIND_LABEL, TRUE_UPS
 from ecomm.billing.records import (APPROVED, BILLED, DRAFT, FINAL, IN_REVIEW, STATUS_LABEL,
                                    InvoiceEvent, RunOutcome, StoredInvoice)
 from ecomm.billing.run import forecast_as_of
-from ecomm.billing.workbook import write_workbooks, write_workbooks_bytes
+from ecomm.billing.workbook import build_workbook, write_workbooks, write_workbooks_bytes
 from ecomm.errors import AccessDenied, EcommError, NotFound
 from ecomm.identity import Identity
 from ecomm.permissions import (require_campus, require_system, require_writer,
@@ -327,6 +328,15 @@ def workbooks(store, who: Identity | None, *, fiscal_year: int, kind: str) -> di
     """B4: the run's two spreadsheets of the stored invoices this person may see (latest revisions)."""
     return write_workbooks_bytes(list_invoices(store, who, fiscal_year=fiscal_year, kind=kind),
                                  fiscal_year=fiscal_year, kind=kind)
+
+
+def workbook_bytes(store, who: Identity | None, *, fiscal_year: int, kind: str,
+                   group: str) -> bytes:
+    """B4: one group's spreadsheet of the run (made when asked for, e.g. on a download click)."""
+    invoices = list_invoices(store, who, fiscal_year=fiscal_year, kind=kind)
+    buf = io.BytesIO()
+    build_workbook(invoices, fiscal_year=fiscal_year, kind=kind, group=group).save(buf)
+    return buf.getvalue()
 
 
 def save_workbooks(store, who: Identity | None, out_dir: Path, *, fiscal_year: int,

@@ -7,6 +7,8 @@ import json
 from datetime import date, datetime
 from decimal import Decimal
 
+import pandas as pd
+
 from ecomm.billing.models import Invoice, InvoiceLine
 
 
@@ -33,14 +35,30 @@ def insert_invoice(cur, invoice_id: str, inv: Invoice, *, created_at: datetime, 
 
 
 def insert_lines(cur, invoice_id: str, lines: list[InvoiceLine]) -> None:
+    """B4: an invoice's lines in one bulk insert (a July invoice has one per license)."""
     if not lines:
         return
-    cur.executemany(
-        "INSERT INTO invoice_lines (invoice_id, line_no, license_number, user_name, licenses_held, "
-        "charges, line_total, unit_speedtypes, campus_speedtype) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [[invoice_id, n, ln.license_number, ln.user_name, json.dumps(ln.licenses_held),
-          _charges_json(ln), ln.line_total, ln.unit_speedtypes, ln.campus_speedtype]
-         for n, ln in enumerate(lines, start=1)])
+    frame = pd.DataFrame({
+        "invoice_id": [invoice_id] * len(lines),
+        "line_no": list(range(1, len(lines) + 1)),
+        "license_number": [ln.license_number for ln in lines],
+        "user_name": [ln.user_name for ln in lines],
+        "licenses_held": [json.dumps(ln.licenses_held) for ln in lines],
+        "charges": [_charges_json(ln) for ln in lines],
+        "line_total": [str(ln.line_total) for ln in lines],
+        "unit_speedtypes": [ln.unit_speedtypes for ln in lines],
+        "campus_speedtype": [ln.campus_speedtype for ln in lines],
+    }, dtype=object)
+    cur.register("incoming_invoice_lines", frame)
+    try:
+        cur.execute(
+            "INSERT INTO invoice_lines (invoice_id, line_no, license_number, user_name, "
+            "licenses_held, charges, line_total, unit_speedtypes, campus_speedtype) "
+            "SELECT invoice_id, CAST(line_no AS INTEGER), license_number, user_name, "
+            "licenses_held, charges, CAST(line_total AS DECIMAL(14, 2)), unit_speedtypes, "
+            "campus_speedtype FROM incoming_invoice_lines")
+    finally:
+        cur.unregister("incoming_invoice_lines")
 
 
 def replace_draft(cur, invoice_id: str, inv: Invoice, *, created_at: datetime,

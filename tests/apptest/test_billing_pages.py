@@ -8,7 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.runtime.media_file_manager import MediaFileManager
 
 from ecomm import clock
 from ecomm.billing import net_new
@@ -141,22 +141,21 @@ def test_a3_a_manager_reads_invoices_and_acts_on_nothing(seeded, open_app):
 
 def test_b4_the_page_spreadsheets_read_back_equal_to_the_stored_invoices(seeded, open_app,
                                                                           monkeypatch):
-    offered: dict[str, bytes] = {}
-    original = MemoryMediaFileStorage.load_and_get_id
+    offered: dict[str, object] = {}   # file name -> the page's deferred workbook maker
+    original = MediaFileManager.add_deferred
 
-    def keep(self, path_or_data, mimetype, kind, filename=None):
-        if filename:
-            offered[filename] = path_or_data
-        return original(self, path_or_data, mimetype, kind, filename)
+    def keep(self, data_callable, mimetype, coordinates, file_name=None, **kw):
+        offered[file_name] = data_callable
+        return original(self, data_callable, mimetype, coordinates, file_name, **kw)
 
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", keep)
+    monkeypatch.setattr(MediaFileManager, "add_deferred", keep)
     at = draft_january(open_app)
     labels = [b.label for b in at.get("download_button")]
     assert any("FY2027-january-salesforce_marketing_cloud.xlsx" in x for x in labels)
     assert any("FY2027-january-cvent.xlsx" in x for x in labels)
     invoices = ir.load_invoices(seeded, fiscal_year=FY, kind=JAN)
     for group in (SFMC, CVENT):
-        book = read_workbook(offered[f"FY2027-january-{group}.xlsx"])
+        book = read_workbook(offered[f"FY2027-january-{group}.xlsx"]())
         summary, lines = stored_view(invoices, group)
         assert (book["summary"], book["lines"]) == (summary, lines)
 
