@@ -1,0 +1,249 @@
+"""The campus dashboard (001 "View Pending Requests", "View Existing Users", rows 1-3; Q1-Q3):
+one panel per list, each a count and a table whose rows name the contact and license record.
+
+Everything is computed by a few set-based queries (``ecomm.storage.dashboard``) limited in
+SQL to what the viewer may see (A1) and to the filters picked. A panel carries its first
+``limit`` rows for the screen; ``panel_rows`` gives every row for the downloads.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Callable
+
+import pandas as pd
+
+from ecomm import calendar as cal
+from ecomm import reference as ref
+from ecomm.dashboard.filters import DashboardFilters, Resolved, resolve
+from ecomm.identity import Identity
+from ecomm.policy import Policy
+from ecomm.storage import calendar as cal_db
+from ecomm.storage import dashboard as db
+from ecomm.storage.settings import load_policy
+
+DISPLAY_LIMIT = 500
+CUTOFF_MONTHS_BACK = 36
+
+PROVISION, HELD, DEPROVISION = "provision", "held", "deprovision"
+QUIZ, IDLE, COURSES, ACTIVE = "quiz", "idle", "courses", "active"
+
+
+@dataclass(frozen=True)
+class PanelSpec:
+    key: str
+    title: str
+    rule: str
+    deprovision_action: bool = False  # Q1-Q3: rows can be sent to deprovisioning
+
+
+SPECS: dict[str, PanelSpec] = {s.key: s for s in (
+    PanelSpec(PROVISION, "Provisioning requests in the queue", "C1"),
+    PanelSpec(HELD, "Held requests: requirements still missing", "C3"),
+    PanelSpec(DEPROVISION, "Deprovisioning requests in the queue", "C4"),
+    PanelSpec(QUIZ, "Quiz due and overdue", "Q1", deprovision_action=True),
+    PanelSpec(IDLE, "Idle six months", "Q2", deprovision_action=True),
+    PanelSpec(COURSES, "Courses expiring or non-compliant", "Q3", deprovision_action=True),
+    PanelSpec(ACTIVE, "Active eComm users", "B3"),
+)}
+
+# The active-users counts, labelled as 000's dashboard shows them.
+USER_COUNT_LABELS: dict[str, str] = {
+    "n_rows": "Number of Users",
+    f"n_{ref.SALESFORCE}": "Salesforce Users",
+    "n_chatter_free": "Chatter Free Users",
+    f"n_{ref.MARKETING_CLOUD}": "Marketing Cloud Users",
+    f"n_{ref.CVENT}": "Cvent Users",
+    f"n_{ref.APSONA}": "Apsona Users",
+    f"n_{ref.GEOPOINTE}": "Geopointe Users",
+}
+
+
+@dataclass
+class Context:
+    """What every panel query needs besides the filters."""
+
+    as_of: date
+    policy: Policy
+    cutoffs: dict[str, date]
+    closures: frozenset[date]
+
+
+@dataclass
+class Panel:
+    spec: PanelSpec
+    frame: pd.DataFrame
+    counts: dict[str, int]
+    summary: str
+
+    @property
+    def count(self) -> int:
+        return self.counts["n_rows"]
+
+    @property
+    def truncated(self) -> bool:
+        return self.count > len(self.frame)
+
+
+@dataclass
+class Dashboard:
+    resolved: Resolved
+    as_of: date
+    panels: dict[str, Panel] = field(default_factory=dict)
+
+    @property
+    def user_counts(self) -> dict[str, int]:
+        """000: Number of Users and users per application (Chatter Free apart, B3)."""
+        counts = self.panels[ACTIVE].counts
+        return {label: counts[k] for k, label in USER_COUNT_LABELS.items()}
+
+
+def context(store, as_of: date) -> Context:
+    """C1: the month cutoffs a request's batch is read from, and the Policy."""
+    closures = frozenset(cal_db.extra_closures(store))
+    cutoffs = {}
+    for back in range(-CUTOFF_MONTHS_BACK, 3):
+        y, m = cal.add_months(as_of.year, as_of.month, back)
+        cutoffs[cal.month_name(y, m)] = cal.cutoff(y, m, closures)
+    return Context(as_of=as_of, policy=load_policy(store), cutoffs=cutoffs, closures=closures)
+
+
+def _query(key: str) -> Callable:
+    def requests(fn):
+        return lambda store, w, ctx, limit: fn(store, w, cutoffs=ctx.cutoffs, limit=limit)
+
+    def compliance(fn):
+        return lambda store, w, ctx, limit: fn(store, w, ctx.as_of, ctx.policy, limit=limit)
+
+    return {
+        PROVISION: requests(db.provision_queue),
+        HELD: requests(db.held_requests),
+        DEPROVISION: requests(db.deprovision_queue),
+        QUIZ: compliance(db.quiz_panel),
+        IDLE: compliance(db.idle_panel),
+        COURSES: compliance(db.course_panel),
+        ACTIVE: lambda store, w, ctx, limit: db.active_users(store, w, ctx.as_of, limit=limit),
+    }[key]
+
+
+def by_cycle_text(by_cycle: dict[str, int], ctx: Context) -> str:
+    """'8 for the batch of 2026-12 (processed from Tue Dec 1), 4 for 2027-01 (from ...)'."""
+    parts = []
+    for cycle, n in sorted(by_cycle.items()):
+        try:
+            starts = cal.first_processing_day(cycle, ctx.closures)
+        except ValueError:
+            parts.append(f"{n} for cycle {cycle}")
+            continue
+        when = "processing from" if starts >= ctx.as_of else "due since"
+        parts.append(f"{n} for the batch of {cycle} ({when} {starts:%a %b %-d})")
+    return ", ".join(parts)
+
+
+def summary(key: str, counts: dict, ctx: Context) -> str:
+    """The panel's counts as a sentence."""
+    n = counts["n_rows"]
+    batches = f": {by_cycle_text(counts['by_cycle'], ctx)}" if counts.get("by_cycle") else ""
+    if key == PROVISION:
+        return (f"{n} provisioning request(s) waiting{batches}. New users get credentials "
+                "around the 5th (C2).")
+    if key == HELD:
+        return (f"{n} held request(s){batches}. Each goes through once the missing "
+                "requirements are met on the processing day (C3).")
+    if key == DEPROVISION:
+        return (f"{n} deprovisioning request(s) in the queue{batches}. Salesforce was already "
+                "removed when each was submitted; the user is billed through the end of that "
+                "month (C4).")
+    if key == QUIZ:
+        return (f"{n} user(s) have not passed the post-training quiz (not a sender); "
+                f"{counts['n_overdue']} are past day {ctx.policy.quiz_deadline_days} and due "
+                "for deprovisioning (Q1).")
+    if key == IDLE:
+        return (f"{n} application(s) on {counts['n_licenses']} license(s) not logged in to for "
+                f"{ctx.policy.idle_months} months: due for deprovisioning (Q2).")
+    if key == COURSES:
+        return (f"{counts['n_contacts']} user(s): {counts['n_expiring']} course(s) expiring "
+                f"within {ctx.policy.course_expiring_days} days, {counts['n_non_compliant']} "
+                "missing or out of date (Q3).")
+    return (f"{n} active user(s) holding at least one application on {ctx.as_of.isoformat()}; "
+            "Chatter Free users are counted apart from paid Salesforce users (B3).")
+
+
+def panel(store, key: str, resolved: Resolved, ctx: Context, *, limit: int | None) -> Panel:
+    """One panel for already-resolved filters."""
+    frame, counts = _query(key)(store, resolved.where(), ctx, limit)
+    return Panel(spec=SPECS[key], frame=frame, counts=counts, summary=summary(key, counts, ctx))
+
+
+def dashboard(store, identity: Identity, asked: DashboardFilters, as_of: date, *,
+              limit: int | None = DISPLAY_LIMIT, keys: tuple[str, ...] = tuple(SPECS)
+              ) -> Dashboard:
+    """A1-A3: the viewer's dashboard on ``as_of`` for the filters asked (a specialist's campus
+    is always their own)."""
+    resolved = resolve(identity, asked)
+    ctx = context(store, as_of)
+    out = Dashboard(resolved=resolved, as_of=as_of)
+    for key in keys:
+        out.panels[key] = panel(store, key, resolved, ctx, limit=limit)
+    return out
+
+
+def panel_rows(store, identity: Identity, asked: DashboardFilters, as_of: date, key: str
+               ) -> pd.DataFrame:
+    """A1-A3: every row of one panel (for the CSV and XLSX downloads)."""
+    resolved = resolve(identity, asked)
+    return panel(store, key, resolved, context(store, as_of), limit=None).frame
+
+
+def filter_choices(store, resolved: Resolved) -> dict[str, list[str]]:
+    """The values each filter offers this viewer (a specialist: their campus only)."""
+    campuses = list(ref.CAMPUSES) if resolved.campuses is None else list(resolved.campuses)
+    groups = db.public_groups(store, None if resolved.campuses is None
+                              else tuple(resolved.campuses))
+    return {"campus": campuses, "billing_campus": list(ref.CAMPUSES), "public_group": groups}
+
+
+def file_name(key: str, resolved: Resolved, as_of: date, ext: str) -> str:
+    """``dashboard-quiz-Boulder-2026-11-23.csv``."""
+    f = resolved.filters
+    parts = ["dashboard", key, f.campus or "all-campuses"]
+    if f.billing_campus:
+        parts.append(f"billed-{f.billing_campus}")
+    if f.public_group:
+        parts.append(f.public_group)
+    stem = "-".join(parts) + f"-{as_of.isoformat()}"
+    safe = "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in stem)
+    return f"{safe}.{ext}"
+
+
+def deprovision_items(key: str, rows: pd.DataFrame) -> list[dict]:
+    """Q1-Q3: the selected rows of a compliance panel as deprovisioning items, one per license:
+    Q1 every application held, Q2 the idle applications, Q3 every license of the contact with
+    all its applications (``applications`` None = all held)."""
+    rule = SPECS[key].rule
+    items: dict[str, dict] = {}
+    for row in rows.to_dict("records"):
+        if key == QUIZ:
+            numbers = [row["license_number"]]
+            apps = [a for a in str(row.get("applications") or "").split("; ") if a]
+            reason = (f"Q1: quiz not passed {row['days_since']} days after provisioning "
+                      f"(deadline {row['quiz_deadline']})")
+        elif key == IDLE:
+            numbers, apps = [row["license_number"]], [row["application"]]
+            reason = f"Q2: {row['application']} not logged in to since {row['idle_since']}"
+        elif key == COURSES:
+            numbers = [n for n in str(row.get("license_numbers") or "").split("; ") if n]
+            apps = None
+            reason = f"Q3: {row['course']} {str(row['status']).replace('_', '-')}"
+        else:
+            raise ValueError(f"{key} is not a compliance panel")
+        for number in numbers:
+            item = items.setdefault(number, {"license_number": number, "applications": [],
+                                             "rule": rule, "reasons": []})
+            if apps is None or item["applications"] is None:
+                item["applications"] = None
+            else:
+                item["applications"] = sorted(set(item["applications"]) | set(apps))
+            if reason not in item["reasons"]:
+                item["reasons"].append(reason)
+    return [{**i, "reason": "; ".join(i.pop("reasons"))} for i in items.values()]

@@ -1,0 +1,401 @@
+"""SQL of the campus dashboard (001 rows 1-3, 000 "View Existing Users"; Q1-Q3): each panel is
+one set-based query returning a DataFrame, limited to what the viewer may see in the query
+itself (A1) and filtered there too (campus, billing campus, public group).
+
+Every panel function returns ``(frame, counts)``: the rows (all of them, or the first
+``limit`` in the panel's order) and the panel's counts over every matching row, computed in
+the same query with window aggregates. The Q1-Q3 date arithmetic is the one of
+``ecomm.storage.compliance`` (boundaries fixed in ``ecomm.compliance``); tests check both agree.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from ecomm import reference as ref
+from ecomm.policy import Policy
+from ecomm.storage.notifications import full_name_sql
+
+INVOICE_CAMPUS = "coalesce(nullif(trim({a}.billing_campus), ''), {a}.affiliated_campus)"
+LOCAL_TS = "timezone('America/Denver', timezone('UTC', {col}))"
+
+
+@dataclass(frozen=True)
+class Where:
+    """What a panel may show (``campuses``: None = every campus, A2/A3) and the filters picked."""
+
+    campuses: tuple[str, ...] | None = None
+    campus: str | None = None           # Campus Support | eComm Specialist (affiliated campus)
+    billing_campus: str | None = None   # the campus invoiced (billing campus, else affiliated)
+    public_group: str | None = None     # eComm Public Group
+
+
+def _held(alias: str) -> str:
+    """Q1-Q3: the application row is held on $as_of (ecomm.compliance.app_held)."""
+    return (f"{alias}.provisioned_on <= $as_of AND ({alias}.deprovisioned_on IS NULL "
+            f"OR {alias}.deprovisioned_on > $as_of)")
+
+
+def license_where(w: Where, params: dict[str, Any], a: str = "l") -> str:
+    """A1 scope and the three filters on a license alias, as one WHERE fragment."""
+    conds = ["TRUE"]
+    if w.campuses is not None:
+        params["scope"] = list(w.campuses)
+        conds.append(f"list_contains($scope::VARCHAR[], {a}.affiliated_campus)")
+    if w.campus:
+        params["f_campus"] = w.campus
+        conds.append(f"{a}.affiliated_campus = $f_campus")
+    if w.billing_campus:
+        params["f_billing"] = w.billing_campus
+        conds.append(f"{INVOICE_CAMPUS.format(a=a)} = $f_billing")
+    if w.public_group:
+        params["f_group"] = w.public_group
+        conds.append(f"list_contains(coalesce({a}.public_groups, []::VARCHAR[]), $f_group)")
+    return " AND ".join(conds)
+
+
+def request_where(w: Where, params: dict[str, Any], r: str = "r", l: str = "l") -> str:
+    """A1 scope (the request's campus, P6) and the filters on a request joined to its license."""
+    conds = ["TRUE"]
+    if w.campuses is not None:
+        params["scope"] = list(w.campuses)
+        conds.append(f"list_contains($scope::VARCHAR[], {r}.campus)")
+    if w.campus:
+        params["f_campus"] = w.campus
+        conds.append(f"{r}.campus = $f_campus")
+    if w.billing_campus:
+        params["f_billing"] = w.billing_campus
+        conds.append(f"{request_billing_sql(r, l)} = $f_billing")
+    if w.public_group:
+        params["f_group"] = w.public_group
+        conds.append(f"(list_contains(coalesce({r}.public_groups, []::VARCHAR[]), $f_group) "
+                     f"OR list_contains(coalesce({l}.public_groups, []::VARCHAR[]), $f_group) "
+                     f"OR {r}.new_public_group = $f_group)")
+    return " AND ".join(conds)
+
+
+def request_billing_sql(r: str = "r", l: str = "l") -> str:
+    """P12: the request's billing campus, else its license's, else the request's campus."""
+    return (f"coalesce(nullif(trim({r}.billing_campus), ''), nullif(trim({l}.billing_campus), ''), "
+            f"{l}.affiliated_campus, {r}.campus)")
+
+
+def _limit(params: dict[str, Any], limit: int | None) -> str:
+    if limit is None:
+        return ""
+    params["limit"] = int(limit)
+    return " LIMIT $limit"
+
+
+def _run(store, sql: str, params: dict[str, Any], count_cols: tuple[str, ...]
+         ) -> tuple[pd.DataFrame, dict[str, int]]:
+    """The frame without its window-count columns, and those counts (0 when no row matched)."""
+    frame = store.query_df(sql, params)
+    counts = {c: _count(frame[c].iloc[0] if len(frame) else None, c) for c in count_cols}
+    return frame.drop(columns=list(count_cols)).reset_index(drop=True), counts
+
+
+def _count(value, name: str) -> Any:
+    """A window count as int, a histogram (``by_...``) as {value: int}; nothing matched: 0, {}."""
+    if name.startswith("by_"):
+        return {k: int(v) for k, v in sorted((value or {}).items())}
+    if value is None:
+        return 0
+    return int(value)
+
+
+def _app_flags(col: str) -> str:
+    """One boolean column per application: is it in the list ``col``?"""
+    return ", ".join(f"list_contains(coalesce({col}, []::VARCHAR[]), '{a}') AS \"{a}\""
+                     for a in ref.APPLICATIONS)
+
+
+def _joined(col: str) -> str:
+    return f"array_to_string(coalesce({col}, []::VARCHAR[]), '; ')"
+
+
+# -- rows 1-3: the request queue ---------------------------------------------------------------
+def _cycle_sql(params: dict[str, Any], cutoffs: dict[str, date]) -> str:
+    """C1: the request's stored cycle, else the one its submission (Denver day) joins: the
+    next month's batch by its month's cutoff, else the month after (``cutoffs``: month ->
+    cutoff day; a month outside it joins the next month's batch)."""
+    params["cut_months"] = list(cutoffs)
+    params["cut_days"] = list(cutoffs.values())
+    return """coalesce(nullif(trim(q.cycle), ''), strftime(date_trunc('month', q.local_day)
+                 + to_months(CASE WHEN cu.cut IS NOT NULL AND q.local_day > cu.cut THEN 2
+                                  ELSE 1 END), '%Y-%m'))"""
+
+
+def _request_panel(store, w: Where, *, kind: str, statuses: tuple[str, ...],
+                   cutoffs: dict[str, date], columns: str,
+                   limit: int | None) -> tuple[pd.DataFrame, dict[str, Any]]:
+    params: dict[str, Any] = {"kind": kind, "statuses": list(statuses)}
+    where = request_where(w, params)
+    cycle = _cycle_sql(params, cutoffs)
+    sql = f"""
+        WITH cuts AS (
+            SELECT unnest($cut_months::VARCHAR[]) AS month, unnest($cut_days::DATE[]) AS cut
+        ), q AS (
+            SELECT r.*, {LOCAL_TS.format(col='r.submitted_at')} AS submitted_local,
+                   CAST({LOCAL_TS.format(col='r.submitted_at')} AS DATE) AS local_day
+            FROM requests r LEFT JOIN licenses l ON l.license_number = r.license_number
+            WHERE r.kind = $kind AND list_contains($statuses::VARCHAR[], r.status) AND {where}
+        ), x AS (
+            SELECT q.*, {cycle} AS batch_cycle
+            FROM q LEFT JOIN cuts cu ON cu.month = strftime(q.local_day, '%Y-%m')
+        )
+        SELECT {columns},
+               count(*) OVER () AS n_rows,
+               histogram(r.batch_cycle) OVER () AS by_cycle
+        FROM x r
+        LEFT JOIN licenses l ON l.license_number = r.license_number
+        LEFT JOIN contacts c ON c.contact_id = r.contact_id
+        ORDER BY r.submitted_at, r.request_id{_limit(params, limit)}"""
+    return _run(store, sql, params, ("n_rows", "by_cycle"))
+
+
+REQUEST_COMMON = f"""r.request_id AS request, r.submitted_local AS submitted,
+               r.batch_cycle AS cycle, r.campus, {request_billing_sql()} AS billing_campus,
+               r.contact_id, {full_name_sql()} AS name, r.license_number"""
+
+
+NEW_GROUPS = ("list_filter(list_concat(coalesce(r.public_groups, []::VARCHAR[]), "
+              "[r.new_public_group]), lambda g: g IS NOT NULL AND trim(g) <> '')")
+
+
+def provision_queue(store, w: Where, *, cutoffs: dict[str, date],
+                    limit: int | None = None) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """001 row 1 (C1): pending provisioning requests with the applications requested."""
+    cols = (f"{REQUEST_COMMON}, {_joined('r.applications')} AS applications, "
+            f"{_app_flags('r.applications')}, "
+            f"{_joined(NEW_GROUPS)} AS public_groups, "
+            "coalesce(nullif(trim(r.replaces_license), ''), '') AS replaces_license")
+    return _request_panel(store, w, kind="provision", statuses=("pending",), cutoffs=cutoffs,
+                          columns=cols, limit=limit)
+
+
+def held_requests(store, w: Where, *, cutoffs: dict[str, date],
+                  limit: int | None = None) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """001 row 2 (C3): held provisioning requests with the requirements still missing."""
+    cols = (f"{REQUEST_COMMON}, {_joined('r.applications')} AS applications, "
+            f"array_to_string(coalesce(r.held_reasons, []::VARCHAR[]), ' | ') AS missing")
+    return _request_panel(store, w, kind="provision", statuses=("held",), cutoffs=cutoffs,
+                          columns=cols, limit=limit)
+
+
+def deprovision_queue(store, w: Where, *, cutoffs: dict[str, date],
+                      limit: int | None = None) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """000 row 2 / 001 row 3 (C4): deprovisioning requests in the queue; Salesforce was
+    already removed on submission (billed through the end of that month)."""
+    cols = (f"{REQUEST_COMMON}, {_joined('r.applications')} AS applications, "
+            "r.salesforce_removed_on, "
+            "CASE WHEN r.salesforce_removed_on IS NOT NULL THEN 'Salesforce already removed on ' "
+            "|| strftime(r.salesforce_removed_on, '%Y-%m-%d') || ' (billed through the end of '"
+            " || strftime(r.salesforce_removed_on, '%B %Y') || ')' "
+            "WHEN list_contains(coalesce(r.applications, []::VARCHAR[]), 'Salesforce') "
+            "THEN 'Salesforce removed on submission' ELSE '' END AS note")
+    return _request_panel(store, w, kind="deprovision", statuses=("pending", "held"),
+                          cutoffs=cutoffs, columns=cols, limit=limit)
+
+
+# -- Q1-Q3 and active users: narrow rows first, counts over all of them, names for the shown --
+def _panel(store, params: dict[str, Any], *, ctes: str, base: str, counts: str, order: str,
+           select: str, joins: str, limit: int | None, count_cols: tuple[str, ...]
+           ) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """One panel query: ``base`` (narrow rows: keys and sort columns) is counted whole, its
+    first ``limit`` rows in ``order`` are enriched (``select`` over ``t`` plus ``joins``)."""
+    sql = f"""
+        WITH {ctes + ',' if ctes else ''}
+        base AS MATERIALIZED ({base}),
+        n AS (SELECT {counts} FROM base),
+        top AS (SELECT *, row_number() OVER (ORDER BY {order}) AS rn FROM base
+                ORDER BY {order}{_limit(params, limit)})
+        SELECT {select}, n.* FROM top t {joins} CROSS JOIN n ORDER BY t.rn"""
+    return _run(store, sql, params, count_cols)
+
+
+def _person_joins(lic_col: str = "t.license_number") -> str:
+    return (f"JOIN licenses l ON l.license_number = {lic_col} "
+            "LEFT JOIN contacts c ON c.contact_id = l.contact_id")
+
+
+PERSON = (f"l.contact_id, {full_name_sql()} AS name, l.affiliated_campus AS campus, "
+          f"{INVOICE_CAMPUS.format(a='l')} AS billing_campus")
+
+
+def _held_apps_join(alias: str = "ap") -> str:
+    """The applications each shown license holds on $as_of, as text."""
+    return (f"LEFT JOIN (SELECT la.license_number, string_agg(DISTINCT la.application, '; ' "
+            f"ORDER BY la.application) AS applications FROM license_apps la WHERE {_held('la')} "
+            "AND la.license_number IN (SELECT license_number FROM top) GROUP BY la.license_number"
+            f") {alias} ON {alias}.license_number = t.license_number")
+
+
+def quiz_panel(store, w: Where, as_of: date, policy: Policy, *, limit: int | None = None
+               ) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Q1: users who have not passed the quiz (quiz due), overdue ones first (day 60 on)."""
+    params: dict[str, Any] = {"as_of": as_of, "deadline": policy.quiz_deadline_days,
+                              "reminders": list(policy.quiz_reminder_days)}
+    held = (f"held AS (SELECT la.license_number, min(la.provisioned_on) AS provisioned_on "
+            f"FROM license_apps la WHERE {_held('la')} GROUP BY la.license_number)")
+    base = f"""
+        SELECT l.license_number, h.provisioned_on,
+               CAST($as_of - h.provisioned_on AS INTEGER) AS days_since,
+               h.provisioned_on + CAST($deadline AS INTEGER) AS quiz_deadline,
+               $as_of >= h.provisioned_on + CAST($deadline AS INTEGER) AS overdue
+        FROM licenses l JOIN held h ON h.license_number = l.license_number
+        WHERE (l.quiz_passed_on IS NULL OR l.quiz_passed_on > $as_of) AND {license_where(w, params)}"""
+    select = f"""t.license_number, {PERSON}, ap.applications, t.provisioned_on, t.days_since,
+               t.quiz_deadline,
+               CASE WHEN t.days_since < $deadline THEN list_max(list_filter(
+                    $reminders::INTEGER[], lambda n: n <= t.days_since)) END AS latest_reminder,
+               t.overdue"""
+    return _panel(store, params, ctes=held, base=base,
+                  counts="count(*) AS n_rows, sum(CASE WHEN overdue THEN 1 ELSE 0 END) AS n_overdue",
+                  order="overdue DESC, provisioned_on, license_number", select=select,
+                  joins=f"{_person_joins()} {_held_apps_join()}", limit=limit,
+                  count_cols=("n_rows", "n_overdue"))
+
+
+def idle_panel(store, w: Where, as_of: date, policy: Policy, *, limit: int | None = None
+               ) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Q2: held applications not logged in to for ``idle_months`` months (deprovisioning due)."""
+    params: dict[str, Any] = {"as_of": as_of, "months": policy.idle_months}
+    base = f"""
+        SELECT * FROM (
+            SELECT i.*, CAST(i.idle_since + to_months(CAST($months AS INTEGER)) AS DATE) AS idle_on
+            FROM (SELECT la.license_number, la.application, la.provisioned_on, la.last_login_on,
+                         greatest(coalesce(la.last_login_on, la.provisioned_on),
+                                  la.provisioned_on) AS idle_since
+                  FROM license_apps la JOIN licenses l ON l.license_number = la.license_number
+                  WHERE {_held('la')} AND {license_where(w, params)}) i
+        ) WHERE idle_on <= $as_of"""
+    select = (f"t.license_number, {PERSON}, t.application, t.provisioned_on, t.last_login_on, "
+              "t.idle_since, t.idle_on")
+    return _panel(store, params, ctes="", base=base,
+                  counts="count(*) AS n_rows, count(DISTINCT license_number) AS n_licenses",
+                  order="idle_on, license_number, application, provisioned_on", select=select,
+                  joins=_person_joins(), limit=limit, count_cols=("n_rows", "n_licenses"))
+
+
+def course_panel(store, w: Where, as_of: date, policy: Policy, *, limit: int | None = None
+                 ) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Q3: pre-access courses expiring or non-compliant (missing or out of date) of contacts
+    holding an application on a license matching the filters."""
+    params: dict[str, Any] = {
+        "as_of": as_of, "expiring": policy.course_expiring_days, "courses": list(ref.COURSES),
+        "valid": [policy.course_valid_days(c) for c in ref.COURSES]}
+    latest = ",\n".join(
+        f"max(cc.completed_on) FILTER (WHERE cc.course = $courses[{i + 1}]) AS d{i}"
+        for i in range(len(ref.COURSES)))
+    ds = ", ".join(f"d{i}" for i in range(len(ref.COURSES)))
+    ctes = f"""
+        lic AS MATERIALIZED (
+            SELECT l.license_number, l.contact_id FROM licenses l
+            WHERE l.license_number IN (SELECT la.license_number FROM license_apps la
+                                       WHERE {_held('la')})
+              AND {license_where(w, params)}
+        ), done AS (
+            SELECT cc.contact_id, {latest}
+            FROM course_completions cc WHERE cc.completed_on <= $as_of GROUP BY cc.contact_id
+        ), latest AS (
+            SELECT lc.contact_id, {ds}
+            FROM (SELECT DISTINCT contact_id FROM lic) lc LEFT JOIN done USING (contact_id)
+        ), s AS (
+            SELECT contact_id, unnest(range(len($courses::VARCHAR[]))) AS ord,
+                   unnest($courses::VARCHAR[]) AS course, unnest([{ds}]) AS completed_on,
+                   unnest($valid::INTEGER[]) AS valid_days
+            FROM latest
+        )"""
+    base = """
+        SELECT * FROM (
+            SELECT contact_id, ord, course, completed_on,
+                   completed_on + valid_days AS expires_on,
+                   CASE WHEN completed_on IS NULL OR $as_of >= completed_on + valid_days
+                            THEN 'non_compliant'
+                        WHEN $as_of >= completed_on + valid_days - CAST($expiring AS INTEGER)
+                            THEN 'expiring'
+                        ELSE 'ok' END AS status
+            FROM s) WHERE status <> 'ok'"""
+    people = f"""LEFT JOIN (
+            SELECT l.contact_id, min(l.license_number) AS license_number,
+                   array_to_string(list(l.license_number ORDER BY l.license_number), '; ')
+                       AS license_numbers,
+                   arg_min(l.affiliated_campus, l.license_number) AS campus,
+                   arg_min({INVOICE_CAMPUS.format(a='l')}, l.license_number) AS billing_campus,
+                   any_value({full_name_sql()}) AS name
+            FROM licenses l LEFT JOIN contacts c ON c.contact_id = l.contact_id
+            WHERE l.license_number IN (SELECT license_number FROM lic)
+              AND l.contact_id IN (SELECT contact_id FROM top)
+            GROUP BY l.contact_id) p ON p.contact_id = t.contact_id"""
+    select = ("p.license_number, t.contact_id, p.name, p.campus, p.billing_campus, "
+              "p.license_numbers, t.course, t.completed_on, t.expires_on, t.status")
+    counts = ("count(*) AS n_rows, "
+              "sum(CASE WHEN status = 'expiring' THEN 1 ELSE 0 END) AS n_expiring, "
+              "sum(CASE WHEN status = 'non_compliant' THEN 1 ELSE 0 END) AS n_non_compliant, "
+              "count(DISTINCT contact_id) AS n_contacts")
+    return _panel(store, params, ctes=ctes, base=base, counts=counts,
+                  order="status DESC, expires_on NULLS FIRST, contact_id, ord", select=select,
+                  joins=people, limit=limit,
+                  count_cols=("n_rows", "n_expiring", "n_non_compliant", "n_contacts"))
+
+
+def active_users(store, w: Where, as_of: date, *, limit: int | None = None
+                 ) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """000 "View Existing Users": licenses holding an application on ``as_of``, with their
+    public groups, and the counts: users, and users of each application, Salesforce counted
+    apart for Chatter Free users (B3: they hold a free Salesforce profile)."""
+    params: dict[str, Any] = {"as_of": as_of, "chatter": ref.PROFILE_CHATTER_FREE}
+    apps = list(ref.APPLICATIONS)
+    col = {a: f"a{i}" for i, a in enumerate(apps)}
+    held = ("held AS (SELECT la.license_number, "
+            + ", ".join(f"bool_or(la.application = '{a}') AS {col[a]}" for a in apps)
+            + f" FROM license_apps la WHERE {_held('la')} GROUP BY la.license_number)")
+    chatter = "lower(trim(coalesce(l.salesforce_profile, ''))) = lower($chatter)"
+    base = (f"SELECT l.license_number, {chatter} AS chatter_free, "
+            + ", ".join(f"h.{col[a]}" for a in apps)
+            + " FROM licenses l JOIN held h ON h.license_number = l.license_number "
+            f"WHERE {license_where(w, params)}")
+    counts = ", ".join(
+        ["count(*) AS n_rows"]
+        + [f"sum(CASE WHEN {col[a]}" + (" AND NOT chatter_free" if a == ref.SALESFORCE else "")
+           + f" THEN 1 ELSE 0 END) AS \"n_{a}\"" for a in apps]
+        + [f"sum(CASE WHEN {col[ref.SALESFORCE]} AND chatter_free THEN 1 ELSE 0 END) "
+           "AS n_chatter_free"])
+    listed = "concat_ws('; ', " + ", ".join(
+        f"CASE WHEN t.{col[a]} THEN '{a}' END" for a in apps) + ")"
+    select = (f"t.license_number, {PERSON}, {_joined('l.public_groups')} AS public_groups, "
+              f"{listed} AS applications, "
+              + ", ".join(f"t.{col[a]} AS \"{a}\"" for a in apps)
+              + ", coalesce(l.salesforce_profile, 'Standard') AS salesforce_profile")
+    count_cols = ("n_rows", *(f"n_{a}" for a in apps), "n_chatter_free")
+    return _panel(store, params, ctes=held, base=base, counts=counts, order="license_number",
+                  select=select, joins=_person_joins(), limit=limit, count_cols=count_cols)
+
+
+# -- filter choices and the cache key --------------------------------------------------------------
+def public_groups(store, campuses: tuple[str, ...] | None) -> list[str]:
+    """The public groups of these campuses' license records and reference lists (None: all)."""
+    params: dict[str, Any] = {}
+    scope_l = scope_r = "TRUE"
+    if campuses is not None:
+        params["scope"] = list(campuses)
+        scope_l = "list_contains($scope::VARCHAR[], affiliated_campus)"
+        scope_r = "list_contains($scope::VARCHAR[], campus)"
+    rows = store.query(
+        f"SELECT DISTINCT g FROM (SELECT unnest(public_groups) AS g FROM licenses WHERE {scope_l} "
+        f"UNION SELECT value FROM reference_values WHERE kind = 'public_group' AND {scope_r}) "
+        "WHERE g IS NOT NULL AND trim(g) <> '' ORDER BY g", params)
+    return [r[0] for r in rows]
+
+
+def data_version(store) -> tuple[int, int]:
+    """A stamp that changes with every audited write (A4) and with request status changes:
+    part of the dashboard's cache key, so no one sees numbers from before a change."""
+    row = store.query_one(
+        "SELECT (SELECT coalesce(max(audit_id), 0) FROM audit_log), "
+        "(SELECT count(*) FROM request_status_history)")
+    return int(row[0]), int(row[1])

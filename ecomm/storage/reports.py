@@ -1,0 +1,237 @@
+"""SQL of the manager reports (B1, B4, B5, B7): counts against the fiscal year's baseline,
+active licenses per month, net new per month and campus, and what each campus is billed.
+
+Every report is by *invoice campus* (the license's billing campus, else its affiliated campus,
+as invoices and B7 baselines are) and limited in the query to ``campuses`` (None = all).
+The billing amounts are the rules of ``ecomm.billing`` (invoice.py, proration.py) computed in
+SQL for all licenses at once; tests/integration/test_reports.py checks both agree.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+from typing import Any, Sequence
+
+import pandas as pd
+
+from ecomm import reference as ref
+
+INVOICE_CAMPUS = "coalesce(nullif(trim(l.billing_campus), ''), l.affiliated_campus)"
+HELD_ON = ("{a}.provisioned_on <= {d} AND ({a}.deprovisioned_on IS NULL "
+           "OR {a}.deprovisioned_on > {d})")
+
+
+def _used(sql: str, params: dict[str, Any]) -> dict[str, Any]:
+    """Only the named parameters the statement uses (DuckDB refuses unused ones)."""
+    return {k: v for k, v in params.items() if re.search(rf"\${k}\b", sql)}
+
+
+def _campus_filter(campuses: Sequence[str] | None, params: dict[str, Any], col: str) -> str:
+    if campuses is None:
+        return "TRUE"
+    params["campuses"] = list(campuses)
+    return f"list_contains($campuses::VARCHAR[], {col})"
+
+
+# -- B7: counts now against the fiscal year's baseline -------------------------------------------
+def baseline_compare(store, fiscal_year: int, as_of: date,
+                     campuses: Sequence[str] | None = None) -> pd.DataFrame:
+    """B7: per campus and application, the count recorded for the year, the licenses holding
+    it on ``as_of``, and the difference (None when nothing was recorded)."""
+    params: dict[str, Any] = {"fy": fiscal_year, "as_of": as_of}
+    cur_where = _campus_filter(campuses, params, INVOICE_CAMPUS)
+    base_where = _campus_filter(campuses, params, "b.campus")
+    sql = f"""
+        WITH cur AS (
+            SELECT {INVOICE_CAMPUS} AS campus, a.application,
+                   count(DISTINCT a.license_number) AS current
+            FROM license_apps a JOIN licenses l ON l.license_number = a.license_number
+            WHERE {HELD_ON.format(a='a', d='$as_of')} AND {cur_where}
+            GROUP BY ALL
+        ), base AS (
+            SELECT b.campus, b.application, b.license_count AS baseline
+            FROM baselines b WHERE b.fiscal_year = $fy AND {base_where}
+        )
+        SELECT coalesce(cur.campus, base.campus) AS campus,
+               coalesce(cur.application, base.application) AS application,
+               base.baseline, coalesce(cur.current, 0) AS current,
+               coalesce(cur.current, 0) - base.baseline AS difference
+        FROM cur FULL OUTER JOIN base
+          ON base.campus = cur.campus AND base.application = cur.application
+        ORDER BY campus, application"""
+    frame = store.query_df(sql, params)
+    for col in ("baseline", "current", "difference"):
+        frame[col] = frame[col].astype("Int64")
+    return frame
+
+
+# -- active licenses per month, net new per month --------------------------------------------------
+def active_by_month(store, months: Sequence[date], days: Sequence[date],
+                    campuses: Sequence[str] | None = None, *, by_campus: bool = False
+                    ) -> pd.DataFrame:
+    """B1: for each month (first day) the licenses holding each application on its ``day``
+    (the month's last day, or today in the current month), and holding any application;
+    per invoice campus when ``by_campus`` (else campus 'All')."""
+    params: dict[str, Any] = {"months": list(months), "days": list(days)}
+    where = _campus_filter(campuses, params, INVOICE_CAMPUS)
+    campus = INVOICE_CAMPUS if by_campus else "'All'"
+    sql = f"""
+        WITH m AS (SELECT unnest($months::DATE[]) AS month, unnest($days::DATE[]) AS day),
+        held AS (
+            SELECT m.month, m.day, {campus} AS campus, a.application, a.license_number
+            FROM m JOIN license_apps a ON {HELD_ON.format(a='a', d='m.day')}
+            JOIN licenses l ON l.license_number = a.license_number
+            WHERE {where}
+        )
+        SELECT month, day, application, campus, count(DISTINCT license_number) AS licenses
+        FROM held GROUP BY ALL
+        UNION ALL
+        SELECT month, day, 'Any application' AS application, campus,
+               count(DISTINCT license_number) AS licenses
+        FROM held GROUP BY ALL
+        ORDER BY month, application, campus"""
+    return store.query_df(sql, params)
+
+
+def net_new_by_month(store, start: date, end: date,
+                     campuses: Sequence[str] | None = None) -> pd.DataFrame:
+    """P10/B6: net-new applications provisioned from ``start`` to ``end``, per month, campus
+    and application (transfers are not net new)."""
+    params: dict[str, Any] = {"start": start, "end": end}
+    where = _campus_filter(campuses, params, INVOICE_CAMPUS)
+    sql = f"""
+        SELECT CAST(date_trunc('month', a.provisioned_on) AS DATE) AS month,
+               {INVOICE_CAMPUS} AS campus, a.application,
+               count(*) AS applications, count(DISTINCT a.license_number) AS licenses
+        FROM license_apps a JOIN licenses l ON l.license_number = a.license_number
+        WHERE a.net_new AND a.provisioned_on BETWEEN $start AND $end AND {where}
+        GROUP BY ALL ORDER BY month, campus, application"""
+    return store.query_df(sql, params)
+
+
+# -- B2-B5: what each campus is billed ---------------------------------------------------------------
+def _rates_cte(rates: dict[str, Decimal], params: dict[str, Any]) -> str:
+    params["rate_apps"] = list(rates) or [""]
+    params["rate_vals"] = [Decimal(v) for v in rates.values()] or [Decimal("0")]
+    return ("rates AS (SELECT unnest($rate_apps::VARCHAR[]) AS application, "
+            "unnest($rate_vals::DECIMAL(12, 2)[]) AS rate)")
+
+
+def _group_case(col: str) -> str:
+    """B4: the invoice group (spreadsheet) of an application."""
+    whens = " ".join(f"WHEN list_contains({list(apps)!r}::VARCHAR[], {col}) THEN '{g}'"
+                     for g, apps in ref.INVOICE_GROUPS.items())
+    return f"CASE {whens} END"
+
+
+def _mi(d: str) -> str:
+    """A running month number (fiscal.month_index)."""
+    return f"(year({d}) * 12 + month({d}) - 1)"
+
+
+def charged_amounts(store, *, kind: str, fy_start: date, fy_end: date, as_of: date,
+                    july_end: date, window: tuple[date, date] | None,
+                    rates: dict[str, Decimal], chatter_profile: str,
+                    campuses: Sequence[str] | None = None) -> list[tuple]:
+    """B2-B5, B9: (campus, group, lines, amount) of the ``kind`` run as of ``as_of`` from the
+    license records: the July invoice bills each application held on ``as_of`` and provisioned
+    by ``july_end`` for 12 months; a true-up bills the net-new applications provisioned in
+    ``window`` by ``as_of`` from their month through June (through the month of removal when
+    removed by ``as_of``); a Chatter Free user's Salesforce is 0 (B3)."""
+    params: dict[str, Any] = {"as_of": as_of, "fy_start": fy_start, "fy_end": fy_end,
+                              "july_end": july_end, "chatter": chatter_profile}
+    where = _campus_filter(campuses, params, INVOICE_CAMPUS)
+    if kind == "annual":
+        rows = f"""
+            SELECT DISTINCT a.license_number, a.application, 12 AS months
+            FROM license_apps a
+            WHERE {HELD_ON.format(a='a', d='$as_of')} AND a.provisioned_on <= $july_end"""
+    else:
+        params["w_start"], params["w_end"] = window
+        removed = "CASE WHEN a.deprovisioned_on <= $as_of THEN a.deprovisioned_on END"
+        rows = f"""
+            SELECT a.license_number, a.application,
+                   CASE WHEN {removed} IS NULL OR {removed} >= $fy_end
+                        THEN greatest(0, {_mi('$fy_end')} - {_mi('greatest(a.provisioned_on, $fy_start)')} + 1)
+                        ELSE {_mi(removed)} - {_mi('a.provisioned_on')} + 1 END AS months
+            FROM license_apps a
+            WHERE a.net_new AND a.provisioned_on BETWEEN $w_start AND $w_end
+              AND a.provisioned_on <= $as_of"""
+    sql = f"""
+        WITH {_rates_cte(rates, params)},
+        charged AS (
+            SELECT {INVOICE_CAMPUS} AS campus, x.license_number,
+                   {_group_case('x.application')} AS grp,
+                   CASE WHEN x.application = '{ref.SALESFORCE}' AND lower(trim(coalesce(
+                            l.salesforce_profile, ''))) = lower($chatter) THEN 0
+                        ELSE coalesce(r.rate, 0) * x.months END AS amount
+            FROM ({rows}) x JOIN licenses l ON l.license_number = x.license_number
+            LEFT JOIN rates r ON r.application = x.application
+            WHERE {where}
+        )
+        SELECT campus, grp, count(DISTINCT license_number) AS lines, sum(amount) AS amount
+        FROM charged WHERE grp IS NOT NULL GROUP BY ALL ORDER BY campus, grp"""
+    return store.query(sql, _used(sql, params))
+
+
+def pending_amounts(store, *, kind: str, fy_start: date, fy_end: date, july_first: date,
+                    window: tuple[date, date] | None, default_month: date,
+                    rates: dict[str, Decimal], chatter_profile: str,
+                    campuses: Sequence[str] | None = None) -> list[tuple]:
+    """B4/B5 forecast: (campus, group, request ids, amount) the pending or held provisioning
+    requests add to the ``kind`` run, each counted from the first day of its cycle's month
+    (else ``default_month``); on the July invoice only when processed by ``july_first``, on
+    a true-up only when net new (P10) and processed in its window."""
+    params: dict[str, Any] = {"fy_start": fy_start, "fy_end": fy_end, "july_first": july_first,
+                              "default_month": default_month, "chatter": chatter_profile}
+    campus = "coalesce(nullif(trim(r.billing_campus), ''), r.campus)"
+    where = _campus_filter(campuses, params, campus)
+    month = ("CASE WHEN regexp_full_match(trim(coalesce(r.cycle, '')), '[0-9]{4}-[0-9]{2}') "
+             "THEN CAST(trim(r.cycle) || '-01' AS DATE) ELSE $default_month END")
+    if kind == "annual":
+        keep, months = "p.month <= $july_first", "12"
+    else:
+        params["w_start"], params["w_end"] = window
+        keep = "p.net_new AND p.month BETWEEN $w_start AND $w_end"
+        months = f"greatest(0, {_mi('$fy_end')} - {_mi('greatest(p.month, $fy_start)')} + 1)"
+    sql = f"""
+        WITH {_rates_cte(rates, params)},
+        p AS (
+            SELECT DISTINCT r.request_id, {campus} AS campus, app.application,
+                   {month} AS month,
+                   nullif(trim(coalesce(r.replaces_license, '')), '') IS NULL AS net_new,
+                   lower(trim(coalesce(r.salesforce_profile, ''))) = lower($chatter) AS chatter_free
+            FROM requests r, unnest(coalesce(r.applications, []::VARCHAR[])) AS app(application)
+            WHERE r.kind = 'provision' AND r.status IN ('pending', 'held') AND {where}
+        ), charged AS (
+            SELECT p.campus, p.request_id, {_group_case('p.application')} AS grp,
+                   CASE WHEN p.application = '{ref.SALESFORCE}' AND p.chatter_free THEN 0
+                        ELSE coalesce(rt.rate, 0) * {months} END AS amount
+            FROM p LEFT JOIN rates rt ON rt.application = p.application
+            WHERE {keep}
+        )
+        SELECT campus, grp, list(DISTINCT request_id ORDER BY request_id) AS requests,
+               sum(amount) AS amount
+        FROM charged WHERE grp IS NOT NULL GROUP BY ALL ORDER BY campus, grp"""
+    return store.query(sql, _used(sql, params))
+
+
+def stored_invoices(store, fiscal_year: int, campuses: Sequence[str] | None = None) -> list[dict]:
+    """B8: the latest revision of each stored invoice of the year (kind, campus, group)."""
+    params: dict[str, Any] = {"fy": fiscal_year}
+    where = _campus_filter(campuses, params, "campus")
+    return store.query_dicts(
+        f"SELECT kind, campus, invoice_group AS grp, status, revision, total FROM invoices "
+        f"WHERE fiscal_year = $fy AND {where} "
+        "QUALIFY row_number() OVER (PARTITION BY kind, campus, invoice_group "
+        "ORDER BY revision DESC) = 1 ORDER BY kind, campus, grp", params)
+
+
+def billable_applications_held(store, as_of: date) -> list[str]:
+    """The applications held on ``as_of`` or requested in open requests (for rate checks)."""
+    rows = store.query(
+        f"SELECT DISTINCT application FROM license_apps a WHERE {HELD_ON.format(a='a', d='?')} "
+        "UNION SELECT DISTINCT unnest(applications) FROM requests "
+        "WHERE kind = 'provision' AND status IN ('pending', 'held')", [as_of, as_of])
+    return sorted(r[0] for r in rows if r[0])
