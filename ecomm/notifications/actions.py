@@ -1,0 +1,57 @@
+"""What the System team does with the outbox from the Messages page and ``python -m ecomm
+notify`` (A2): queue the day's compliance messages (Q1-Q3) and send pending ones by SMTP."""
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel
+
+from ecomm import permissions
+from ecomm.errors import EcommError
+from ecomm.identity import Identity
+from ecomm.notifications.compliance import queue_compliance_notifications
+from ecomm.notifications.smtp import send_pending
+from ecomm.storage import notifications as store_n
+from ecomm.storage.settings import load_policy
+
+SMTP_WHERE = "smtp_host (and smtp_port, smtp_from, smtp_starttls) under Admin > Settings"
+
+
+class SendReport(BaseModel):
+    sent: int
+    pending: int   # still not sent afterwards (refused ones keep their error)
+
+
+def queue_compliance_messages(store, actor: Identity, as_of: date) -> int:
+    """Q1-Q3 (A2): queue the compliance messages due on as_of; each message is queued once, so a
+    second run the same day queues none. Returns how many are new."""
+    permissions.require_system(actor, "queue compliance messages")
+    return queue_compliance_notifications(store, as_of, load_policy(store))
+
+
+def queued_sentence(count: int, as_of: date) -> str:
+    """The confirmation after queueing (says why a re-run queues nothing)."""
+    if count:
+        return f"Queued {count} compliance message(s) due on {as_of.isoformat()}."
+    return (f"No new compliance message for {as_of.isoformat()}: every message due was already "
+            "queued (each message is queued once, so running it again adds none).")
+
+
+def smtp_status(store) -> tuple[bool, str]:
+    """(configured, a sentence saying which server, or where to set one)."""
+    s = store_n.load_smtp_settings(store)
+    if s.configured:
+        sender = s.from_addr or "no sender address yet: set smtp_from"
+        return True, (f"Mail server {s.host}:{s.port}{' with STARTTLS' if s.starttls else ''}, "
+                      f"from {sender}.")
+    return False, ("No mail server is configured: messages wait here; download each as .eml, "
+                   f"send it yourself and mark it sent. To send from the app, set {SMTP_WHERE}.")
+
+
+def send_now(store, actor: Identity) -> SendReport:
+    """A2: deliver every pending message via the configured SMTP server."""
+    permissions.require_system(actor, "send messages")
+    if not store_n.load_smtp_settings(store).configured:
+        raise EcommError(f"No mail server is configured: set {SMTP_WHERE}.")
+    sent = send_pending(store)
+    return SendReport(sent=sent, pending=len(store_n.pending_messages(store)))
