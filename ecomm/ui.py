@@ -51,6 +51,10 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("app_pages/billing.py", "Billing", ":material/receipt_long:", SYSTEM),
     PageSpec("app_pages/invoices.py", "Invoices", ":material/request_quote:",
              (ref.APP_SPECIALIST, ref.APP_MANAGER)),
+    PageSpec("app_pages/compliance.py", "Compliance", ":material/verified_user:", ALL_ROLES),
+    PageSpec("app_pages/compliance_records.py", "Compliance records", ":material/fact_check:",
+             SYSTEM),
+    PageSpec("app_pages/notifications.py", "Messages", ":material/mail:", SYSTEM),
 )
 
 

@@ -21,6 +21,12 @@ BILLING, INVOICES = "app_pages/billing.py", "app_pages/invoices.py"
 SYSTEM_PAGES = sorted([*SYSTEM_PAGES, BILLING])
 SPECIALIST_PAGES = sorted([*SPECIALIST_PAGES, INVOICES])
 MANAGER_PAGES = sorted([*MANAGER_PAGES, INVOICES])
+# Issue 4 (compliance): Compliance for every role; Compliance records and Messages for the System team.
+COMPLIANCE = "app_pages/compliance.py"
+SYSTEM_PAGES = sorted([*SYSTEM_PAGES, COMPLIANCE, "app_pages/compliance_records.py",
+                       "app_pages/notifications.py"])
+SPECIALIST_PAGES = sorted([*SPECIALIST_PAGES, COMPLIANCE])
+MANAGER_PAGES = sorted([*MANAGER_PAGES, COMPLIANCE])
 AUTH = {"auth": {"redirect_uri": "http://localhost:8501/oauth2callback",
                  "cookie_secret": "x" * 32, "client_id": "id", "client_secret": "secret",
                  "server_metadata_url": "https://login.example.edu/.well-known/openid-configuration"}}

@@ -17,6 +17,9 @@ SPECIALIST_NAV = ["Home", "Check a person", "New request", "Requests", "Group ch
 # Issue 6 (billing): Billing for the System team, Invoices for specialists (after the others).
 SYSTEM_NAV = [*SYSTEM_NAV, "Billing"]
 SPECIALIST_NAV = [*SPECIALIST_NAV, "Invoices"]
+# Issue 4 (compliance): Compliance for everyone, then the System team's records and Messages.
+SYSTEM_NAV = [*SYSTEM_NAV, "Compliance", "Compliance records", "Messages"]
+SPECIALIST_NAV = [*SPECIALIST_NAV, "Compliance"]
 
 
 def test_a2_system_team_navigation_lists_home_import_and_admin(page, app_url):

@@ -1,0 +1,156 @@
+"""Compliance (Q1-Q3): the quiz, idle and course lists as of a day, for the person's campus
+(A1; the System team and managers see every campus, with a campus filter). Selected rows
+become deprovisioning requests in one step (ecomm.compliance_actions); managers read (A3)."""
+import pandas as pd
+import streamlit as st
+
+from ecomm import compliance_frames as cf
+from ecomm import reference as ref
+from ecomm import ui
+from ecomm.compliance import COURSE_EXPIRING, COURSE_NON_COMPLIANT
+from ecomm.compliance_actions import (COURSES, IDLE, QUIZ, course_items, default_reason,
+                                      idle_items, quiz_items, request_deprovisioning)
+from ecomm.errors import EcommError
+from ecomm.identity import Identity
+from ecomm.policy import Policy
+from ecomm.storage import compliance as store_c
+from ecomm.storage.settings import load_policy
+
+store = ui.get_store()
+user = ui.current_user()
+if user is None:
+    st.stop()
+
+ALL = "All campuses"
+RESULT_KEY, NONCE_KEY = "cmp_result", "cmp_nonce"
+
+
+@st.cache_data(ttl=300, show_spinner="Working out the compliance lists...")
+def _lists(_store, db: str, as_of, viewer_json: str, policy_json: str):
+    viewer = Identity.model_validate_json(viewer_json)
+    policy = Policy.model_validate_json(policy_json)
+    return (store_c.quiz_list(_store, as_of, policy, viewer),
+            store_c.idle_list(_store, as_of, policy, viewer),
+            store_c.course_list(_store, as_of, policy, viewer))
+
+
+st.title("Compliance")
+policy = load_policy(store)
+c1, c2 = st.columns(2)
+as_of = c1.date_input("As of", value=ui.today(), key="cmp_as_of", format="YYYY-MM-DD")
+campus = None
+if not user.is_specialist:
+    pick = c2.selectbox("Campus", [ALL, *ref.CAMPUSES], key="cmp_campus")
+    campus = None if pick == ALL else pick
+else:
+    c2.caption(f"A1: {user.campus} licenses and licenses naming you as a specialist.")
+
+quiz, idle, courses = _lists(store, str(store.path), as_of, user.model_dump_json(),
+                             policy.model_dump_json())
+quiz, idle, courses = (cf.in_campus(quiz, campus), cf.in_campus(idle, campus),
+                       cf.in_campus(courses, campus))
+can_act = not user.is_manager
+nonce = st.session_state.get(NONCE_KEY, 0)
+
+
+def show_result(kind: str) -> None:
+    """The outcome of the last "Request deprovisioning" on this tab (kept across the rerun)."""
+    held = st.session_state.get(RESULT_KEY)
+    if not held or held[0] != kind:
+        return
+    result = held[1]
+    (st.success if result.created else st.warning)(result.summary, icon=":material/task_alt:")
+    for item in result.created:
+        ui.record_link(ui.LICENSE_PAGE, item.license_number,
+                       f"{item.request_id}: {item.license_number} "
+                       f"({', '.join(item.applications)})")
+    for item in result.refused:
+        st.error(ui.md(item.sentence()), icon=":material/block:")
+
+
+def list_table(kind: str, frame: pd.DataFrame, rows: list, to_items, csv_name: str,
+               link: tuple[str, str, str]) -> None:
+    """The table (with record links), its CSV, and for writers the selection and the action."""
+    show_result(kind)
+    if frame.empty:
+        st.info(f"Nobody on this list on {as_of.isoformat()}.")
+        return
+    column, page, label = link
+    display = frame.copy()
+    display.insert(0, label, [ui.record_url(page, v) for v in frame[column]])
+    config = {label: ui.link_column(label, page)}
+    ui.download_csv(frame, csv_name, "Download this list as CSV", key=f"cmp_{kind}_csv")
+    if not can_act:
+        st.dataframe(display, hide_index=True, width="stretch", column_config=config,
+                     key=f"cmp_{kind}_table")
+        st.caption("A3: managers read these lists; the campus's eComm specialist or the System "
+                   "team requests deprovisioning.")
+        return
+    event = st.dataframe(display, hide_index=True, width="stretch", column_config=config,
+                         on_select="rerun", selection_mode="multi-row",
+                         key=f"cmp_{kind}_table_{nonce}")
+    picked = [rows[i] for i in event.selection.rows if 0 <= i < len(rows)]  # positional rows
+    reason = st.text_input("Reason (kept on each request)", value=default_reason(kind, policy),
+                           key=f"cmp_{kind}_reason")
+    items = to_items(picked, reason)
+    if picked:
+        st.caption(f"{len(picked)} row(s) selected: {len(items)} license record(s), "
+                   f"{', '.join(i.license_number for i in items)}. Each becomes its own request "
+                   "through the usual rules; one refused does not stop the others.")
+    else:
+        st.caption("Select rows in the table (the boxes on the left) to request deprovisioning.")
+    if as_of != ui.today():
+        st.caption(f"The list is as of {as_of.isoformat()}; requests are submitted now, for what "
+                   "each license holds today.")
+    if st.button(f"Request deprovisioning for the selected ({len(items)})", type="primary",
+                 disabled=not items, key=f"cmp_{kind}_deprovision"):
+        try:
+            result = request_deprovisioning(store, user, items, now_utc=ui.now_utc())
+        except EcommError as exc:
+            ui.show_error(exc)
+        else:
+            st.session_state[RESULT_KEY] = (kind, result)
+            st.session_state[NONCE_KEY] = nonce + 1  # a fresh table: no stale selection
+            ui.clear_caches()
+            st.rerun()
+
+
+tab_quiz, tab_idle, tab_courses = st.tabs([
+    f"Quiz ({len(quiz)})", f"Idle six months ({len(idle)})", f"Courses ({len(courses)})"])
+
+with tab_quiz:
+    counts = cf.quiz_counts(quiz)
+    m = st.columns(3)
+    m[0].metric("Not a sender yet (Q1)", counts["not a sender"])
+    m[1].metric("Reminder due on this day", counts["reminder due"])
+    m[2].metric(f"Overdue: {policy.quiz_deadline_days} days, deprovisioning due", counts["overdue"])
+    shows = {"all": "All not yet senders", "reminder": "Reminder due on this day",
+             "overdue": "Overdue (deprovisioning due)"}
+    show = st.radio("Show", list(shows), format_func=shows.get, horizontal=True,
+                    key="cmp_quiz_show")
+    rows = [r for r in quiz if show == "all" or (show == "overdue" and r.overdue)
+            or (show == "reminder" and r.reminder_due is not None)]
+    list_table(QUIZ, cf.quiz_frame(rows), rows, quiz_items,
+               f"compliance-quiz-{as_of.isoformat()}.csv", ("license", ui.LICENSE_PAGE, "record"))
+
+with tab_idle:
+    counts = cf.idle_counts(idle)
+    m = st.columns(2)
+    m[0].metric(f"Applications idle {policy.idle_months} months (Q2)", counts["applications"])
+    m[1].metric("License records", counts["licenses"])
+    list_table(IDLE, cf.idle_frame(idle), idle, idle_items,
+               f"compliance-idle-{as_of.isoformat()}.csv", ("license", ui.LICENSE_PAGE, "record"))
+
+with tab_courses:
+    counts = cf.course_counts(courses)
+    m = st.columns(3)
+    m[0].metric(f"Expiring within {policy.course_expiring_days} days (Q3)", counts["expiring"])
+    m[1].metric("Non-compliant", counts["non-compliant"])
+    m[2].metric("People", counts["people"])
+    shows = {"all": "All", COURSE_EXPIRING: "Expiring", COURSE_NON_COMPLIANT: "Non-compliant"}
+    show = st.radio("Show", list(shows), format_func=shows.get, horizontal=True,
+                    key="cmp_course_show")
+    rows = [r for r in courses if show == "all" or r.status == show]
+    list_table(COURSES, cf.course_frame(rows), rows, course_items,
+               f"compliance-courses-{as_of.isoformat()}.csv",
+               ("contact", ui.CONTACT_PAGE, "record"))

@@ -1,0 +1,128 @@
+"""Messages (System team, A2): the outbox (unsent / sent), reading a message, its .eml download,
+marking messages sent by hand, "Send now" when SMTP is configured, queueing today's compliance
+messages (Q1-Q3, each once), and the template editor."""
+import pandas as pd
+import streamlit as st
+
+from ecomm import clock, ui
+from ecomm.errors import EcommError
+from ecomm.notifications.actions import (queue_compliance_messages, queued_sentence, send_now,
+                                         smtp_status)
+from ecomm.notifications.outbox import eml_filename, to_eml
+from ecomm.notifications.templates import TEMPLATES
+from ecomm.storage import notifications as store_n
+
+store = ui.get_store()
+user = ui.current_user()
+if user is None:
+    st.stop()
+
+STATUSES = {"pending": "Unsent", "sent": "Sent", "failed": "Failed (unsent, with an error)",
+            "all": "All"}
+NONCE_KEY = "msg_nonce"
+
+
+def attempt(fn, success) -> None:
+    """Run a service call; confirm and redraw on success, show the sentence on refusal."""
+    try:
+        value = fn()
+    except EcommError as exc:
+        ui.show_error(exc)
+    else:
+        st.session_state[NONCE_KEY] = st.session_state.get(NONCE_KEY, 0) + 1
+        ui.done(success(value) if callable(success) else success)
+
+
+st.title("Messages")
+try:
+    configured, how = smtp_status(store)
+    smtp = store_n.load_smtp_settings(store)
+    messages = store_n.list_outbox(store, user, st.session_state.get("msg_status", "pending"))
+except EcommError as exc:  # A2: only the System team gets here
+    ui.show_error(exc)
+    st.stop()
+
+tab_outbox, tab_templates = st.tabs(["Outbox", "Templates"])
+
+# -- the outbox -----------------------------------------------------------------------------
+with tab_outbox:
+    (st.success if configured else st.info)(
+        ("SMTP is configured. " if configured else "") + how, icon=":material/mail:")
+    st.page_link("app_pages/admin.py", label="Admin > Settings (smtp_*)",
+                 icon=":material/admin_panel_settings:")
+    c1, c2 = st.columns(2)
+    today = ui.today()
+    if c1.button("Queue today's compliance messages", key="msg_queue",
+                 help="Q1 quiz reminders and 60-day warnings, Q2 six-month warnings, Q3 course "
+                      "reminders: each message is queued once."):
+        attempt(lambda: queue_compliance_messages(store, user, today),
+                lambda n: queued_sentence(n, today))
+    if c2.button("Send now", key="msg_send", disabled=not configured, type="primary",
+                 help=None if configured else "Set smtp_host under Admin > Settings first."):
+        attempt(lambda: send_now(store, user),
+                lambda r: f"Sent {r.sent} message(s); {r.pending} still unsent.")
+
+    status = st.radio("Show", list(STATUSES), format_func=STATUSES.get, horizontal=True,
+                      key="msg_status")
+    frame = pd.DataFrame([{
+        "id": m.message_id, "queued": clock.format_datetime(m.created_at),
+        "message": TEMPLATES[m.template_key].title if m.template_key in TEMPLATES
+        else m.template_key, "to": ", ".join(m.to_addrs), "cc": ", ".join(m.cc_addrs),
+        "subject": m.subject, "status": m.status,
+        "sent": clock.format_datetime(m.sent_at) if m.sent_at else "", "error": m.error or ""}
+        for m in messages], columns=["id", "queued", "message", "to", "cc", "subject", "status",
+                                     "sent", "error"])
+    st.caption(f"{len(frame)} message(s), newest first.")
+    nonce = st.session_state.get(NONCE_KEY, 0)
+    event = st.dataframe(frame, hide_index=True, width="stretch", on_select="rerun",
+                         selection_mode="multi-row", key=f"msg_table_{nonce}")
+    picked = [messages[i] for i in event.selection.rows if 0 <= i < len(messages)]
+    unsent = [m.message_id for m in picked if m.sent_at is None]
+    if st.button(f"Mark the selected as sent by hand ({len(unsent)})", disabled=not unsent,
+                 key="msg_mark_selected",
+                 help="After sending the downloaded .eml files yourself."):
+        attempt(lambda: store_n.mark_sent_by_hand(store, unsent, user),
+                lambda n: f"Marked {n} message(s) as sent by hand.")
+
+    st.subheader("Read a message")
+    by_id = {m.message_id: m for m in messages}
+    default = picked[0].message_id if picked else None
+    chosen = st.selectbox("Message", list(by_id), index=None if default is None else
+                          list(by_id).index(default), placeholder="Choose a message",
+                          format_func=lambda i: f"{i} · {by_id[i].subject}", key="msg_read")
+    if chosen is not None:
+        m = store_n.get_message(store, chosen, user)
+        st.markdown(f"**To:** {', '.join(m.to_addrs)}  \n"
+                    + (f"**Cc:** {', '.join(m.cc_addrs)}  \n" if m.cc_addrs else "")
+                    + f"**Subject:** {ui.md(m.subject)}  \n**Status:** {m.status}"
+                    + (f" ({clock.format_datetime(m.sent_at)})" if m.sent_at else "")
+                    + (f"  \n**Error:** {ui.md(m.error)}" if m.error else ""))
+        st.text(m.body)
+        ui.download_bytes(to_eml(m, smtp.from_addr or None), eml_filename(m),
+                          "Download as .eml (opens as a draft to send)", "message/rfc822",
+                          key=f"msg_eml_{m.message_id}")
+        if m.sent_at is None and st.button("Mark this message sent by hand",
+                                           key="msg_mark_one"):
+            attempt(lambda: store_n.mark_sent_by_hand(store, [m.message_id], user),
+                    f"Message {m.message_id} marked as sent by hand.")
+
+# -- templates ------------------------------------------------------------------------------
+with tab_templates:
+    templates = {t["key"]: t for t in store_n.list_templates(store)}
+    key = st.selectbox("Template", list(templates), format_func=lambda k: templates[k]["title"],
+                       key="msg_tpl_pick")
+    t = templates[key]
+    st.caption(f"Sent to: {t['recipients']}"
+               + (f" · last changed by {t['updated_by']} on {clock.format_datetime(t['updated_at'])}"
+                  if t["updated_at"] else " · default wording"))
+    st.markdown("**Placeholders** (write `$name` or `${name}`; `$$` for a dollar sign)")
+    st.dataframe(pd.DataFrame([{"placeholder": f"${p}", "holds": what}
+                               for p, what in t["placeholders"].items()]),
+                 hide_index=True, width="stretch")
+    with st.form(f"msg_tpl_form_{key}"):
+        subject = st.text_input("Subject", value=t["subject"], key=f"msg_tpl_subject_{key}")
+        body = st.text_area("Message text", value=t["body"], height=320,
+                            key=f"msg_tpl_body_{key}")
+        if st.form_submit_button("Save template", type="primary", key="msg_tpl_save"):
+            attempt(lambda: store_n.update_template(store, key, subject, body, user),
+                    f"Saved the template: {t['title']}.")
