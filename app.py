@@ -24,6 +24,8 @@ if user is None:
                   position="hidden").run()
     st.stop()
 
-page = st.navigation([st.Page(p.path, title=p.title, icon=p.icon) for p in ui.pages_for(user)])
+# expanded: list every page of the role (Streamlit otherwise folds them behind "View more")
+page = st.navigation([st.Page(p.path, title=p.title, icon=p.icon) for p in ui.pages_for(user)],
+                    expanded=True)
 ui.show_flash()
 page.run()
