@@ -249,3 +249,47 @@ def test_b4_b5_forecast_by_campus_for_the_system_team_and_the_specialist(seeded,
     jan = mine[(mine["invoice"] == "FY2027 January true-up")
                & (mine["applications"] == "Cvent")].iloc[0]
     assert jan["total"] == "$110.25"
+
+
+def test_billing_pages_work_on_the_demo_data(tmp_path, monkeypatch):
+    """The July invoice of the demo data set (150 licenses) drafted and sent from the Billing
+    page; Boulder's specialist sees Boulder's invoices and forecast only."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from ecomm.demo import load_demo
+    from ecomm.storage import Store
+    from tests.apptest.conftest import APP
+
+    day = date(2026, 11, 23)
+    path = tmp_path / "demo.duckdb"
+    with Store(path) as store:
+        load_demo(store, as_of=day, licenses=150)
+        expected = {(i.campus, i.group): i.total
+                    for i in wf.compute_run(store, fiscal_year=FY, kind="annual", as_of=day)}
+    monkeypatch.setenv("ECOMM_DB", str(path))
+    monkeypatch.setattr(clock, "today_denver", lambda: day)
+    monkeypatch.setattr(clock, "now_utc", lambda: datetime(2026, 11, 23, 17))
+
+    def open_as(email, page):
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.query_params["as"] = email
+        ok(at.run())
+        return ok(at.switch_page(page).run())
+
+    try:
+        at = open_as(SYSTEM, BILLING)
+        assert at.selectbox(key="bill_kind").value == "annual"
+        ok(at.button(key="bill_draft").click().run())
+        assert f"Drafts: {len(expected)} new" in texts(at)
+        ok(at.button(key="bill_send_all").click().run())
+        assert frame_with(at, "pending requests")["campus"].nunique() > 1
+        mine = open_as(BOULDER, INVOICES)
+        table = mine.dataframe[0].value
+        assert set(table["campus"]) == {"Boulder"} and set(table["status"]) == {"In review"}
+        assert list(table["total"]) == [f"${expected[('Boulder', g)]:,.2f}"
+                                        for g in (SFMC, CVENT) if ("Boulder", g) in expected]
+        assert set(frame_with(mine, "pending requests")["campus"]) == {"Boulder"}
+    finally:
+        st.cache_resource.clear()
+        st.cache_data.clear()

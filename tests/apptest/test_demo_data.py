@@ -21,6 +21,10 @@ SPECIALIST_PAGES = sorted(["app_pages/home.py", "app_pages/check.py", "app_pages
                            "app_pages/contact.py", "app_pages/license.py"])
 MANAGER_PAGES = sorted(["app_pages/home.py", "app_pages/check.py", "app_pages/requests.py",
                         "app_pages/contact.py", "app_pages/license.py"])
+# Issue 6 (billing): Billing for the System team, Invoices for specialists and managers.
+ALL_PAGES = sorted([*ALL_PAGES, "app_pages/billing.py"])
+SPECIALIST_PAGES = sorted([*SPECIALIST_PAGES, "app_pages/invoices.py"])
+MANAGER_PAGES = sorted([*MANAGER_PAGES, "app_pages/invoices.py"])
 
 
 @pytest.fixture(scope="module")
