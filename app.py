@@ -25,7 +25,7 @@ if user is None:
     st.stop()
 
 # expanded: list every page of the role (Streamlit otherwise folds them behind "View more")
-page = st.navigation([st.Page(p.path, title=p.title, icon=p.icon) for p in ui.pages_for(user)],
-                    expanded=True)
+page = st.navigation([st.Page(p.path, title=p.title, icon=p.icon, default=p.default)
+                      for p in ui.pages_for(user)], expanded=True)
 ui.show_flash()
 page.run()

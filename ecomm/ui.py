@@ -30,6 +30,7 @@ class PageSpec:
     title: str
     icon: str
     roles: tuple[str, ...]
+    default: bool = False  # the page people open first (the dashboard)
 
 
 # The app's pages, in navigation order. Adding a page is one line here. Page files live in
@@ -37,6 +38,10 @@ class PageSpec:
 # pages-folder mode, which runs page files without app.py's sign-in (and breaks AppTest reruns).
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("app_pages/home.py", "Home", ":material/home:", ALL_ROLES),
+    PageSpec("app_pages/dashboard.py", "Dashboard", ":material/dashboard:", ALL_ROLES,
+             default=True),
+    PageSpec("app_pages/reports.py", "Reports", ":material/monitoring:",
+             (ref.APP_MANAGER, ref.APP_SYSTEM)),
     PageSpec("app_pages/import_data.py", "Import", ":material/upload_file:", SYSTEM),
     PageSpec("app_pages/admin.py", "Admin", ":material/admin_panel_settings:", SYSTEM),
     PageSpec("app_pages/check.py", "Check a person", ":material/person_search:", ALL_ROLES),

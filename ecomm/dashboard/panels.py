@@ -14,12 +14,14 @@ from typing import Callable
 import pandas as pd
 
 from ecomm import calendar as cal
+from ecomm.compliance_actions import DeprovisionItem, default_reason
 from ecomm import reference as ref
 from ecomm.dashboard.filters import DashboardFilters, Resolved, resolve
 from ecomm.identity import Identity
 from ecomm.policy import Policy
 from ecomm.storage import calendar as cal_db
 from ecomm.storage import dashboard as db
+from ecomm.storage.dashboard import data_version  # noqa: F401  (the pages' cache stamp)
 from ecomm.storage.settings import load_policy
 
 DISPLAY_LIMIT = 500
@@ -216,34 +218,29 @@ def file_name(key: str, resolved: Resolved, as_of: date, ext: str) -> str:
     return f"{safe}.{ext}"
 
 
-def deprovision_items(key: str, rows: pd.DataFrame) -> list[dict]:
-    """Q1-Q3: the selected rows of a compliance panel as deprovisioning items, one per license:
-    Q1 every application held, Q2 the idle applications, Q3 every license of the contact with
-    all its applications (``applications`` None = all held)."""
-    rule = SPECS[key].rule
-    items: dict[str, dict] = {}
+def deprovision_reason(store, key: str) -> str:
+    """Q1-Q3: the reason offered for sending a panel's rows to deprovisioning."""
+    return default_reason(key, load_policy(store))
+
+
+def deprovision_items(key: str, rows: pd.DataFrame, reason: str) -> list[DeprovisionItem]:
+    """Q1-Q3: the selected rows of a compliance panel as deprovisioning items, one per license
+    (as ecomm.compliance_actions makes them): Q1 every application held, Q2 the idle
+    applications, Q3 every license of the contact with all its applications."""
+    if key not in (QUIZ, IDLE, COURSES):
+        raise ValueError(f"{key} is not a compliance panel")
+    apps: dict[str, set[str] | None] = {}
     for row in rows.to_dict("records"):
-        if key == QUIZ:
-            numbers = [row["license_number"]]
-            apps = [a for a in str(row.get("applications") or "").split("; ") if a]
-            reason = (f"Q1: quiz not passed {row['days_since']} days after provisioning "
-                      f"(deadline {row['quiz_deadline']})")
-        elif key == IDLE:
-            numbers, apps = [row["license_number"]], [row["application"]]
-            reason = f"Q2: {row['application']} not logged in to since {row['idle_since']}"
-        elif key == COURSES:
-            numbers = [n for n in str(row.get("license_numbers") or "").split("; ") if n]
-            apps = None
-            reason = f"Q3: {row['course']} {str(row['status']).replace('_', '-')}"
-        else:
-            raise ValueError(f"{key} is not a compliance panel")
+        if key == IDLE:
+            held = apps.setdefault(row["license_number"], set())
+            if held is not None:
+                held.add(row["application"])
+            continue
+        numbers = ([row["license_number"]] if key == QUIZ
+                   else [n for n in str(row.get("license_numbers") or "").split("; ") if n])
         for number in numbers:
-            item = items.setdefault(number, {"license_number": number, "applications": [],
-                                             "rule": rule, "reasons": []})
-            if apps is None or item["applications"] is None:
-                item["applications"] = None
-            else:
-                item["applications"] = sorted(set(item["applications"]) | set(apps))
-            if reason not in item["reasons"]:
-                item["reasons"].append(reason)
-    return [{**i, "reason": "; ".join(i.pop("reasons"))} for i in items.values()]
+            apps[number] = None
+    return [DeprovisionItem(license_number=ln, reason=reason,
+                            applications=None if held is None
+                            else [a for a in ref.APPLICATIONS if a in held])
+            for ln, held in apps.items()]

@@ -21,6 +21,10 @@ SPECIALIST_PAGES = sorted(["app_pages/home.py", "app_pages/check.py", "app_pages
                            "app_pages/contact.py", "app_pages/license.py"])
 MANAGER_PAGES = sorted(["app_pages/home.py", "app_pages/check.py", "app_pages/requests.py",
                         "app_pages/contact.py", "app_pages/license.py"])
+# Issue 5 (dashboard): the Dashboard for everyone, Reports for managers and the System team.
+ALL_PAGES = sorted([*ALL_PAGES, "app_pages/dashboard.py", "app_pages/reports.py"])
+SPECIALIST_PAGES = sorted([*SPECIALIST_PAGES, "app_pages/dashboard.py"])
+MANAGER_PAGES = sorted([*MANAGER_PAGES, "app_pages/dashboard.py", "app_pages/reports.py"])
 # Issue 6 (billing): Billing for the System team, Invoices for specialists and managers.
 ALL_PAGES = sorted([*ALL_PAGES, "app_pages/billing.py"])
 SPECIALIST_PAGES = sorted([*SPECIALIST_PAGES, "app_pages/invoices.py"])
@@ -63,7 +67,7 @@ def test_a1_a3_every_demo_user_signs_in_and_sees_their_roles_pages(demo_app, use
 
 
 def test_a1_demo_specialist_home_counts_are_their_campus_only(demo_app, demo_db):
-    at = demo_app("ecomm.denver@ucdenver.edu")
+    at = demo_app("ecomm.denver@ucdenver.edu", "app_pages/home.py")
     metrics = {m.label: int(m.value) for m in at.metric}
     st.cache_resource.clear()  # release the app's Store before opening our own
     with Store(demo_db) as store:

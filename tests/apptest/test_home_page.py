@@ -5,6 +5,8 @@ from datetime import date
 
 from tests.apptest.conftest import BOULDER, MANAGER, NEW_SPECIALIST, SYSTEM, texts
 
+HOME = "app_pages/home.py"  # the dashboard is the page people open first (issue 5)
+
 
 def add_data(store) -> None:
     """Two Boulder licenses (one app each, one removed) and one Denver license, requests."""
@@ -30,7 +32,7 @@ def add_data(store) -> None:
 
 
 def test_home_names_the_person_their_role_and_campus(open_app):
-    at = open_app(BOULDER)
+    at = open_app(BOULDER, HOME)
     page = texts(at)
     assert at.title[0].value == "Welcome, Priya Natarajan"
     assert "**eComm specialist** for **Boulder**" in page
@@ -40,7 +42,7 @@ def test_home_names_the_person_their_role_and_campus(open_app):
 def test_c1_c2_home_shows_this_months_cutoff_processing_and_credentials_dates(open_app):
     # Today is Mon 2026-11-23: November's last business day is Mon the 30th; December's
     # first business day is Tue the 1st; the 5th is a Saturday, so credentials on Mon the 7th.
-    page = texts(open_app(SYSTEM))
+    page = texts(open_app(SYSTEM, HOME))
     assert "Cutoff for 2026-11: Mon Nov 30, 2026 (in 7 days)" in page
     assert "2026-12 batch" in page
     assert "processed from Tue Dec 1, 2026" in page
@@ -50,7 +52,7 @@ def test_c1_c2_home_shows_this_months_cutoff_processing_and_credentials_dates(op
 def test_c1_home_cutoff_moves_with_an_extra_closure(open_app, app_store):
     app_store.write(lambda cur: cur.execute(
         "INSERT INTO extra_holidays VALUES (DATE '2026-11-30', 'Campus closure')"))
-    page = texts(open_app(BOULDER))
+    page = texts(open_app(BOULDER, HOME))
     # Thursday the 26th is Thanksgiving; Friday the 27th is a business day.
     assert "Cutoff for 2026-11: Fri Nov 27, 2026 (in 4 days)" in page
 
@@ -58,13 +60,13 @@ def test_c1_home_cutoff_moves_with_an_extra_closure(open_app, app_store):
 def test_c2_home_shows_the_credentials_date_the_system_team_set(open_app, app_store):
     app_store.write(lambda cur: cur.execute(
         "INSERT INTO cycles (cycle, credentials_date) VALUES ('2026-12', DATE '2026-12-09')"))
-    page = texts(open_app(BOULDER))
+    page = texts(open_app(BOULDER, HOME))
     assert "credentials on Wed Dec 9, 2026 (date set by the System team)" in page
 
 
 def test_a1_specialist_health_line_counts_only_their_campus(open_app, app_store):
     add_data(app_store)
-    at = open_app(BOULDER)
+    at = open_app(BOULDER, HOME)
     metrics = {m.label: m.value for m in at.metric}
     assert metrics == {"Contacts": "2", "License records": "2", "Active applications": "2",
                        "Pending requests": "1"}
@@ -74,7 +76,7 @@ def test_a1_specialist_health_line_counts_only_their_campus(open_app, app_store)
 
 def test_a2_system_health_line_counts_all_campuses(open_app, app_store):
     add_data(app_store)
-    at = open_app(SYSTEM)
+    at = open_app(SYSTEM, HOME)
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Contacts"] == "4"  # C-4 has no campus yet but is in the directory
     assert metrics["License records"] == "3"
@@ -87,15 +89,15 @@ def test_home_shows_the_last_import_time_in_denver_time(open_app, app_store):
     app_store.write(lambda cur: cur.execute(
         "INSERT INTO audit_log (happened_at, actor, action, entity) "
         "VALUES (TIMESTAMP '2026-11-20 18:30:00', ?, 'import', 'contacts')", [SYSTEM]))
-    assert "Last import 2026-11-20 11:30 (Denver time)." in texts(open_app(SYSTEM))
+    assert "Last import 2026-11-20 11:30 (Denver time)." in texts(open_app(SYSTEM, HOME))
 
 
 def test_p14_specialist_without_quiz_pass_is_told_they_cannot_submit(open_app):
-    page = texts(open_app(NEW_SPECIALIST))
+    page = texts(open_app(NEW_SPECIALIST, HOME))
     assert "P14" in page and "cannot submit requests" in page
 
 
 def test_a3_manager_home_says_they_read_everything_and_change_nothing(open_app):
-    at = open_app(MANAGER)
+    at = open_app(MANAGER, HOME)
     assert "**Manager**" in texts(at)
     assert "A3" in texts(at)

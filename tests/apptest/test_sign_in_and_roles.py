@@ -27,6 +27,12 @@ SYSTEM_PAGES = sorted([*SYSTEM_PAGES, COMPLIANCE, "app_pages/compliance_records.
                        "app_pages/notifications.py"])
 SPECIALIST_PAGES = sorted([*SPECIALIST_PAGES, COMPLIANCE])
 MANAGER_PAGES = sorted([*MANAGER_PAGES, COMPLIANCE])
+# Issue 5 (dashboard): the Dashboard for everyone (the page people open first), Reports for
+# managers and the System team.
+DASHBOARD, REPORTS = "app_pages/dashboard.py", "app_pages/reports.py"
+SYSTEM_PAGES = sorted([*SYSTEM_PAGES, DASHBOARD, REPORTS])
+SPECIALIST_PAGES = sorted([*SPECIALIST_PAGES, DASHBOARD])
+MANAGER_PAGES = sorted([*MANAGER_PAGES, DASHBOARD, REPORTS])
 AUTH = {"auth": {"redirect_uri": "http://localhost:8501/oauth2callback",
                  "cookie_secret": "x" * 32, "client_id": "id", "client_secret": "secret",
                  "server_metadata_url": "https://login.example.edu/.well-known/openid-configuration"}}

@@ -20,6 +20,9 @@ SPECIALIST_NAV = [*SPECIALIST_NAV, "Invoices"]
 # Issue 4 (compliance): Compliance for everyone, then the System team's records and Messages.
 SYSTEM_NAV = [*SYSTEM_NAV, "Compliance", "Compliance records", "Messages"]
 SPECIALIST_NAV = [*SPECIALIST_NAV, "Compliance"]
+# Issue 5 (dashboard): Dashboard for everyone and Reports for the System team, after Home.
+SYSTEM_NAV = [SYSTEM_NAV[0], "Dashboard", "Reports", *SYSTEM_NAV[1:]]
+SPECIALIST_NAV = [SPECIALIST_NAV[0], "Dashboard", *SPECIALIST_NAV[1:]]
 
 
 def test_a2_system_team_navigation_lists_home_import_and_admin(page, app_url):

@@ -167,14 +167,15 @@ def test_panel_rows_give_every_row_for_downloads(small):
 
 def test_q1_q3_deprovision_items_one_per_license(small):
     b = board(small)
-    quiz = dash.deprovision_items(dash.QUIZ, b.panels[dash.QUIZ].frame)
-    assert [(i["license_number"], i["applications"], i["rule"]) for i in quiz] == [
-        ("LN-0002", ["Salesforce"], "Q1"), ("LN-0003", ["Marketing Cloud"], "Q1")]
-    assert "Q1: quiz not passed 83 days" in quiz[0]["reason"]
-    idle = dash.deprovision_items(dash.IDLE, b.panels[dash.IDLE].frame)
-    assert [(i["license_number"], i["applications"]) for i in idle] == [
+    quiz = dash.deprovision_items(dash.QUIZ, b.panels[dash.QUIZ].frame, "Q1: quiz")
+    assert [(i.license_number, i.applications, i.reason) for i in quiz] == [
+        ("LN-0002", None, "Q1: quiz"), ("LN-0003", None, "Q1: quiz")]   # None: all held
+    idle = dash.deprovision_items(dash.IDLE, b.panels[dash.IDLE].frame, "Q2")
+    assert [(i.license_number, i.applications) for i in idle] == [
         ("LN-0004", ["Cvent"]), ("LN-0001", ["Cvent"])]
-    courses = dash.deprovision_items(dash.COURSES, b.panels[dash.COURSES].frame)
-    c4 = [i for i in courses if i["license_number"] == "LN-0004"]
-    assert len(courses) == 3 and c4[0]["applications"] is None  # all held applications
-    assert c4[0]["reason"].count("Q3:") == 3
+    courses = dash.deprovision_items(dash.COURSES, b.panels[dash.COURSES].frame, "Q3")
+    assert sorted(i.license_number for i in courses) == ["LN-0001", "LN-0003", "LN-0004"]
+    assert all(i.applications is None for i in courses)
+    with pytest.raises(ValueError):
+        dash.deprovision_items(dash.ACTIVE, b.panels[dash.ACTIVE].frame, "x")
+    assert dash.deprovision_reason(small, dash.IDLE) == "Q2: no login for 6 months"

@@ -1,0 +1,244 @@
+"""Dashboard: key dates, the three filters of 001's dashboard, and the panels (queue, held,
+deprovisioning, Q1-Q3, active users) with counts, record links and CSV/XLSX downloads.
+Everything is counted and filtered in DuckDB (ecomm.dashboard); a specialist sees their own
+campus only, whatever the widgets or the link ask (A1)."""
+import pandas as pd
+import streamlit as st
+
+from ecomm import compliance_actions, ui
+from ecomm.dashboard import export, keydates
+from ecomm.dashboard import panels as dash
+from ecomm.dashboard.filters import (PARAM_BILLING, PARAM_CAMPUS, PARAM_GROUP,
+                                     DashboardFilters, Resolved, from_params, resolve, to_params)
+from ecomm.errors import EcommError
+
+ALL = "All"
+K_CAMPUS, K_BILLING, K_GROUP = "dash_campus", "dash_billing", "dash_group"
+URL_READ, URL_NOTICES = "_dash_url_read", "_dash_url_notices"
+RESULT_KEY, NONCE_KEY = "_dash_deprov_result", "_dash_table_nonce"
+LINK_COLUMNS = {"license_number": ("license", ui.LICENSE_PAGE),
+                "contact_id": ("contact", ui.CONTACT_PAGE)}
+
+store = ui.get_store()
+user = ui.current_user()
+if user is None:
+    st.stop()
+today = ui.today()
+version = dash.data_version(store)
+user_key = (user.email, user.role, user.campus, user.active)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def cached_strip(_store, db: str, as_of, stamp):
+    return keydates.strip(_store, as_of)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def cached_dashboard(_store, db: str, _user, who: tuple, asked: tuple, as_of, limit: int, stamp):
+    return dash.dashboard(_store, _user, DashboardFilters(campus=asked[0], billing_campus=asked[1],
+                                                          public_group=asked[2]), as_of,
+                          limit=limit)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def cached_choices(_store, db: str, scope: tuple | None, stamp):
+    return dash.filter_choices(_store, Resolved(filters=DashboardFilters(),
+                                                campuses=None if scope is None else list(scope)))
+
+
+# -- key dates (C1, C2, B4-B6) -----------------------------------------------------------------
+# The page people open first (ui.PAGES: default): greet them, then their campus's numbers.
+st.title(f"Welcome, {user.name}")
+st.caption(f"{user.campus + ' dashboard' if user.is_specialist else 'Dashboard'} · "
+           f"{user.role_label} · as of {today:%a %b %-d, %Y}")
+if user.is_specialist and user.quiz_passed_on is None:
+    st.warning("P14: you have not passed the license-change quiz yet. You can look at your "
+               "campus's records, but you cannot submit requests until the System team "
+               "records your pass.")
+elif user.is_manager:
+    st.info("A3: you read every campus's dashboard and reports; changes are made by the eComm "
+            "specialists and the System team.", icon=":material/visibility:")
+try:
+    strip = cached_strip(store, str(store.path), today, version)
+except EcommError as exc:
+    ui.show_error(exc)
+    st.stop()
+d = strip.dates
+c1, c2, c3, c4 = st.columns(4)
+c1.metric(f"Cutoff for {d.month} (C1)", f"{d.cutoff:%a %b %-d}",
+          help="Requests submitted by the end of this day join the next batch.")
+c2.metric(f"Batch {d.cycle} processed from", f"{d.processing_starts:%a %b %-d}")
+c3.metric("New users' credentials (C2)" + (" · set" if d.credentials_date_overridden else ""),
+          f"{d.credentials_date:%a %b %-d}")
+c4.metric("Next billing step", f"{strip.billing.starts:%b %-d}",
+          help=strip.billing.title)
+st.caption(ui.md(keydates.billing_line(strip.billing, today)))
+
+# -- filters (A1 pins a specialist's campus) ---------------------------------------------------
+if not st.session_state.get(URL_READ):
+    asked_by_url = from_params(st.query_params)
+    st.session_state[URL_NOTICES] = resolve(user, asked_by_url).notices
+    st.session_state[K_CAMPUS] = asked_by_url.campus or ALL
+    st.session_state[K_BILLING] = asked_by_url.billing_campus or ALL
+    st.session_state[K_GROUP] = asked_by_url.public_group or ALL
+    st.session_state[URL_READ] = True
+
+scope = None if not user.is_specialist else (user.campus,)
+choices = cached_choices(store, str(store.path), scope, version)
+f1, f2, f3 = st.columns(3)
+if user.is_specialist:
+    st.session_state[K_CAMPUS] = user.campus
+    f1.selectbox("Campus Support | eComm Specialist", [user.campus], key=K_CAMPUS, disabled=True,
+                 help="A1: as an eComm specialist you see your own campus.")
+else:
+    options = [ALL, *choices["campus"]]
+    if st.session_state.get(K_CAMPUS) not in options:
+        st.session_state[K_CAMPUS] = ALL
+    f1.selectbox("Campus Support | eComm Specialist", options, key=K_CAMPUS)
+billing_options = [ALL, *choices["billing_campus"]]
+if st.session_state.get(K_BILLING) not in billing_options:
+    st.session_state[K_BILLING] = ALL
+f2.selectbox("Billing Campus", billing_options, key=K_BILLING)
+group_options = [ALL, *choices["public_group"]]
+if st.session_state.get(K_GROUP) not in group_options:
+    group_options.append(st.session_state[K_GROUP])  # a group named in a link: filter by it
+f3.selectbox("eComm Public Group", group_options, key=K_GROUP)
+
+
+def _picked(key: str) -> str | None:
+    value = st.session_state.get(key)
+    return None if value in (None, ALL) else value
+
+
+asked = DashboardFilters(campus=_picked(K_CAMPUS), billing_campus=_picked(K_BILLING),
+                         public_group=_picked(K_GROUP))
+for notice in st.session_state.get(URL_NOTICES) or []:
+    st.warning(ui.md(notice), icon=":material/lock:")
+try:
+    board = cached_dashboard(store, str(store.path), user, user_key,
+                             (asked.campus, asked.billing_campus, asked.public_group), today,
+                             dash.DISPLAY_LIMIT, version)
+except EcommError as exc:
+    ui.show_error(exc)
+    st.stop()
+resolved = board.resolved
+
+# keep the link shareable: the filters as applied, in the URL
+wanted = to_params(resolved.filters)
+for param in (PARAM_CAMPUS, PARAM_BILLING, PARAM_GROUP):
+    if param in wanted and st.query_params.get(param) != wanted[param]:
+        st.query_params[param] = wanted[param]
+    elif param not in wanted and param in st.query_params:
+        del st.query_params[param]
+
+# -- the counts of 000's last row -----------------------------------------------------------------
+counts = board.user_counts
+cols = st.columns(len(counts))
+for col, (label, n) in zip(cols, counts.items()):
+    col.metric(label, f"{n:,}")
+
+
+# -- panels ----------------------------------------------------------------------------------------
+def display_frame(frame):
+    """The panel's rows with record links first (IDs shown, the record opens on click)."""
+    out = frame.copy()
+    config = {}
+    front = []
+    for col, (label, page) in LINK_COLUMNS.items():
+        if col in out.columns:
+            out[label] = [ui.record_url(page, v) for v in out[col]]
+            out = out.drop(columns=[col])
+            config[label] = ui.link_column(label, page)
+            front.append(label)
+    out = out[front + [c for c in out.columns if c not in front]]
+    for col in out.columns:
+        if pd.api.types.is_datetime64_any_dtype(out[col]):
+            values = out[col].dropna()
+            dated = values.empty or bool((values == values.dt.normalize()).all())
+            config[col] = (st.column_config.DateColumn(col, format="YYYY-MM-DD") if dated else
+                           st.column_config.DatetimeColumn(col, format="YYYY-MM-DD HH:mm"))
+    return out, config
+
+
+def downloads(key: str) -> None:
+    """CSV and XLSX of every row of the panel, made when clicked."""
+    def rows():
+        return dash.panel_rows(store, user, asked, today, key)
+
+    with st.container(horizontal=True):
+        ui.download_bytes(lambda: export.to_csv(rows()),
+                          dash.file_name(key, resolved, today, "csv"), "CSV", "text/csv",
+                          key=f"dash_csv_{key}")
+        ui.download_bytes(lambda: export.to_xlsx(rows(), sheet=dash.SPECS[key].title[:31]),
+                          dash.file_name(key, resolved, today, "xlsx"), "XLSX",
+                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                          key=f"dash_xlsx_{key}")
+
+
+def show_result(key: str) -> None:
+    """The outcome of the last deprovisioning action on this panel (kept across the rerun)."""
+    held = st.session_state.get(RESULT_KEY)
+    if not held or held[0] != key:
+        return
+    result = held[1]
+    (st.success if result.created else st.warning)(ui.md(result.summary),
+                                                   icon=":material/task_alt:")
+    for item in result.refused:
+        st.error(ui.md(item.sentence()), icon=":material/block:")
+
+
+def deprovision_action(key: str, frame, selection) -> None:
+    """Q1-Q3: send the selected rows to deprovisioning, one request per license, through the
+    usual rules (ecomm.compliance_actions); a refused one does not stop the others."""
+    rows = sorted(i for i in (selection.rows if selection is not None else []) if i < len(frame))
+    reason = st.text_input("Reason (kept on each request)", key=f"dash_reason_{key}",
+                           value=dash.deprovision_reason(store, key))
+    items = dash.deprovision_items(key, frame.iloc[rows], reason) if rows else []
+    st.caption(f"{len(rows)} row(s) selected: {len(items)} license record(s)." if rows else
+               "Select rows in the table (the boxes on the left) to request their "
+               "deprovisioning.")
+    if st.button(f"Request deprovisioning for the selected ({len(items)})", type="primary",
+                 key=f"dash_deprov_{key}", disabled=not items):
+        try:
+            result = compliance_actions.request_deprovisioning(store, user, items,
+                                                               now_utc=ui.now_utc())
+        except EcommError as exc:
+            ui.show_error(exc)
+        else:
+            st.session_state[RESULT_KEY] = (key, result)
+            st.session_state[NONCE_KEY] = st.session_state.get(NONCE_KEY, 0) + 1
+            ui.clear_caches()
+            st.rerun()
+
+
+for key, panel in board.panels.items():
+    spec = panel.spec
+    with st.container(border=True, key=f"dash_panel_{key}"):
+        st.subheader(f"{spec.title} · {panel.count:,}")
+        st.caption(ui.md(panel.summary))
+        if panel.count == 0:
+            st.write("Nothing to show for these filters.")
+            continue
+        shown, config = display_frame(panel.frame)
+        selectable = spec.deprovision_action and not user.is_manager
+        show_result(key)
+        nonce = st.session_state.get(NONCE_KEY, 0)
+        event = st.dataframe(shown, hide_index=True, column_config=config,
+                             key=f"dash_df_{key}_{nonce}",
+                             on_select="rerun" if selectable else "ignore",
+                             selection_mode="multi-row")
+        if panel.truncated:
+            st.caption(f"Showing the first {len(panel.frame):,} of {panel.count:,} rows; the "
+                       "downloads have all of them.")
+        downloads(key)
+        if selectable:
+            deprovision_action(key, panel.frame, getattr(event, "selection", None))
+
+if resolved.filters.public_group and not any(p.count for p in board.panels.values()):
+    st.info(f"No license record{' of ' + resolved.filters.campus if resolved.filters.campus else ''}"
+            f" is in the public group {ui.md(resolved.filters.public_group)}.")
+st.caption(f"Counts as of {today.isoformat()} for "
+           f"{resolved.filters.campus or 'all campuses'}"
+           + (f", billed to {resolved.filters.billing_campus}" if resolved.filters.billing_campus else "")
+           + (f", public group {ui.md(resolved.filters.public_group)}"
+              if resolved.filters.public_group else "") + ".")

@@ -1,0 +1,172 @@
+"""Reports (managers, A3; System team, A2): license counts against the fiscal year's baseline
+(B7), active licenses per month (B1), net new per month and campus (P10, B6) and each campus's
+cost, actual and projected (B2-B5). Plotly charts with the numbers beside them, each
+downloadable. Counting and filtering happen in DuckDB (ecomm.dashboard.reports)."""
+import plotly.express as px
+import streamlit as st
+
+from ecomm import ui
+from ecomm import reference as ref
+from ecomm.billing.fiscal import fy_label
+from ecomm.dashboard import export
+from ecomm.dashboard import reports as rep
+from ecomm.errors import EcommError
+from ecomm.dashboard.panels import data_version
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+store = ui.get_store()
+user = ui.current_user()
+if user is None:
+    st.stop()
+try:
+    rep.require_reader(user)
+except EcommError as exc:
+    ui.show_error(exc)
+    st.stop()
+today = ui.today()
+version = data_version(store)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def cached(_store, db: str, _user, who: tuple, what: str, fy: int, as_of, campuses: tuple | None,
+           stamp):
+    picked = list(campuses) if campuses else None
+    if what == "baseline":
+        return rep.baseline(_store, _user, fy, as_of, picked)
+    if what == "active":
+        return rep.active_per_month(_store, _user, fy, as_of, picked)
+    if what == "net_new":
+        return rep.net_new(_store, _user, fy, as_of, picked)
+    return rep.cost(_store, _user, fy, as_of, picked)
+
+
+st.title("Reports")
+c1, c2 = st.columns([1, 3])
+fy = c1.selectbox("Fiscal year (B1)", rep.fiscal_years(today), key="rep_fy",
+                  format_func=lambda y: f"FY{y}")
+campuses = c2.multiselect("Campuses (billing campus, else affiliated)", list(ref.CAMPUSES),
+                          key="rep_campuses", placeholder="All campuses")
+as_of = rep.report_day(fy, today)
+st.caption(f"{fy_label(fy)}; counted on {as_of.isoformat()}. Campus is the campus invoiced "
+           "(the license's billing campus, else its affiliated campus), as on invoices.")
+scope = tuple(sorted(campuses)) or None
+who = (user.email, user.role, user.campus, user.active)
+
+
+def get(what: str):
+    return cached(store, str(store.path), user, who, what, fy, as_of, scope, version)
+
+
+def downloads(frame, stem: str, key: str) -> None:
+    name = f"{stem}-FY{fy}-{as_of.isoformat()}"
+    with st.container(horizontal=True):
+        ui.download_bytes(lambda: export.to_csv(frame), f"{name}.csv", "CSV", "text/csv",
+                          key=f"rep_csv_{key}")
+        ui.download_bytes(lambda: export.to_xlsx(frame, sheet=stem[:31]), f"{name}.xlsx",
+                          "XLSX", XLSX, key=f"rep_xlsx_{key}")
+
+
+def money(value) -> str:
+    return "" if value is None else f"${value:,.2f}"
+
+
+try:
+    baseline, active, net_new = get("baseline"), get("active"), get("net_new")
+except EcommError as exc:
+    ui.show_error(exc)
+    st.stop()
+
+# -- B7 ------------------------------------------------------------------------------------------
+st.subheader("Licenses now against the fiscal-year baseline (B7)")
+if baseline["baseline"].isna().all():
+    st.info(f"No baseline was recorded for FY{fy} yet: the System team records each campus's "
+            "license count per application at the start of the fiscal year (B7).")
+left, right = st.columns([3, 2])
+if len(baseline):
+    long = baseline.melt(id_vars=["campus", "application"], value_vars=["baseline", "current"],
+                         var_name="count", value_name="licenses").dropna(subset=["licenses"])
+    long["count"] = long["count"].map({"baseline": f"Baseline FY{fy}", "current": "Now"})
+    fig = px.bar(long, x="application", y="licenses", color="count", barmode="group",
+                 facet_col="campus", facet_col_wrap=3, height=520,
+                 hover_data={"campus": True, "application": True, "licenses": True},
+                 labels={"licenses": "Licenses", "application": ""})
+    fig.for_each_annotation(lambda a: a.update(text=a.text.split("=")[-1]))
+    left.plotly_chart(fig, key="rep_chart_baseline")
+with right:
+    st.dataframe(baseline, hide_index=True, key="rep_df_baseline")
+    downloads(baseline, "baseline", "baseline")
+
+# -- B1: active per month ---------------------------------------------------------------------------
+st.subheader("Active licenses per month")
+st.caption("Licenses holding each application on the month's last day (today in this month), "
+           "from provisioning and deprovisioning dates.")
+left, right = st.columns([3, 2])
+if len(active):
+    fig = px.line(active, x="month", y="licenses", color="application", markers=True,
+                  hover_data={"day": True}, labels={"licenses": "Licenses", "month": ""})
+    left.plotly_chart(fig, key="rep_chart_active")
+    wide = active.pivot_table(index="month", columns="application", values="licenses",
+                              aggfunc="sum").reset_index()
+    wide["month"] = wide["month"].astype(str).str[:7]
+else:
+    wide = active
+with right:
+    st.dataframe(wide, hide_index=True, key="rep_df_active")
+    downloads(active, "active-per-month", "active")
+
+# -- P10/B6: net new --------------------------------------------------------------------------------
+st.subheader("Net new this fiscal year by month and campus")
+st.caption("Applications provisioned this fiscal year that are not license transfers (P10).")
+left, right = st.columns([3, 2])
+if len(net_new):
+    fig = px.bar(net_new, x="month", y="applications", color="campus",
+                 hover_data={"application": True, "licenses": True},
+                 labels={"applications": "Net-new applications", "month": ""})
+    left.plotly_chart(fig, key="rep_chart_net_new")
+    table = net_new.pivot_table(index="month", columns="campus", values="applications",
+                                aggfunc="sum", fill_value=0).reset_index()
+    table["month"] = table["month"].astype(str).str[:7]
+else:
+    left.write("No net-new application this fiscal year yet.")
+    table = net_new
+with right:
+    st.dataframe(table, hide_index=True, key="rep_df_net_new")
+    downloads(net_new, "net-new", "net_new")
+
+# -- B2-B5: cost --------------------------------------------------------------------------------------
+st.subheader("Cost by campus: July invoice and true-ups, actual and projected")
+try:
+    cost = get("cost")
+except EcommError as exc:
+    ui.show_error(exc)
+    st.stop()
+for note in cost.notes:
+    st.warning(ui.md(note), icon=":material/warning:")
+st.caption("Actual: the stored invoice when there is one, else the run computed from the license "
+           "records once its window has opened. Projected: approved or billed invoices as they "
+           "are; otherwise the run computed now plus the pending and held provisioning requests "
+           "it would take." + (f" Rates of FY{cost.rates_from_fy}." if cost.rates_from_fy != fy
+                               else ""))
+left, right = st.columns([3, 2])
+frame = cost.frame
+if len(frame):
+    chart = frame.assign(actual=[float(a) if a is not None else 0.0 for a in frame["actual"]],
+                         projected=[float(p) for p in frame["projected"]])
+    long = chart.melt(id_vars=["campus", "run"], value_vars=["actual", "projected"],
+                      var_name="amount", value_name="dollars")
+    fig = px.bar(long, x="campus", y="dollars", color="run", barmode="relative",
+                 facet_col="amount", hover_data={"run": True, "dollars": ":$,.2f"},
+                 labels={"dollars": "Dollars", "campus": ""})
+    fig.for_each_annotation(lambda a: a.update(text=a.text.split("=")[-1].capitalize()))
+    left.plotly_chart(fig, key="rep_chart_cost")
+totals = cost.totals()
+with right:
+    shown = totals.assign(actual=totals["actual"].map(money),
+                          projected=totals["projected"].map(money))
+    st.dataframe(shown, hide_index=True, key="rep_df_cost_totals")
+    detail = frame.drop(columns=["kind"]).assign(actual=frame["actual"].map(money),
+                                                 projected=frame["projected"].map(money))
+    with st.expander("Per run"):
+        st.dataframe(detail, hide_index=True, key="rep_df_cost")
+    downloads(frame.drop(columns=["kind"]), "cost-by-campus", "cost")
