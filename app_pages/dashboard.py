@@ -2,6 +2,8 @@
 deprovisioning, Q1-Q3, active users) with counts, record links and CSV/XLSX downloads.
 Everything is counted and filtered in DuckDB (ecomm.dashboard); a specialist sees their own
 campus only, whatever the widgets or the link ask (A1)."""
+from urllib.parse import quote_plus
+
 import pandas as pd
 import streamlit as st
 
@@ -16,6 +18,7 @@ ALL = "All"
 K_CAMPUS, K_BILLING, K_GROUP = "dash_campus", "dash_billing", "dash_group"
 URL_READ, URL_NOTICES = "_dash_url_read", "_dash_url_notices"
 RESULT_KEY, NONCE_KEY = "_dash_deprov_result", "_dash_table_nonce"
+PLACEHOLDER = "__record__"
 LINK_COLUMNS = {"license_number": ("license", ui.LICENSE_PAGE),
                 "contact_id": ("contact", ui.CONTACT_PAGE)}
 
@@ -83,6 +86,11 @@ if not st.session_state.get(URL_READ):
     st.session_state[K_GROUP] = asked_by_url.public_group or ALL
     st.session_state[URL_READ] = True
 
+def _forget_link_notices() -> None:
+    """A filter was changed by hand: what the link asked for no longer applies."""
+    st.session_state.pop(URL_NOTICES, None)
+
+
 scope = None if not user.is_specialist else (user.campus,)
 choices = cached_choices(store, str(store.path), scope, version)
 f1, f2, f3 = st.columns(3)
@@ -94,15 +102,16 @@ else:
     options = [ALL, *choices["campus"]]
     if st.session_state.get(K_CAMPUS) not in options:
         st.session_state[K_CAMPUS] = ALL
-    f1.selectbox("Campus Support | eComm Specialist", options, key=K_CAMPUS)
+    f1.selectbox("Campus Support | eComm Specialist", options, key=K_CAMPUS,
+                 on_change=_forget_link_notices)
 billing_options = [ALL, *choices["billing_campus"]]
 if st.session_state.get(K_BILLING) not in billing_options:
     st.session_state[K_BILLING] = ALL
-f2.selectbox("Billing Campus", billing_options, key=K_BILLING)
+f2.selectbox("Billing Campus", billing_options, key=K_BILLING, on_change=_forget_link_notices)
 group_options = [ALL, *choices["public_group"]]
 if st.session_state.get(K_GROUP) not in group_options:
     group_options.append(st.session_state[K_GROUP])  # a group named in a link: filter by it
-f3.selectbox("eComm Public Group", group_options, key=K_GROUP)
+f3.selectbox("eComm Public Group", group_options, key=K_GROUP, on_change=_forget_link_notices)
 
 
 def _picked(key: str) -> str | None:
@@ -139,6 +148,13 @@ for col, (label, n) in zip(cols, counts.items()):
 
 
 # -- panels ----------------------------------------------------------------------------------------
+def record_urls(page: str, values) -> list[str | None]:
+    """ui.record_url for many values: the URL is made once and the value put in its place."""
+    template = ui.record_url(page, PLACEHOLDER)
+    return [None if v is None or (isinstance(v, float) and pd.isna(v)) or not str(v).strip()
+            else template.replace(quote_plus(PLACEHOLDER), quote_plus(str(v))) for v in values]
+
+
 def display_frame(frame):
     """The panel's rows with record links first (IDs shown, the record opens on click)."""
     out = frame.copy()
@@ -146,7 +162,7 @@ def display_frame(frame):
     front = []
     for col, (label, page) in LINK_COLUMNS.items():
         if col in out.columns:
-            out[label] = [ui.record_url(page, v) for v in out[col]]
+            out[label] = record_urls(page, out[col])
             out = out.drop(columns=[col])
             config[label] = ui.link_column(label, page)
             front.append(label)

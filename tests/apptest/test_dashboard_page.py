@@ -114,6 +114,7 @@ def test_a1_specialist_is_held_to_their_campus_whatever_the_link_says(seeded):
     ok(at.selectbox(key="dash_group").select("All").run())
     ok(at.selectbox(key="dash_billing").select("All").run())
     assert counts(at)["Active eComm users"] == "3"
+    assert "not Denver" not in texts(at)     # the link's notice goes once filters change
     for key in dash.SPECS:
         shown = frame(at, key)
         if shown is not None:
