@@ -153,9 +153,9 @@ def summary(key: str, counts: dict, ctx: Context) -> str:
         return (f"{n} held request(s){batches}. Each goes through once the missing "
                 "requirements are met on the processing day (C3).")
     if key == DEPROVISION:
-        return (f"{n} deprovisioning request(s) in the queue{batches}. Salesforce was already "
-                "removed when each was submitted; the user is billed through the end of that "
-                "month (C4).")
+        return (f"{n} deprovisioning request(s) in the queue{batches}. Salesforce goes at "
+                "once, when the request is submitted (the note says when), and is billed "
+                "through the end of that month; the other applications go in the batch (C4).")
     if key == QUIZ:
         return (f"{n} user(s) have not passed the post-training quiz (not a sender); "
                 f"{counts['n_overdue']} are past day {ctx.policy.quiz_deadline_days} and due "
