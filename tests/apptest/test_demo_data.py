@@ -29,6 +29,11 @@ MANAGER_PAGES = sorted([*MANAGER_PAGES, "app_pages/dashboard.py", "app_pages/rep
 ALL_PAGES = sorted([*ALL_PAGES, "app_pages/billing.py"])
 SPECIALIST_PAGES = sorted([*SPECIALIST_PAGES, "app_pages/invoices.py"])
 MANAGER_PAGES = sorted([*MANAGER_PAGES, "app_pages/invoices.py"])
+# Issue 4 (compliance, messages): Compliance for everyone; records and Messages for the System team.
+ALL_PAGES = sorted([*ALL_PAGES, "app_pages/compliance.py", "app_pages/compliance_records.py",
+                    "app_pages/notifications.py"])
+SPECIALIST_PAGES = sorted([*SPECIALIST_PAGES, "app_pages/compliance.py"])
+MANAGER_PAGES = sorted([*MANAGER_PAGES, "app_pages/compliance.py"])
 
 
 @pytest.fixture(scope="module")
