@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from ecomm import clock, form_choices, ui
-from ecomm.errors import EcommError, NotFound
+from ecomm.errors import EcommError
 from ecomm.requests import contact_record, record_agreement_fix
 
 store = ui.get_store()
@@ -13,26 +13,11 @@ user = ui.current_user()
 if user is None:
     st.stop()
 
-contact_id = (st.query_params.get("contact") or "").strip()
 st.title("Contact record")
-if not contact_id:
-    typed = st.text_input("Contact ID", key="contact_open",
-                          help="Or find the person on Check a person and follow the link.")
-    if st.button("Open", key="contact_open_go") and typed.strip():
-        st.query_params["contact"] = typed.strip()
-        st.rerun()
-    st.stop()
-
-try:
-    rec = contact_record(store, user, contact_id, on=ui.today())
-except NotFound:
-    st.info(f"Contact {contact_id} was not found among the records you can see. Check the ID, "
-            "or ask the campus's eComm specialist or the System team.",
-            icon=":material/search_off:")
-    st.stop()
-except EcommError as exc:
-    ui.show_error(exc)
-    st.stop()
+contact_id = ui.record_id_or_ask(ui.CONTACT_PAGE, "Contact ID",
+                                 help="Or find the person on Check a person and follow the link.")
+rec = ui.load_record_or_stop(lambda: contact_record(store, user, contact_id, on=ui.today()),
+                             f"Contact {contact_id}")
 
 c = rec.contact
 st.header(f"{rec.name} · {contact_id}")

@@ -6,7 +6,7 @@ import streamlit as st
 
 from ecomm import clock, form_choices, ui
 from ecomm import reference as ref
-from ecomm.errors import EcommError, NotFound
+from ecomm.errors import EcommError
 from ecomm.requests import (license_record, read_evidence, request_group_change,
                             submit_deprovision)
 
@@ -17,25 +17,10 @@ user = ui.current_user()
 if user is None:
     st.stop()
 
-number = (st.query_params.get("license") or "").strip()
 st.title("License record")
-if not number:
-    typed = st.text_input("License number", key="license_open", placeholder="LN-0042")
-    if st.button("Open", key="license_open_go") and typed.strip():
-        st.query_params["license"] = typed.strip().upper()
-        st.rerun()
-    st.stop()
-
-try:
-    rec = license_record(store, user, number, on=ui.today())
-except NotFound:
-    st.info(f"License record {number} was not found among the records you can see. Check the "
-            "number, or ask the campus's eComm specialist or the System team.",
-            icon=":material/search_off:")
-    st.stop()
-except EcommError as exc:
-    ui.show_error(exc)
-    st.stop()
+number = ui.record_id_or_ask(ui.LICENSE_PAGE, "License number", placeholder="LN-0042", upper=True)
+rec = ui.load_record_or_stop(lambda: license_record(store, user, number, on=ui.today()),
+                             f"License record {number}")
 
 done = st.session_state.get(CONFIRMATION_KEY)
 if done is not None and done.license_number == rec.license["license_number"]:

@@ -356,6 +356,35 @@ def record_link(page: str, value: str, label: str | None = None) -> None:
                  icon=":material/person:" if page == CONTACT_PAGE else ":material/badge:")
 
 
+def record_id_or_ask(page: str, label: str, *, placeholder: str | None = None,
+                     help: str | None = None, upper: bool = False) -> str:
+    """The record id in the URL (``?contact=`` / ``?license=``); without one, ask for it and stop."""
+    param = RECORD_PARAM[page]
+    value = (st.query_params.get(param) or "").strip()
+    if value:
+        return value
+    typed = st.text_input(label, key=f"{param}_open", placeholder=placeholder, help=help)
+    if st.button("Open", key=f"{param}_open_go") and typed.strip():
+        st.query_params[param] = typed.strip().upper() if upper else typed.strip()
+        st.rerun()
+    st.stop()
+
+
+def load_record_or_stop(load: Callable[[], object], what: str):
+    """Load a record the person may see; 'not found' (A1: nothing about a record they may not
+    see) or an EcommError is shown and the page stops."""
+    from ecomm.errors import NotFound
+
+    try:
+        return load()
+    except NotFound:
+        st.info(f"{what} was not found among the records you can see. Check it, or ask the "
+                "campus's eComm specialist or the System team.", icon=":material/search_off:")
+    except EcommError as exc:
+        show_error(exc)
+    st.stop()
+
+
 def start_request(contact_id: str, campus: str | None = None) -> None:
     """Carry a contact (and campus) into the New request form and open it."""
     st.session_state[START_REQUEST_KEY] = {"contact_id": contact_id, "campus": campus}
