@@ -79,7 +79,8 @@ def rates_for(fy: int, rates_by_fy: Mapping[int, Mapping[str, Decimal]]) -> tupl
     earlier = [y for y in rates_by_fy if y < fy]
     if not earlier:
         raise EcommError(f"B2: There are no rates for FY{fy} or any year before it: the System "
-                         "team must set rates before a forecast can be made.")
+                         "team must set rates (Billing > Fiscal year setup) before a forecast "
+                         "can be made.")
     return max(earlier), rates_by_fy[max(earlier)]
 
 

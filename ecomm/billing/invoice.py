@@ -52,7 +52,7 @@ def monthly_rate(application: str, rates: Rates, policy: Policy) -> Decimal:
         return Decimal(rates[application])
     if application in policy.billable_applications:
         raise EcommError(f"B2: There is no monthly rate for {application}: the System team "
-                         "must set this fiscal year's rates first.")
+                         "must set this fiscal year's rates first (Billing > Fiscal year setup).")
     return Decimal("0")
 
 
@@ -202,7 +202,8 @@ def _require_rates(licenses, rates, policy, fy, kind, as_of) -> None:
     if missing:
         raise EcommError(
             f"B2: FY{fy} has no monthly rate for {', '.join(missing)}. The System team must set "
-            f"the FY{fy} rates first (Rates on the Admin page, or rates.csv).",
+            f"the FY{fy} rates first (Billing > Fiscal year setup, or rates.csv on the "
+            "Import page).",
             [f"No FY{fy} monthly rate for {a}." for a in missing])
 
 

@@ -158,6 +158,22 @@ def test_b2_missing_rate_for_a_billed_application_names_the_system_team():
     assert annual(lic("LN-0801", held(SF, date(2024, 1, 1))), rates=rates)[0].total == Decimal("500.04")
 
 
+def test_b2_missing_rate_messages_point_to_billing_fiscal_year_setup():
+    """B2: rates are set under Billing > Fiscal year setup, not on the Admin page."""
+    from ecomm.billing.forecast import rates_for
+    from ecomm.billing.invoice import monthly_rate
+    rates = {k: v for k, v in RATES.items() if k != CV}
+    messages = []
+    for call in (lambda: annual(lic("LN-0802", held(CV, date(2024, 1, 1))), rates=rates),
+                 lambda: monthly_rate(CV, rates, POLICY),
+                 lambda: rates_for(FY, {FY + 1: RATES})):
+        with pytest.raises(EcommError) as err:
+            call()
+        messages.append(str(err.value))
+    for text in messages:
+        assert "Billing > Fiscal year setup" in text and "Admin" not in text, text
+
+
 def test_b4_one_invoice_per_billing_campus_and_group():
     invoices = annual(
         lic("LN-0002", held(SF, date(2024, 1, 1)), campus="Boulder", billing_campus="Denver"),
