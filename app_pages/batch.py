@@ -53,7 +53,8 @@ c3.metric("Credentials date (C2)" + (" · set" if dates.credentials_overridden e
 
 with st.expander("Credentials date announced for this cycle (C2)"):
     st.caption("By default the 5th of the month, or the next business day. Set the exact date "
-               "the System team announces; the new users' download uses it.")
+               "the System team announces; the new users' download uses it. A batch processed "
+               "on or after this date announces the next business day after processing instead.")
     day = st.date_input("Credentials date", value=dates.credentials_date, key=f"cred_{cycle}")
     b1, b2 = st.columns(2)
     if b1.button("Save credentials date", key="cred_save"):
@@ -128,12 +129,18 @@ if record is not None:
     m1.metric("Provisioned", len(plan.provisioned))
     m2.metric("Deprovisioned", len(plan.deprovisioned))
     m3.metric("Held", len(plan.held))
+    if plan.credentials_late:
+        st.warning(plan.credentials_sentence(), icon=":material/event:")
+    elif plan.credentials_date:
+        st.caption(plan.credentials_sentence())
     show_tables(plan)
     st.subheader("New users to announce")
-    frame = export.new_users_frame(plan, dates.credentials_date)
-    if dates.credentials_date < record.processed_on:
-        st.warning(f"The credentials date {dates.credentials_date.isoformat()} is before the "
-                   "processing day: set the date you will announce above.")
+    announced = batch.new_users_credentials_date(store, record)
+    frame = export.new_users_frame(plan, announced)
+    if announced != dates.credentials_date:
+        st.caption(f"C2: the download announces {announced.isoformat()}, the next business day "
+                   f"after processing on {record.processed_on.isoformat()}: the cycle's date "
+                   f"{dates.credentials_date.isoformat()} is not after it.")
     st.dataframe(frame, hide_index=True, width="stretch", key=f"tbl_new_{cycle}")
     d1, d2 = st.columns(2)
     with d1:
@@ -156,6 +163,10 @@ except EcommError as exc:
 st.subheader(f"Preview: processing on {on.isoformat()}")
 st.caption(f"{plan.sentence()}. Provisioning requests are checked again against P1-P5 on the "
            "processing day (C3); this is exactly what processing will do.")
+if plan.credentials_late:
+    st.warning(plan.credentials_sentence(), icon=":material/event:")
+elif plan.credentials_date:
+    st.caption(plan.credentials_sentence())
 show_tables(plan)
 
 refusal = batch.processing_refusal(store, cycle, on, today)

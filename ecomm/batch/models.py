@@ -130,7 +130,8 @@ class BatchPlan(BaseModel):
 
     cycle: str
     on: date
-    credentials_date: date | None = None
+    credentials_date: date | None = None        # announced (C2: never before processing)
+    cycle_credentials_date: date | None = None  # the cycle's own date (5th or the set one)
     provisioned: list[ProvisionItem] = Field(default_factory=list)
     deprovisioned: list[DeprovisionItem] = Field(default_factory=list)
     held: list[HeldItem] = Field(default_factory=list)
@@ -155,11 +156,30 @@ class BatchPlan(BaseModel):
             "credentials_date": self.credentials_date.isoformat() if self.credentials_date
             else None,
             "licenses_created": self.licenses_created(),
+            "cycle_credentials_date": self.cycle_credentials_date.isoformat()
+            if self.cycle_credentials_date else None,
         }
 
     def sentence(self) -> str:
         return (f"{len(self.provisioned)} provisioned, {len(self.deprovisioned)} deprovisioned, "
                 f"{len(self.held)} held")
+
+    @property
+    def credentials_late(self) -> bool:
+        """C2: the cycle's credentials date had come by the processing day."""
+        return (self.credentials_date is not None and self.cycle_credentials_date is not None
+                and self.credentials_date != self.cycle_credentials_date)
+
+    def credentials_sentence(self) -> str:
+        """C2: the credentials date the new users are told, and why when it is not the cycle's."""
+        if self.credentials_date is None:
+            return ""
+        text = f"Credentials date announced to the new users (C2): {self.credentials_date.isoformat()}"
+        if self.credentials_late:
+            text += (f"; the cycle's date {self.cycle_credentials_date.isoformat()} is not after "
+                     f"the processing day {self.on.isoformat()}, so the next business day after "
+                     "processing is announced instead")
+        return text + "."
 
 
 # -- a processed batch -----------------------------------------------------------------------

@@ -7,7 +7,7 @@ processing would do.
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Iterable
 
 from ecomm import calendar as cal
@@ -49,6 +49,15 @@ def default_processing_day(cycle: str, today: date, closures: Iterable[date] = (
     """C1: the processing day when none is given: the cycle's first processing day while it
     is still ahead, else today."""
     return max(cal.first_processing_day(cycle, frozenset(closures)), today)
+
+
+def announced_credentials_date(cycle_date: date, processed_on: date,
+                               closures: Iterable[date] = ()) -> date:
+    """C2: the credentials date announced to a batch's new users: the cycle's date, or for a
+    batch processed late the next business day after processing (C1 calendar), whichever is
+    later, so no message or download announces a day already past."""
+    after = cal.next_business_day(processed_on + timedelta(days=1), frozenset(closures))
+    return max(cycle_date, after)
 
 
 def processing_refusal(cycle: str, on: date, today: date, closures: Iterable[date] = (),

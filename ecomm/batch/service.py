@@ -162,9 +162,11 @@ def _plan(reader, cycle: str, on: date) -> tuple[BatchPlan, Policy, list[date]]:
     policy = load_policy(reader)
     closures = sorted(cal_store.extra_closures(reader))
     plan = planner.plan_batch(load_inputs(reader, cycle, on, closures), policy)
-    plan.credentials_date = cal.credentials_date(
+    plan.cycle_credentials_date = cal.credentials_date(
         cycle, cal_store.credentials_override(reader, cycle), policy=policy,
         extra_closures=frozenset(closures))
+    plan.credentials_date = planner.announced_credentials_date(plan.cycle_credentials_date, on,
+                                                               closures)
     return plan, policy, closures
 
 
@@ -173,6 +175,15 @@ def preview_batch(store, actor: Identity, cycle: str, *, on: date) -> BatchPlan:
     require_system(actor, "preview batches")
     plan, _policy, _closures = _plan(store, check_cycle(cycle), on)
     return plan
+
+
+def new_users_credentials_date(store, record: BatchRecord) -> date:
+    """C2: the date the new-users download announces for a processed batch: the cycle's
+    current date (the System team may set it after processing), never before the next
+    business day after the processing day."""
+    dates = cycle_dates(store, record.cycle)
+    return planner.announced_credentials_date(dates.credentials_date, record.processed_on,
+                                              cal_store.extra_closures(store))
 
 
 # -- processing ------------------------------------------------------------------------------

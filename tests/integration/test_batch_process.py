@@ -243,3 +243,58 @@ def test_c2_credentials_date_is_audited_and_cannot_precede_processing(store, ids
     entries = store.query("SELECT before, after FROM audit_log WHERE action = "
                           "'set_credentials_date' ORDER BY audit_id")
     assert [json.loads(a)["credentials_date"] for _, a in entries] == ["2026-12-08", None]
+
+
+def _credentials_bodies(store) -> list[str]:
+    return [b for (b,) in store.query("SELECT body FROM outbox WHERE template_key = "
+                                      "'credentials_ready' ORDER BY message_id")]
+
+
+def test_c2_a_batch_processed_late_announces_the_next_business_day_after_processing(store, ids):
+    # cycle 2026-12's date is Monday Dec 7 (the 5th is a Saturday); processed on Dec 7 itself,
+    # that day is no longer ahead: Tuesday Dec 8 is announced in the messages and the download
+    late = date(2026, 12, 7)
+    outcome = process(store, on=late, at=datetime(2026, 12, 7, 16))
+    plan = outcome.plan
+    assert plan.provisioned
+    assert (plan.cycle_credentials_date, plan.credentials_date) == (late, date(2026, 12, 8))
+    assert plan.credentials_late
+    assert "2026-12-08" in plan.credentials_sentence()
+    assert "the cycle's date 2026-12-07 is not after the processing day 2026-12-07" in \
+        plan.credentials_sentence()
+    assert plan.to_json(dry_run=False)["credentials_date"] == "2026-12-08"
+    bodies = _credentials_bodies(store)
+    assert len(bodies) == len({p.license_number for p in plan.provisioned if p.applications})
+    assert all("December 8, 2026" in b and "December 7, 2026" not in b for b in bodies)
+    record = batch.batch_record(store, CYCLE)
+    assert record.plan.credentials_date == date(2026, 12, 8)   # the summary keeps it
+    announced = batch.new_users_credentials_date(store, record)
+    assert announced == date(2026, 12, 8)
+    frame = export.new_users_frame(record.plan, announced)
+    assert set(frame["credentials_date"]) == {date(2026, 12, 8)}
+
+
+def test_c2_a_batch_processed_the_business_day_before_keeps_the_cycle_date(store, ids):
+    # Friday Dec 4: the next business day after it is Monday Dec 7, the cycle's own date
+    outcome = process(store, on=date(2026, 12, 4), at=datetime(2026, 12, 4, 16))
+    assert outcome.plan.credentials_date == outcome.plan.cycle_credentials_date == date(2026, 12, 7)
+    assert not outcome.plan.credentials_late
+    assert all("December 7, 2026" in b for b in _credentials_bodies(store))
+    record = batch.batch_record(store, CYCLE)
+    assert batch.new_users_credentials_date(store, record) == date(2026, 12, 7)
+
+
+def test_c2_late_batch_skips_the_weekend_and_a_later_set_date_still_wins(store, ids):
+    # processed Friday Dec 11: Monday Dec 14 is announced, not the passed Dec 7 ...
+    process(store, on=date(2026, 12, 11), at=datetime(2026, 12, 11, 16))
+    record = batch.batch_record(store, CYCLE)
+    assert record.plan.credentials_date == date(2026, 12, 14)
+    assert batch.new_users_credentials_date(store, record) == date(2026, 12, 14)
+    # ... and a date the System team sets afterwards, later than that, is the one downloaded
+    batch.set_credentials_date(store, SYSTEM, CYCLE, date(2026, 12, 16),
+                               now_utc=datetime(2026, 12, 11, 18))
+    assert batch.new_users_credentials_date(store, record) == date(2026, 12, 16)
+    # one set before the processing day is not announced: the next business day after it is
+    batch.set_credentials_date(store, SYSTEM, CYCLE, date(2026, 12, 9),
+                               now_utc=datetime(2026, 12, 11, 18))
+    assert batch.new_users_credentials_date(store, record) == date(2026, 12, 14)

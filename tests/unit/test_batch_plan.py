@@ -202,3 +202,21 @@ def test_c1_processing_allowed_from_the_first_processing_day():
 def test_following_license_number_is_one_more_and_at_least_four_digits(n):
     nxt = planner.following_license_number(f"LN-{n:04d}")
     assert int(nxt[3:]) == n + 1 and len(nxt[3:]) >= 4
+
+
+@pytest.mark.parametrize("processed_on, expected", [
+    (date(2026, 12, 1), date(2026, 12, 7)),    # on time: the cycle's date (Monday Dec 7)
+    (date(2026, 12, 4), date(2026, 12, 7)),    # Friday before: next business day is Dec 7
+    (date(2026, 12, 7), date(2026, 12, 8)),    # on the date itself: it is no longer ahead
+    (date(2026, 12, 11), date(2026, 12, 14)),  # Friday: over the weekend
+    (date(2026, 12, 24), date(2026, 12, 28)),  # Christmas (Friday) is a federal holiday
+])
+def test_c2_announced_credentials_date_is_never_before_the_day_after_processing(processed_on,
+                                                                              expected):
+    assert planner.announced_credentials_date(date(2026, 12, 7), processed_on) == expected
+
+
+def test_c2_announced_credentials_date_skips_extra_closures():
+    closed = [date(2026, 12, 8)]
+    assert planner.announced_credentials_date(date(2026, 12, 7), date(2026, 12, 7),
+                                              closed) == date(2026, 12, 9)
