@@ -1,0 +1,330 @@
+"""Full backup and restore (A2, A4): one zip file holding everything needed to rebuild the data.
+
+What the zip holds:
+
+- ``manifest.json``: format, app schema version (the latest migration), when and by whom it
+  was made, every table with its columns and row count, the sequences' last values, and the
+  size and sha256 of every other file in the zip;
+- the import-format CSV files at the top (``contacts.csv``, ``licenses.csv``...: exactly what
+  ``python -m ecomm export`` writes), so the backup stays readable and ``import`` reads them;
+- ``tables/<table>.parquet``: every table of the database (settings, cycles, request history,
+  invoices and their lines and events, net-new reviews, message templates, outbox, audit log,
+  uploads metadata...) with its exact types: the restore loads these;
+- ``uploads/<stored name>``: the transcript files the uploads metadata points to.
+
+A restore goes only into an EMPTY database (freshly created: at most the migrations' default
+settings and templates), checks every checksum and the schema version before writing anything,
+loads every table in ONE transaction and audits itself; on any failure nothing is written.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import zipfile
+from datetime import datetime
+from pathlib import Path, PurePosixPath
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+from pydantic import BaseModel
+
+from ecomm import clock, permissions
+from ecomm.errors import EcommError
+from ecomm.identity import Identity
+from ecomm.importer.columns import FILES
+from ecomm.storage import audit
+from ecomm.storage import backup as sql
+from ecomm.storage.migrations import LATEST_VERSION
+
+FORMAT = "ecomm-licenses-backup"
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+TABLES_DIR = "tables"
+UPLOADS_DIR = "uploads"
+
+
+class BackupSummary(BaseModel):
+    """What a backup holds (also what a restore loaded)."""
+
+    schema_version: int
+    created_at: str
+    created_by: str
+    tables: dict[str, int]
+    uploads: int
+    missing_uploads: list[str] = []
+    size_bytes: int = 0
+
+    @property
+    def total_rows(self) -> int:
+        return sum(self.tables.values())
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _parquet(table: pa.Table) -> bytes:
+    buf = io.BytesIO()
+    pq.write_table(table, buf, compression="zstd")
+    return buf.getvalue()
+
+
+def _upload_files(store, reader) -> tuple[dict[str, bytes], list[str]]:
+    """The transcript files named by evidence_files: (stored name -> bytes, missing names)."""
+    from ecomm.requests.evidence import uploads_root
+
+    names = [r[0] for r in reader.query("SELECT stored_name FROM evidence_files ORDER BY stored_name")] \
+        if "evidence_files" in sql.tables(reader) else []
+    if not names:
+        return {}, []
+    root = uploads_root(store).resolve()
+    found, missing = {}, []
+    for name in names:
+        path = (root / name).resolve()
+        if path.is_relative_to(root) and path.is_file():
+            found[name] = path.read_bytes()
+        else:
+            missing.append(name)
+    return found, missing
+
+
+def build_backup(store, actor: Identity | None, *, now: datetime) -> tuple[bytes, BackupSummary]:
+    """A2: the whole database as one zip (see the module docstring); audited (A4)."""
+    from ecomm.exporter import table_frame
+
+    who = permissions.require_system(actor, "download a full backup")
+    files: dict[str, bytes] = {}
+    with sql.snapshot(store) as reader:
+        version = int(reader.query_value("SELECT coalesce(max(version), 0) FROM schema_version"))
+        for spec in FILES:  # the import format, as `export` writes it
+            frame = table_frame(reader, spec)
+            files[spec.file_name] = frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+        tables = {}
+        for table in sql.tables(reader):
+            data = reader.arrow(table)
+            files[f"{TABLES_DIR}/{table}.parquet"] = _parquet(data)
+            tables[table] = {"file": f"{TABLES_DIR}/{table}.parquet", "rows": data.num_rows,
+                             "columns": sql.columns(reader, table)}
+        sequences = sql.sequences(reader)
+        uploads, missing = _upload_files(store, reader)
+    for name, data in uploads.items():
+        files[f"{UPLOADS_DIR}/{name}"] = data
+    created_at = clock.format_datetime(now)
+    manifest = {
+        "format": FORMAT, "format_version": FORMAT_VERSION, "app": "eComm Licenses",
+        "schema_version": version, "created_at": created_at, "created_by": who.email,
+        "tables": tables, "sequences": sequences,
+        "import_format": [spec.file_name for spec in FILES],
+        "missing_uploads": missing,
+        "files": {name: {"sha256": _sha256(data), "bytes": len(data)}
+                  for name, data in sorted(files.items())},
+    }
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
+        zf.writestr(MANIFEST, json.dumps(manifest, indent=2, sort_keys=True))
+        for name, data in sorted(files.items()):
+            zf.writestr(name, data)
+    payload = buf.getvalue()
+    summary = BackupSummary(schema_version=version, created_at=created_at, created_by=who.email,
+                            tables={t: v["rows"] for t, v in tables.items()},
+                            uploads=len(uploads), missing_uploads=missing,
+                            size_bytes=len(payload))
+    store.write(lambda cur: audit.record(
+        cur, actor=who.email, action="backup", entity="database",
+        after={"schema_version": version, "rows": summary.total_rows, "tables": summary.tables,
+               "uploads": summary.uploads, "sha256": _sha256(payload)},
+        detail=f"Full backup made ({summary.total_rows:,} rows in {len(tables)} tables, "
+               f"{summary.uploads} uploaded files)"))
+    return payload, summary
+
+
+def write_backup(store, actor: Identity | None, path: str | Path, *,
+                 now: datetime) -> BackupSummary:
+    """Build the backup and write it to ``path`` (the CLI's ``backup --out``)."""
+    payload, summary = build_backup(store, actor, now=now)
+    out = Path(path)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = out.with_name(out.name + ".part")
+        tmp.write_bytes(payload)
+        tmp.replace(out)
+    except OSError as exc:
+        raise EcommError(f"Cannot write the backup to {out}: {exc.strerror or exc}.") from exc
+    return summary
+
+
+# -- restore -------------------------------------------------------------------------------
+def _refuse(message: str, problems: list[str] | None = None) -> EcommError:
+    return EcommError("The backup was not restored: " + message
+                      + " Nothing was written to the database.", problems or [])
+
+
+def _safe_member(name: str) -> bool:
+    p = PurePosixPath(name)
+    return bool(name) and not p.is_absolute() and ".." not in p.parts and "\\" not in name
+
+
+def read_backup(data: bytes) -> tuple[dict, dict[str, bytes]]:
+    """Open and verify a backup zip: (manifest, file name -> bytes). Refuses a damaged or
+    tampered file (any checksum, size or listing that differs from the manifest)."""
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError) as exc:
+        raise _refuse("the file is not a zip file made by eComm Licenses' backup.") from exc
+    with zf:
+        names = zf.namelist()
+        unsafe = [n for n in names if not _safe_member(n)]
+        if unsafe:
+            raise _refuse("the zip holds file names that point outside its folder.", unsafe[:20])
+        if MANIFEST not in names:
+            raise _refuse(f"the zip has no {MANIFEST}; it is not a backup made by eComm Licenses "
+                          "(an `export` folder is loaded with `python -m ecomm import`).")
+        try:
+            manifest = json.loads(zf.read(MANIFEST))
+        except (ValueError, zipfile.BadZipFile) as exc:
+            raise _refuse(f"its {MANIFEST} cannot be read.") from exc
+        if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+            raise _refuse(f"its {MANIFEST} is not an eComm Licenses backup manifest.")
+        if manifest.get("format_version") != FORMAT_VERSION:
+            raise _refuse(f"it is in backup format {manifest.get('format_version')!r}; this "
+                          f"version of the app reads format {FORMAT_VERSION}.")
+        listed = manifest.get("files") or {}
+        problems = []
+        present = set(names) - {MANIFEST}
+        for name in sorted(present - set(listed)):
+            problems.append(f"{name}: in the zip but not in the manifest")
+        files: dict[str, bytes] = {}
+        for name, meta in sorted(listed.items()):
+            if name not in present:
+                problems.append(f"{name}: listed in the manifest but missing from the zip")
+                continue
+            try:
+                content = zf.read(name)
+            except (zipfile.BadZipFile, OSError, ValueError) as exc:  # CRC error, damage
+                problems.append(f"{name}: cannot be read ({exc})")
+                continue
+            if len(content) != meta.get("bytes") or _sha256(content) != meta.get("sha256"):
+                problems.append(f"{name}: its checksum differs from the manifest (changed or damaged)")
+                continue
+            files[name] = content
+        if problems:
+            raise _refuse("the file is damaged or was changed after it was made.", problems)
+    return manifest, files
+
+
+def _check_schema(reader, manifest: dict) -> None:
+    version = manifest.get("schema_version")
+    if version != LATEST_VERSION:
+        raise _refuse(
+            f"it was made with database schema version {version}, and this version of the app "
+            f"has schema version {LATEST_VERSION}. Restore it with the version of the app that "
+            "made it, then open the database with this one to upgrade it.")
+    have = {t: sql.columns(reader, t) for t in sql.tables(reader)}
+    want = {t: meta.get("columns") for t, meta in (manifest.get("tables") or {}).items()}
+    problems = [f"table {t}: not in the backup" for t in sorted(set(have) - set(want))]
+    problems += [f"table {t}: not in this database" for t in sorted(set(want) - set(have))]
+    problems += [f"table {t}: its columns differ" for t in sorted(set(have) & set(want))
+                 if have[t] != want[t]]
+    if problems:
+        raise _refuse("its tables do not match this database's schema.", problems)
+
+
+def _check_empty(reader, path) -> None:
+    holding = sql.non_empty_tables(reader)
+    if holding:
+        raise _refuse(
+            f"the database {path} already holds data, and a backup is restored only into an "
+            "empty database so that nothing is mixed or overwritten. Restore into a new file "
+            "from a terminal: `python -m ecomm restore BACKUP.zip --db NEW.duckdb`, then point "
+            "the app at it (ECOMM_DB).",
+            [f"{t}: {n:,} rows" for t, n in sorted(holding.items())])
+
+
+def _tables(manifest: dict, files: dict[str, bytes]) -> dict[str, pa.Table]:
+    out = {}
+    for table, meta in sorted((manifest.get("tables") or {}).items()):
+        try:
+            data = pq.read_table(io.BytesIO(files[meta["file"]]))
+        except (KeyError, pa.ArrowException) as exc:
+            raise _refuse(f"the rows of table {table} cannot be read.") from exc
+        if data.num_rows != meta.get("rows"):
+            raise _refuse(f"table {table} holds {data.num_rows} rows; the manifest says "
+                          f"{meta.get('rows')}.")
+        out[table] = data
+    return out
+
+
+def restore_backup(store, actor: Identity | None, data: bytes) -> BackupSummary:
+    """A2: load a backup into an EMPTY database: verified first, then every table in one
+    transaction (all or nothing) with an audit entry (A4); transcript files are written to the
+    uploads folder and removed again if the transaction fails."""
+    from ecomm.requests.evidence import remove_files, uploads_root
+
+    who = permissions.require_system(actor, "restore a backup")
+    manifest, files = read_backup(data)
+    _check_schema(store, manifest)
+    _check_empty(store, store.path)
+    tables = _tables(manifest, files)
+    uploads = {name[len(UPLOADS_DIR) + 1:]: content for name, content in files.items()
+               if name.startswith(UPLOADS_DIR + "/")}
+    written: list[Path] = []
+
+    def run(cur) -> BackupSummary:
+        _check_empty(sql.Snapshot(cur), store.path)  # again, inside the transaction
+        sql.clear_seeds(cur)
+        counts = {table: sql.load_table(cur, table, rows) for table, rows in tables.items()}
+        for name, last in (manifest.get("sequences") or {}).items():
+            if last is not None:
+                sql.advance_sequence(cur, name, int(last))
+        if uploads:
+            root = uploads_root(store).resolve()
+            for name, content in sorted(uploads.items()):
+                path = (root / name).resolve()
+                if not path.is_relative_to(root):
+                    raise _refuse(f"the uploaded file {name} points outside the uploads folder.")
+                path.parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    with open(path, "xb") as fh:
+                        written.append(path)
+                        fh.write(content)
+                except FileExistsError as exc:
+                    raise _refuse(f"the uploads folder already has a file {name}; restore into "
+                                  "a database in a new folder.") from exc
+        summary = BackupSummary(schema_version=manifest["schema_version"],
+                                created_at=str(manifest.get("created_at")),
+                                created_by=str(manifest.get("created_by")),
+                                tables=counts, uploads=len(uploads),
+                                missing_uploads=list(manifest.get("missing_uploads") or []),
+                                size_bytes=len(data))
+        audit.record(cur, actor=who.email, action="restore", entity="database",
+                     after={"schema_version": summary.schema_version, "rows": summary.total_rows,
+                            "tables": counts, "uploads": summary.uploads,
+                            "backup_created_at": summary.created_at,
+                            "backup_created_by": summary.created_by, "sha256": _sha256(data)},
+                     detail=f"Restored the backup made {summary.created_at} by "
+                            f"{summary.created_by} ({summary.total_rows:,} rows)")
+        return summary
+
+    try:
+        return store.write(run)
+    except duckdb.Error as exc:
+        remove_files(written)
+        raise _refuse(f"loading the rows failed ({str(exc).splitlines()[0]}).") from exc
+    except BaseException:
+        remove_files(written)
+        raise
+
+
+def read_file(path: str | Path) -> bytes:
+    """The bytes of the backup zip at ``path`` (a sentence when it cannot be read)."""
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise EcommError(f"Cannot read the backup {path}: {exc.strerror or exc}.") from exc
+
+
+def restore_file(store, actor: Identity | None, path: str | Path) -> BackupSummary:
+    """Restore the backup zip at ``path``."""
+    return restore_backup(store, actor, read_file(path))
