@@ -1,7 +1,8 @@
 """Dashboard: key dates, the three filters of 001's dashboard, and the panels (queue, held,
 deprovisioning, Q1-Q3, active users) with counts, record links and CSV/XLSX downloads.
 Everything is counted and filtered in DuckDB (ecomm.dashboard); a specialist sees their own
-campus only, whatever the widgets or the link ask (A1)."""
+campus and the licenses naming them as additional specialist, whatever the widgets or the
+link ask (A1)."""
 from urllib.parse import quote_plus
 
 import pandas as pd
@@ -13,6 +14,7 @@ from ecomm.dashboard import panels as dash
 from ecomm.dashboard.filters import (PARAM_BILLING, PARAM_CAMPUS, PARAM_GROUP,
                                      DashboardFilters, Resolved, from_params, resolve, to_params)
 from ecomm.errors import EcommError
+from ecomm.permissions import additional_email
 
 ALL = "All"
 K_CAMPUS, K_BILLING, K_GROUP = "dash_campus", "dash_billing", "dash_group"
@@ -45,8 +47,9 @@ def cached_dashboard(_store, db: str, _user, who: tuple, asked: tuple, as_of, li
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def cached_choices(_store, db: str, scope: tuple | None, stamp):
-    return dash.filter_choices(_store, Resolved(filters=DashboardFilters(),
-                                                campuses=None if scope is None else list(scope)))
+    return dash.filter_choices(_store, Resolved(
+        filters=DashboardFilters(), campuses=None if scope is None else [scope[0]],
+        email=None if scope is None else scope[1]))
 
 
 # -- key dates (C1, C2, B4-B6) -----------------------------------------------------------------
@@ -91,13 +94,15 @@ def _forget_link_notices() -> None:
     st.session_state.pop(URL_NOTICES, None)
 
 
-scope = None if not user.is_specialist else (user.campus,)
+scope = None if not user.is_specialist else (user.campus, additional_email(user))
 choices = cached_choices(store, str(store.path), scope, version)
 f1, f2, f3 = st.columns(3)
 if user.is_specialist:
     st.session_state[K_CAMPUS] = user.campus
     f1.selectbox("Campus Support | eComm Specialist", [user.campus], key=K_CAMPUS, disabled=True,
-                 help="A1: as an eComm specialist you see your own campus.")
+                 help="A1: as an eComm specialist you see your own campus, and the license "
+                      "records of other campuses that name you as an additional eComm "
+                      "specialist.")
 else:
     options = [ALL, *choices["campus"]]
     if st.session_state.get(K_CAMPUS) not in options:

@@ -1,7 +1,8 @@
 """Who may see and change what (A1-A3). Services call these; widgets never decide access.
 
-- A1 an eComm specialist sees and acts on their own campus only (licenses where they are an
-  additional specialist are checked by the license services themselves);
+- A1 an eComm specialist sees and acts on their own campus, and on licenses of any campus that
+  name them (by email) as an additional eComm specialist (``additional_email`` gives the
+  email a query matches; ``ecomm.requests.access`` checks single records);
 - A2 the System team sees and changes everything;
 - A3 a manager reads every campus and changes nothing.
 
@@ -34,6 +35,15 @@ def visible_campuses(identity: Identity | None) -> list[str]:
     if identity.is_specialist and identity.campus:
         return [identity.campus]
     return []
+
+
+def additional_email(identity: Identity | None) -> str | None:
+    """A1: the email (trimmed, lower case) by which a specialist is named as an additional eComm
+    specialist on licenses of any campus; None for everyone else (they see all or nothing)."""
+    if identity is None or not identity.active or not identity.is_specialist:
+        return None
+    email = (identity.email or "").strip().lower()
+    return email or None
 
 
 def can_see_campus(identity: Identity | None, campus: str | None) -> bool:

@@ -1,8 +1,9 @@
 """The dashboard's filters (001's dashboard: "Campus Support | eComm Specialist", "Billing
 Campus", "eComm Public Group") and who may pick what (A1-A3).
 
-A specialist is held to their own campus whatever a widget or a link (``?campus=``) asks;
-the System team and managers may pick any campus or all. The resolved filters become the
+A specialist is held to their own campus whatever a widget or a link (``?campus=``) asks,
+plus the licenses of any campus that name them as an additional eComm specialist (A1); the
+System team and managers may pick any campus or all. The resolved filters become the
 ``Where`` every panel query applies in SQL.
 """
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pydantic import BaseModel, Field
 from ecomm import reference as ref
 from ecomm.errors import AccessDenied
 from ecomm.identity import Identity
-from ecomm.permissions import visible_campuses
+from ecomm.permissions import additional_email, visible_campuses
 from ecomm.storage.dashboard import Where
 
 # URL query parameters that carry the filters (shareable links).
@@ -33,23 +34,28 @@ class DashboardFilters(BaseModel):
 
 class Resolved(BaseModel):
     """A1-A3: the filters as applied, the campuses the viewer may see (None = every campus),
+    the email naming a specialist as additional specialist on licenses of any campus (A1),
     and sentences about anything asked for that was not allowed or not known."""
 
     filters: DashboardFilters
     campuses: list[str] | None
     campus_pinned: bool = False
+    email: str | None = None
     notices: list[str] = Field(default_factory=list)
 
     def where(self) -> Where:
+        """A1: a pinned campus is the scope itself (own campus or licenses naming the
+        specialist), not a further filter on the affiliated campus."""
         f = self.filters
         return Where(campuses=None if self.campuses is None else tuple(self.campuses),
-                     campus=f.campus, billing_campus=f.billing_campus,
-                     public_group=f.public_group)
+                     campus=None if self.campus_pinned else f.campus,
+                     billing_campus=f.billing_campus, public_group=f.public_group,
+                     email=self.email if self.campuses is not None else None)
 
     def key(self) -> tuple:
         """A hashable key for caches: scope and filters."""
         f = self.filters
-        return (tuple(self.campuses) if self.campuses is not None else None,
+        return (tuple(self.campuses) if self.campuses is not None else None, self.email,
                 f.campus, f.billing_campus, f.public_group)
 
 
@@ -91,7 +97,8 @@ def resolve(identity: Identity | None, asked: DashboardFilters) -> Resolved:
                            f"not {campus}.")
         return Resolved(filters=DashboardFilters(campus=own, billing_campus=billing,
                                                  public_group=_clean(asked.public_group)),
-                        campuses=[own], campus_pinned=True, notices=notices)
+                        campuses=[own], campus_pinned=True,
+                        email=additional_email(identity), notices=notices)
     return Resolved(filters=DashboardFilters(campus=campus, billing_campus=billing,
                                              public_group=_clean(asked.public_group)),
                     campuses=None, notices=notices)

@@ -198,10 +198,11 @@ def panel_rows(store, identity: Identity, asked: DashboardFilters, as_of: date, 
 
 
 def filter_choices(store, resolved: Resolved) -> dict[str, list[str]]:
-    """The values each filter offers this viewer (a specialist: their campus only)."""
+    """The values each filter offers this viewer (a specialist: their campus only; the public
+    groups of their campus and of licenses naming them as additional specialist)."""
     campuses = list(ref.CAMPUSES) if resolved.campuses is None else list(resolved.campuses)
     groups = db.public_groups(store, None if resolved.campuses is None
-                              else tuple(resolved.campuses))
+                              else tuple(resolved.campuses), resolved.email)
     return {"campus": campuses, "billing_campus": list(ref.CAMPUSES), "public_group": groups}
 
 

@@ -31,6 +31,25 @@ class Where:
     campus: str | None = None           # Campus Support | eComm Specialist (affiliated campus)
     billing_campus: str | None = None   # the campus invoiced (billing campus, else affiliated)
     public_group: str | None = None     # eComm Public Group
+    # A1: with ``campuses``, licenses of any campus naming this email (lower case) as an
+    # additional eComm specialist are in scope too (and the requests on them).
+    email: str | None = None
+
+
+def named_sql(a: str = "l") -> str:
+    """A1: the license names $scope_email as an additional eComm specialist (any case)."""
+    return (f"list_contains(list_transform(coalesce({a}.additional_specialists, []::VARCHAR[]), "
+            "lambda s: lower(trim(s))), $scope_email)")
+
+
+def _scope(w: Where, params: dict[str, Any], campus_col: str, lic: str) -> str:
+    """A1: the viewer's campuses, or a license naming them as additional specialist."""
+    params["scope"] = list(w.campuses or ())
+    own = f"list_contains($scope::VARCHAR[], {campus_col})"
+    if not w.email:
+        return own
+    params["scope_email"] = w.email
+    return f"({own} OR {named_sql(lic)})"
 
 
 def _held(alias: str) -> str:
@@ -40,11 +59,11 @@ def _held(alias: str) -> str:
 
 
 def license_where(w: Where, params: dict[str, Any], a: str = "l") -> str:
-    """A1 scope and the three filters on a license alias, as one WHERE fragment."""
+    """A1 scope (campuses, or naming the viewer as additional specialist) and the three
+    filters on a license alias, as one WHERE fragment."""
     conds = ["TRUE"]
     if w.campuses is not None:
-        params["scope"] = list(w.campuses)
-        conds.append(f"list_contains($scope::VARCHAR[], {a}.affiliated_campus)")
+        conds.append(_scope(w, params, f"{a}.affiliated_campus", a))
     if w.campus:
         params["f_campus"] = w.campus
         conds.append(f"{a}.affiliated_campus = $f_campus")
@@ -58,11 +77,11 @@ def license_where(w: Where, params: dict[str, Any], a: str = "l") -> str:
 
 
 def request_where(w: Where, params: dict[str, Any], r: str = "r", l: str = "l") -> str:
-    """A1 scope (the request's campus, P6) and the filters on a request joined to its license."""
+    """A1 scope (the request's campus, P6, or its license naming the viewer as additional
+    specialist) and the filters on a request joined to its license."""
     conds = ["TRUE"]
     if w.campuses is not None:
-        params["scope"] = list(w.campuses)
-        conds.append(f"list_contains($scope::VARCHAR[], {r}.campus)")
+        conds.append(_scope(w, params, f"{r}.campus", l))
     if w.campus:
         params["f_campus"] = w.campus
         conds.append(f"{r}.campus = $f_campus")
@@ -377,13 +396,15 @@ def active_users(store, w: Where, as_of: date, *, limit: int | None = None
 
 
 # -- filter choices and the cache key --------------------------------------------------------------
-def public_groups(store, campuses: tuple[str, ...] | None) -> list[str]:
-    """The public groups of these campuses' license records and reference lists (None: all)."""
+def public_groups(store, campuses: tuple[str, ...] | None, email: str | None = None
+                  ) -> list[str]:
+    """The public groups of these campuses' license records (and of licenses naming ``email``
+    as additional specialist, A1) and reference lists (None: all)."""
     params: dict[str, Any] = {}
     scope_l = scope_r = "TRUE"
     if campuses is not None:
-        params["scope"] = list(campuses)
-        scope_l = "list_contains($scope::VARCHAR[], affiliated_campus)"
+        scope_l = _scope(Where(campuses=campuses, email=email), params, "affiliated_campus",
+                         "licenses")
         scope_r = "list_contains($scope::VARCHAR[], campus)"
     rows = store.query(
         f"SELECT DISTINCT g FROM (SELECT unnest(public_groups) AS g FROM licenses WHERE {scope_l} "

@@ -122,6 +122,28 @@ def test_a1_specialist_is_held_to_their_campus_whatever_the_link_says(seeded):
     assert ARTS not in at.selectbox(key="dash_group").options
 
 
+def test_a1_additional_specialist_sees_the_named_license_of_another_campus(seeded):
+    seeded.write(lambda cur: cur.execute(
+        "UPDATE licenses SET additional_specialists = [?] WHERE license_number = 'LN-0004'",
+        [BOULDER.upper()]))
+    at = open_page(BOULDER, PAGE, campus="Denver", group=ARTS)
+    assert counts(at)["Active eComm users"] == "1"
+    assert list(frame(at, dash.ACTIVE)["campus"]) == ["Denver"]     # LN-0004 names them
+    assert list(frame(at, dash.PROVISION)["request"]) == ["R-3"]    # its request
+    assert ARTS in at.selectbox(key="dash_group").options
+    # Denver's LN-0005 (billed to Boulder) does not name them: no link or filter reaches it
+    at = open_page(BOULDER, PAGE, campus="Denver", billing="Boulder")
+    for key in dash.SPECS:
+        shown = frame(at, key)
+        if shown is not None:
+            assert set(shown["campus"]) == {"Boulder"}, key
+            assert not shown["license"].fillna("").str.contains("LN-0005").any(), key
+    at = open_page(BOULDER, "app_pages/license.py", license="LN-0004")
+    assert "was not found" not in texts(at) and at.dataframe
+    at = open_page(BOULDER, "app_pages/license.py", license="LN-0005")
+    assert "License record LN-0005 was not found" in texts(at) and not at.dataframe
+
+
 def test_a1_denver_specialist_sees_denvers_rows(seeded):
     at = open_page(DENVER, PAGE)
     assert counts(at)["Active eComm users"] == "2"

@@ -64,18 +64,42 @@ def test_c1_c4_demo_queue_counts_equal_the_requests_table(demo_store):
     assert b.panels[dash.DEPROVISION].count == count("deprovision", ["pending", "held"]) > 0
 
 
+def _numbers(frame) -> set[str]:
+    """The license numbers a panel's rows stand for (Q3 rows: every license listed)."""
+    if "license_numbers" in frame.columns:
+        return {n for v in frame["license_numbers"].dropna() for n in v.split("; ") if n}
+    return set(frame["license_number"].dropna())
+
+
 def test_a1_demo_specialists_counts_add_up_to_the_whole(demo_store):
+    """A1: each specialist's own-campus rows add up to the whole; the only rows of another
+    campus they get are of licenses naming them as additional specialist."""
     everyone = dash.dashboard(demo_store, SYSTEM, DashboardFilters(), AS_OF, limit=None)
+    named: dict[str, set[str]] = {}
+    for number, extra in demo_store.query(
+            "SELECT license_number, additional_specialists FROM licenses"):
+        for email in extra or []:
+            named.setdefault(email.strip().lower(), set()).add(number)
     totals = {k: 0 for k in dash.SPECS}
+    foreign_seen = 0
     for user in demo.DEMO_USERS:
         if user.role != "specialist" or user.email.startswith("new."):
             continue
         who = Identity(email=user.email, name=user.name, role=user.role, campus=user.campus)
+        # a specialist of the same campus named on no license: the campus's own rows
+        plain = who.model_copy(update={"email": "nobody." + user.email})
+        own = dash.dashboard(demo_store, plain, DashboardFilters(), AS_OF, limit=None)
         mine = dash.dashboard(demo_store, who, DashboardFilters(), AS_OF, limit=None)
-        for key, p in mine.panels.items():
+        for key, p in own.panels.items():
             assert set(p.frame["campus"]) <= {user.campus}, (user.email, key)
             totals[key] += p.count
+            frame = mine.panels[key].frame
+            foreign = frame[frame["campus"] != user.campus]
+            assert _numbers(foreign) <= named.get(user.email.lower(), set()), (user.email, key)
+            assert len(frame) - len(foreign) >= p.count, (user.email, key)
+            foreign_seen += len(foreign)
     assert totals == {k: p.count for k, p in everyone.panels.items()}
+    assert foreign_seen > 0    # the demo names specialists on other campuses' licenses
 
 
 def test_demo_public_group_filter_keeps_only_members(demo_store):
