@@ -60,6 +60,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("app_pages/compliance_records.py", "Compliance records", ":material/fact_check:",
              SYSTEM),
     PageSpec("app_pages/notifications.py", "Messages", ":material/mail:", SYSTEM),
+    PageSpec("app_pages/audit.py", "Audit log", ":material/history:", ALL_ROLES),
 )
 
 

@@ -3,6 +3,7 @@ transaction as the change itself."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -37,12 +38,20 @@ def record(cur, *, actor: str, action: str, entity: str, entity_id: str | None =
     )
 
 
-def list_entries(store, *, campus: str | None = None, entity: str | None = None,
-                 actor: str | None = None, action: str | None = None,
-                 since: datetime | None = None, until: datetime | None = None, limit: int = 5000):
-    """Audit entries, newest first, as a DataFrame; every filter is optional."""
+def _filters(*, campuses: list[str] | None = None, campus: str | None = None,
+             entity: str | None = None, entity_id: str | None = None, actor: str | None = None,
+             action: str | None = None, since: datetime | None = None,
+             until: datetime | None = None, search: str | None = None) -> tuple[str, list]:
+    """The WHERE clause (with its parameters) of the audit filters; every filter is optional.
+
+    ``campuses`` scopes the rows to those campuses (A1: a specialist's own; entries without a
+    campus are left out); ``campus`` is the person's own choice of one campus."""
     where, params = [], []
-    for col, val in (("campus", campus), ("entity", entity), ("actor", actor), ("action", action)):
+    if campuses is not None:
+        where.append("campus IN (SELECT unnest(?::VARCHAR[]))")
+        params.append(list(campuses))
+    for col, val in (("campus", campus), ("entity", entity), ("entity_id", entity_id),
+                     ("actor", actor), ("action", action)):
         if val:
             where.append(f"{col} = ?")
             params.append(val)
@@ -52,9 +61,37 @@ def list_entries(store, *, campus: str | None = None, entity: str | None = None,
     if until:
         where.append("happened_at < ?")
         params.append(until)
-    sql = "SELECT * FROM audit_log"
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    sql += " ORDER BY audit_id DESC LIMIT ?"
-    params.append(limit)
-    return store.query_df(sql, params)
+    if search and search.strip():
+        pattern = "%" + re.sub(r"([\\%_])", r"\\\1", search.strip()) + "%"
+        where.append("(entity_id ILIKE ? ESCAPE '\\' OR detail ILIKE ? ESCAPE '\\' "
+                     "OR before ILIKE ? ESCAPE '\\' OR after ILIKE ? ESCAPE '\\' "
+                     "OR actor ILIKE ? ESCAPE '\\')")
+        params.extend([pattern] * 5)
+    return (" WHERE " + " AND ".join(where)) if where else "", params
+
+
+def list_entries(store, *, limit: int = 5000, offset: int = 0, **filters):
+    """Audit entries, newest first, as a DataFrame: at most ``limit`` from ``offset`` (the
+    paging is done by the database). Filters: see ``_filters``."""
+    where, params = _filters(**filters)
+    return store.query_df(
+        "SELECT audit_id, happened_at, actor, action, entity, entity_id, campus, before, after, "
+        f"detail FROM audit_log{where} ORDER BY audit_id DESC LIMIT ? OFFSET ?",
+        [*params, int(limit), int(offset)])
+
+
+def count_entries(store, **filters) -> int:
+    """How many audit entries the filters match."""
+    where, params = _filters(**filters)
+    return int(store.query_value(f"SELECT count(*) FROM audit_log{where}", params))
+
+
+def distinct_values(store, *, campuses: list[str] | None = None) -> dict[str, list[str]]:
+    """The actors, actions, entities and campuses found in the entries a person may read."""
+    where, params = _filters(campuses=campuses)
+    out = {}
+    for col in ("actor", "action", "entity", "campus"):
+        rows = store.query(f"SELECT DISTINCT {col} FROM audit_log{where} "
+                           f"{'AND' if where else 'WHERE'} {col} IS NOT NULL ORDER BY {col}", params)
+        out[col] = [r[0] for r in rows]
+    return out

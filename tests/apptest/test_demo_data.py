@@ -34,6 +34,10 @@ ALL_PAGES = sorted([*ALL_PAGES, "app_pages/compliance.py", "app_pages/compliance
                     "app_pages/notifications.py"])
 SPECIALIST_PAGES = sorted([*SPECIALIST_PAGES, "app_pages/compliance.py"])
 MANAGER_PAGES = sorted([*MANAGER_PAGES, "app_pages/compliance.py"])
+# Issue 7 (trust): the Audit log for every role (a specialist reads their campus's entries).
+ALL_PAGES = sorted([*ALL_PAGES, "app_pages/audit.py"])
+SPECIALIST_PAGES = sorted([*SPECIALIST_PAGES, "app_pages/audit.py"])
+MANAGER_PAGES = sorted([*MANAGER_PAGES, "app_pages/audit.py"])
 
 
 @pytest.fixture(scope="module")

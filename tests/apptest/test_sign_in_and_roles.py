@@ -33,6 +33,11 @@ DASHBOARD, REPORTS = "app_pages/dashboard.py", "app_pages/reports.py"
 SYSTEM_PAGES = sorted([*SYSTEM_PAGES, DASHBOARD, REPORTS])
 SPECIALIST_PAGES = sorted([*SPECIALIST_PAGES, DASHBOARD])
 MANAGER_PAGES = sorted([*MANAGER_PAGES, DASHBOARD, REPORTS])
+# Issue 7 (trust): the Audit log for every role (scoped to the campus for specialists, A1).
+AUDIT = "app_pages/audit.py"
+SYSTEM_PAGES = sorted([*SYSTEM_PAGES, AUDIT])
+SPECIALIST_PAGES = sorted([*SPECIALIST_PAGES, AUDIT])
+MANAGER_PAGES = sorted([*MANAGER_PAGES, AUDIT])
 AUTH = {"auth": {"redirect_uri": "http://localhost:8501/oauth2callback",
                  "cookie_secret": "x" * 32, "client_id": "id", "client_secret": "secret",
                  "server_metadata_url": "https://login.example.edu/.well-known/openid-configuration"}}

@@ -23,6 +23,9 @@ SPECIALIST_NAV = [*SPECIALIST_NAV, "Compliance"]
 # Issue 5 (dashboard): Dashboard for everyone and Reports for the System team, after Home.
 SYSTEM_NAV = [SYSTEM_NAV[0], "Dashboard", "Reports", *SYSTEM_NAV[1:]]
 SPECIALIST_NAV = [SPECIALIST_NAV[0], "Dashboard", *SPECIALIST_NAV[1:]]
+# Issue 7 (trust): the Audit log for everyone, last.
+SYSTEM_NAV = [*SYSTEM_NAV, "Audit log"]
+SPECIALIST_NAV = [*SPECIALIST_NAV, "Audit log"]
 
 
 def test_a2_system_team_navigation_lists_home_import_and_admin(page, app_url):
