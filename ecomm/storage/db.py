@@ -122,6 +122,7 @@ class Store:
                 cur.execute("BEGIN TRANSACTION")
                 try:
                     result = fn(cur)
+                    _test_pause("before_commit")
                     cur.execute("COMMIT")
                     return result
                 except BaseException as exc:
@@ -176,6 +177,22 @@ class Store:
             self.write(run)
             applied.append(version)
         return applied
+
+
+PAUSE_ENV = "ECOMM_TEST_PAUSE_AT"
+
+
+def _test_pause(point: str) -> None:
+    """Crash-safety test hook (tests/integration/test_crash_safety.py), inert unless the
+    ECOMM_TEST_PAUSE_AT environment variable names ``point``: then say so on stderr and sleep,
+    holding the open transaction, so that the test can kill the process at that moment.
+    The one point is "before_commit": every change of the transaction made, none committed."""
+    if os.environ.get(PAUSE_ENV) != point:
+        return
+    import sys
+
+    print(f"ECOMM_TEST_PAUSED {point}", file=sys.stderr, flush=True)
+    time.sleep(float(os.environ.get("ECOMM_TEST_PAUSE_SECONDS", "60")))
 
 
 def _is_conflict(exc: BaseException) -> bool:
