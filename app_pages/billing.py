@@ -253,7 +253,9 @@ with tab_setup:
 # -- forecast (B4, B5) ---------------------------------------------------------------------------
 with tab_forecast:
     st.caption(f"If billed today ({today.isoformat()}): licenses held now, plus pending "
-               "provisioning requests from their cycle's month.")
+               "provisioning requests from their cycle's month, less pending deprovisionings "
+               "processed before the invoice (C4: charged on a true-up through the month "
+               "processed). The true-up bills the net-new list as reviewed (B6).")
     try:
         rows = forecast(store, str(store.path), user.email, user, today)
     except EcommError as exc:
@@ -261,7 +263,8 @@ with tab_forecast:
         rows = []
     if rows:
         chart = frames.forecast_by_campus(rows)
-        fig = px.bar(chart, x="campus", y=["billed now", "pending"], facet_col="invoice",
+        fig = px.bar(chart, x="campus", y=["billed now", "pending", "deprovisioned"],
+                     facet_col="invoice",
                      labels={"value": "dollars", "variable": ""})
         fig.update_yaxes(tickprefix="$")
         st.plotly_chart(fig, key="forecast_chart")

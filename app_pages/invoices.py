@@ -178,7 +178,8 @@ with tab_review:
 # -- forecast (B4, B5) -------------------------------------------------------------------------
 with tab_forecast:
     st.caption(f"What your campus would be billed if billed today ({today.isoformat()}), "
-               "counting pending provisioning requests.")
+               "counting pending provisioning requests, pending deprovisionings processed "
+               "before the invoice (C4) and your net-new review decisions (B6).")
     try:
         rows = forecast(store, str(store.path), user.email, user, today)
     except EcommError as exc:
@@ -189,7 +190,8 @@ with tab_forecast:
     else:
         if not user.is_specialist:
             chart = frames.forecast_by_campus(rows)
-            fig = px.bar(chart, x="campus", y=["billed now", "pending"], facet_col="invoice",
+            fig = px.bar(chart, x="campus", y=["billed now", "pending", "deprovisioned"],
+                         facet_col="invoice",
                          labels={"value": "dollars", "variable": ""})
             fig.update_yaxes(tickprefix="$")
             st.plotly_chart(fig, key="inv_forecast_chart")

@@ -4,25 +4,35 @@ Licenses are counted as held on ``as_of``; pending provisioning requests are cou
 provisioned on the first day of the month they will be processed in. A request that
 replaces another user's license is a transfer (P10): on the July invoice, not on a true-up.
 When the forecast year has no rates yet, the latest earlier year's rates are assumed and the
-row says which year's were used. Pending deprovisionings are not subtracted.
+row says which year's were used.
+
+- B6: the true-up bills the net-new list as the specialists reviewed it (their confirm or
+  correct decisions, ``net_new_reviews``), else the flag set on provisioning.
+- C4: pending deprovisioning requests count as removing their applications at the end of
+  the month their batch processes them, when that batch comes before the invoice (the July
+  batch before the July invoice; January's and June's batches before their true-ups): gone
+  from the July invoice, charged on the true-up through that month (B5). Salesforce removed
+  at submission is already closed on the license record and billed through that month's
+  end; it is not removed a second time. A removal after the invoice changes nothing (B9).
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Iterable, Mapping
 
 from pydantic import BaseModel, Field, computed_field
 
 from ecomm import reference as ref
-from ecomm.billing.fiscal import fiscal_year_of
-from ecomm.billing.invoice import assemble
+from ecomm.billing.fiscal import add_months, fiscal_year_of
+from ecomm.billing.invoice import assemble, group_of, holdings_for
 from ecomm.billing.models import AppHolding, LicenseForBilling
 from ecomm.billing.proration import ANNUAL, JANUARY, JUNE
 from ecomm.errors import EcommError
 from ecomm.policy import Policy
 
 PENDING_PREFIX = "pending "
+Key = tuple[str, str, date]  # (license, application, provisioned on): a license_apps row
 
 
 class PendingProvision(BaseModel):
@@ -41,6 +51,27 @@ class PendingProvision(BaseModel):
         return not (self.replaces_license or "").strip()
 
 
+class PendingDeprovision(BaseModel):
+    """A deprovisioning request not yet processed, as the forecast needs it (C4)."""
+
+    request_id: str
+    license_number: str
+    applications: list[str]
+    processing_month: date  # first day of the month the batch will process it
+    salesforce_removed_on: date | None = None  # C4: Salesforce closed at submission
+
+    @property
+    def batch_applications(self) -> list[str]:
+        """C4: what the batch removes (Salesforce already went at submission when recorded)."""
+        return [a for a in self.applications
+                if not (a == ref.SALESFORCE and self.salesforce_removed_on is not None)]
+
+    @property
+    def removed_on(self) -> date:
+        """C4: counted as removed at the end of the month it is processed in."""
+        return add_months(self.processing_month, 1) - timedelta(days=1)
+
+
 class ForecastRow(BaseModel):
     """One campus's projected invoice of one kind and group."""
 
@@ -53,11 +84,15 @@ class ForecastRow(BaseModel):
     current_amount: Decimal = Decimal("0.00")
     pending_requests: int = 0
     pending_amount: Decimal = Decimal("0.00")
+    # C4: pending deprovisioning requests processed before the invoice, and what they take
+    # off ``current_amount`` (0 or less)
+    deprovision_requests: int = 0
+    deprovision_amount: Decimal = Decimal("0.00")
 
     @computed_field  # type: ignore[prop-decorator]
     @property
     def total(self) -> Decimal:
-        return self.current_amount + self.pending_amount
+        return self.current_amount + self.pending_amount + self.deprovision_amount
 
 
 def next_annual_fy(as_of: date) -> int:
@@ -93,12 +128,69 @@ def pending_as_license(p: PendingProvision) -> LicenseForBilling:
                          pending=True) for a in p.applications])
 
 
+def run_month(fy: int, kind: str) -> date:
+    """B4/B5: the month whose batch comes before the invoice (July's before the July invoice,
+    January's and June's before their true-ups)."""
+    return {ANNUAL: date(fy - 1, 7, 1), JANUARY: date(fy, 1, 1), JUNE: date(fy, 6, 1)}[kind]
+
+
+def removals_before(deprovisions: Iterable[PendingDeprovision], fy: int, kind: str
+                    ) -> dict[tuple[str, str], tuple[date, str]]:
+    """C4: {(license, application): (removed on, request)} of the pending deprovisionings
+    processed by the invoice's month (the earliest when two requests name the same one)."""
+    out: dict[tuple[str, str], tuple[date, str]] = {}
+    for p in sorted(deprovisions, key=lambda p: (p.processing_month, p.request_id)):
+        if p.processing_month <= run_month(fy, kind):
+            for app in p.batch_applications:
+                out.setdefault((p.license_number, app), (p.removed_on, p.request_id))
+    return out
+
+
+def _open(h: AppHolding, as_of: date) -> bool:
+    return h.provisioned_on <= as_of and (h.deprovisioned_on is None or h.deprovisioned_on > as_of)
+
+
+def with_removals(lic: LicenseForBilling, removals: Mapping[tuple[str, str], tuple[date, str]],
+                  kind: str, as_of: date) -> LicenseForBilling:
+    """C4: the license as the invoice would see it after the pending deprovisionings: the
+    July invoice no longer has the application; a true-up charges it through the month of
+    removal. Rows provisioned after ``as_of`` are left out and later removals treated as not
+    yet made, so that billing the result as of the latest removal day changes nothing else."""
+    apps = []
+    for h in lic.apps:
+        removal = removals.get((lic.license_number, h.application)) if _open(h, as_of) else None
+        if kind == ANNUAL:
+            if removal is None:
+                apps.append(h)
+            continue
+        if h.provisioned_on > as_of:
+            continue
+        if removal is not None:
+            removed = max(removal[0], h.provisioned_on)
+            apps.append(h.model_copy(update={"deprovisioned_on": removed}))
+        elif h.deprovisioned_on is not None and h.deprovisioned_on > as_of:
+            apps.append(h.model_copy(update={"deprovisioned_on": None}))
+        else:
+            apps.append(h)
+    return lic.model_copy(update={"apps": apps})
+
+
+def _totals(invoices) -> dict[tuple[str, str], tuple[int, Decimal]]:
+    return {(inv.campus, inv.group): (len(inv.lines), inv.total) for inv in invoices}
+
+
 def forecast(licenses: Iterable[LicenseForBilling], pending: Iterable[PendingProvision],
              rates_by_fy: Mapping[int, Mapping[str, Decimal]], policy: Policy, *,
-             as_of: date) -> list[ForecastRow]:
-    """B4/B5: the next July invoice and next true-up per campus and group, if billed as of ``as_of``."""
+             as_of: date, deprovisions: Iterable[PendingDeprovision] = (),
+             net_new_reviews: Mapping[tuple[int, str], Mapping[Key, bool]] | None = None
+             ) -> list[ForecastRow]:
+    """B4/B5: the next July invoice and next true-up per campus and group, if billed as of
+    ``as_of``: pending provisioning requests added, pending deprovisionings processed before
+    the invoice taken off (C4), the true-up's net-new list as reviewed (B6; ``net_new_reviews``
+    by (fiscal year, kind))."""
     licenses = list(licenses)
     pending = list(pending)
+    deprovisions = list(deprovisions)
     pending_lics = [pending_as_license(p) for p in pending]
     rows: list[ForecastRow] = []
     annual_fy = next_annual_fy(as_of)
@@ -109,10 +201,14 @@ def forecast(licenses: Iterable[LicenseForBilling], pending: Iterable[PendingPro
             # Pending requests processed after the July batch are not on this July invoice.
             batch = [lic for lic, p in zip(pending_lics, pending)
                      if p.provisioning_month <= date(fy - 1, 7, 1)]
+            current = licenses
         else:
             batch = pending_lics
-        invoices = assemble([*licenses, *batch], rates, policy, fiscal_year=fy, kind=kind,
+            from ecomm.billing.net_new import apply_reviews  # (net_new's storage reads import us)
+            current = apply_reviews(licenses, (net_new_reviews or {}).get((fy, kind), {}))
+        invoices = assemble([*current, *batch], rates, policy, fiscal_year=fy, kind=kind,
                             as_of=as_of)
+        by_key: dict[tuple[str, str], ForecastRow] = {}
         for inv in invoices:
             row = ForecastRow(campus=inv.campus, fiscal_year=fy, kind=kind, group=inv.group,
                               rates_from_fy=used_fy)
@@ -124,4 +220,42 @@ def forecast(licenses: Iterable[LicenseForBilling], pending: Iterable[PendingPro
                     row.licenses += 1
                     row.current_amount += line.line_total
             rows.append(row)
+            by_key[(inv.campus, inv.group)] = row
+        _take_off_removals(rows, by_key, current, deprovisions, rates, policy, fy=fy, kind=kind,
+                           as_of=as_of, used_fy=used_fy)
     return rows
+
+
+def _take_off_removals(rows: list[ForecastRow], by_key: dict[tuple[str, str], ForecastRow],
+                       current: list[LicenseForBilling], deprovisions: list[PendingDeprovision],
+                       rates, policy: Policy, *, fy: int, kind: str, as_of: date,
+                       used_fy: int) -> None:
+    """C4: the licenses the pending deprovisionings touch, billed as they are and as they
+    will be; the difference goes on each campus's row with the number of requests."""
+    removals = removals_before(deprovisions, fy, kind)
+    touched = [lic for lic in current
+               if any(_open(h, as_of) and (lic.license_number, h.application) in removals
+                      for h in lic.apps)]
+    if not touched:
+        return
+    after = [with_removals(lic, removals, kind, as_of) for lic in touched]
+    later = max([as_of, *(day for day, _ in removals.values())]) if kind != ANNUAL else as_of
+    before_totals = _totals(assemble(touched, rates, policy, fiscal_year=fy, kind=kind,
+                                     as_of=as_of))
+    after_totals = _totals(assemble(after, rates, policy, fiscal_year=fy, kind=kind,
+                                    as_of=later))
+    requests: dict[tuple[str, str], set[str]] = {}
+    for lic in touched:
+        for h in holdings_for(lic, fy, kind, as_of):   # only what this invoice bills
+            hit = removals.get((lic.license_number, h.application)) if _open(h, as_of) else None
+            group = group_of(h.application)
+            if hit is not None and group is not None:
+                requests.setdefault((lic.invoice_campus, group), set()).add(hit[1])
+    for key in sorted(set(before_totals) | set(after_totals)):
+        change = (after_totals.get(key, (0, Decimal("0")))[1]
+                  - before_totals.get(key, (0, Decimal("0")))[1])
+        row = by_key.get(key)
+        if row is None:  # cannot happen: the touched licenses are billed as they are
+            continue
+        row.deprovision_amount += change
+        row.deprovision_requests = len(requests.get(key, ()))

@@ -131,16 +131,20 @@ def baseline_frame(rows: Iterable[BaselineRow], recorded: Iterable[dict]) -> pd.
 
 
 def forecast_frame(rows: Iterable[ForecastRow]) -> pd.DataFrame:
-    """B4/B5: the next July invoice and true-up per campus and group, licenses and pending requests."""
+    """B4/B5: the next July invoice and true-up per campus and group, licenses, pending
+    provisioning requests and pending deprovisionings (C4)."""
     return pd.DataFrame([{
         "invoice": f"FY{r.fiscal_year} {KIND_LABEL[r.kind]}", "campus": r.campus,
         "applications": GROUP_LABEL[r.group], "licenses": r.licenses,
         "billed now": dollars(r.current_amount), "pending requests": r.pending_requests,
-        "pending": dollars(r.pending_amount), "total": dollars(r.total),
+        "pending": dollars(r.pending_amount),
+        "pending deprovisionings": r.deprovision_requests,
+        "deprovisioned": dollars(r.deprovision_amount), "total": dollars(r.total),
         "rates of": f"FY{r.rates_from_fy}" + ("" if r.rates_from_fy == r.fiscal_year
                                                else " (assumed)")} for r in rows],
         columns=["invoice", "campus", "applications", "licenses", "billed now",
-                 "pending requests", "pending", "total", "rates of"])
+                 "pending requests", "pending", "pending deprovisionings", "deprovisioned",
+                 "total", "rates of"])
 
 
 def forecast_by_campus(rows: Iterable[ForecastRow]) -> pd.DataFrame:
@@ -149,10 +153,13 @@ def forecast_by_campus(rows: Iterable[ForecastRow]) -> pd.DataFrame:
     for r in rows:
         key = (f"FY{r.fiscal_year} {KIND_LABEL[r.kind]}", r.campus)
         agg = out.setdefault(key, {"invoice": key[0], "campus": key[1],
-                                   "billed now": Decimal(0), "pending": Decimal(0)})
+                                   "billed now": Decimal(0), "pending": Decimal(0),
+                                   "deprovisioned": Decimal(0)})
         agg["billed now"] += r.current_amount
         agg["pending"] += r.pending_amount
-    frame = pd.DataFrame(list(out.values()), columns=["invoice", "campus", "billed now", "pending"])
-    for col in ("billed now", "pending"):
+        agg["deprovisioned"] += r.deprovision_amount
+    cols = ["invoice", "campus", "billed now", "pending", "deprovisioned"]
+    frame = pd.DataFrame(list(out.values()), columns=cols)
+    for col in cols[2:]:
         frame[col] = frame[col].map(float)  # a chart's axis only; tables show exact dollars
     return frame

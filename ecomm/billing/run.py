@@ -10,10 +10,11 @@ from typing import Mapping
 
 from ecomm.billing.baseline import BaselineRow, compare_baseline
 from ecomm.billing.fiscal import add_months, fiscal_year_of, fy_start
-from ecomm.billing.forecast import ForecastRow, forecast
+from ecomm.billing.forecast import ForecastRow, forecast, next_true_up
 from ecomm.billing.invoice import build_invoices, check_as_of
 from ecomm.billing.models import Invoice
 from ecomm.storage import billing_reads as reads
+from ecomm.storage import invoice_reads as ir
 from ecomm.storage.settings import load_policy
 
 
@@ -28,10 +29,15 @@ def draft_invoices(store, *, fiscal_year: int, kind: str, as_of: date,
 
 
 def forecast_as_of(store, as_of: date) -> list[ForecastRow]:
-    """B4/B5: next July invoice and next true-up per campus, counting pending provisioning requests."""
+    """B4/B5: next July invoice and next true-up per campus, counting pending provisioning and
+    deprovisioning requests (C4) and the true-up's reviewed net-new list (B6)."""
     pending = reads.load_pending_provisions(store, default_month=add_months(as_of, 1))
+    deprovisions = reads.load_pending_deprovisions(store, default_month=add_months(as_of, 1))
+    fy, kind = next_true_up(as_of)
+    reviews = {(fy, kind): ir.net_new_overrides(store, fy, kind)}   # B6
     return forecast(reads.load_licenses_for_billing(store, as_of), pending,
-                    reads.load_rates_by_fy(store), load_policy(store), as_of=as_of)
+                    reads.load_rates_by_fy(store), load_policy(store), as_of=as_of,
+                    deprovisions=deprovisions, net_new_reviews=reviews)
 
 
 def baseline_report(store, as_of: date) -> list[BaselineRow]:

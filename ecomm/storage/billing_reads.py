@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from pydantic import ValidationError
 
-from ecomm.billing.forecast import PendingProvision
+from ecomm.billing.forecast import PendingDeprovision, PendingProvision
 from ecomm.billing.models import AppHolding, LicenseForBilling
 from ecomm.errors import EcommError, from_validation_error
 
@@ -102,6 +102,26 @@ def load_pending_provisions(store, *, default_month: date) -> list[PendingProvis
             request_id=r["request_id"], campus=r["campus"], applications=list(r["applications"] or []),
             replaces_license=r["replaces_license"],
             salesforce_profile=r["salesforce_profile"] or "Standard", provisioning_month=month))
+    return out
+
+
+def load_pending_deprovisions(store, *, default_month: date) -> list[PendingDeprovision]:
+    """C4 forecast: deprovisioning requests not yet processed (pending or held), each in the
+    month of its cycle, else of ``default_month``; with the day Salesforce went at submission."""
+    fallback = default_month.replace(day=1)
+    out = []
+    for r in store.query_dicts(
+            "SELECT request_id, license_number, applications, cycle, salesforce_removed_on "
+            "FROM requests WHERE kind = 'deprovision' AND status IN ('pending', 'held') "
+            "AND license_number IS NOT NULL ORDER BY request_id"):
+        cycle = (r["cycle"] or "").strip()
+        month = fallback
+        if len(cycle) == 7 and cycle[4] == "-" and cycle[:4].isdigit() and cycle[5:].isdigit():
+            month = date(int(cycle[:4]), int(cycle[5:]), 1)
+        out.append(PendingDeprovision(
+            request_id=r["request_id"], license_number=r["license_number"],
+            applications=list(r["applications"] or []), processing_month=month,
+            salesforce_removed_on=r["salesforce_removed_on"]))
     return out
 
 

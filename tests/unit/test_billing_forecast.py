@@ -7,7 +7,8 @@ from decimal import Decimal
 import pytest
 
 from ecomm.billing.baseline import compare_baseline
-from ecomm.billing.forecast import PendingProvision, forecast, next_annual_fy, next_true_up
+from ecomm.billing.forecast import (PendingDeprovision, PendingProvision, forecast, next_annual_fy,
+                                    next_true_up)
 from ecomm.errors import EcommError
 from tests.unit.billing_factories import POLICY, RATES, held, lic
 
@@ -76,3 +77,98 @@ def test_b7_baseline_comparison():
     assert [(r.campus, r.application, r.baseline, r.current, r.difference) for r in rows] == [
         ("Boulder", "Cvent", None, 1, None), ("Boulder", "Salesforce", 10, 12, 2),
         ("Denver", "Cvent", 3, 0, -3)]
+
+
+# -- B6 net-new review and C4 pending deprovisionings in the forecast ----------------------------
+SF, MC, CV = "Salesforce", "Marketing Cloud", "Cvent"
+NOV_10 = date(2026, 11, 10)
+
+
+def deprov(rid, number, apps, month, sf_removed=None):
+    return PendingDeprovision(request_id=rid, license_number=number, applications=apps,
+                              processing_month=month, salesforce_removed_on=sf_removed)
+
+
+def test_b6_forecast_true_up_bills_the_reviewed_net_new_list():
+    licenses = [
+        lic("LN-0001", held(CV, date(2026, 9, 3), net_new=True)),     # corrected: not net new
+        lic("LN-0002", held(SF, date(2026, 10, 1), net_new=False)),   # corrected: net new
+        lic("LN-0003", held(MC, date(2026, 8, 20), net_new=True)),    # confirmed
+    ]
+    reviews = {(2027, "january"): {("LN-0001", CV, date(2026, 9, 3)): False,
+                                   ("LN-0002", SF, date(2026, 10, 1)): True,
+                                   ("LN-0003", MC, date(2026, 8, 20)): True},
+               (2027, "june"): {("LN-0003", MC, date(2026, 8, 20)): False}}   # another run's
+    unreviewed = rows_by(forecast(licenses, [], {2027: RATES}, POLICY, as_of=NOV_10))
+    assert unreviewed[("january", "Boulder", CVENT)].current_amount == Decimal("122.50")
+    assert unreviewed[("january", "Boulder", SFMC)].current_amount == Decimal("258.50")  # MC x 11
+    rows = rows_by(forecast(licenses, [], {2027: RATES}, POLICY, as_of=NOV_10,
+                            net_new_reviews=reviews))
+    assert ("january", "Boulder", CVENT) not in rows                  # LN-0001 is not net new
+    jan = rows[("january", "Boulder", SFMC)]
+    assert jan.licenses == 2
+    assert jan.current_amount == Decimal("258.50") + Decimal("375.03")   # + SF 41.67 x 9 (Oct..Jun)
+    # the July invoice does not depend on the net-new flag
+    july = rows[("annual", "Boulder", SFMC)]
+    assert july == unreviewed[("annual", "Boulder", SFMC)]
+
+
+def test_b5_c4_pending_deprovisioning_is_charged_through_the_month_it_is_processed():
+    licenses = [lic("LN-0001", held(SF, date(2024, 1, 1)), held(CV, date(2026, 9, 3), net_new=True))]
+    deprovisions = [deprov("R-9", "LN-0001", [CV], date(2026, 12, 1))]   # the December batch
+    rows = rows_by(forecast(licenses, [], {2027: RATES}, POLICY, as_of=NOV_10,
+                            deprovisions=deprovisions))
+    jan = rows[("january", "Boulder", CVENT)]
+    assert (jan.current_amount, jan.deprovision_requests) == (Decimal("122.50"), 1)
+    assert jan.deprovision_amount == Decimal("-73.50")       # 12.25 x 4 (Sep..Dec) instead of 10
+    assert jan.total == Decimal("49.00")
+    # removed in December, before next July: not on the FY2028 July invoice (Salesforce stays)
+    july_cv = rows[("annual", "Boulder", CVENT)]
+    assert (july_cv.current_amount, july_cv.deprovision_amount, july_cv.total) == (
+        Decimal("147.00"), Decimal("-147.00"), Decimal("0.00"))
+    july_sf = rows[("annual", "Boulder", SFMC)]
+    assert (july_sf.deprovision_requests, july_sf.total) == (0, Decimal("500.04"))
+
+
+def test_c4_salesforce_removed_at_submission_is_billed_to_that_months_end_not_again():
+    # submitted Nov 5: Salesforce closed at once (billed through November), Cvent in December
+    licenses = [lic("LN-0001", held(SF, date(2026, 9, 1), date(2026, 11, 5), net_new=True),
+                    held(CV, date(2026, 9, 1), net_new=True))]
+    deprovisions = [deprov("R-9", "LN-0001", [SF, CV], date(2026, 12, 1),
+                           sf_removed=date(2026, 11, 5))]
+    rows = rows_by(forecast(licenses, [], {2027: RATES}, POLICY, as_of=NOV_10,
+                            deprovisions=deprovisions))
+    sf = rows[("january", "Boulder", SFMC)]
+    assert sf.current_amount == Decimal("125.01")            # 41.67 x 3 (Sep..Nov)
+    assert (sf.deprovision_amount, sf.deprovision_requests) == (Decimal("0.00"), 0)
+    cv = rows[("january", "Boulder", CVENT)]
+    assert cv.total == Decimal("49.00") and cv.deprovision_requests == 1   # Sep..Dec
+
+
+def test_b5_b9_deprovisioning_processed_after_the_invoice_changes_nothing():
+    licenses = [lic("LN-0001", held(SF, date(2024, 1, 1)), held(CV, date(2026, 9, 3), net_new=True))]
+    plain = rows_by(forecast(licenses, [], {2027: RATES}, POLICY, as_of=NOV_10))
+    late = [deprov("R-9", "LN-0001", [SF, CV], date(2027, 8, 1)),     # after the July batch
+            deprov("R-8", "LN-0002", [CV], date(2026, 12, 1))]         # a license not billed
+    rows = rows_by(forecast(licenses, [], {2027: RATES}, POLICY, as_of=NOV_10, deprovisions=late))
+    assert rows == plain
+    # processed in the January batch: before the January true-up, charged through January
+    jan_batch = [deprov("R-9", "LN-0001", [CV], date(2027, 1, 1))]
+    rows = rows_by(forecast(licenses, [], {2027: RATES}, POLICY, as_of=NOV_10,
+                            deprovisions=jan_batch))
+    assert rows[("january", "Boulder", CVENT)].total == Decimal("61.25")    # Sep..Jan
+    # processed in February: after the January true-up (B9), so billed through June
+    feb = [deprov("R-9", "LN-0001", [CV], date(2027, 2, 1))]
+    rows = rows_by(forecast(licenses, [], {2027: RATES}, POLICY, as_of=NOV_10, deprovisions=feb))
+    assert rows[("january", "Boulder", CVENT)].total == Decimal("122.50")
+    assert rows[("annual", "Boulder", CVENT)].total == Decimal("0.00")       # gone by July
+
+
+def test_b5_c4_june_true_up_forecast_with_a_pending_deprovisioning():
+    licenses = [lic("LN-0001", held(CV, date(2027, 1, 15), net_new=True),
+                    held(MC, date(2027, 2, 1), net_new=True))]
+    rows = rows_by(forecast(licenses, [], {2027: RATES}, POLICY, as_of=date(2027, 3, 1),
+                            deprovisions=[deprov("R-9", "LN-0001", [CV, MC], date(2027, 4, 1))]))
+    assert rows[("june", "Boulder", CVENT)].total == Decimal("49.00")    # Jan..Apr
+    assert rows[("june", "Boulder", SFMC)].total == Decimal("70.50")     # Feb..Apr
+    assert rows[("june", "Boulder", SFMC)].deprovision_amount == Decimal("-47.00")
