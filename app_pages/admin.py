@@ -1,4 +1,5 @@
-"""Admin (System team, A2): users and roles, reference data per campus, settings, closures."""
+"""Admin (System team, A2): users and roles, reference data per campus, settings, closures,
+backup and restore."""
 import pandas as pd
 import streamlit as st
 
@@ -33,8 +34,8 @@ except EcommError as exc:  # A2: only the System team gets here
     st.stop()
 
 st.title("Admin")
-tab_users, tab_ref, tab_settings, tab_holidays = st.tabs(
-    ["Users and roles", "Reference data", "Settings", "Extra holidays"])
+tab_users, tab_ref, tab_settings, tab_holidays, tab_backup = st.tabs(
+    ["Users and roles", "Reference data", "Settings", "Extra holidays", "Backup and restore"])
 
 # -- users and roles ---------------------------------------------------------------------
 with tab_users:
@@ -170,3 +171,48 @@ with tab_holidays:
         if st.button("Remove closure", disabled=remove is None, key="holiday_remove"):
             attempt(lambda: admin.remove_holiday(store, user, remove),
                     f"Removed the closure {remove}.")
+
+# -- backup and restore (A2, A4) ---------------------------------------------------------------
+with tab_backup:
+    from ecomm import backup
+
+    st.markdown("**Download a full backup**")
+    st.write("One zip file with every table (users, settings, requests and their history, "
+             "batches, invoices with their lines, net-new reviews, messages, the audit log...), "
+             "the uploaded transcript files, the import-format CSV files (readable, and loaded "
+             "by `python -m ecomm import`) and a manifest with a checksum of every file.")
+    ui.download_bytes(lambda: backup.build_backup(store, user, now=ui.now_utc())[0],
+                      f"ecomm-backup-{ui.today().isoformat()}.zip", "Download full backup (zip)",
+                      "application/zip", key="backup_download")
+    st.caption("From a terminal (with the app stopped, or on a copy of the file): "
+               "`python -m ecomm backup --out backup.zip`.")
+
+    st.markdown("**Restore a backup**")
+    st.info("A backup is restored only into an EMPTY database, so nothing is mixed or "
+            "overwritten; this app's database holds data, so it is never restored over. Either "
+            "restore from a terminal into a new file: `python -m ecomm restore backup.zip --db "
+            "new.duckdb`, then start the app with `ECOMM_DB=new.duckdb`; or upload the backup "
+            "here to restore it into a new database file beside this one. Every checksum and "
+            "the schema version are checked first; everything lands in one transaction or "
+            "nothing does.", icon=":material/settings_backup_restore:")
+    upload = st.file_uploader("Backup zip", type=["zip"], key="restore_upload")
+    if upload is not None:
+        data = upload.getvalue()
+        try:
+            held = backup.inspect(user, data)
+        except EcommError as exc:
+            ui.show_error(exc)
+        else:
+            st.success(f"The backup checks out: made {held.created_at} by {held.created_by}, "
+                       f"schema version {held.schema_version}, {held.total_rows:,} rows, "
+                       f"{held.uploads} uploaded files.", icon=":material/verified:")
+            st.dataframe(pd.DataFrame(sorted(held.tables.items()), columns=["table", "rows"]),
+                         hide_index=True, width="stretch", height=240)
+            if st.button("Restore into a new database file", type="primary", key="restore_new"):
+                try:
+                    path, done = backup.restore_to_new_file(store, user, data, now=ui.now_utc())
+                except EcommError as exc:
+                    ui.show_error(exc)
+                else:
+                    ui.done(f"Restored {done.total_rows:,} rows into the new database {path}. "
+                            f"To use it, stop the app and start it with ECOMM_DB={path}.")

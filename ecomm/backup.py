@@ -328,3 +328,55 @@ def read_file(path: str | Path) -> bytes:
 def restore_file(store, actor: Identity | None, path: str | Path) -> BackupSummary:
     """Restore the backup zip at ``path``."""
     return restore_backup(store, actor, read_file(path))
+
+
+def inspect(actor: Identity | None, data: bytes) -> BackupSummary:
+    """A2: verify a backup zip (checksums, format, schema version) and say what it holds,
+    without writing anything."""
+    permissions.require_system(actor, "restore a backup")
+    manifest, files = read_backup(data)
+    if manifest.get("schema_version") != LATEST_VERSION:
+        raise _refuse(
+            f"it was made with database schema version {manifest.get('schema_version')}, and "
+            f"this version of the app has schema version {LATEST_VERSION}.")
+    tables = manifest.get("tables") or {}
+    return BackupSummary(
+        schema_version=manifest["schema_version"], created_at=str(manifest.get("created_at")),
+        created_by=str(manifest.get("created_by")),
+        tables={t: int(meta.get("rows") or 0) for t, meta in tables.items()},
+        uploads=sum(1 for n in files if n.startswith(UPLOADS_DIR + "/")),
+        missing_uploads=list(manifest.get("missing_uploads") or []), size_bytes=len(data))
+
+
+def restore_to_new_file(store, actor: Identity | None, data: bytes, *,
+                        now: datetime) -> tuple[Path, BackupSummary]:
+    """A2: restore a backup into a NEW database file in a new folder beside this database's
+    (``restored-YYYYMMDD-HHMMSS/ecomm.duckdb``, its own uploads folder): the empty database a
+    restore needs, made from the Admin page. This database only records that it was done (A4);
+    the app keeps using it until it is started with ECOMM_DB pointing at the new file."""
+    import shutil
+
+    from ecomm.storage import Store
+
+    who = permissions.require_system(actor, "restore a backup")
+    read_backup(data)  # refuse a damaged file before creating anything
+    folder = Path(store.path).resolve().parent / f"restored-{now:%Y%m%d-%H%M%S}"
+    try:
+        folder.mkdir()
+    except FileExistsError as exc:
+        raise _refuse(f"the folder {folder} already exists; try again in a second.") from exc
+    target = folder / "ecomm.duckdb"
+    try:
+        with Store(target) as new:
+            summary = restore_backup(new, who, data)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    store.write(lambda cur: audit.record(
+        cur, actor=who.email, action="restore_to_new_file", entity="database",
+        entity_id=str(target), after={"path": str(target), "rows": summary.total_rows,
+                                      "backup_created_at": summary.created_at,
+                                      "backup_created_by": summary.created_by},
+        detail=f"Restored the backup made {summary.created_at} by {summary.created_by} into "
+               f"the new database {target}"))
+    return target, summary

@@ -23,9 +23,9 @@ def confirmed(at) -> str:
     return " ".join(s.value for s in at.success)
 
 
-def test_admin_has_the_four_tabs(admin_page):
+def test_admin_has_the_five_tabs(admin_page):
     assert [t.label for t in admin_page.tabs] == [
-        "Users and roles", "Reference data", "Settings", "Extra holidays"]
+        "Users and roles", "Reference data", "Settings", "Extra holidays", "Backup and restore"]
 
 
 def test_a2_add_a_specialist_user(admin_page, app_store):

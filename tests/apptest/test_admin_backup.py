@@ -1,0 +1,87 @@
+"""Admin > Backup and restore (A2, A4; issue 7 item 5): the System team downloads a full backup;
+an uploaded backup is checked (checksums, schema) and restored into a NEW database file beside
+the app's (a restore never goes over a database holding data); a tampered zip is refused."""
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from ecomm import backup
+from ecomm.identity import Identity
+from ecomm.storage import Store
+from tests.apptest.conftest import SYSTEM, USERS, texts
+
+ADMIN = "app_pages/admin.py"
+SAM = Identity(email=SYSTEM, name="Sam Rivera", role="system")
+
+
+@pytest.fixture
+def backup_tab(open_app):
+    return open_app(SYSTEM, ADMIN)
+
+
+def made_backup(store) -> bytes:
+    return backup.build_backup(store, SAM, now=datetime(2026, 11, 23, 19, 0))[0]
+
+
+def restored_folders(store) -> list[Path]:
+    return sorted(Path(store.path).parent.glob("restored-*"))
+
+
+def test_a2_admin_offers_the_full_backup_download(backup_tab):
+    at = backup_tab
+    assert not at.exception
+    button = at.download_button(key="backup_download")
+    assert button.label == "Download full backup (zip)"
+    shown = texts(at)
+    assert "python -m ecomm backup --out backup.zip" in shown
+    assert "python -m ecomm restore backup.zip --db new.duckdb" in shown
+    assert "only into an EMPTY database" in shown
+
+
+def test_a4_admin_restores_an_uploaded_backup_into_a_new_file(backup_tab, app_store):
+    data = made_backup(app_store)
+    at = backup_tab
+    at.file_uploader(key="restore_upload").set_value(("backup.zip", data, "application/zip"))
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert "The backup checks out" in texts(at)
+    at.button(key="restore_new").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    message = " ".join(s.value for s in at.success)
+    match = re.search(r"into the new database (\S+ecomm\.duckdb)\.", message)
+    assert match, message
+    new = Path(match.group(1))
+    assert new.parent.name.startswith("restored-") and new.parent.parent == app_store.path.resolve().parent
+    with Store(new) as restored:
+        assert restored.query_value("SELECT count(*) FROM app_users") == len(USERS)
+        assert restored.query_value(
+            "SELECT count(*) FROM audit_log WHERE action = 'restore'") == 1
+    assert app_store.query_one(
+        "SELECT actor, entity_id FROM audit_log WHERE action = 'restore_to_new_file'") == (
+        SYSTEM, str(new))
+
+
+def test_a4_admin_refuses_a_tampered_backup(backup_tab, app_store):
+    data = made_backup(app_store)
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        files = {n: zf.read(n) for n in zf.namelist()}
+    files["users.csv"] = files["users.csv"].replace(b"specialist", b"system", 1)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for name, content in files.items():
+            zf.writestr(name, content)
+    at = backup_tab
+    at.file_uploader(key="restore_upload").set_value(("backup.zip", buf.getvalue(),
+                                                      "application/zip"))
+    at.run()
+    assert not at.exception
+    assert "users.csv: its checksum differs" in at.error[0].value
+    assert "Nothing was written" in at.error[0].value
+    assert "restore_new" not in [b.key for b in at.button]
+    assert restored_folders(app_store) == []
