@@ -11,6 +11,7 @@ from ecomm.errors import EcommError
 from ecomm.identity import Identity
 from ecomm.notifications.compliance import queue_compliance_notifications
 from ecomm.notifications.smtp import send_pending
+from ecomm.storage import audit
 from ecomm.storage import notifications as store_n
 from ecomm.storage.settings import load_policy
 
@@ -26,7 +27,7 @@ def queue_compliance_messages(store, actor: Identity, as_of: date) -> int:
     """Q1-Q3 (A2): queue the compliance messages due on as_of; each message is queued once, so a
     second run the same day queues none. Returns how many are new."""
     permissions.require_system(actor, "queue compliance messages")
-    return queue_compliance_notifications(store, as_of, load_policy(store))
+    return queue_compliance_notifications(store, as_of, load_policy(store), actor=actor.email)
 
 
 def queued_sentence(count: int, as_of: date) -> str:
@@ -54,4 +55,9 @@ def send_now(store, actor: Identity) -> SendReport:
     if not store_n.load_smtp_settings(store).configured:
         raise EcommError(f"No mail server is configured: set {SMTP_WHERE}.")
     sent = send_pending(store)
-    return SendReport(sent=sent, pending=len(store_n.pending_messages(store)))
+    report = SendReport(sent=sent, pending=len(store_n.pending_messages(store)))
+    store.write(lambda cur: audit.record(  # A4: who sent what, when
+        cur, actor=actor.email, action="send_messages", entity="outbox",
+        after={"sent": report.sent, "pending": report.pending},
+        detail=f"{report.sent} message(s) sent by SMTP; {report.pending} not sent yet"))
+    return report

@@ -21,6 +21,7 @@ from ecomm.compliance import COURSE_EXPIRING, COURSE_NON_COMPLIANT
 from ecomm.notifications import templates as t
 from ecomm.notifications.models import NewMessage
 from ecomm.policy import Policy
+from ecomm.storage import audit
 from ecomm.storage import compliance as store_c
 from ecomm.storage import notifications as store_n
 
@@ -77,6 +78,21 @@ def compliance_messages(cur, as_of: date, policy: Policy) -> list[NewMessage]:
     return out
 
 
-def queue_compliance_notifications(store, as_of: date, policy: Policy) -> int:
-    """Q1-Q3: queue the compliance messages due on as_of, each once; returns how many are new."""
-    return store.write(lambda cur: store_n.queue_messages(cur, compliance_messages(cur, as_of, policy)))
+def queue_compliance_notifications(store, as_of: date, policy: Policy,
+                                   actor: str = "system") -> int:
+    """Q1-Q3: queue the compliance messages due on as_of, each once; returns how many are new.
+    A4: a run that queued messages is audited in the same transaction."""
+    def run(cur) -> int:
+        messages = compliance_messages(cur, as_of, policy)
+        queued = store_n.queue_messages(cur, messages)
+        if queued:
+            kinds: dict[str, int] = {}
+            for m in messages:
+                kinds[m.template_key] = kinds.get(m.template_key, 0) + 1
+            audit.record(cur, actor=actor, action="queue_messages", entity="outbox",
+                         entity_id=as_of.isoformat(),
+                         after={"as_of": as_of, "queued": queued, "due_by_template": kinds},
+                         detail=f"Q1-Q3: {queued} compliance message(s) queued for {as_of}")
+        return queued
+
+    return store.write(run)
