@@ -299,8 +299,11 @@ def problems_frame(problems: list[str]) -> pd.DataFrame:
 
 
 def download_csv(frame: pd.DataFrame, file_name: str, label: str, key: str | None = None) -> None:
-    """A download button for a table as CSV (UTF-8)."""
-    st.download_button(label, frame.to_csv(index=False).encode("utf-8"), file_name=file_name,
+    """A download button for a table as CSV (UTF-8), formula-like text
+    neutralised (ecomm.safe_export)."""
+    from ecomm.safe_export import csv_bytes
+
+    st.download_button(label, csv_bytes(frame, bom=False), file_name=file_name,
                        mime="text/csv", key=key, on_click="ignore",
                        icon=":material/download:")
 

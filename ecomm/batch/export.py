@@ -8,6 +8,7 @@ from datetime import date
 import pandas as pd
 
 from ecomm.batch.models import BatchPlan
+from ecomm.safe_export import csv_bytes, safe_frame
 
 COLUMNS = ["license_number", "name", "email", "campus", "applications", "new_user", "net_new",
            "credentials_date", "specialist_cc", "request_id"]
@@ -30,12 +31,14 @@ def file_stem(plan: BatchPlan) -> str:
 
 
 def to_csv(frame: pd.DataFrame) -> bytes:
-    """UTF-8 with a byte-order mark, so Excel opens it with accents intact."""
-    return frame.to_csv(index=False).encode("utf-8-sig")
+    """UTF-8 with a byte-order mark, so Excel opens it with accents intact; formula-like
+    text neutralised (ecomm.safe_export)."""
+    return csv_bytes(frame)
 
 
 def to_xlsx(frame: pd.DataFrame, sheet: str = "New users") -> bytes:
-    """One sheet, dates as dates, columns wide enough to read."""
+    """One sheet, dates as dates, columns wide enough to read; formula-like text neutralised."""
+    frame = safe_frame(frame)
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl", date_format="YYYY-MM-DD") as writer:
         frame.to_excel(writer, index=False, sheet_name=sheet)

@@ -10,27 +10,13 @@ from decimal import Decimal
 import pandas as pd
 from openpyxl import Workbook
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _safe(value):
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """The frame with formula-like text neutralised (text columns only)."""
-    out = frame.copy()
-    for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(_safe)
-    return out
+from ecomm.safe_export import FORMULA_STARTS, csv_bytes, safe_frame  # noqa: F401
+from ecomm.safe_export import neutralise as _safe
 
 
 def to_csv(frame: pd.DataFrame) -> bytes:
     """All rows as CSV."""
-    return safe_frame(frame).to_csv(index=False).encode("utf-8-sig")
+    return csv_bytes(frame)
 
 
 def _cell(value):
