@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import random
-import time
 from datetime import date, timedelta
 
 import pytest
@@ -267,20 +266,18 @@ def test_q2_import_logins_refuses_the_whole_file_on_any_bad_row(store):
         sc.import_logins(store, csv, MANAGER)
 
 
-# -- fast at 150,000 licenses ----------------------------------------------------------------
+# -- right at 150,000 licenses (speed: benchmarks/test_compliance_bench.py) ----------------
 @pytest.mark.slow
-def test_q1_q2_q3_lists_stay_fast_at_150000_licenses(store):
-    """150,000 licenses with a realistic share flagged; each list is one SQL query (the time
-    grows with the rows flagged, not with the licenses). Generous bound: CI machines are busy."""
+def test_q1_q2_q3_lists_are_right_at_150000_licenses(store):
+    """150,000 licenses with a realistic share flagged: each list holds its flagged rows (a
+    share, not every license). Their speed is measured by benchmarks/test_compliance_bench.py
+    (`make bench`), not asserted here."""
     as_of = date(2027, 2, 3)
     seed_large(store, 150_000, as_of)
     for fn, kw in ((sc.quiz_list, {}), (sc.idle_list, {}), (sc.course_list, {}),
                    (sc.quiz_list, {"which": "reminder_due"})):
-        started = time.perf_counter()
         rows = fn(store, as_of, P, **kw)
-        elapsed = time.perf_counter() - started
         assert 0 < len(rows) < 40_000, (fn.__name__, len(rows))
-        assert elapsed < 10, f"{fn.__name__} took {elapsed:.1f}s for {len(rows)} rows"
 
 
 def seed_large(store, n: int, as_of: date) -> None:

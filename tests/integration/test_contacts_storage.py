@@ -2,8 +2,6 @@
 requested applications (P7), the replaced license (P10), Policy and calendar settings."""
 from __future__ import annotations
 
-import statistics
-import time
 from datetime import date, datetime
 
 import pytest
@@ -267,20 +265,16 @@ def test_c2_credentials_override_set_and_cleared(store):
 # -- speed at scale ----------------------------------------------------------------------------
 
 @pytest.mark.slow
-def test_eligibility_reads_stay_point_lookups_at_250000_contacts(store):
-    """At 250,000 contacts one check (load facts + P1-P5, P13) is found correct and stays far
-    from full-scan cost: best of 30 under 50 ms even on a busy machine (the version built on one
-    query with correlated subqueries took over 100 ms here). The 20 ms target itself is measured
-    on a quiet machine by benchmarks/test_eligibility_bench.py (`make bench`)."""
+def test_p1_p5_p13_eligibility_reads_are_right_at_250000_contacts(store):
+    """At 250,000 contacts one check (load facts + P1-P5, P13) still finds the duplicate (P13)
+    and the held application. Its speed (20 ms target) is measured by
+    benchmarks/test_eligibility_bench.py (`make bench`), not asserted here."""
     store.write(lambda cur: seed_contacts(cur, 250_000))
     policy = load_policy(store)
-    timings = []
     for i in range(30):
         cid = f"C{(i * 7919) % 250_000}"
-        start = time.perf_counter()
-        check_contact(load_contact_facts(store, cid), "Boulder", ON, policy)
-        timings.append((time.perf_counter() - start) * 1000)
+        result = check_contact(load_contact_facts(store, cid), "Boulder", ON, policy)
+        assert result.results, cid
     f = load_contact_facts(store, "C240012")   # shares E12 with C12, which holds LN-1
     assert [d.contact_id for d in f.duplicates] == ["C12"]
     assert load_contact_facts(store, "C12").held_applications(ON) == {"Salesforce"}
-    assert min(timings) < 50, f"best {min(timings):.1f} ms, median {statistics.median(timings):.1f} ms"
