@@ -3,7 +3,7 @@ backup and restore."""
 import pandas as pd
 import streamlit as st
 
-from ecomm import admin, ui
+from ecomm import admin, backup, ui
 from ecomm import reference as ref
 from ecomm.errors import EcommError
 
@@ -174,8 +174,6 @@ with tab_holidays:
 
 # -- backup and restore (A2, A4) ---------------------------------------------------------------
 with tab_backup:
-    from ecomm import backup
-
     st.markdown("**Download a full backup**")
     st.write("One zip file with every table (users, settings, requests and their history, "
              "batches, invoices with their lines, net-new reviews, messages, the audit log...), "
