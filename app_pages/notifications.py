@@ -18,7 +18,14 @@ if user is None:
     st.stop()
 
 STATUSES = {"pending": "Unsent", "sent": "Sent", "failed": "Failed (unsent, with an error)",
-            "all": "All"}
+            "superseded": "Superseded (never sent)", "all": "All"}
+CATCH_UP = ("Missed days (Q1, Q3): queue the compliance messages every business day. When a day "
+            "is missed (a weekend, a holiday, an outage), the next run sends a missed reminder "
+            "once, and only while it is still the person's current stage: a first run on day 31 "
+            "sends the day-30 quiz reminder, not the day-14 one as well; from day 60 only the "
+            "overdue warning goes, never a quiz reminder; once a course is out of date only the "
+            "non-compliant notice goes. An unsent message whose stage a later one replaced (or "
+            "whose quiz was passed) is superseded: it is never sent.")
 NONCE_KEY = "msg_nonce"
 
 
@@ -61,6 +68,7 @@ with tab_outbox:
                  help=None if configured else "Set smtp_host under Admin > Settings first."):
         attempt(lambda: send_now(store, user),
                 lambda r: f"Sent {r.sent} message(s); {r.pending} still unsent.")
+    st.caption(CATCH_UP)
 
     status = st.radio("Show", list(STATUSES), format_func=STATUSES.get, horizontal=True,
                       key="msg_status")
@@ -77,7 +85,7 @@ with tab_outbox:
     event = st.dataframe(frame, hide_index=True, width="stretch", on_select="rerun",
                          selection_mode="multi-row", key=f"msg_table_{nonce}")
     picked = [messages[i] for i in event.selection.rows if 0 <= i < len(messages)]
-    unsent = [m.message_id for m in picked if m.sent_at is None]
+    unsent = [m.message_id for m in picked if m.status in ("pending", "failed")]
     if st.button(f"Mark the selected as sent by hand ({len(unsent)})", disabled=not unsent,
                  key="msg_mark_selected",
                  help="After sending the downloaded .eml files yourself."):
@@ -101,7 +109,10 @@ with tab_outbox:
         ui.download_bytes(to_eml(m, smtp.from_addr or None), eml_filename(m),
                           "Download as .eml (opens as a draft to send)", "message/rfc822",
                           key=f"msg_eml_{m.message_id}")
-        if m.sent_at is None and st.button("Mark this message sent by hand",
+        if m.superseded:
+            st.caption("Superseded: a later message of the same series replaced it (or the "
+                       "quiz was passed); it is not sent.")
+        elif m.sent_at is None and st.button("Mark this message sent by hand",
                                            key="msg_mark_one"):
             attempt(lambda: store_n.mark_sent_by_hand(store, [m.message_id], user),
                     f"Message {m.message_id} marked as sent by hand.")

@@ -2,8 +2,10 @@
 
 - Q1 quiz reminder (user, specialists cc'd): the reminder reached on ``as_of`` (14, 30, 45, 55
   days after provisioning). A run on the reminder's own day sends it; if that day's run was
-  missed, the next run sends it, until the next reminder day or the deadline is reached.
-- Q1 60-day warning (specialists): the quiz is overdue; once per provisioning.
+  missed, the next run sends it, until the next reminder day or the deadline is reached
+  (``ecomm.notifications.catchup``: only the current stage is ever sent).
+- Q1 60-day warning (specialists): the quiz is overdue; once per provisioning; no reminder
+  from then on.
 - Q2 six-month warning (specialists): once per application and idle period (a new login
   followed by six more idle months warns again).
 - Q3 course re-take reminder (user, specialists cc'd): the course is expiring; once per
@@ -17,7 +19,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ecomm.compliance import COURSE_EXPIRING, COURSE_NON_COMPLIANT
+from ecomm.notifications import catchup
 from ecomm.notifications import templates as t
 from ecomm.notifications.models import NewMessage
 from ecomm.policy import Policy
@@ -31,20 +33,25 @@ def compliance_messages(cur, as_of: date, policy: Policy) -> list[NewMessage]:
     out: list[NewMessage] = []
     reminders = sorted(policy.quiz_reminder_days)
     for s in store_c.quiz_rows(cur, as_of, policy):
+        stage = catchup.quiz_stage(s.provisioned_on, as_of, policy)
+        if stage is None:
+            continue
         base = {"first_name": s.first_name or s.full_name, "full_name": s.full_name,
                 "license_number": s.license_number, "campus": s.campus,
                 "provisioned_on": s.provisioned_on, "quiz_deadline": s.quiz_deadline}
-        if s.overdue and s.specialists:
-            out.append(NewMessage(
-                template_key=t.QUIZ_OVERDUE, to=s.specialists,
-                dedup_key=f"quiz_overdue:{s.license_number}:{s.provisioned_on}",
-                context={**base, "quiz_days": policy.quiz_deadline_days}))
-        elif s.latest_reminder is not None and s.user_email:
+        if stage.template_key == t.QUIZ_OVERDUE:
+            if s.specialists:
+                out.append(NewMessage(
+                    template_key=t.QUIZ_OVERDUE, to=s.specialists,
+                    dedup_key=catchup.quiz_overdue_key(s.license_number, s.provisioned_on),
+                    context={**base, "quiz_days": policy.quiz_deadline_days}))
+        elif s.user_email:
+            day = stage.reminder_day
             out.append(NewMessage(
                 template_key=t.QUIZ_REMINDER, to=[s.user_email], cc=s.specialists,
-                dedup_key=f"quiz_reminder:{s.license_number}:{s.provisioned_on}:{s.latest_reminder}",
-                context={**base, "reminder_day": s.latest_reminder,
-                         "reminder_number": reminders.index(s.latest_reminder) + 1,
+                dedup_key=catchup.quiz_reminder_key(s.license_number, s.provisioned_on, day),
+                context={**base, "reminder_day": day,
+                         "reminder_number": reminders.index(day) + 1,
                          "reminder_count": len(reminders),
                          "days_left": (s.quiz_deadline - as_of).days}))
     for a in store_c.idle_rows(cur, as_of, policy):
@@ -58,7 +65,7 @@ def compliance_messages(cur, as_of: date, policy: Policy) -> list[NewMessage]:
                      "last_login": t.fmt_date(a.last_login_on), "idle_since": a.idle_since,
                      "idle_on": a.idle_on, "idle_months": policy.idle_months}))
     for c in store_c.course_rows(cur, as_of, policy):
-        done = c.completed_on.isoformat() if c.completed_on else "missing"
+        stage = catchup.course_stage(c.status)
         ctx = {"first_name": c.first_name or c.full_name, "full_name": c.full_name,
                "license_number": ", ".join(c.license_numbers), "campus": c.campus,
                "course": c.course, "completed_on": t.fmt_date(c.completed_on),
@@ -66,15 +73,14 @@ def compliance_messages(cur, as_of: date, policy: Policy) -> list[NewMessage]:
                "course_problem": (f"was last completed on {t.fmt_date(c.completed_on)} and is "
                                   f"out of date since {t.fmt_date(c.expires_on)}"
                                   if c.completed_on else "has never been completed")}
-        if c.status == COURSE_EXPIRING and c.user_email:
+        key = catchup.course_key(stage, c.contact_id, c.course, c.completed_on) if stage else ""
+        if stage == t.COURSE_RETAKE and c.user_email:
             out.append(NewMessage(
                 template_key=t.COURSE_RETAKE, to=[c.user_email], cc=c.specialists,
-                dedup_key=f"course_retake:{c.contact_id}:{c.course}:{done}",
-                context={**ctx, "days_left": (c.expires_on - as_of).days}))
-        elif c.status == COURSE_NON_COMPLIANT and c.specialists:
+                dedup_key=key, context={**ctx, "days_left": (c.expires_on - as_of).days}))
+        elif stage == t.COURSE_NON_COMPLIANT and c.specialists:
             out.append(NewMessage(
-                template_key=t.COURSE_NON_COMPLIANT, to=c.specialists,
-                dedup_key=f"course_non_compliant:{c.contact_id}:{c.course}:{done}", context=ctx))
+                template_key=t.COURSE_NON_COMPLIANT, to=c.specialists, dedup_key=key, context=ctx))
     return out
 
 

@@ -27,11 +27,14 @@ class OutboxMessage(BaseModel):
     created_at: datetime            # naive UTC
     sent_at: datetime | None = None  # naive UTC
     error: str | None = None
+    superseded: bool = False         # Q1/Q3 catch-up: a later stage replaced it; never sent
 
     @property
     def status(self) -> str:
         if self.sent_at is not None:
             return "sent"
+        if self.superseded:
+            return "superseded"
         return "failed" if self.error else "pending"
 
 

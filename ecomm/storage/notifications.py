@@ -25,6 +25,40 @@ from ecomm.storage import audit
 OUTBOX_COLUMNS = ("message_id, dedup_key, template_key, to_addrs, cc_addrs, subject, body, "
                   "created_at, sent_at, error")
 
+# Q1/Q3 catch-up (ecomm.notifications.catchup, same rule on the same dedup keys): an unsent
+# compliance message is superseded once a later stage of its series is in the outbox, or (Q1)
+# once its license's quiz-passed message was queued after it. Superseded messages are never
+# sent and leave the unsent list. Window functions, so a long outbox stays one pass.
+OUTBOX_WITH_STATE = """
+    WITH k AS (
+        SELECT o.*,
+               CASE WHEN NOT starts_with(dedup_key, template_key || ':') THEN NULL
+                    WHEN template_key IN ('quiz_reminder', 'quiz_overdue')
+                        THEN 'quiz:' || split_part(dedup_key, ':', 2) || ':'
+                             || split_part(dedup_key, ':', 3)
+                    WHEN template_key IN ('course_retake', 'course_non_compliant')
+                        THEN 'course:' || substr(dedup_key, strpos(dedup_key, ':') + 1)
+               END AS series,
+               CASE template_key
+                    WHEN 'quiz_reminder' THEN TRY_CAST(split_part(dedup_key, ':', 4) AS INTEGER)
+                    WHEN 'quiz_overdue' THEN 1000000
+                    WHEN 'course_retake' THEN 1
+                    WHEN 'course_non_compliant' THEN 2
+               END AS stage,
+               CASE WHEN template_key IN ('quiz_reminder', 'quiz_overdue')
+                    THEN split_part(dedup_key, ':', 2) END AS quiz_license
+        FROM outbox o
+    ), passes AS (
+        SELECT split_part(dedup_key, ':', 2) AS license, max(message_id) AS last_pass
+        FROM outbox WHERE template_key = 'quiz_passed' GROUP BY 1
+    ), outbox_state AS (
+        SELECT k.*, coalesce(k.sent_at IS NULL AND k.series IS NOT NULL AND (
+                        k.stage < max(k.stage) OVER (PARTITION BY k.series)
+                        OR p.last_pass > k.message_id), FALSE) AS superseded
+        FROM k LEFT JOIN passes p ON p.license = k.quiz_license
+    )"""
+STATE_COLUMNS = OUTBOX_COLUMNS + ", superseded"
+
 
 # -- who a license's messages go to ---------------------------------------------------------
 def user_email_sql(lic: str = "l", con: str = "c") -> str:
@@ -183,16 +217,19 @@ def _message(row: dict[str, Any]) -> OutboxMessage:
 
 
 _STATUS_WHERE = {
-    "pending": "sent_at IS NULL",
-    "failed": "sent_at IS NULL AND error IS NOT NULL",
+    "pending": "sent_at IS NULL AND NOT superseded",
+    "failed": "sent_at IS NULL AND NOT superseded AND error IS NOT NULL",
     "sent": "sent_at IS NOT NULL",
+    "superseded": "superseded",
     "all": "TRUE",
 }
 
 
 def pending_messages(store, limit: int | None = None) -> list[OutboxMessage]:
-    """Messages not sent yet (including ones whose last try failed), oldest first."""
-    sql = f"SELECT {OUTBOX_COLUMNS} FROM outbox WHERE sent_at IS NULL ORDER BY message_id"
+    """Messages to send (including ones whose last try failed), oldest first; superseded
+    reminders (Q1/Q3 catch-up) are never sent."""
+    sql = (f"{OUTBOX_WITH_STATE} SELECT {STATE_COLUMNS} FROM outbox_state "
+           "WHERE sent_at IS NULL AND NOT superseded ORDER BY message_id")
     params: list[Any] = []
     if limit is not None:
         sql += " LIMIT ?"
@@ -201,20 +238,21 @@ def pending_messages(store, limit: int | None = None) -> list[OutboxMessage]:
 
 
 def list_outbox(store, actor: Identity, status: str = "pending", limit: int = 5000) -> list[OutboxMessage]:
-    """A2: the System team lists the outbox: pending, failed, sent or all (newest first)."""
+    """A2: the System team lists the outbox: pending, failed, sent, superseded or all (newest
+    first)."""
     permissions.require_system(actor, "read the outbox")
     if status not in _STATUS_WHERE:
         raise EcommError(f"Unknown outbox status {status!r}: use {', '.join(_STATUS_WHERE)}.")
     return [_message(r) for r in store.query_dicts(
-        f"SELECT {OUTBOX_COLUMNS} FROM outbox WHERE {_STATUS_WHERE[status]} "
-        "ORDER BY message_id DESC LIMIT ?", [limit])]
+        f"{OUTBOX_WITH_STATE} SELECT {STATE_COLUMNS} FROM outbox_state "
+        f"WHERE {_STATUS_WHERE[status]} ORDER BY message_id DESC LIMIT ?", [limit])]
 
 
 def get_message(store, message_id: int, actor: Identity) -> OutboxMessage:
     """A2: one outbox message (to download it as .eml)."""
     permissions.require_system(actor, "read the outbox")
-    rows = store.query_dicts(f"SELECT {OUTBOX_COLUMNS} FROM outbox WHERE message_id = ?",
-                             [message_id])
+    rows = store.query_dicts(f"{OUTBOX_WITH_STATE} SELECT {STATE_COLUMNS} FROM outbox_state "
+                             "WHERE message_id = ?", [message_id])
     if not rows:
         raise NotFound(f"There is no message {message_id} in the outbox.")
     return _message(rows[0])

@@ -127,3 +127,28 @@ def test_a2_the_messages_page_is_the_system_teams(compliance_db):
     assert [t.label for t in at.tabs] == ["Outbox", "Templates"]
     with pytest.raises(ValueError):
         open_page(BOULDER, PAGE)
+
+
+def test_q1_catch_up_policy_is_stated_and_a_superseded_reminder_is_listed_apart(compliance_db):
+    from datetime import timedelta
+
+    from ecomm.notifications import catchup
+    from ecomm.notifications import templates as t
+    from ecomm.notifications.models import NewMessage
+    from ecomm.storage import notifications as sn
+
+    # a reminder waits unsent, then the same person's next stage is queued
+    prov = TODAY - timedelta(days=30)
+    compliance_db.write(lambda cur: sn.queue_messages(cur, [
+        NewMessage(template_key=t.QUIZ_REMINDER, to=["ada@colorado.edu"],
+                   dedup_key=catchup.quiz_reminder_key("LN-0777", prov, d)) for d in (14, 30)]))
+    at = open_page(SYSTEM, PAGE)
+    assert "the next run sends a missed reminder once" in texts(at)
+    assert "from day 60 only the overdue warning goes" in texts(at)
+    old, new = (compliance_db.query_value("SELECT message_id FROM outbox WHERE dedup_key = ?",
+                                          [catchup.quiz_reminder_key("LN-0777", prov, d)])
+                for d in (14, 30))
+    assert new in list(outbox_table(at)["id"]) and old not in list(outbox_table(at)["id"])
+    ok(at.radio(key="msg_status").set_value("superseded").run())
+    frame = outbox_table(at)
+    assert list(frame["id"]) == [old] and list(frame["status"]) == ["superseded"]
