@@ -1,7 +1,9 @@
 """Reports (managers, A3; System team, A2): license counts against the fiscal year's baseline
 (B7), active licenses per month (B1), net new per month and campus (P10, B6) and each campus's
 cost, actual and projected (B2-B5). Plotly charts with the numbers beside them, each
-downloadable. Counting and filtering happen in DuckDB (ecomm.dashboard.reports)."""
+downloadable. Counting and filtering happen in DuckDB (ecomm.dashboard.reports); the numbers,
+charts and tables are cached per database, person, year, day, campuses and data version (a
+write changes the version, and ui.clear_caches() runs after every write)."""
 import plotly.express as px
 import streamlit as st
 
@@ -11,7 +13,7 @@ from ecomm.billing.fiscal import fy_label
 from ecomm.dashboard import export
 from ecomm.dashboard import reports as rep
 from ecomm.errors import EcommError
-from ecomm.dashboard.panels import data_version
+from ecomm.storage.dashboard import data_version
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -41,6 +43,75 @@ def cached(_store, db: str, _user, who: tuple, what: str, fy: int, as_of, campus
     return rep.cost(_store, _user, fy, as_of, picked)
 
 
+def baseline_view(baseline, fy: int):
+    """B7 chart: baseline and now per application, a panel per campus."""
+    if not len(baseline):
+        return None
+    long = baseline.melt(id_vars=["campus", "application"], value_vars=["baseline", "current"],
+                         var_name="count", value_name="licenses").dropna(subset=["licenses"])
+    long["count"] = long["count"].map({"baseline": f"Baseline FY{fy}", "current": "Now"})
+    fig = px.bar(long, x="application", y="licenses", color="count", barmode="group",
+                 facet_col="campus", facet_col_wrap=3, height=520,
+                 hover_data={"campus": True, "application": True, "licenses": True},
+                 labels={"licenses": "Licenses", "application": ""})
+    fig.for_each_annotation(lambda a: a.update(text=a.text.split("=")[-1]))
+    return fig
+
+
+def active_view(active, fy: int):
+    """B1 chart and table (a column per application, a row per month)."""
+    if not len(active):
+        return None, active
+    fig = px.line(active, x="month", y="licenses", color="application", markers=True,
+                  hover_data={"day": True}, labels={"licenses": "Licenses", "month": ""})
+    wide = active.pivot_table(index="month", columns="application", values="licenses",
+                              aggfunc="sum").reset_index()
+    wide["month"] = wide["month"].astype(str).str[:7]
+    return fig, wide
+
+
+def net_new_view(net_new, fy: int):
+    """P10/B6 chart and table (a column per campus, a row per month)."""
+    if not len(net_new):
+        return None, net_new
+    fig = px.bar(net_new, x="month", y="applications", color="campus",
+                 hover_data={"application": True, "licenses": True},
+                 labels={"applications": "Net-new applications", "month": ""})
+    table = net_new.pivot_table(index="month", columns="campus", values="applications",
+                                aggfunc="sum", fill_value=0).reset_index()
+    table["month"] = table["month"].astype(str).str[:7]
+    return fig, table
+
+
+def cost_view(cost, fy: int):
+    """B2-B5 chart (actual and projected per campus, stacked by run)."""
+    frame = cost.frame
+    if not len(frame):
+        return None
+    chart = frame.assign(actual=[float(a) if a is not None else 0.0 for a in frame["actual"]],
+                         projected=[float(p) for p in frame["projected"]])
+    long = chart.melt(id_vars=["campus", "run"], value_vars=["actual", "projected"],
+                      var_name="amount", value_name="dollars")
+    fig = px.bar(long, x="campus", y="dollars", color="run", barmode="relative",
+                 facet_col="amount", hover_data={"run": True, "dollars": ":$,.2f"},
+                 labels={"dollars": "Dollars", "campus": ""})
+    fig.for_each_annotation(lambda a: a.update(text=a.text.split("=")[-1].capitalize()))
+    return fig
+
+
+VIEWS = {"baseline": baseline_view, "active": active_view, "net_new": net_new_view,
+         "cost": cost_view}
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def cached_view(_store, db: str, _user, who: tuple, what: str, fy: int, as_of,
+                campuses: tuple | None, stamp):
+    """The report's numbers and what the page shows of them (charts, tables), built once per
+    data version: a rerun (a download, a picker) does not rebuild the Plotly figures."""
+    data = cached(_store, db, _user, who, what, fy, as_of, campuses, stamp)
+    return data, VIEWS[what](data, fy)
+
+
 st.title("Reports")
 c1, c2 = st.columns([1, 3])
 fy = c1.selectbox("Fiscal year (B1)", rep.fiscal_years(today), key="rep_fy",
@@ -55,7 +126,7 @@ who = (user.email, user.role, user.campus, user.active)
 
 
 def get(what: str):
-    return cached(store, str(store.path), user, who, what, fy, as_of, scope, version)
+    return cached_view(store, str(store.path), user, who, what, fy, as_of, scope, version)
 
 
 def downloads(frame, stem: str, key: str) -> None:
@@ -72,7 +143,8 @@ def money(value) -> str:
 
 
 try:
-    baseline, active, net_new = get("baseline"), get("active"), get("net_new")
+    (baseline, baseline_fig), (active, (active_fig, wide)), (net_new, (net_new_fig, table)) = (
+        get("baseline"), get("active"), get("net_new"))
 except EcommError as exc:
     ui.show_error(exc)
     st.stop()
@@ -83,16 +155,8 @@ if baseline["baseline"].isna().all():
     st.info(f"No baseline was recorded for FY{fy} yet: the System team records each campus's "
             "license count per application at the start of the fiscal year (B7).")
 left, right = st.columns([3, 2])
-if len(baseline):
-    long = baseline.melt(id_vars=["campus", "application"], value_vars=["baseline", "current"],
-                         var_name="count", value_name="licenses").dropna(subset=["licenses"])
-    long["count"] = long["count"].map({"baseline": f"Baseline FY{fy}", "current": "Now"})
-    fig = px.bar(long, x="application", y="licenses", color="count", barmode="group",
-                 facet_col="campus", facet_col_wrap=3, height=520,
-                 hover_data={"campus": True, "application": True, "licenses": True},
-                 labels={"licenses": "Licenses", "application": ""})
-    fig.for_each_annotation(lambda a: a.update(text=a.text.split("=")[-1]))
-    left.plotly_chart(fig, key="rep_chart_baseline")
+if baseline_fig is not None:
+    left.plotly_chart(baseline_fig, key="rep_chart_baseline")
 with right:
     st.dataframe(baseline, hide_index=True, key="rep_df_baseline")
     downloads(baseline, "baseline", "baseline")
@@ -102,15 +166,8 @@ st.subheader("Active licenses per month")
 st.caption("Licenses holding each application on the month's last day (today in this month), "
            "from provisioning and deprovisioning dates.")
 left, right = st.columns([3, 2])
-if len(active):
-    fig = px.line(active, x="month", y="licenses", color="application", markers=True,
-                  hover_data={"day": True}, labels={"licenses": "Licenses", "month": ""})
-    left.plotly_chart(fig, key="rep_chart_active")
-    wide = active.pivot_table(index="month", columns="application", values="licenses",
-                              aggfunc="sum").reset_index()
-    wide["month"] = wide["month"].astype(str).str[:7]
-else:
-    wide = active
+if active_fig is not None:
+    left.plotly_chart(active_fig, key="rep_chart_active")
 with right:
     st.dataframe(wide, hide_index=True, key="rep_df_active")
     downloads(active, "active-per-month", "active")
@@ -119,17 +176,10 @@ with right:
 st.subheader("Net new this fiscal year by month and campus")
 st.caption("Applications provisioned this fiscal year that are not license transfers (P10).")
 left, right = st.columns([3, 2])
-if len(net_new):
-    fig = px.bar(net_new, x="month", y="applications", color="campus",
-                 hover_data={"application": True, "licenses": True},
-                 labels={"applications": "Net-new applications", "month": ""})
-    left.plotly_chart(fig, key="rep_chart_net_new")
-    table = net_new.pivot_table(index="month", columns="campus", values="applications",
-                                aggfunc="sum", fill_value=0).reset_index()
-    table["month"] = table["month"].astype(str).str[:7]
+if net_new_fig is not None:
+    left.plotly_chart(net_new_fig, key="rep_chart_net_new")
 else:
     left.write("No net-new application this fiscal year yet.")
-    table = net_new
 with right:
     st.dataframe(table, hide_index=True, key="rep_df_net_new")
     downloads(net_new, "net-new", "net_new")
@@ -137,7 +187,7 @@ with right:
 # -- B2-B5: cost --------------------------------------------------------------------------------------
 st.subheader("Cost by campus: July invoice and true-ups, actual and projected")
 try:
-    cost = get("cost")
+    cost, cost_fig = get("cost")
 except EcommError as exc:
     ui.show_error(exc)
     st.stop()
@@ -150,16 +200,8 @@ st.caption("Actual: the stored invoice when there is one, else the run computed 
                                else ""))
 left, right = st.columns([3, 2])
 frame = cost.frame
-if len(frame):
-    chart = frame.assign(actual=[float(a) if a is not None else 0.0 for a in frame["actual"]],
-                         projected=[float(p) for p in frame["projected"]])
-    long = chart.melt(id_vars=["campus", "run"], value_vars=["actual", "projected"],
-                      var_name="amount", value_name="dollars")
-    fig = px.bar(long, x="campus", y="dollars", color="run", barmode="relative",
-                 facet_col="amount", hover_data={"run": True, "dollars": ":$,.2f"},
-                 labels={"dollars": "Dollars", "campus": ""})
-    fig.for_each_annotation(lambda a: a.update(text=a.text.split("=")[-1].capitalize()))
-    left.plotly_chart(fig, key="rep_chart_cost")
+if cost_fig is not None:
+    left.plotly_chart(cost_fig, key="rep_chart_cost")
 totals = cost.totals()
 with right:
     shown = totals.assign(actual=totals["actual"].map(money),

@@ -8,7 +8,6 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import pandas as pd
-from openpyxl import Workbook
 
 from ecomm.safe_export import FORMULA_STARTS, csv_bytes, safe_frame  # noqa: F401
 from ecomm.safe_export import neutralise as _safe
@@ -38,6 +37,8 @@ def _cell(value):
 
 def to_xlsx(frame: pd.DataFrame, sheet: str = "Data") -> bytes:
     """All rows as a one-sheet workbook (dates as dates, a frozen heading row)."""
+    from openpyxl import Workbook  # imported when a download is made (openpyxl is slow to load)
+
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title=sheet[:31] or "Data")
     ws.freeze_panes = "A2"

@@ -157,6 +157,35 @@ def test_b1_active_per_month_agrees_with_held_on_each_month_end(store):
     assert set(boulder["campus"]) == {"Boulder"}
 
 
+def test_b1_active_per_month_counts_a_license_once_over_a_whole_past_year(store):
+    """B1: twelve month ends of a past year; two rows of one application on one license
+    (even overlapping ones) and several applications count the license once; a removal on a
+    month's last day means not held that day; a row held only between two month ends is not
+    counted."""
+    D = date.fromisoformat
+    bulk(store, "licenses", [{"license_number": n, "contact_id": "C1", "affiliated_campus": c}
+                             for n, c in (("LN-1", "Boulder"), ("LN-2", "Denver"))])
+    bulk(store, "license_apps", [
+        {"license_number": "LN-1", "application": ref.SALESFORCE, "provisioned_on": D(p),
+         "deprovisioned_on": D(x) if x else None}
+        for p, x in (("2025-01-01", "2025-10-15"), ("2025-09-01", "2025-12-15"),
+                     ("2026-03-01", None))] + [
+        {"license_number": "LN-1", "application": ref.CVENT, "provisioned_on": D("2025-08-01"),
+         "deprovisioned_on": D("2025-10-31")},
+        {"license_number": "LN-2", "application": ref.CVENT, "provisioned_on": D("2025-10-05"),
+         "deprovisioned_on": D("2025-10-20")}])
+    frame = rep.active_per_month(store, MANAGER, 2026, D("2026-06-30"))
+    got = {(r["month"].date().month, r["application"]): r["licenses"]
+           for r in frame.to_dict("records")}
+    sf = {m: 1 for m in (7, 8, 9, 10, 11, 3, 4, 5, 6)}      # Dec 15 .. Mar 1: none
+    cv = {8: 1, 9: 1}                                       # removed Oct 31: not held that day
+    assert {m: n for (m, a), n in got.items() if a == ref.SALESFORCE} == sf
+    assert {m: n for (m, a), n in got.items() if a == ref.CVENT} == cv
+    assert {m: n for (m, a), n in got.items() if a == "Any application"} == sf
+    by_campus = rep.active_per_month(store, MANAGER, 2026, D("2026-06-30"), by_campus=True)
+    assert set(by_campus["campus"]) == {"Boulder"}          # LN-2 was never held on a month end
+
+
 def test_p10_b6_net_new_by_month_and_campus(store):
     seed_random(store, 10)
     table = licenses_table(store)
