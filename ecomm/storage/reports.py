@@ -170,7 +170,8 @@ def charged_amounts(store, *, kind: str, fy_start: date, fy_end: date, as_of: da
     license records: the July invoice bills each application held on ``as_of`` and provisioned
     by ``july_end`` for 12 months; a true-up bills the net-new applications provisioned in
     ``window`` by ``as_of`` from their month through June (through the month of removal when
-    removed by ``as_of``); a Chatter Free user's Salesforce is 0 (B3)."""
+    removed by ``as_of``), net new as the specialists reviewed it (B6), else as flagged; a
+    Chatter Free user's Salesforce is 0 (B3)."""
     params: dict[str, Any] = {"as_of": as_of, "fy_start": fy_start, "fy_end": fy_end,
                               "july_end": july_end, "chatter": chatter_profile}
     where = _campus_filter(campuses, params, INVOICE_CAMPUS)
@@ -182,13 +183,17 @@ def charged_amounts(store, *, kind: str, fy_start: date, fy_end: date, as_of: da
     else:
         params["w_start"], params["w_end"] = window
         removed = "CASE WHEN a.deprovisioned_on <= $as_of THEN a.deprovisioned_on END"
+        params["fy"], params["kind"] = fy_end.year, kind
         rows = f"""
             SELECT a.license_number, a.application,
                    CASE WHEN {removed} IS NULL OR {removed} >= $fy_end
                         THEN greatest(0, {_mi('$fy_end')} - {_mi('greatest(a.provisioned_on, $fy_start)')} + 1)
                         ELSE {_mi(removed)} - {_mi('a.provisioned_on')} + 1 END AS months
             FROM license_apps a
-            WHERE a.net_new AND a.provisioned_on BETWEEN $w_start AND $w_end
+            LEFT JOIN net_new_reviews nr ON nr.fiscal_year = $fy AND nr.kind = $kind
+                 AND nr.license_number = a.license_number AND nr.application = a.application
+                 AND nr.provisioned_on = a.provisioned_on
+            WHERE coalesce(nr.net_new, a.net_new) AND a.provisioned_on BETWEEN $w_start AND $w_end
               AND a.provisioned_on <= $as_of"""
     sql = f"""
         WITH {_rates_cte(rates, params)},

@@ -107,6 +107,38 @@ def test_b4_b5_cost_sql_agrees_with_the_billing_module(store, seed):
     assert checked > 0
 
 
+def test_b5_b6_true_up_cost_bills_the_reviewed_net_new_list(store):
+    """B6: the true-ups' actual cost uses the specialists' decisions, as the drafted run does."""
+    from ecomm.billing.net_new import apply_reviews
+    from ecomm.storage import invoice_reads as ir
+
+    seed_random(store, 23)
+    reviews = []
+    for kind in ("january", "june"):
+        start, end = true_up_window(FY, kind)
+        rows = store.query("SELECT license_number, application, provisioned_on, net_new "
+                           "FROM license_apps WHERE provisioned_on BETWEEN ? AND ? "
+                           "ORDER BY ALL", [start, end])
+        for i, (ln, app, prov, flag) in enumerate(rows):
+            if i % 3 == 0:   # every third candidate corrected, the others left as flagged
+                reviews.append({"fiscal_year": FY, "kind": kind, "license_number": ln,
+                                "application": app, "provisioned_on": prov, "campus": "Boulder",
+                                "decision": "correct", "net_new": not flag, "reason": "test",
+                                "reviewed_by": "spec@cu.edu",
+                                "reviewed_at": datetime(2027, 1, 10, 17)})
+    assert reviews
+    bulk(store, "net_new_reviews", reviews)
+    for kind, as_of in (("january", date(2027, 1, 31)), ("june", date(2027, 6, 30))):
+        lics = apply_reviews(reads.load_licenses_for_billing(store, as_of, since=fy_start(FY)),
+                             ir.net_new_overrides(store, FY, kind))
+        want = {(i.campus, i.group): (len(i.lines), i.total)
+                for i in assemble(lics, RATES, P, fiscal_year=FY, kind=kind, as_of=as_of)}
+        got = sql_totals(db.charged_amounts(store, kind=kind, as_of=as_of,
+                                            july_end=date(2026, 7, 31),
+                                            window=true_up_window(FY, kind), **COMMON))
+        assert got == want and got != billing_totals(store, kind, as_of), kind
+
+
 def test_b7_baseline_compare_agrees_with_baseline_report(store):
     seed_random(store, 4)
     bulk(store, "baselines", [
