@@ -8,7 +8,8 @@ Decisions for cost (see docs/billing.md for the runs themselves):
 - *Actual*: a stored invoice (latest revision, any status) when there is one; else, once the
   run's window has opened (July invoice: from July 1; January true-up: from January 1; June
   true-up: from June 1), the run computed from the license records as of the earlier of today
-  and the run's month end (July 31, January 31, June 30).
+  and the run's month end (July 31, January 31, June 30); true-ups bill the net-new list as
+  reviewed (B6).
 - *Projected*: an approved or billed stored invoice as it is; else the run computed as above
   plus the pending and held provisioning requests it would take (as the forecast counts them,
   from the first day of their cycle's month).
