@@ -23,6 +23,13 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 START_TIMEOUT_S = 60
 WAIT_MS = 30_000
 
+try:  # expect() assertions wait as long as actions do: playwright's own 5 s default is too
+    from playwright.sync_api import expect  # short for a rerun on a loaded 2-core machine
+
+    expect.set_options(timeout=WAIT_MS)
+except ImportError:  # without playwright the browser tests skip (see chromium_path)
+    pass
+
 DEMO_LICENSES = 150
 FALLBACK_USERS = [  # email, name, role, campus, quiz_passed_on (if ecomm.demo is absent)
     ("sam.system@cu.edu", "Sam Rivera", "system", None, None),

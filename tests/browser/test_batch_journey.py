@@ -43,7 +43,13 @@ def test_c1_upcoming_cycle_with_pending_requests_is_previewed_not_processed(page
     open_as(page, app_url, SAM, "batch")
     expect(page.get_by_role("heading", name="Monthly batch")).to_be_visible()
     page.get_by_label(CYCLE_BOX).click()
-    page.get_by_role("option").first.click()      # newest first: the upcoming cycle
+    upcoming = page.get_by_role("option").first   # newest first: the upcoming cycle
+    label = upcoming.inner_text().strip()
+    upcoming.click()
+    # the rerun for the chosen cycle must have drawn its tables before they are read: the due
+    # cycle's page (still shown while the rerun starts) has no "cannot be processed yet"
+    expect(page.get_by_role("combobox", name=CYCLE_BOX)).to_have_value(label)
+    expect(page.get_by_text("cannot be processed yet")).to_be_visible()
     wait_idle(page)
     counts = _counts(page)
     assert counts["Provisioned"] + counts["Held"] > 0, counts
@@ -117,6 +123,7 @@ def test_c6_system_team_previews_processes_and_downloads_the_new_users(page, due
     expect(page.get_by_text(f"was processed on {expected['on'].isoformat()} by {SAM}")
            ).to_be_visible()
     expect(page.get_by_role("button", name=f"Process cycle {cycle}")).to_have_count(0)
+    wait_idle(page)  # the rerun after processing has finished: its download buttons stay put
 
     with page.expect_download() as info:
         page.get_by_role("button", name="Download new users (CSV)").click()
