@@ -151,7 +151,7 @@ def load_inputs(reader, cycle: str, on: date, closures) -> BatchInputs:
     numbers = sorted({q.license_number for q in queued if q.license_number})
     return BatchInputs(
         cycle=cycle, on=on, requests=queued,
-        facts={c: contacts.load_contact_facts(reader, c) for c in provisioned},
+        facts=contacts.load_contact_facts_many(reader, provisioned),
         licenses={r["license_number"]: _license(r)
                   for r in sb.licenses_for(reader, numbers, provisioned)},
         names=sb.contact_names(reader, sorted({q.contact_id for q in queued})),
