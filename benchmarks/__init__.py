@@ -1,0 +1,1 @@
+"""Benchmarks (pytest-benchmark): `make bench`; see benchmarks/report.py."""
