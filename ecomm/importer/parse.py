@@ -227,7 +227,8 @@ def parse_sheet(raw: RawSheet, *, split_total: int) -> ParsedTable:
                                     + ("';'" if ";" in head else "tabs")
                                     + "; the import format is comma-separated (save as 'CSV UTF-8')"))
         elif col is None:
-            problems.append(problem(label, rank, 1, head.strip(),
+            shown = head.strip() if head.strip().isprintable() else _show(head)
+            problems.append(problem(label, rank, 1, shown,
                                     "unknown column (a typo?); the columns of "
                                     f"{spec.file_name} are " + ", ".join(c.name for c in spec.columns)))
         elif col.name in positions:

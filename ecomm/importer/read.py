@@ -51,6 +51,12 @@ class RawSheet:
 def read_csv_bytes(label: str, spec: FileSpec, data: bytes) -> tuple[RawSheet | None, list[Problem]]:
     """A CSV file (UTF-8, byte-order mark allowed) as a RawSheet, or the reason it cannot be read."""
     rank = FILE_RANK[spec.name]
+    nul = data.find(b"\x00")
+    if nul >= 0:  # valid UTF-8, but UTF-16/32 text or a binary file: refuse, naming the line
+        line = data[:nul].count(b"\n") + 1
+        return None, [problem(label, rank, line, None,
+                              "the file holds NUL bytes, so it is not UTF-8 text (UTF-16 text or "
+                              "a binary file?); save it as 'CSV UTF-8' and try again")]
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
