@@ -160,6 +160,8 @@ def _split(values) -> list:
         return []
     if isinstance(values, str):
         return values.split(";")
+    if not isinstance(values, (list, tuple, set, frozenset)):
+        raise ValueError(f"{values!r} is not a list of choices")
     return list(values)
 
 
@@ -186,6 +188,10 @@ def _strings(values: list[str] | None) -> list[str]:
 
 
 def _text(value: str | None) -> str | None:
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)  # a number typed in a text field (a speedtype, say)
+    if value is not None and not isinstance(value, str):
+        raise ValueError(f"{value!r} is not text")
     return value.strip() if value and value.strip() else None
 
 
