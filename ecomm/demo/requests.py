@@ -1,6 +1,6 @@
 """Demo requests.csv: the current cycle's pending provisioning requests (eligible on the day
 they were submitted; a few will be held at processing, C3), pending deprovisionings (some
-with Salesforce, C4) and off-cycle group changes (C5). Each is submitted by its campus's
+with Salesforce, removed in license_apps.csv on the day of submission as C4 does) and off-cycle group changes (C5). Each is submitted by its campus's
 specialist (P6, P14)."""
 from __future__ import annotations
 
@@ -185,7 +185,19 @@ def _deprovisions(ctx: Ctx, lics: list[License], reqs: list[Request], used: set[
             r.apps = rng.sample(others, 1)
         else:  # the whole license, Salesforce at once (C4)
             r.apps = apps
+        if SF in r.apps:
+            _salesforce_removed_at_submission(lic, r.submitted_at.date())  # Denver time
         reqs.append(r)
+
+
+def _salesforce_removed_at_submission(lic: License, day: date) -> None:
+    """C4: the form removed Salesforce the day the request was submitted (and the import,
+    which applies C4 to pending deprovisionings, finds it already done); no login after it."""
+    for row in lic.apps:
+        if row[0] == SF and row[2] is None:
+            row[2] = day
+            if row[4] is not None and row[4] > day:
+                row[4] = day
 
 
 def _group_changes(ctx: Ctx, lics: list[License], reqs: list[Request], used: set[int]) -> None:

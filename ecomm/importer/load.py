@@ -40,20 +40,26 @@ def _quiet(message: str, fraction: float) -> None:
 
 
 def _check_request_rules(cur, table: ParsedTable) -> list[Problem]:
-    """Hook for the request rules (P1-P14) on imported requests: "each is checked by the same
-    rules as one made in the form" (import-format.md). NOT WIRED YET: returns no problems.
+    """requests.csv: "each is checked by the same rules as one made in the form"
+    (import-format.md): every open (pending/held) request is judged by the form's rules as of
+    its submitted_at (``ecomm.requests.check_imported_requests``). Called inside the import's
+    transaction AFTER every file's rows are written (so contacts, courses, licenses and users
+    of the same import count); any Problem returned refuses the whole import, naming the row
+    (line) and column."""
+    from ecomm.requests.imported import check_imported_requests
 
-    Called inside the import's transaction AFTER every file's rows are written (so contacts,
-    courses, licenses and users of the same import count); any Problem returned refuses the
-    whole import. ``table.frame`` holds requests.csv's canonical cells with ``_line``; to wire
-    ``ecomm.requests.check_imported_requests(cur, lines, label=table.label)`` pass
-    ``lines = dict(zip(table.frame["request_id"], table.frame["_line"]))`` and turn each
-    ImportProblem into ``Problem(FILE_RANK["requests"], p.line, col_rank, p.text, table.label)``.
-    Until then requests are checked for structure only: the column specs (kinds, campuses,
-    applications, dates, license numbers, P12 split form), the contact they name, and that a
-    deprovision or change_groups request names its license (parse._row_checks).
-    """
-    return []
+    lines = _request_lines(table)
+    columns = [c.name for c in table.spec.columns]
+    out = []
+    for p in check_imported_requests(cur, lines, label=table.label):
+        col_rank = columns.index(p.column) if p.column in columns else len(columns)
+        out.append(Problem(FILE_RANK["requests"], p.line, col_rank, p.text, table.label))
+    return out
+
+
+def _request_lines(table: ParsedTable) -> dict[str, int]:
+    return {str(rid): int(line) for rid, line in zip(table.frame["request_id"],
+                                                     table.frame["_line"])}
 
 
 def _import(store, source: str, sheets: list[RawSheet], problems: list[Problem], *,
@@ -94,6 +100,9 @@ def _import(store, source: str, sheets: list[RawSheet], problems: list[Problem],
             rule_problems = _check_request_rules(cur, by_name["requests"])
             if rule_problems:
                 _refuse(rule_problems)  # rolls back everything written above
+            from ecomm.requests.imported import take_effect_imported
+
+            take_effect_imported(cur, _request_lines(by_name["requests"]), actor=actor)
         for t in tables:
             sql.drop_stage(cur, t.spec.name)
         return ImportReport(source=source, files=reports)

@@ -6,7 +6,8 @@ batch must not remove Salesforce again (``salesforce_removed_on`` is set on the 
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from typing import NamedTuple
 
 from pydantic import ValidationError
 
@@ -30,6 +31,62 @@ def load_license_for(store, actor: Identity, license_number: str):
     return lic
 
 
+def c4_split(applications: list[str]) -> tuple[bool, list[str]]:
+    """C4: (is Salesforce removed at once, the applications that wait for the batch)."""
+    return ref.SALESFORCE in applications, [a for a in applications if a != ref.SALESFORCE]
+
+
+class Submitted(NamedTuple):
+    """A deprovisioning request at the moment it is submitted (C4)."""
+
+    request_id: str
+    license_number: str
+    campus: str
+    applications: list[str]
+    on: date                      # the Denver day of submission
+    at: datetime                  # the submission instant (naive UTC)
+    already_removed: bool = False  # imported license_apps.csv records Salesforce closed on ``on``
+
+
+def take_effect_at_submission(cur, submitted: list[Submitted], *, actor: str
+                              ) -> list[str | None]:
+    """C4: what deprovisioning requests do the moment they are submitted, from the form (one)
+    or requests.csv (many, in a few statements): Salesforce is closed on the Denver day of
+    submission (billed through the end of that month) and audited per license; a request with
+    nothing else to remove is complete (history row). Returns each request's status
+    ("pending" or "completed"), or None when its license no longer held Salesforce. A
+    request ``already_removed`` (an export of a database where this happened) is not changed
+    again."""
+    closing = [s for s in submitted
+               if ref.SALESFORCE in s.applications and not s.already_removed]
+    closed = rs.deprovision_apps_now(cur, [(s.license_number, ref.SALESFORCE, s.on)
+                                           for s in closing])
+    statuses: list[str | None] = []
+    entries, history = [], []
+    for s in submitted:
+        salesforce, others = c4_split(s.applications)
+        if salesforce and not s.already_removed:
+            if (s.license_number, ref.SALESFORCE) not in closed:
+                statuses.append(None)
+                continue
+            entries.append(dict(
+                actor=actor, action="remove_salesforce", entity="license",
+                entity_id=s.license_number, campus=s.campus,
+                before={"application": ref.SALESFORCE, "deprovisioned_on": None},
+                after={"application": ref.SALESFORCE, "deprovisioned_on": s.on},
+                detail=f"C4: removed at once by deprovisioning request {s.request_id}"))
+        if others:
+            statuses.append("pending")
+        else:
+            history.append((s.request_id, s.at, "completed", actor,
+                            f"C4: {ref.SALESFORCE} removed at submission; nothing waits for a "
+                            "batch"))
+            statuses.append("completed")
+    audit.record_many(cur, entries)
+    rs.add_status_many(cur, history)
+    return statuses
+
+
 def submit_deprovision(store, actor: Identity, license_number: str, applications: list[str], *,
                        now_utc: datetime) -> Confirmation:
     """C4 (with P6, P7, P14): remove held applications from a license; Salesforce at once
@@ -48,8 +105,7 @@ def submit_deprovision(store, actor: Identity, license_number: str, applications
     verdict.raise_if_refused("This deprovisioning request")
 
     policy = load_policy(store)
-    salesforce = ref.SALESFORCE in draft.applications
-    others = [a for a in draft.applications if a != ref.SALESFORCE]
+    salesforce, others = c4_split(list(draft.applications))
     info = timing.cycle_info(store, now_utc, policy) if others else None
     status = "pending" if others else "completed"
 
@@ -65,18 +121,11 @@ def submit_deprovision(store, actor: Identity, license_number: str, applications
         rs.insert_request(cur, request)
         rs.add_status(cur, rid, now_utc, "pending", actor.email,
                       f"Submitted for cycle {info.cycle}" if info else "Submitted")
-        if salesforce:
-            if rs.deprovision_app_now(cur, lic.license_number, ref.SALESFORCE, on) != 1:
-                raise EcommError(f"{lic.license_number} no longer holds {ref.SALESFORCE}: "
-                                 "someone removed it a moment ago. Nothing was saved.")
-            audit.record(cur, actor=actor.email, action="remove_salesforce", entity="license",
-                         entity_id=lic.license_number, campus=lic.affiliated_campus,
-                         before={"application": ref.SALESFORCE, "deprovisioned_on": None},
-                         after={"application": ref.SALESFORCE, "deprovisioned_on": on},
-                         detail=f"C4: removed at once by deprovisioning request {rid}")
-        if not others:
-            rs.add_status(cur, rid, now_utc, "completed", actor.email,
-                          f"C4: {ref.SALESFORCE} removed at submission; nothing waits for a batch")
+        if take_effect_at_submission(cur, [Submitted(
+                rid, lic.license_number, lic.affiliated_campus, list(draft.applications), on,
+                now_utc)], actor=actor.email) == [None]:
+            raise EcommError(f"{lic.license_number} no longer holds {ref.SALESFORCE}: "
+                             "someone removed it a moment ago. Nothing was saved.")
         audit.record(cur, actor=actor.email, action="submit_deprovision", entity="request",
                      entity_id=rid, campus=lic.affiliated_campus, after=request)
         return rid

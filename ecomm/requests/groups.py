@@ -37,7 +37,8 @@ def request_group_change(store, actor: Identity, license_number: str,
     except ValidationError as exc:
         raise from_validation_error(exc, "The group change") from None
     on = clock.denver_date(now_utc)
-    check_group_change(draft, lic, actor, on).raise_if_refused("This group change")
+    check_group_change(draft, lic, actor, on, groups=rs.group_choices(
+        store, lic.affiliated_campus)).raise_if_refused("This group change")
 
     def fn(cur):
         rid = rs.next_request_id(cur)

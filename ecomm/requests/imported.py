@@ -1,33 +1,47 @@
-"""requests.csv: each imported provisioning request is checked by the same rules as one made
-in the form (P1-P14 via ``provision.check``), as of the Denver day it was submitted.
+"""requests.csv: each imported request that is still open (pending or held) is checked by the
+same rules as one made in the form, as of the Denver day it was submitted, and then takes the
+effects the form gives a submission (its cycle, C1/C2; Salesforce removed at once, C4).
 
-Runs inside the import's transaction AFTER its rows are written, so that contacts, courses,
-licenses and users arriving in the same import count. Only requests whose stored status is
-``pending`` are judged: processed, completed or cancelled ones are history, and a held one
-was already judged by its batch (C3). The transcript file of P5 cannot come through a CSV
-and is not asked for; the course dates on the row are checked.
+Both run inside the import's transaction AFTER its rows are written, so that contacts,
+courses, licenses and users arriving in the same import count. Processed, completed or
+cancelled requests are history and are not judged again.
+
+Speed: what the rules read is loaded for all rows at once (``storage.request_checks``: a few
+set-based queries), then the rule functions the form uses (``rules.check_provision``,
+``check_deprovision``, ``check_group_change``) run row by row over those values. The
+transcript file of P5 cannot come through a CSV and is not asked for; the course dates on the
+row are checked (with the contact's recorded completions, see ``rules.p5_courses``).
 """
 from __future__ import annotations
 
+from collections import defaultdict
+from datetime import date
 from typing import NamedTuple
 
 from pydantic import ValidationError
 
+from ecomm import calendar as cal
 from ecomm import clock
 from ecomm import reference as ref
 from ecomm.identity import Identity
-from ecomm.requests import provision
+from ecomm.requests.deprovision import Submitted, c4_split, take_effect_at_submission
 from ecomm.requests.provision import DRAFT_TO_REQUEST
-from ecomm.rules import ProvisionDraft
-from ecomm.storage import admin
+from ecomm.rules import (DeprovisionDraft, Eligibility, GroupChangeDraft, GroupChoices,
+                         ProvisionDraft, ReplacedLicense, apply_billing_defaults,
+                         check_deprovision, check_group_change, check_provision)
+from ecomm.storage import calendar as cal_store
+from ecomm.storage import request_checks as bulk
 from ecomm.storage import requests as rs
 from ecomm.storage.settings import load_policy
 
+OPEN = ("pending", "held")
 COURSE_COLUMN = {course: col for col, course in ref.COURSE_REQUEST_COLUMNS.items()}
 RULE_COLUMN = {"P1": "contact_id", "P2": "contact_id", "P3": "contact_id", "P4": "contact_id",
                "P5": "contact_id", "P6": "submitted_by", "P7": "applications",
                "P8": "super_user_permissions", "P9": "cvent_add_ons", "P10": "replaces_license",
                "P11": "business_units", "P12": "unit_speedtypes", "P14": "submitted_by"}
+GROUP_FIELDS = ("business_units", "public_groups", "new_public_group", "remove_business_units",
+                "remove_public_groups", "notes")
 
 
 class ImportProblem(NamedTuple):
@@ -38,56 +52,202 @@ class ImportProblem(NamedTuple):
     text: str
 
 
-def _column(rule: str, message: str) -> str:
+def _column(kind: str, rule: str, message: str) -> str:
+    """The requests.csv column a failing rule points at."""
     if rule == "P5":
         for course, col in COURSE_COLUMN.items():
             if message.startswith(course):
                 return col
-    if rule == "P11" and "public group" in message.lower():
-        return "public_groups"
+    if rule == "P6" and message.startswith("License "):
+        return "campus"
+    if rule == "P7" and kind == "change_groups":
+        return "license_number"
+    if rule == "P11":
+        col = "public_groups" if "public group" in message.lower() else "business_units"
+        return f"remove_{col}" if "nothing to remove" in message else col
     return RULE_COLUMN.get(rule, "request_id")
 
 
-def check_imported_requests(cur, lines: dict[str, int], *, label: str = "requests.csv"
-                            ) -> list[ImportProblem]:
-    """P1-P14 for imported provisioning requests (``lines``: request_id -> line in the file),
-    each as of its submitted_at (Denver day); every failing rule of every row, in line order.
-    Call with the import's transaction cursor after the rows are written."""
-    reader = rs.CursorReader(cur)
-    rows = {r["request_id"]: r for r in rs.requests_by_id(reader, list(lines))}
+class _Loaded:
+    """Everything the rules read for a set of imported requests, loaded set-based."""
+
+    def __init__(self, cur, rows: list[dict]):
+        reader = rs.CursorReader(cur)
+        self.policy = load_policy(reader)
+        self.users = bulk.users(cur, (r["submitted_by"] for r in rows))
+        provisions = [r for r in rows if r["kind"] == "provision"]
+        self.facts = bulk.bulk_contact_facts(cur, (r["contact_id"] for r in provisions))
+        numbers = [r["license_number"] for r in rows if r["kind"] != "provision"]
+        numbers += [r["replaces_license"] for r in provisions]
+        self.licenses = bulk.licenses(cur, numbers)
+        self.requested: dict[str, list[tuple[str, list[str]]]] = defaultdict(list)
+        self.removals: dict[str, list[tuple[str, list[str]]]] = defaultdict(list)
+        for o in bulk.open_requests(cur, contact_ids=[r["contact_id"] for r in provisions],
+                                    license_numbers=numbers):
+            if o["kind"] == "provision":
+                self.requested[o["contact_id"]].append((o["request_id"], o["applications"] or []))
+            elif o["kind"] == "deprovision" and o["license_number"]:
+                self.removals[o["license_number"]].append(
+                    (o["request_id"], o["applications"] or []))
+        values = bulk.active_reference(cur)
+        self.groups = {c: GroupChoices(campus=c,
+                                       business_units=frozenset(values.get((c, "business_unit"), ())),
+                                       public_groups=frozenset(values.get((c, "public_group"), ())))
+                       for c in ref.CAMPUSES}
+
+    def submitter(self, email: str | None) -> Identity | None:
+        user = self.users.get((email or "").strip().lower())
+        if user is None:
+            return None
+        return Identity(**{k: user[k] for k in ("email", "name", "role", "campus",
+                                                "quiz_passed_on", "active")})
+
+    @staticmethod
+    def _others(items: list[tuple[str, list[str]]], request_id: str) -> set[str]:
+        return {a for rid, apps in items if rid != request_id for a in apps if a}
+
+
+def _before_own_removal(lic: ReplacedLicense, row: dict, on: date) -> ReplacedLicense:
+    """The license as the form saw it at submission: a Salesforce row closed on the day of
+    submission was closed by this request itself (C4), recorded in the imported files."""
+    if ref.SALESFORCE not in (row["applications"] or []):
+        return lic
+    apps = [a.model_copy(update={"deprovisioned_on": None})
+            if a.application == ref.SALESFORCE and a.deprovisioned_on == on else a
+            for a in lic.apps]
+    return lic.model_copy(update={"apps": apps})
+
+
+def _judge(row: dict, submitter: Identity, on: date, data: _Loaded) -> Eligibility | list[tuple]:
+    """The rules of the form for one open imported request, or (column, sentence) problems
+    that stop it before the rules (a license or contact that does not fit, a bad cell)."""
+    rid, kind = row["request_id"], row["kind"]
+    try:
+        if kind == "provision":
+            draft = apply_billing_defaults(ProvisionDraft(
+                contact_id=row["contact_id"], campus=row["campus"],
+                **{k: row[k] for k in DRAFT_TO_REQUEST if row[k] is not None}), None)
+            facts = data.facts.get(row["contact_id"])
+            if facts is None:
+                return [("contact_id", f"There is no contact {row['contact_id']!r}.")]
+            return check_provision(
+                facts, draft, submitter, on, data.policy, held_apps=facts.held_applications(on),
+                replaced=data.licenses.get(draft.replaces_license or ""),
+                requested_apps=data._others(data.requested[row["contact_id"]], rid),
+                groups=data.groups.get(draft.campus))
+        lic = data.licenses.get(row["license_number"] or "")
+        if lic is None:
+            return [("license_number", f"P7: License {row['license_number']} was not found: a "
+                                       f"{kind} request names an existing license")]
+        if lic.contact_id != row["contact_id"]:
+            return [("contact_id", f"License {lic.license_number} is {lic.contact_id}'s, not "
+                                   f"{row['contact_id']}'s: correct the contact or the license")]
+        if kind == "deprovision":
+            draft = DeprovisionDraft(campus=row["campus"], license_number=lic.license_number,
+                                     applications=row["applications"] or [], notes=row["notes"])
+            return check_deprovision(
+                draft, _before_own_removal(lic, row, on), submitter, on,
+                pending_removals=data._others(data.removals[lic.license_number], rid))
+        draft = GroupChangeDraft(campus=row["campus"], license_number=lic.license_number,
+                                 **{k: row[k] for k in GROUP_FIELDS if row[k] is not None})
+        return check_group_change(draft, lic, submitter, on, groups=data.groups.get(draft.campus))
+    except ValidationError as exc:
+        return [(str(e["loc"][0]) if e.get("loc") else "request_id",
+                 e["msg"].removeprefix("Value error, ")) for e in exc.errors()]
+
+
+def _open_rows(cur, lines: dict[str, int]) -> dict[str, dict]:
+    rows = {r["request_id"]: r for r in bulk.requests_rows(cur, lines)}
     missing = [rid for rid in lines if rid not in rows]
     if missing:
         raise RuntimeError("check_imported_requests runs after the imported requests are "
                            f"written; not in the database yet: {', '.join(missing[:5])}")
-    policy = load_policy(reader)
+    return {rid: r for rid, r in rows.items() if r["status"] in OPEN}
+
+
+def check_imported_requests(cur, lines: dict[str, int], *, label: str = "requests.csv"
+                            ) -> list[ImportProblem]:
+    """P1-P14 (provision), P6/P7/P14 (deprovision) and P6/P7/P11/P14 (change_groups) for the
+    open imported requests (``lines``: request_id -> line in the file), each as of its
+    submitted_at (Denver day); every failing rule of every row, in line order. Call with the
+    import's transaction cursor after the rows are written."""
+    rows = _open_rows(cur, lines)
+    if not rows:
+        return []
+    data = _Loaded(cur, list(rows.values()))
     out: list[ImportProblem] = []
 
     def add(line: int, column: str, text: str) -> None:
         out.append(ImportProblem(line, column, f"{label}:{line} {column}: {text}"))
 
     for rid, line in sorted(lines.items(), key=lambda kv: kv[1]):
-        row = rows[rid]
-        if row["kind"] != "provision" or row["status"] != "pending":
+        row = rows.get(rid)
+        if row is None:
             continue
         on = clock.denver_date(row["submitted_at"])
-        user = admin.get_user_cur(cur, (row["submitted_by"] or "").strip().lower())
-        if user is None:
+        submitter = data.submitter(row["submitted_by"])
+        if submitter is None:
             add(line, "submitted_by", f"P14: {row['submitted_by']} is not a user of the app "
                                       "(users.csv): only eComm specialists and the System team "
                                       "submit requests")
             continue
-        submitter = Identity(**{k: user[k] for k in ("email", "name", "role", "campus",
-                                                     "quiz_passed_on", "active")})
-        try:
-            draft = ProvisionDraft(contact_id=row["contact_id"], campus=row["campus"],
-                                   **{k: row[k] for k in DRAFT_TO_REQUEST if row[k] is not None})
-        except ValidationError as exc:
-            for err in exc.errors():
-                col = str(err["loc"][0]) if err.get("loc") else "request_id"
-                add(line, col, err["msg"].removeprefix("Value error, "))
+        verdict = _judge(row, submitter, on, data)
+        if isinstance(verdict, list):
+            for column, text in verdict:
+                add(line, column, text)
             continue
-        verdict = provision.check(reader, submitter, row["contact_id"], draft, on, policy,
-                                  request_id=rid)
         for f in verdict.failures:
-            add(line, _column(f.rule, f.message), f.sentence())
+            add(line, _column(row["kind"], f.rule, f.message), f.sentence())
     return out
+
+
+def take_effect_imported(cur, lines: dict[str, int], *, actor: str) -> dict[str, int]:
+    """What the form does at submission, for imported pending requests (after they passed
+    ``check_imported_requests``): a provisioning or deprovisioning request that waits for a
+    batch gets the cycle it joins (C1, from submitted_at in America/Denver, as the form); a
+    deprovisioning request removes Salesforce at once (C4, ``take_effect_at_submission``, the
+    form's function) and is completed when nothing else waits; a removal an earlier import made
+    stays made when license_apps.csv is imported again. Returns counts."""
+    rs.reassert_salesforce_removals(cur, list(lines))  # importing the same files twice
+    rows = [r for r in _open_rows(cur, lines).values() if r["status"] == "pending"]
+    closures = cal_store.extra_closures(rs.CursorReader(cur))
+    removed = {}
+    deprovisions = [r for r in rows if r["kind"] == "deprovision"
+                    and ref.SALESFORCE in (r["applications"] or [])
+                    and r["salesforce_removed_on"] is None]
+    if deprovisions:
+        lics = bulk.licenses(cur, [r["license_number"] for r in deprovisions])
+        for r in deprovisions:
+            on = clock.denver_date(r["submitted_at"])
+            lic = lics[r["license_number"]]
+            removed[r["request_id"]] = any(a.application == ref.SALESFORCE and
+                                           a.deprovisioned_on == on for a in lic.apps)
+    pending = [r for r in rows if r["kind"] in ("provision", "deprovision")]  # C5: off-cycle
+    c4 = [r for r in pending if r["request_id"] in removed]
+    statuses = dict(zip((r["request_id"] for r in c4), take_effect_at_submission(cur, [
+        Submitted(r["request_id"], r["license_number"], r["campus"], r["applications"],
+                  clock.denver_date(r["submitted_at"]), r["submitted_at"],
+                  already_removed=removed[r["request_id"]]) for r in c4], actor=actor)))
+    updates = []
+    counts = {"cycles": 0, "salesforce_removed": 0, "completed": 0}
+    for r in pending:
+        _salesforce, others = c4_split(r["applications"] or [])
+        cycle = sf_on = processed = None
+        if r["request_id"] in statuses:
+            status = statuses[r["request_id"]]
+            if status is None:
+                raise RuntimeError(f"{r['request_id']}: {r['license_number']} does not hold "
+                                   f"{ref.SALESFORCE} though the check passed")
+            sf_on = clock.denver_date(r["submitted_at"])
+            counts["salesforce_removed"] += 1
+            if status == "completed":
+                processed = r["submitted_at"]
+                counts["completed"] += 1
+        if (r["kind"] == "provision" or others) and r["cycle"] is None:
+            cycle = cal.cycle_for_submission(r["submitted_at"], closures)
+            counts["cycles"] += 1
+        if cycle or sf_on or processed:
+            updates.append((r["request_id"], cycle, sf_on,
+                            "completed" if processed else None, processed))
+    rs.set_imported_effects_many(cur, updates)
+    return counts

@@ -54,8 +54,10 @@ def as_draft(draft: ProvisionDraft | dict, contact_id: str) -> ProvisionDraft:
 def check(store, actor: Identity, contact_id: str, draft: ProvisionDraft, on: date,
           policy: Policy, *, request_id: str | None = None) -> Eligibility:
     """P1-P14 for one provisioning request as of ``on``, with what the database says the
-    contact holds, has pending (other than ``request_id`` itself) and replaces: the one
-    check the form and requests.csv share. ``store`` may be a ``CursorReader``."""
+    contact holds, has pending (other than ``request_id`` itself), replaces and the campus's
+    business units and public groups (P11). The form and the CLI load these for one request;
+    requests.csv loads them for all its rows at once (``ecomm.requests.imported``); both then
+    run ``rules.check_provision``. ``store`` may be a ``CursorReader``."""
     facts = contacts.load_contact_facts(store, contact_id)
     requested = (contacts.requested_applications(store, contact_id) if request_id is None
                  else rs.requested_applications_except(store, contact_id, request_id))
@@ -63,7 +65,7 @@ def check(store, actor: Identity, contact_id: str, draft: ProvisionDraft, on: da
         facts, draft, actor, on, policy,
         held_apps=contacts.held_applications(store, contact_id, on),
         replaced=contacts.load_replaced_license(store, draft.replaces_license),
-        requested_apps=requested)
+        requested_apps=requested, groups=rs.group_choices(store, draft.campus))
 
 
 def _existing_license(cur, contact_id: str, campus: str) -> dict | None:

@@ -117,21 +117,24 @@ def course_valid_through(completed_on: date, course: str, policy: Policy) -> dat
 
 def p5_courses(facts: ContactFacts, on: date, policy: Policy,
                course_dates: dict[str, date] | None = None) -> list[RuleResult]:
-    """P5: all three pre-access courses completed and none out of date on ``on``.
+    """P5: all three pre-access courses completed and none out of date on ``on``; per course the
+    LATER of the date on the request and the contact's latest recorded completion counts.
 
-    Per course, the date entered on the request wins when given; otherwise the contact's latest
-    recorded completion is used. The request's date wins because the form asks for it from the
-    learning transcript whose screenshot is attached as evidence and checked by the System
-    team, while the contact's recorded completions may lag the learning system; and a batch
-    re-check (C3) then judges the same dates the specialist submitted.
+    The request's date is read from the learning transcript whose screenshot is attached, so it
+    counts even when the recorded completions lag the learning system; a recorded completion
+    later than it and not after ``on`` (the person retook the course after submitting) counts
+    too, so a request held on P5 (C3) passes at the next batch or readiness check once the
+    course is retaken. On a tie the request's date is named. Without a date on the request the
+    recorded one is used.
     """
     course_dates = course_dates or {}
     results = []
     for course in ref.COURSES:
-        if course in course_dates:
-            done, source = course_dates[course], "on the request"
+        typed, recorded = course_dates.get(course), facts.courses.get(course)
+        if typed is None or (recorded is not None and typed < recorded <= on):
+            done, source = recorded, "recorded"
         else:
-            done, source = facts.courses.get(course), "recorded"
+            done, source = typed, "on the request"
         results.append(_p5_one(facts, course, done, source, on, policy))
     return results
 

@@ -344,6 +344,15 @@ class GroupChangeDraft(BaseModel):
         return _text(v)
 
 
+class GroupChoices(BaseModel):
+    """P11: the business units and public groups a campus offers (its active reference values;
+    the fixed choices are always allowed)."""
+
+    campus: str
+    business_units: frozenset[str] = frozenset()
+    public_groups: frozenset[str] = frozenset()
+
+
 # -- verdicts --------------------------------------------------------------------------------
 
 

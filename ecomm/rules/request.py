@@ -16,7 +16,8 @@ from ecomm.identity import Identity
 from ecomm.policy import Policy
 from ecomm.rules.contact import check_contact
 from ecomm.rules.models import (ContactFacts, DeprovisionDraft, Eligibility, GroupChangeDraft,
-                                HeldLicense, ProvisionDraft, ReplacedLicense, RuleResult)
+                                GroupChoices, HeldLicense, ProvisionDraft, ReplacedLicense,
+                                RuleResult)
 
 
 def _ok(rule: str, message: str) -> RuleResult:
@@ -156,6 +157,28 @@ def p11_groups(business_units: list[str], public_groups: list[str],
                        f"{'; '.join(public_groups)}")]
 
 
+def p11_known_groups(choices: GroupChoices, business_units: list[str], public_groups: list[str],
+                     new_public_group: str | None) -> list[RuleResult]:
+    """P11: business units and public groups are among the campus's active reference values
+    (reference.csv, kept by the System team) or the fixed choices; the new public group named
+    with "New Public Group" is not on the list yet and is allowed."""
+    out = []
+    new_name = (new_public_group or "").strip().lower()
+    for label, values, known, fixed in (
+            ("business unit", business_units, choices.business_units, ref.FIXED_BUSINESS_UNITS),
+            ("public group", public_groups, choices.public_groups, ref.FIXED_PUBLIC_GROUPS)):
+        for value in values:
+            if value in known or value in fixed or (
+                    label == "public group" and new_name and value.strip().lower() == new_name):
+                continue
+            out.append(_no("P11", f"{value!r} is not an active {label} of {choices.campus}: "
+                                  f"choose one of {choices.campus}'s {label}s (the System team "
+                                  "keeps the list)"
+                                  + (f", or choose \"{ref.NEW_PUBLIC_GROUP}\" and give its name"
+                                     if label == "public group" else "")))
+    return out
+
+
 # -- billing (P12) ---------------------------------------------------------------------------
 
 SPLIT_FORMAT = "write them as SPEEDTYPE:PERCENT separated by ';', e.g. 61000342:20;61000530:80"
@@ -248,12 +271,13 @@ def _in_rule_order(results: list[RuleResult]) -> Eligibility:
 
 def check_provision(facts: ContactFacts, draft: ProvisionDraft, submitter: Identity, on: date,
                     policy: Policy, *, held_apps: Collection[str],
-                    replaced: ReplacedLicense | None, requested_apps: Collection[str] = ()
-                    ) -> Eligibility:
+                    replaced: ReplacedLicense | None, requested_apps: Collection[str] = (),
+                    groups: GroupChoices | None = None) -> Eligibility:
     """P1-P14: may this provisioning request be submitted on ``on``? ``held_apps``: what the
     contact holds now; ``replaced``: the license of ``draft.replaces_license`` (None when not
     found or not replacing); ``requested_apps``: applications in the contact's pending
-    provisioning requests."""
+    provisioning requests; ``groups``: the campus's business units and public groups (P11;
+    the form and requests.csv always pass them)."""
     if draft.contact_id and draft.contact_id != facts.contact.contact_id:
         raise EcommError(f"The request is for contact {draft.contact_id}, but the records loaded "
                          f"are of {facts.contact.contact_id}.")
@@ -266,6 +290,8 @@ def check_provision(facts: ContactFacts, draft: ProvisionDraft, submitter: Ident
         p9_cvent_add_ons(draft, held_apps),
         p10_replaces(draft, replaced, on),
         *p11_groups(draft.business_units, draft.public_groups, draft.new_public_group),
+        *(p11_known_groups(groups, draft.business_units, draft.public_groups,
+                           draft.new_public_group) if groups is not None else []),
         p12_billing(draft, policy),
         p14_quiz(submitter, on),
     ]
@@ -307,9 +333,10 @@ def check_deprovision(draft: DeprovisionDraft, license: HeldLicense, submitter: 
 
 
 def check_group_change(draft: GroupChangeDraft, license: HeldLicense, submitter: Identity,
-                       on: date) -> Eligibility:
-    """P6, P14, the license holds an application on ``on`` (P7), and after the change it keeps
-    at least one business unit and one public group (P11)."""
+                       on: date, *, groups: GroupChoices | None = None) -> Eligibility:
+    """P6, P14, the license holds an application on ``on`` (P7), after the change it keeps at
+    least one business unit and one public group, and the ones added are among the campus's
+    (``groups``; P11)."""
     results = [
         p6_campus(submitter, draft.campus, additional_specialists=license.additional_specialists),
         *_license_matches(draft.campus, license),
@@ -338,8 +365,13 @@ def check_group_change(draft: GroupChangeDraft, license: HeldLicense, submitter:
         else:
             units = [g for g in license.business_units if g not in draft.remove_business_units]
             units += [g for g in draft.business_units if g not in units]
-            groups = [g for g in license.public_groups if g not in draft.remove_public_groups]
-            groups += [g for g in draft.public_groups if g not in groups]
-            results.extend(p11_groups(units, groups, draft.new_public_group,
+            groups_after = [g for g in license.public_groups if g not in draft.remove_public_groups]
+            groups_after += [g for g in draft.public_groups if g not in groups_after]
+            results.extend(p11_groups(units, groups_after, draft.new_public_group,
                                       chosen_groups=draft.public_groups))
+            if groups is not None:  # only what the license is not in yet is checked
+                results.extend(p11_known_groups(
+                    groups, [g for g in draft.business_units if g not in license.business_units],
+                    [g for g in draft.public_groups if g not in license.public_groups],
+                    draft.new_public_group))
     return _in_rule_order(results)

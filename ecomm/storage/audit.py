@@ -38,6 +38,23 @@ def record(cur, *, actor: str, action: str, entity: str, entity_id: str | None =
     )
 
 
+def record_many(cur, entries: list[dict]) -> None:
+    """Append many audit entries in one statement (each a dict of ``record``'s keywords), for
+    changes made to many records at once (an import); same columns as ``record``."""
+    if not entries:
+        return
+    at = now_utc()
+    cols = ("actor", "action", "entity", "entity_id", "campus", "before", "after", "detail")
+    values = {c: [to_json(e.get(c)) if c in ("before", "after") else e.get(c) for e in entries]
+              for c in cols}
+    cur.execute(
+        "INSERT INTO audit_log (happened_at, actor, action, entity, entity_id, campus, before, "
+        "after, detail) SELECT ?, unnest(CAST(? AS VARCHAR[])), unnest(CAST(? AS VARCHAR[])), "
+        "unnest(CAST(? AS VARCHAR[])), unnest(CAST(? AS VARCHAR[])), unnest(CAST(? AS VARCHAR[])), "
+        "unnest(CAST(? AS VARCHAR[])), unnest(CAST(? AS VARCHAR[])), unnest(CAST(? AS VARCHAR[]))",
+        [at, *(values[c] for c in cols)])
+
+
 def _filters(*, campuses: list[str] | None = None, campus: str | None = None,
              entity: str | None = None, entity_id: str | None = None, actor: str | None = None,
              action: str | None = None, since: datetime | None = None,

@@ -28,8 +28,8 @@ def seeded(app_store, monkeypatch):
     deprovisioning of Salesforce (at once, C4) and Cvent (in the batch)."""
     monkeypatch.setattr(clock, "now_utc", lambda: NOW)
     seed(app_store)
-    add_contact(app_store, "C-LAPSE", "Lapse", "Lara", employee_id="666",
-                ucb="lara@colorado.edu", courses_on=date(2026, 9, 1))
+    add_contact(app_store, "C-LAPSE", "Lapse", "Lara", employee_id="666",   # P5: PCI lapsed
+                ucb="lara@colorado.edu", courses_on=date(2025, 11, 1))
     ids = {
         "new": submit_provision(app_store, SPEC_BOULDER, "C-ELIG",
                                 draft(course_privacy_awareness_on=date(2026, 9, 1),

@@ -26,8 +26,10 @@ def seed_cycle(store) -> dict[str, str]:
     of Salesforce (removed at once, C4) and Cvent (in the batch)."""
     seed(store)
     ids = {"new": provision(store, BOULDER, "C-ELIG")}
-    add_contact(store, "C-LAPSE", "Lapse", "Lara", employee_id="666", ucb="lara@colorado.edu")
-    # PCI (365 days) completed 2025-12-01: valid through 2026-11-30, out of date on Dec 1.
+    # PCI (365 days) completed 2025-12-01: valid through 2026-11-30, out of date on Dec 1
+    # (on the request and in the contact's records: P5 counts the later of the two).
+    add_contact(store, "C-LAPSE", "Lapse", "Lara", employee_id="666", ucb="lara@colorado.edu",
+                courses_on=date(2025, 12, 1))
     ids["lapse"] = provision(store, BOULDER, "C-LAPSE", course_pci_on=date(2025, 12, 1))
     add_contact(store, "C-NEXT", "Next", "Nia", employee_id="777", ucb="nia@colorado.edu")
     ids["transfer"] = provision(store, BOULDER, "C-NEXT", replaces_license="LN-0900")

@@ -1,4 +1,7 @@
 """A minimal valid data set in the import format, one file per table, for import/export tests.
+Its requests pass the form's rules as of their submission (requests.csv is rule-checked):
+R-0001 is a pending provisioning request; R-0002 removed Salesforce from LN-0777 on the day
+it was submitted (C4; license_apps.csv records the removal).
 
     folder = write_sample(tmp_path / "in")                        # every file
     folder = write_sample(tmp_path / "in", {"licenses.csv": LICENSES_BAD})   # replace one
@@ -29,6 +32,7 @@ C-002,Denver,Inactive,2015-01-05,2019-06-30,Library,Assistant
 contact_id,campaign,signed_at,added_by,reason
 C-001,08_20340227_eComm User Agreement,2026-03-02T09:15:00,,
 C-002,08_20340227_eComm User Agreement,2026-03-03T16:40:00-07:00,sys@cu.edu,Agreement signed on duplicate contact (DCR 4411)
+C-003,08_20340227_eComm User Agreement,2026-09-14T10:00:00,,
 """,
     "course_completions.csv": """\
 contact_id,course,completed_on
@@ -51,13 +55,13 @@ LN-0777,Salesforce,2025-07-07,2026-01-15,0,2025-12-20
     "requests.csv": """\
 request_id,kind,contact_id,campus,submitted_at,submitted_by,applications,license_number,ecomm_role,replaces_license,business_units,public_groups,billing_campus,campus_speedtype,unit_speedtypes,course_privacy_awareness_on,course_it_providers_on,course_pci_on
 R-0001,provision,C-003,Anschutz,2026-11-23T14:05:00,spec.anschutz@cuanschutz.edu,Salesforce;Marketing Cloud,,User,,CUA Advancement,02 College of Nursing,Anschutz,61000342,,2026-10-01,2026-10-02,2026-10-03
-R-0002,deprovision,C-002,Denver,2026-06-20T08:00:00-06:00,spec.denver@ucdenver.edu,Salesforce,LN-0777,,,,,,,,,,
+R-0002,deprovision,C-002,Denver,2026-01-15T08:00:00-07:00,spec.denver@ucdenver.edu,Salesforce,LN-0777,,,,,,,,,,
 """,
     "users.csv": """\
 email,name,role,campus,quiz_passed_on
 Spec.Boulder@colorado.edu,Sam Boulder,specialist,Boulder,2025-09-01
 spec.denver@ucdenver.edu,Dee Denver,specialist,Denver,2025-09-02
-spec.anschutz@cuanschutz.edu,Ash Anschutz,specialist,Anschutz,
+spec.anschutz@cuanschutz.edu,Ash Anschutz,specialist,Anschutz,2025-09-03
 sys@cu.edu,Sys Admin,system,,
 boss@cu.edu,Morgan Manager,manager,,
 """,

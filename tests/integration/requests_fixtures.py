@@ -22,6 +22,13 @@ NO_QUIZ = Identity(email="new.boulder@colorado.edu", name="New Specialist", role
                    campus="Boulder", quiz_passed_on=None)
 MANAGER = Identity(email="boss@cu.edu", name="Mana Ger", role="manager")
 
+REFERENCE = [  # kind, campus, value, active (P11: the campus's business units and groups)
+    ("business_unit", "Boulder", "CUB Advancement", True),
+    ("business_unit", "Boulder", "CUB Retired Unit", False),
+    ("public_group", "Boulder", "01 Adv Boulder", True),
+    ("business_unit", "Denver", "CUD Advancement", True),
+    ("public_group", "Denver", "03 Adv Denver", True),
+]
 RATES_FY2027 = {ref.SALESFORCE: "30.00", ref.MARKETING_CLOUD: "20.00", ref.CVENT: "15.00"}
 
 
@@ -69,13 +76,15 @@ def add_license(store, number, contact_id, campus, apps, *, provisioned_on=date(
 
 
 def seed(store):
-    """Users, FY2027 rates, and a handful of contacts and licenses."""
+    """Users, FY2027 rates, reference values (P11) and a handful of contacts and licenses."""
     def fn(cur):
         for who in (SYSTEM, BOULDER, DENVER, NO_QUIZ, MANAGER):
             cur.execute("INSERT INTO app_users VALUES (?, ?, ?, ?, ?, TRUE)",
                         [who.email, who.name, who.role, who.campus, who.quiz_passed_on])
         for app, rate in RATES_FY2027.items():
             cur.execute("INSERT INTO rates VALUES (2027, ?, ?, FALSE)", [app, rate])
+        cur.executemany("INSERT INTO reference_values (kind, campus, value, label, active) "
+                        "VALUES (?, ?, ?, NULL, ?)", [list(r) for r in REFERENCE])
     store.write(fn)
     # Eligible Boulder contact.
     add_contact(store, "C-ELIG", "Ready", "Rita", employee_id="111", ucb="rita.ready@colorado.edu")

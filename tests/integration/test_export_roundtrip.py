@@ -69,8 +69,11 @@ def test_summer_time_exports_with_its_own_offset(store, tmp_path):
 def test_demo_rates_and_request_progress_survive_the_round_trip(store, tmp_path):
     """The backup keeps what the spec's columns do not: is_demo (B2), a request's status."""
     rates = "fiscal_year,application,monthly_rate,is_demo\n2027,Salesforce,125,true\n2026,Salesforce,120,\n"
-    requests = ("request_id,kind,contact_id,campus,submitted_at,submitted_by,status,cycle,held_reasons\n"
-                "R-1,provision,C-001,Boulder,2026-10-30T10:00:00,a@cu.edu,held,2026-11,P4;P5\n")
+    # a held request is still open: it passes the form's rules as of its submission
+    requests = ("request_id,kind,contact_id,campus,submitted_at,submitted_by,applications,"
+                "business_units,public_groups,status,cycle,held_reasons\n"
+                "R-1,provision,C-001,Boulder,2026-10-30T10:00:00,spec.boulder@colorado.edu,"
+                "Marketing Cloud,Advancement,N/A - User,held,2026-11,P4;P5\n")
     import_path(store, write_sample(tmp_path / "in", {"rates.csv": rates, "requests.csv": requests}),
                 actor="t")
     assert dict(store.query("SELECT fiscal_year, is_demo FROM rates")) == {2027: True, 2026: False}

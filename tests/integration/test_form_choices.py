@@ -20,7 +20,7 @@ ON = date(2026, 11, 23)
 def seeded(store):
     seed(store)
     store.write(lambda cur: cur.executemany(
-        "INSERT INTO reference_values VALUES (?, ?, ?, ?, ?)",
+        "INSERT OR REPLACE INTO reference_values VALUES (?, ?, ?, ?, ?)",  # seed has some
         [["business_unit", "Boulder", "CUB Advancement", None, True],
          ["business_unit", "Boulder", "CUB Retired Unit", None, False],
          ["public_group", "Boulder", "01 Adv Boulder", None, True],

@@ -15,7 +15,20 @@ from tests.integration.requests_fixtures import (BOULDER, DENVER, MANAGER, NOW, 
 @pytest.fixture
 def seeded(store):
     seed(store)
+    store.write(lambda cur: cur.execute(  # P11: a second Boulder business unit to add
+        "INSERT INTO reference_values VALUES ('business_unit', 'Boulder', 'CUB Athletics', "
+        "NULL, TRUE)"))
     return store
+
+
+def test_p11_adding_a_business_unit_the_campus_does_not_keep_is_refused(seeded):
+    with pytest.raises(EcommError) as err:
+        request_group_change(seeded, BOULDER, "LN-0776", ["CUB Retired Unit"], [], [], [],
+                             now_utc=NOW)
+    assert err.value.problems == [
+        "P11: 'CUB Retired Unit' is not an active business unit of Boulder: choose one of "
+        "Boulder's business units (the System team keeps the list)"]
+    assert count(seeded, "requests") == 0
 
 
 def _groups(store, number):

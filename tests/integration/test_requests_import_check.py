@@ -71,16 +71,28 @@ def test_p7_two_imported_requests_for_the_same_application_both_flagged(seeded):
                                                            (3, "applications")]
 
 
-def test_history_and_other_kinds_are_not_rejudged(seeded):
+def test_history_is_not_rejudged(seeded):
     problems = _check(seeded, [
         dict(rid="IMP-DONE", contact_id="C-BAD", submitted_at=datetime(2026, 1, 5, 17, 0),
              status="processed"),
-        dict(rid="IMP-HELD", contact_id="C-BAD", submitted_at=datetime(2026, 1, 5, 17, 0),
-             status="held"),
-        dict(rid="IMP-DEP", contact_id="C-USER", submitted_at=datetime(2026, 1, 5, 17, 0),
-             kind="deprovision"),
-    ], {"IMP-DONE": 2, "IMP-HELD": 3, "IMP-DEP": 4})
+        dict(rid="IMP-COMP", contact_id="C-BAD", submitted_at=datetime(2026, 1, 5, 17, 0),
+             status="completed"),
+        dict(rid="IMP-GONE", contact_id="C-BAD", submitted_at=datetime(2026, 1, 5, 17, 0),
+             status="cancelled"),
+    ], {"IMP-DONE": 2, "IMP-COMP": 3, "IMP-GONE": 4})
     assert problems == []
+
+
+def test_open_requests_of_every_kind_are_judged_held_ones_too(seeded):
+    problems = _check(seeded, [
+        dict(rid="IMP-HELD", contact_id="C-BAD", submitted_at=datetime(2026, 11, 5, 17, 0),
+             status="held"),
+        dict(rid="IMP-DEP", contact_id="C-USER", submitted_at=datetime(2026, 11, 5, 17, 0),
+             kind="deprovision"),   # names no license
+    ], {"IMP-HELD": 3, "IMP-DEP": 4})
+    assert {p.line for p in problems} == {3, 4}
+    assert any(p.line == 3 and "P1:" in p.text for p in problems)
+    assert [p.column for p in problems if p.line == 4] == ["license_number"]
 
 
 def test_unknown_submitter_is_a_row_problem(seeded):

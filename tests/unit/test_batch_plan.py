@@ -74,16 +74,21 @@ def test_c5_group_changes_are_not_in_a_batch():
 def test_c3_course_out_of_date_on_processing_day_is_held_with_its_reason():
     # PCI (365 days) completed 2025-12-01 is valid through 2026-11-30: fine at submission on
     # 2026-11-20, out of date on 2026-12-01.
+    # The contact's records say the same (P5 counts the later of request and record).
     req = queued(course_pci_on=date(2025, 12, 1), course_privacy_awareness_on=date(2026, 9, 1),
                  course_it_providers_on=date(2026, 9, 1))
-    plan = planner.plan_batch(inputs([req]), POLICY)
+    recorded = {"C-1001": facts(contact_kw={"contact_id": "C-1001"}, courses={
+        ref.COURSE_PRIVACY: date(2026, 9, 1), ref.COURSE_IT_PROVIDERS: date(2026, 9, 1),
+        ref.COURSE_PCI: date(2025, 12, 1)})}
+    plan = planner.plan_batch(inputs([req], facts_by=recorded), POLICY)
     assert plan.provisioned == []
     (held,) = plan.held
     assert held.failures == ["P5"]
     assert held.next_cycle == "2027-01"
     assert "PCI Compliance" in held.reasons[0] and "out of date since 2026-12-01" in held.reasons[0]
     # the day before, the same request passes
-    assert planner.plan_batch(inputs([req], on=date(2026, 11, 30)), POLICY).held == []
+    assert planner.plan_batch(inputs([req], on=date(2026, 11, 30), facts_by=recorded),
+                              POLICY).held == []
 
 
 def test_c3_every_failing_rule_is_listed():

@@ -113,7 +113,14 @@ def test_c4_deprovision_requests_some_with_salesforce_for_applications_held(demo
     for r in deps:
         lic = demo.licenses[r["license_number"]]
         assert lic["contact_id"] == r["contact_id"] and lic["affiliated_campus"] == r["campus"]
-        assert lst(r["applications"]) and set(lst(r["applications"])) <= set(demo.active_apps(r["license_number"]))
+        apps = lst(r["applications"])
+        others = set(apps) - {ref.SALESFORCE}
+        assert apps and others <= set(demo.active_apps(r["license_number"]))
+        if ref.SALESFORCE in apps:  # C4: removed at once, on the day of submission
+            day = dt(r["submitted_at"]).date()
+            sf = [a for a in demo.apps[r["license_number"]] if a["application"] == ref.SALESFORCE]
+            assert [d(a["deprovisioned_on"]) for a in sf if a["deprovisioned_on"]
+                    and d(a["deprovisioned_on"]) >= day] == [day], r["request_id"]
     with_sf = [r for r in deps if ref.SALESFORCE in lst(r["applications"])]
     assert with_sf and len(with_sf) < len(deps)
 

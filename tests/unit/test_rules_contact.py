@@ -203,14 +203,36 @@ def test_p5_missing_course_is_refused():
     assert len(msgs) == 1 and msgs[0].startswith(f"{ref.COURSE_IT_PROVIDERS}: no completion")
 
 
-def test_p5_date_on_the_request_wins_over_recorded_completion():
+def test_p5_date_on_the_request_counts_when_later_than_the_recorded_completion():
     old = facts(courses={c: date(2020, 1, 1) for c in ref.COURSES})
     fresh = {c: date(2026, 11, 1) for c in ref.COURSES}
-    assert failed(check_contact(old, "Boulder", ON, POLICY, course_dates=fresh), "P5") == []
-    res = check_contact(facts(), "Boulder", ON, POLICY,
-                        course_dates={ref.COURSE_PCI: date(2025, 1, 1)})
-    msgs = failed(res, "P5")
-    assert len(msgs) == 1 and "(on the request)" in msgs[0]
+    res = check_contact(old, "Boulder", ON, POLICY, course_dates=fresh)
+    assert failed(res, "P5") == []
+    assert all("(on the request)" in r.message for r in by_rule(res, "P5"))
+
+
+def test_p5_later_of_dates_a_retaken_course_recorded_after_the_request_counts():
+    """P5 (decision): per course the LATER of the request's date and the recorded completion
+    counts, so a request held on P5 passes once the person retakes the course."""
+    typed = {ref.COURSE_PCI: date(2025, 1, 1)}           # out of date on ON
+    retaken = facts(courses={ref.COURSE_PRIVACY: date(2026, 1, 1),
+                             ref.COURSE_IT_PROVIDERS: date(2026, 1, 1),
+                             ref.COURSE_PCI: date(2026, 11, 2)})
+    res = check_contact(retaken, "Boulder", ON, POLICY, course_dates=typed)
+    assert failed(res, "P5") == []
+    pci = [r.message for r in by_rule(res, "P5") if r.message.startswith(ref.COURSE_PCI)]
+    assert pci == [f"{ref.COURSE_PCI}: completed 2026-11-02 (recorded), valid through 2027-11-01"]
+    not_retaken = facts(courses={**retaken.courses, ref.COURSE_PCI: date(2024, 6, 1)})
+    msgs = failed(check_contact(not_retaken, "Boulder", ON, POLICY, course_dates=typed), "P5")
+    assert len(msgs) == 1 and "completed 2025-01-01 (on the request), out of date" in msgs[0]
+
+
+def test_p5_later_of_dates_ignores_a_recorded_completion_after_the_check_day():
+    typed = {c: date(2026, 10, 1) for c in ref.COURSES}
+    later = facts(courses={c: ON + timedelta(days=5) for c in ref.COURSES})
+    res = check_contact(later, "Boulder", ON, POLICY, course_dates=typed)
+    assert failed(res, "P5") == []
+    assert all("2026-10-01 (on the request)" in r.message for r in by_rule(res, "P5"))
 
 
 def test_p5_completion_after_the_check_day_is_refused():
