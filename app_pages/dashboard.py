@@ -114,7 +114,9 @@ if st.session_state.get(K_BILLING) not in billing_options:
     st.session_state[K_BILLING] = ALL
 f2.selectbox("Billing Campus", billing_options, key=K_BILLING, on_change=_forget_link_notices)
 group_options = [ALL, *choices["public_group"]]
-if st.session_state.get(K_GROUP) not in group_options:
+if st.session_state.get(K_GROUP) is None:  # first visit, or back from another page (Streamlit
+    st.session_state[K_GROUP] = ALL          # drops the state of widgets a page did not draw)
+if st.session_state[K_GROUP] not in group_options:
     group_options.append(st.session_state[K_GROUP])  # a group named in a link: filter by it
 f3.selectbox("eComm Public Group", group_options, key=K_GROUP, on_change=_forget_link_notices)
 
