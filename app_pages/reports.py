@@ -4,13 +4,12 @@ cost, actual and projected (B2-B5). Plotly charts with the numbers beside them, 
 downloadable. Counting and filtering happen in DuckDB (ecomm.dashboard.reports); the numbers,
 charts and tables are cached per database, person, year, day, campuses and data version (a
 write changes the version, and ui.clear_caches() runs after every write)."""
-import plotly.express as px
 import streamlit as st
 
 from ecomm import ui
 from ecomm import reference as ref
 from ecomm.billing.fiscal import fy_label
-from ecomm.dashboard import export
+from ecomm.dashboard import charts, export
 from ecomm.dashboard import reports as rep
 from ecomm.errors import EcommError
 from ecomm.storage.dashboard import data_version
@@ -43,64 +42,28 @@ def cached(_store, db: str, _user, who: tuple, what: str, fy: int, as_of, campus
     return rep.cost(_store, _user, fy, as_of, picked)
 
 
-def baseline_view(baseline, fy: int):
-    """B7 chart: baseline and now per application, a panel per campus."""
-    if not len(baseline):
-        return None
-    long = baseline.melt(id_vars=["campus", "application"], value_vars=["baseline", "current"],
-                         var_name="count", value_name="licenses").dropna(subset=["licenses"])
-    long["count"] = long["count"].map({"baseline": f"Baseline FY{fy}", "current": "Now"})
-    fig = px.bar(long, x="application", y="licenses", color="count", barmode="group",
-                 facet_col="campus", facet_col_wrap=3, height=520,
-                 hover_data={"campus": True, "application": True, "licenses": True},
-                 labels={"licenses": "Licenses", "application": ""})
-    fig.for_each_annotation(lambda a: a.update(text=a.text.split("=")[-1]))
-    return fig
-
-
 def active_view(active, fy: int):
     """B1 chart and table (a column per application, a row per month)."""
     if not len(active):
         return None, active
-    fig = px.line(active, x="month", y="licenses", color="application", markers=True,
-                  hover_data={"day": True}, labels={"licenses": "Licenses", "month": ""})
     wide = active.pivot_table(index="month", columns="application", values="licenses",
                               aggfunc="sum").reset_index()
     wide["month"] = wide["month"].astype(str).str[:7]
-    return fig, wide
+    return charts.active_figure(active), wide
 
 
 def net_new_view(net_new, fy: int):
     """P10/B6 chart and table (a column per campus, a row per month)."""
     if not len(net_new):
         return None, net_new
-    fig = px.bar(net_new, x="month", y="applications", color="campus",
-                 hover_data={"application": True, "licenses": True},
-                 labels={"applications": "Net-new applications", "month": ""})
     table = net_new.pivot_table(index="month", columns="campus", values="applications",
                                 aggfunc="sum", fill_value=0).reset_index()
     table["month"] = table["month"].astype(str).str[:7]
-    return fig, table
+    return charts.net_new_figure(net_new), table
 
 
-def cost_view(cost, fy: int):
-    """B2-B5 chart (actual and projected per campus, stacked by run)."""
-    frame = cost.frame
-    if not len(frame):
-        return None
-    chart = frame.assign(actual=[float(a) if a is not None else 0.0 for a in frame["actual"]],
-                         projected=[float(p) for p in frame["projected"]])
-    long = chart.melt(id_vars=["campus", "run"], value_vars=["actual", "projected"],
-                      var_name="amount", value_name="dollars")
-    fig = px.bar(long, x="campus", y="dollars", color="run", barmode="relative",
-                 facet_col="amount", hover_data={"run": True, "dollars": ":$,.2f"},
-                 labels={"dollars": "Dollars", "campus": ""})
-    fig.for_each_annotation(lambda a: a.update(text=a.text.split("=")[-1].capitalize()))
-    return fig
-
-
-VIEWS = {"baseline": baseline_view, "active": active_view, "net_new": net_new_view,
-         "cost": cost_view}
+VIEWS = {"baseline": charts.baseline_figure, "active": active_view, "net_new": net_new_view,
+         "cost": lambda cost, fy: charts.cost_figure(cost.frame)}
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
