@@ -25,11 +25,11 @@ from ecomm.billing.fiscal import fy_label
 from ecomm.billing.models import GROUP_LABEL, Invoice, InvoiceLine
 from ecomm.billing.proration import KIND_LABEL, KINDS
 from ecomm.errors import EcommError
+from ecomm.safe_export import FORMULA_STARTS, neutralise  # noqa: F401 (the one neutraliser)
 
 CURRENCY = '"$"#,##0.00'
 WHOLE = "0"
 DATE = "yyyy-mm-dd"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 SUMMARY = "Summary"
 BOLD = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
@@ -40,10 +40,9 @@ TAIL_COLUMNS = ("Line total", "License campus speedtype", "Unit speedtypes", "No
 
 
 def safe_text(value: Any) -> Any:
-    """Neutralise text that a spreadsheet would run as a formula by prepending a single quote."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    """Neutralise text that a spreadsheet would run as a formula by prepending a single quote
+    (ecomm.safe_export, shared by every download)."""
+    return neutralise(value)
 
 
 def workbook_name(fiscal_year: int, kind: str, group: str) -> str:
