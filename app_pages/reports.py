@@ -159,7 +159,8 @@ for note in cost.notes:
 st.caption("Actual: the stored invoice when there is one, else the run computed from the license "
            "records once its window has opened. Projected: approved or billed invoices as they "
            "are; otherwise the run computed now plus the pending and held provisioning requests "
-           "it would take." + (f" Rates of FY{cost.rates_from_fy}." if cost.rates_from_fy != fy
+           "it would take, less the pending deprovisionings processed before it (C4: off the "
+           "July invoice, charged on a true-up through the month processed)." + (f" Rates of FY{cost.rates_from_fy}." if cost.rates_from_fy != fy
                                else ""))
 left, right = st.columns([3, 2])
 frame = cost.frame

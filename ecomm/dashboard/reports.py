@@ -12,7 +12,9 @@ Decisions for cost (see docs/billing.md for the runs themselves):
   reviewed (B6).
 - *Projected*: an approved or billed stored invoice as it is; else the run computed as above
   plus the pending and held provisioning requests it would take (as the forecast counts them,
-  from the first day of their cycle's month).
+  from the first day of their cycle's month), less the pending deprovisionings processed
+  before it (C4, as the forecast counts them: off the July invoice, charged on a true-up
+  through the month processed).
 - Rates are the fiscal year's; a year without rates uses the latest earlier year's (said so).
 """
 from __future__ import annotations
@@ -26,7 +28,7 @@ import pandas as pd
 
 from ecomm import reference as ref
 from ecomm.billing.fiscal import add_months, fiscal_year_of, fy_end, fy_months, fy_start
-from ecomm.billing.forecast import rates_for
+from ecomm.billing.forecast import rates_for, run_month
 from ecomm.billing.proration import (ANNUAL, JANUARY, JUNE, KIND_LABEL, july_batch_end,
                                      true_up_window)
 from ecomm.errors import AccessDenied, EcommError
@@ -177,20 +179,24 @@ def cost(store, identity: Identity, fiscal_year: int, as_of: date,
         pending = {(c, g): (set(ids), Decimal(a)) for c, g, ids, a in db.pending_amounts(
             store, kind=kind, july_first=date(fiscal_year - 1, 7, 1), window=window,
             default_month=add_months(as_of, 1), **common)}
+        removals = {(c, g): (set(ids), Decimal(a)) for c, g, ids, a in db.deprovision_amounts(
+            store, kind=kind, as_of=day, july_end=july_batch_end(fiscal_year), window=window,
+            run_month=run_month(fiscal_year, kind), default_month=add_months(as_of, 1),
+            **common)}
         opened = as_of >= RUN_OPENS[kind](fiscal_year)
         keys = set(computed) | set(pending) | {(c, g) for k, c, g in stored if k == kind}
         for campus in sorted({c for c, _ in keys}):
             rows.append(_cost_row(kind, campus, [k for k in keys if k[0] == campus], computed,
-                                  pending, stored, opened))
+                                  pending, removals, stored, opened))
     frame = pd.DataFrame(rows, columns=["campus", "run", "kind", "actual", "actual_source",
-                                        "projected", "pending_requests"])
+                                        "projected", "pending_requests", "pending_deprovisions"])
     return CostReport(fiscal_year=fiscal_year, as_of=as_of, rates_from_fy=used_fy, frame=frame,
                       notes=notes)
 
 
-def _cost_row(kind, campus, keys, computed, pending, stored, opened) -> dict:
+def _cost_row(kind, campus, keys, computed, pending, removals, stored, opened) -> dict:
     actual: Decimal | None = ZERO if opened else None
-    projected, sources, waiting = ZERO, set(), set()
+    projected, sources, waiting, leaving = ZERO, set(), set(), set()
     for key in keys:
         inv = stored.get((kind, *key))
         calc = computed.get(key, (0, ZERO))[1]
@@ -204,8 +210,11 @@ def _cost_row(kind, campus, keys, computed, pending, stored, opened) -> dict:
         if inv is not None and inv["status"] in FINAL_STATUSES:
             projected += Decimal(inv["total"])
         else:
-            projected += calc + extra
+            gone, less = removals.get(key, (set(), ZERO))
+            projected += calc + extra + less
             waiting |= ids
+            leaving |= gone
     return {"campus": campus, "run": KIND_LABEL[kind], "kind": kind, "actual": actual,
             "actual_source": ", ".join(sorted(sources)) if actual is not None else "not yet",
-            "projected": projected, "pending_requests": len(waiting)}
+            "projected": projected, "pending_requests": len(waiting),
+            "pending_deprovisions": len(leaving)}

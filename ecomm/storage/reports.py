@@ -254,6 +254,78 @@ def pending_amounts(store, *, kind: str, fy_start: date, fy_end: date, july_firs
     return store.query(sql, _used(sql, params))
 
 
+def deprovision_amounts(store, *, kind: str, fy_start: date, fy_end: date, as_of: date,
+                        july_end: date, window: tuple[date, date] | None, run_month: date,
+                        default_month: date, rates: dict[str, Decimal], chatter_profile: str,
+                        campuses: Sequence[str] | None = None) -> list[tuple]:
+    """C4 forecast: (campus, group, request ids, amount) the pending or held deprovisioning
+    requests processed by ``run_month`` (their cycle's month, else ``default_month``) change
+    the ``kind`` run by (0 or less), as ecomm.billing.forecast counts them: an application
+    removed in the July batch or before is off the July invoice; on a true-up it is charged
+    through the month it is processed. Salesforce removed at submission is already closed on
+    the license record (billed through that month) and is not counted again."""
+    params: dict[str, Any] = {"as_of": as_of, "fy_start": fy_start, "fy_end": fy_end,
+                              "july_end": july_end, "chatter": chatter_profile,
+                              "run_month": run_month, "default_month": default_month}
+    where = _campus_filter(campuses, params, INVOICE_CAMPUS)
+    month = ("CASE WHEN regexp_full_match(trim(coalesce(r.cycle, '')), '[0-9]{4}-[0-9]{2}') "
+             "THEN CAST(trim(r.cycle) || '-01' AS DATE) ELSE $default_month END")
+    open_row = "(a.deprovisioned_on IS NULL OR a.deprovisioned_on > $as_of)"
+    if kind == "annual":
+        rows = f"""
+            SELECT DISTINCT a.license_number, a.application, d.request_id,
+                   -12 AS months
+            FROM license_apps a JOIN d ON d.license_number = a.license_number
+                 AND d.application = a.application
+            WHERE {HELD_ON.format(a='a', d='$as_of')} AND a.provisioned_on <= $july_end"""
+    else:
+        params["w_start"], params["w_end"] = window
+        params["fy"], params["kind"] = fy_end.year, kind
+        removed = "(d.month + INTERVAL 1 MONTH - INTERVAL 1 DAY)"
+        through_june = (f"greatest(0, {_mi('$fy_end')} - "
+                        f"{_mi('greatest(a.provisioned_on, $fy_start)')} + 1)")
+        rows = f"""
+            SELECT a.license_number, a.application, d.request_id,
+                   CASE WHEN {removed} >= $fy_end THEN 0
+                        ELSE {_mi(f'greatest({removed}, a.provisioned_on)')}
+                             - {_mi('a.provisioned_on')} + 1 - {through_june} END AS months
+            FROM license_apps a JOIN d ON d.license_number = a.license_number
+                 AND d.application = a.application
+            LEFT JOIN net_new_reviews nr ON nr.fiscal_year = $fy AND nr.kind = $kind
+                 AND nr.license_number = a.license_number AND nr.application = a.application
+                 AND nr.provisioned_on = a.provisioned_on
+            WHERE coalesce(nr.net_new, a.net_new) AND a.provisioned_on BETWEEN $w_start AND $w_end
+              AND a.provisioned_on <= $as_of AND {open_row}"""
+    sql = f"""
+        WITH {_rates_cte(rates, params)},
+        d AS (
+            SELECT license_number, application,
+                   min(month) AS month, arg_min(request_id, (month, request_id)) AS request_id
+            FROM (SELECT r.request_id, r.license_number, app.application, {month} AS month
+                  FROM requests r,
+                       unnest(coalesce(r.applications, []::VARCHAR[])) AS app(application)
+                  WHERE r.kind = 'deprovision' AND r.status IN ('pending', 'held')
+                    AND r.license_number IS NOT NULL
+                    AND NOT (app.application = '{ref.SALESFORCE}'
+                             AND r.salesforce_removed_on IS NOT NULL))
+            WHERE month <= $run_month
+            GROUP BY ALL
+        ), changed AS (
+            SELECT {INVOICE_CAMPUS} AS campus, x.request_id,
+                   {_group_case('x.application')} AS grp,
+                   CASE WHEN x.application = '{ref.SALESFORCE}' AND lower(trim(coalesce(
+                            l.salesforce_profile, ''))) = lower($chatter) THEN 0
+                        ELSE coalesce(r.rate, 0) * x.months END AS amount
+            FROM ({rows}) x JOIN licenses l ON l.license_number = x.license_number
+            LEFT JOIN rates r ON r.application = x.application
+            WHERE {where}
+        )
+        SELECT campus, grp, list(DISTINCT request_id ORDER BY request_id) AS requests,
+               sum(amount) AS amount
+        FROM changed WHERE grp IS NOT NULL GROUP BY ALL ORDER BY campus, grp"""
+    return store.query(sql, _used(sql, params))
+
+
 def stored_invoices(store, fiscal_year: int, campuses: Sequence[str] | None = None) -> list[dict]:
     """B8: the latest revision of each stored invoice of the year (kind, campus, group)."""
     params: dict[str, Any] = {"fy": fiscal_year}

@@ -139,6 +139,62 @@ def test_b5_b6_true_up_cost_bills_the_reviewed_net_new_list(store):
         assert got == want and got != billing_totals(store, kind, as_of), kind
 
 
+def add_deprovisions(store):
+    """Pending deprovisioning requests on random licenses: cycles before, in and after each
+    run's month; some remove Salesforce at submission (C4)."""
+    numbers = [r[0] for r in store.query("SELECT license_number FROM licenses ORDER BY 1")]
+    cycles = ["2026-07", "2026-10", "2026-12", "2027-01", "2027-02", "2027-06", "2027-08", None]
+    rows = []
+    for i, number in enumerate(numbers[::3]):
+        apps = [ref.APPLICATIONS[(i + k) % len(ref.APPLICATIONS)] for k in range(1 + i % 3)]
+        rows.append({"request_id": f"D-{i:03d}", "kind": "deprovision", "contact_id": f"C{i}",
+                     "campus": "Boulder", "license_number": number, "applications": apps,
+                     "cycle": cycles[i % len(cycles)], "status": ("pending", "held")[i % 2],
+                     "salesforce_removed_on": date(2026, 11, 2) if i % 4 == 0 else None,
+                     "submitted_at": datetime(2026, 11, 2, 16), "submitted_by": "x@cu.edu"})
+    bulk(store, "requests", rows)
+
+
+def forecast_removals(store, kind, as_of):
+    """{(campus, group): amount} the forecast's pending deprovisionings change a run by."""
+    from ecomm.billing import forecast as fc
+
+    lics = reads.load_licenses_for_billing(store, as_of, since=fy_start(FY))
+    removals = fc.removals_before(
+        reads.load_pending_deprovisions(store, default_month=add_months(as_of, 1)), FY, kind)
+    touched = [lic for lic in lics if any(
+        fc._open(h, as_of) and (lic.license_number, h.application) in removals for h in lic.apps)]
+    after = [fc.with_removals(lic, removals, kind, as_of) for lic in touched]
+    later = max([as_of, *(d for d, _ in removals.values())]) if kind != "annual" else as_of
+    before = {(i.campus, i.group): i.total
+              for i in assemble(touched, RATES, P, fiscal_year=FY, kind=kind, as_of=as_of)}
+    now = {(i.campus, i.group): i.total
+           for i in assemble(after, RATES, P, fiscal_year=FY, kind=kind, as_of=later)}
+    out = {k: now.get(k, Decimal("0")) - before.get(k, Decimal("0")) for k in {*before, *now}}
+    return {k: v for k, v in out.items() if v}
+
+
+@pytest.mark.parametrize("seed", [24, 25])
+def test_c4_pending_deprovisionings_sql_agrees_with_the_forecast(store, seed):
+    from ecomm.billing.forecast import run_month
+
+    seed_random(store, seed)
+    add_deprovisions(store)
+    changed = 0
+    for kind, as_of in (("annual", date(2026, 7, 20)), ("january", date(2026, 11, 23)),
+                        ("january", date(2027, 1, 31)), ("june", date(2027, 3, 15)),
+                        ("june", date(2027, 6, 30))):
+        window = None if kind == "annual" else true_up_window(FY, kind)
+        rows = db.deprovision_amounts(store, kind=kind, as_of=as_of, july_end=date(2026, 7, 31),
+                                      window=window, run_month=run_month(FY, kind),
+                                      default_month=add_months(as_of, 1), **COMMON)
+        got = {(c, g): Decimal(a) for c, g, _, a in rows if Decimal(a)}
+        assert got == forecast_removals(store, kind, as_of), (kind, as_of)
+        assert all(Decimal(a) <= 0 for *_, a in rows)
+        changed += len(got)
+    assert changed > 0
+
+
 def test_b7_baseline_compare_agrees_with_baseline_report(store):
     seed_random(store, 4)
     bulk(store, "baselines", [
