@@ -57,6 +57,12 @@ def seed_requests(store) -> dict:
     """requests_fixtures.seed plus a pending Boulder provisioning, a pending group change, a
     contact without the agreement, and a queued message."""
     rf.seed(store)
+    store.write(lambda cur: cur.executemany(  # P11: active reference values of Boulder
+        "INSERT INTO reference_values (kind, campus, value, label, active) VALUES (?, ?, ?, NULL, "
+        "TRUE) ON CONFLICT DO NOTHING",
+        [["business_unit", "Boulder", "CUB Advancement"], ["public_group", "Boulder", "01 Adv Boulder"],
+         ["business_unit", "Boulder", "CUB Alumni Association"],
+         ["public_group", "Boulder", "02 Boulder Events"]]))
     rf.add_contact(store, "C-NOAGR", "Noagree", "Nina", employee_id="888",
                    ucb="nina@colorado.edu", agreement=False)
     rf.add_contact(store, "C-TWO", "Second", "Sol", employee_id="999", ucb="sol@colorado.edu")
@@ -82,7 +88,7 @@ REQUEST_ACTIONS = [
     Action("deprovision", BOULDER, lambda s, who, ids: submit_deprovision(
         s, who, "LN-0776", [ref.CVENT], now_utc=NOW)),
     Action("request a group change", BOULDER, lambda s, who, ids: request_group_change(
-        s, who, "LN-0776", [], [], ["03 Adv Denver"], [], now_utc=NOW)),
+        s, who, "LN-0776", [], [], ["02 Boulder Events"], [], now_utc=NOW)),
     Action("complete a group change", SYSTEM, lambda s, who, ids: complete_group_change(
         s, who, ids["groups"], now_utc=NOW), system_only=True),
     Action("record an agreement fix", BOULDER, lambda s, who, ids: record_agreement_fix(
