@@ -25,6 +25,7 @@ from ecomm.storage import Store
 from tests.integration.batch_seed import snapshot
 from tests.integration.import_samples import SAMPLE, write_workbook
 
+pytestmark = pytest.mark.slow  # about a minute: each example is a real import
 FUZZ = settings(max_examples=40, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 WHERE = re.compile(r"^[^:\n]+(:\d+)?( [^:\n]+)?: \S")  # file[:line] [column(s)]: what
