@@ -251,3 +251,43 @@ def test_a2_the_rightful_person_can_do_each_billing_action(store, action):
     before = state(store)
     action.call(store, action.owner, ids)
     assert state(store) != before
+
+
+# -- reading (A1) and additional specialists ---------------------------------------------------
+def _reads(ids):
+    from ecomm.requests.evidence import read_evidence
+    from ecomm.requests.records import contact_record, license_record
+    return [("the contact record", lambda s, who: contact_record(s, who, "C-USER", on=ON)),
+            ("the license record", lambda s, who: license_record(s, who, "LN-0776", on=ON)),
+            ("a transcript file", lambda s, who: read_evidence(s, who, ids["file"]))]
+
+
+def test_a1_another_campus_specialist_reads_none_of_boulders_records(store):
+    from ecomm.requests.records import list_requests
+    ids = seed_requests(store)
+    ids["file"] = store.query_value("SELECT file_id FROM evidence_files LIMIT 1")
+    for name, read in _reads(ids):
+        for who in (DENVER, INACTIVE, None):
+            with pytest.raises((AccessDenied, NotFound)):
+                read(store, who)
+        assert read(store, BOULDER) and read(store, MANAGER), name   # the reads are valid
+    assert ids["provision"] in {r["request_id"] if isinstance(r, dict) else r.request_id
+                                for r in list_requests(store, BOULDER)}
+    assert ids["provision"] not in {r["request_id"] if isinstance(r, dict) else r.request_id
+                                    for r in list_requests(store, DENVER)}
+
+
+def test_a1_an_additional_specialist_named_on_a_license_may_act_on_it_and_only_it(store):
+    seed_requests(store)
+    with pytest.raises((AccessDenied, NotFound)):
+        submit_deprovision(store, DENVER, "LN-0776", [ref.CVENT], now_utc=NOW)
+    store.write(lambda cur: cur.execute(
+        "UPDATE licenses SET additional_specialists = [?] WHERE license_number = 'LN-0776'",
+        [DENVER.email]))
+    conf = submit_deprovision(store, DENVER, "LN-0776", [ref.CVENT], now_utc=NOW)
+    assert store.query_value("SELECT submitted_by FROM requests WHERE request_id = ?",
+                             [conf.request_id]) == DENVER.email
+    before = state(store)
+    with pytest.raises((AccessDenied, NotFound)):   # another Boulder license stays out of reach
+        submit_deprovision(store, DENVER, "LN-0900", [ref.SALESFORCE], now_utc=NOW)
+    assert state(store) == before
