@@ -39,19 +39,20 @@ def _quiet(message: str, fraction: float) -> None:
     pass
 
 
-def _check_request_rules(cur, table: ParsedTable) -> list[Problem]:
+def _check_request_rules(cur, table: ParsedTable, actor: str) -> list[Problem]:
     """requests.csv: "each is checked by the same rules as one made in the form"
     (import-format.md): every open (pending/held) request is judged by the form's rules as of
     its submitted_at (``ecomm.requests.check_imported_requests``). Called inside the import's
     transaction AFTER every file's rows are written (so contacts, courses, licenses and users
     of the same import count); any Problem returned refuses the whole import, naming the row
-    (line) and column."""
-    from ecomm.requests.imported import check_imported_requests
+    (line) and column. With none, the requests take the form's effects at submission (cycle,
+    C4: ``ecomm.requests.imported.take_effect_imported``)."""
+    from ecomm.requests.imported import check_and_take_effect
 
     lines = _request_lines(table)
     columns = [c.name for c in table.spec.columns]
     out = []
-    for p in check_imported_requests(cur, lines, label=table.label):
+    for p in check_and_take_effect(cur, lines, label=table.label, actor=actor):
         col_rank = columns.index(p.column) if p.column in columns else len(columns)
         out.append(Problem(FILE_RANK["requests"], p.line, col_rank, p.text, table.label))
     return out
@@ -97,12 +98,9 @@ def _import(store, source: str, sheets: list[RawSheet], problems: list[Problem],
                          detail=json.dumps({"file": t.label, "rows": t.rows, **counts}))
         if "requests" in by_name:
             progress("Checking the imported requests", 0.99)
-            rule_problems = _check_request_rules(cur, by_name["requests"])
+            rule_problems = _check_request_rules(cur, by_name["requests"], actor)
             if rule_problems:
                 _refuse(rule_problems)  # rolls back everything written above
-            from ecomm.requests.imported import take_effect_imported
-
-            take_effect_imported(cur, _request_lines(by_name["requests"]), actor=actor)
         for t in tables:
             sql.drop_stage(cur, t.spec.name)
         return ImportReport(source=source, files=reports)

@@ -75,11 +75,16 @@ class _Loaded:
         reader = rs.CursorReader(cur)
         self.policy = load_policy(reader)
         self.users = bulk.users(cur, (r["submitted_by"] for r in rows))
+        self._identities: dict[str, Identity | None] = {}
         provisions = [r for r in rows if r["kind"] == "provision"]
-        self.facts = bulk.bulk_contact_facts(cur, (r["contact_id"] for r in provisions))
+        # P13's duplicates only warn, and name where a missing agreement or course sits when
+        # P4/P5 fail: they are loaded for the contacts of failing rows only (``with_duplicates``)
+        self.facts = bulk.bulk_contact_facts(cur, (r["contact_id"] for r in provisions),
+                                             with_duplicates=False)
         numbers = [r["license_number"] for r in rows if r["kind"] != "provision"]
         numbers += [r["replaces_license"] for r in provisions]
-        self.licenses = bulk.licenses(cur, numbers)
+        self.licenses = bulk.licenses(cur, numbers,  # P10 names the replaced license's holder
+                                      holders=[r["replaces_license"] for r in provisions])
         self.requested: dict[str, list[tuple[str, list[str]]]] = defaultdict(list)
         self.removals: dict[str, list[tuple[str, list[str]]]] = defaultdict(list)
         for o in bulk.open_requests(cur, contact_ids=[r["contact_id"] for r in provisions],
@@ -95,12 +100,19 @@ class _Loaded:
                                        public_groups=frozenset(values.get((c, "public_group"), ())))
                        for c in ref.CAMPUSES}
 
+    def with_duplicates(self, cur, contact_ids: set[str]) -> None:
+        """Fill in P13's duplicates of these contacts (their failing P4/P5 messages name them)."""
+        self.facts.update(bulk.duplicates(cur, {c: self.facts[c] for c in contact_ids
+                                                if c in self.facts}))
+
     def submitter(self, email: str | None) -> Identity | None:
-        user = self.users.get((email or "").strip().lower())
-        if user is None:
-            return None
-        return Identity(**{k: user[k] for k in ("email", "name", "role", "campus",
-                                                "quiz_passed_on", "active")})
+        key = (email or "").strip().lower()
+        if key not in self._identities:
+            user = self.users.get(key)
+            self._identities[key] = None if user is None else Identity(**{
+                k: user[k] for k in ("email", "name", "role", "campus", "quiz_passed_on",
+                                     "active")})
+        return self._identities[key]
 
     @staticmethod
     def _others(items: list[tuple[str, list[str]]], request_id: str) -> set[str]:
@@ -171,34 +183,53 @@ def check_imported_requests(cur, lines: dict[str, int], *, label: str = "request
     open imported requests (``lines``: request_id -> line in the file), each as of its
     submitted_at (Denver day); every failing rule of every row, in line order. Call with the
     import's transaction cursor after the rows are written."""
+    return _check(cur, _open_rows(cur, lines), lines, label)[0]
+
+
+def check_and_take_effect(cur, lines: dict[str, int], *, label: str = "requests.csv",
+                          actor: str) -> list[ImportProblem]:
+    """The import's step: ``check_imported_requests``, then, when nothing is refused,
+    ``take_effect_imported`` (the rows are read once). Returns the problems."""
     rows = _open_rows(cur, lines)
+    problems, data = _check(cur, rows, lines, label)
+    if not problems:
+        _take_effect(cur, rows, lines, actor, data.licenses if data else None)
+    return problems
+
+
+def _check(cur, rows: dict[str, dict], lines: dict[str, int], label: str
+           ) -> tuple[list[ImportProblem], _Loaded | None]:
     if not rows:
-        return []
+        return [], None
     data = _Loaded(cur, list(rows.values()))
+    ordered = [(rid, line) for rid, line in sorted(lines.items(), key=lambda kv: kv[1])
+               if rid in rows]
+    verdicts = {rid: _verdict(rows[rid], data) for rid, _line in ordered}
+    hinted = {rows[rid]["contact_id"] for rid, v in verdicts.items()
+              if isinstance(v, Eligibility) and {"P4", "P5"} & set(v.failed_rules)}
+    if hinted:  # judged again with the duplicates their P4/P5 messages name (as the form)
+        data.with_duplicates(cur, hinted)
+        verdicts.update({rid: _verdict(rows[rid], data) for rid, _line in ordered
+                         if rows[rid]["kind"] == "provision"
+                         and rows[rid]["contact_id"] in hinted})
     out: list[ImportProblem] = []
+    for rid, line in ordered:
+        verdict = verdicts[rid]
+        if isinstance(verdict, Eligibility):
+            verdict = [(_column(rows[rid]["kind"], f.rule, f.message), f.sentence())
+                       for f in verdict.failures]
+        out += [ImportProblem(line, column, f"{label}:{line} {column}: {text}")
+                for column, text in verdict]
+    return out, data
 
-    def add(line: int, column: str, text: str) -> None:
-        out.append(ImportProblem(line, column, f"{label}:{line} {column}: {text}"))
 
-    for rid, line in sorted(lines.items(), key=lambda kv: kv[1]):
-        row = rows.get(rid)
-        if row is None:
-            continue
-        on = clock.denver_date(row["submitted_at"])
-        submitter = data.submitter(row["submitted_by"])
-        if submitter is None:
-            add(line, "submitted_by", f"P14: {row['submitted_by']} is not a user of the app "
-                                      "(users.csv): only eComm specialists and the System team "
-                                      "submit requests")
-            continue
-        verdict = _judge(row, submitter, on, data)
-        if isinstance(verdict, list):
-            for column, text in verdict:
-                add(line, column, text)
-            continue
-        for f in verdict.failures:
-            add(line, _column(row["kind"], f.rule, f.message), f.sentence())
-    return out
+def _verdict(row: dict, data: _Loaded) -> Eligibility | list[tuple]:
+    submitter = data.submitter(row["submitted_by"])
+    if submitter is None:
+        return [("submitted_by", f"P14: {row['submitted_by']} is not a user of the app "
+                                 "(users.csv): only eComm specialists and the System team "
+                                 "submit requests")]
+    return _judge(row, submitter, clock.denver_date(row["submitted_at"]), data)
 
 
 def take_effect_imported(cur, lines: dict[str, int], *, actor: str) -> dict[str, int]:
@@ -208,15 +239,21 @@ def take_effect_imported(cur, lines: dict[str, int], *, actor: str) -> dict[str,
     deprovisioning request removes Salesforce at once (C4, ``take_effect_at_submission``, the
     form's function) and is completed when nothing else waits; a removal an earlier import made
     stays made when license_apps.csv is imported again. Returns counts."""
+    return _take_effect(cur, _open_rows(cur, lines), lines, actor)
+
+
+def _take_effect(cur, open_rows: dict[str, dict], lines: dict[str, int], actor: str,
+                 licenses: dict[str, ReplacedLicense] | None = None) -> dict[str, int]:
     rs.reassert_salesforce_removals(cur, list(lines))  # importing the same files twice
-    rows = [r for r in _open_rows(cur, lines).values() if r["status"] == "pending"]
+    rows = [r for r in open_rows.values() if r["status"] == "pending"]
     closures = cal_store.extra_closures(rs.CursorReader(cur))
     removed = {}
     deprovisions = [r for r in rows if r["kind"] == "deprovision"
                     and ref.SALESFORCE in (r["applications"] or [])
                     and r["salesforce_removed_on"] is None]
     if deprovisions:
-        lics = bulk.licenses(cur, [r["license_number"] for r in deprovisions])
+        lics = licenses if licenses is not None else bulk.licenses(
+            cur, [r["license_number"] for r in deprovisions])
         for r in deprovisions:
             on = clock.denver_date(r["submitted_at"])
             lic = lics[r["license_number"]]
@@ -228,7 +265,7 @@ def take_effect_imported(cur, lines: dict[str, int], *, actor: str) -> dict[str,
         Submitted(r["request_id"], r["license_number"], r["campus"], r["applications"],
                   clock.denver_date(r["submitted_at"]), r["submitted_at"],
                   already_removed=removed[r["request_id"]]) for r in c4], actor=actor)))
-    updates = []
+    updates, cycles = [], {}
     counts = {"cycles": 0, "salesforce_removed": 0, "completed": 0}
     for r in pending:
         _salesforce, others = c4_split(r["applications"] or [])
@@ -244,7 +281,10 @@ def take_effect_imported(cur, lines: dict[str, int], *, actor: str) -> dict[str,
                 processed = r["submitted_at"]
                 counts["completed"] += 1
         if (r["kind"] == "provision" or others) and r["cycle"] is None:
-            cycle = cal.cycle_for_submission(r["submitted_at"], closures)
+            day = clock.denver_date(r["submitted_at"])  # the cycle depends on the Denver day
+            if day not in cycles:
+                cycles[day] = cal.cycle_for_submission(r["submitted_at"], closures)
+            cycle = cycles[day]
             counts["cycles"] += 1
         if cycle or sf_on or processed:
             updates.append((r["request_id"], cycle, sf_on,

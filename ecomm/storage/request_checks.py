@@ -15,7 +15,7 @@ from typing import Any, Iterable
 
 from ecomm import reference as ref
 from ecomm.rules.models import (AgreementMember, ContactFacts, Duplicate, Employment,
-                                ReplacedLicense)
+                                LicenseApp, ReplacedLicense)
 from ecomm.storage.contacts import (CONTACT_COLUMNS, EMAIL_COLUMNS, OPEN_REQUEST_STATUSES,
                                     _contact, _emails_of, _license)
 
@@ -72,23 +72,34 @@ def _licenses_where(cur, column: str, values: list[str]) -> dict[str, dict]:
     return out
 
 
-def licenses(cur, numbers: Iterable[str]) -> dict[str, ReplacedLicense]:
+def licenses(cur, numbers: Iterable[str], *, holders: Iterable[str] | None = None
+             ) -> dict[str, ReplacedLicense]:
     """Licenses by number with their applications, holder's name and whether a deprovisioning
-    request for them is open (the same view as ``contacts.load_license``)."""
+    request for them is open (the same view as ``contacts.load_license``). ``holders``: the
+    numbers whose holder's name and open deprovisioning are wanted (P10's replaced licenses;
+    default all); the others get '' and False."""
     wanted = _ids(n.strip() for n in numbers if n)
     if not wanted:
         return {}
     items = _licenses_where(cur, "license_number", wanted)
+    detail = wanted if holders is None else _ids(n.strip() for n in holders if n)
     names = dict(cur.execute(
         "SELECT l.license_number, concat_ws(' ', c.first_name, c.last_name) FROM licenses l "
         f"JOIN contacts c ON c.contact_id = l.contact_id WHERE l.license_number IN {_IDS}",
-        [wanted]).fetchall())
+        [detail]).fetchall()) if detail else {}
     pending = {r[0] for r in cur.execute(
         "SELECT DISTINCT license_number FROM requests WHERE kind = 'deprovision' "
         f"AND status IN (?, ?) AND license_number IN {_IDS}",
-        [*OPEN_REQUEST_STATUSES, wanted]).fetchall()}
-    return {num: ReplacedLicense(**_license(item).model_dump(), contact_name=names.get(num, ""),
-                                 pending_deprovision=num in pending)
+        [*OPEN_REQUEST_STATUSES, detail]).fetchall()} if detail else set()
+    return {num: ReplacedLicense(
+                license_number=num, contact_id=item["contact_id"],
+                affiliated_campus=item["affiliated_campus"],
+                ecomm_specialist=item["ecomm_specialist"],
+                additional_specialists=item["additional_specialists"] or [],
+                business_units=item["business_units"] or [],
+                public_groups=item["public_groups"] or [],
+                apps=[LicenseApp(**a) for a in item["apps"]],
+                contact_name=names.get(num, ""), pending_deprovision=num in pending)
             for num, item in items.items()}
 
 
@@ -168,10 +179,19 @@ def _duplicates(cur, contacts: dict) -> dict[str, list[Duplicate]]:
     return out
 
 
-def bulk_contact_facts(cur, contact_ids: Iterable[str]) -> dict[str, ContactFacts]:
+def duplicates(cur, facts: dict[str, ContactFacts]) -> dict[str, ContactFacts]:
+    """The same facts with their P13 duplicates filled in (two set-based queries)."""
+    dups = _duplicates(cur, {cid: f.contact for cid, f in facts.items()})
+    return {cid: f.model_copy(update={"duplicates": dups.get(cid, [])})
+            for cid, f in facts.items()}
+
+
+def bulk_contact_facts(cur, contact_ids: Iterable[str], *, with_duplicates: bool = True
+                       ) -> dict[str, ContactFacts]:
     """What P1-P5, P7 and P13 read about each of these contacts (the same ``ContactFacts`` as
     ``contacts.load_contact_facts``), in seven queries whatever their number. Contacts that do
-    not exist are left out."""
+    not exist are left out. ``with_duplicates=False`` leaves P13's duplicates out (they only
+    add warnings and the hints of failing P4/P5 messages: see ``duplicates``)."""
     ids = _ids(contact_ids)
     if not ids:
         return {}
@@ -188,7 +208,7 @@ def bulk_contact_facts(cur, contact_ids: Iterable[str]) -> dict[str, ContactFact
     lics: dict[str, list] = defaultdict(list)
     for item in _licenses_where(cur, "contact_id", ids).values():
         lics[item["contact_id"]].append(_license(item))
-    dups = _duplicates(cur, contacts)
+    dups = _duplicates(cur, contacts) if with_duplicates else {}
     return {cid: ContactFacts(contact=c, employments=employments.get(cid, []),
                               agreement=agreements.get(cid), courses=dict(courses.get(cid, {})),
                               licenses=lics.get(cid, []), duplicates=dups.get(cid, []))

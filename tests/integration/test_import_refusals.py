@@ -180,7 +180,7 @@ def test_request_rules_hook_runs_after_the_rows_are_written_and_can_refuse_all(s
 
     seen = {}
 
-    def rules(cur, table):
+    def rules(cur, table, *_):
         seen["contacts"] = cur.execute("SELECT count(*) FROM contacts").fetchone()[0]
         seen["lines"] = dict(zip(table.frame["request_id"], table.frame["_line"]))
         return [Problem(FILE_RANK["requests"], 2, 0, "requests.csv:2 contact_id: P4: no agreement",

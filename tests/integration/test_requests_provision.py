@@ -232,3 +232,15 @@ def test_failed_write_leaves_no_rows_and_no_files(seeded, monkeypatch):
     assert len(written) == 2
     assert uploaded_files(seeded) == []
     assert not any((seeded.path.parent / "uploads").glob("R-*"))
+
+
+def test_p11_form_refuses_an_unknown_or_retired_business_unit_naming_it(seeded):
+    with pytest.raises(EcommError) as err:
+        submit_provision(seeded, BOULDER, "C-ELIG",
+                         draft(business_units=["CUB Retired Unit", "CUD Advancement"]),
+                         [upload()], now_utc=NOW)
+    assert err.value.problems == [
+        f"P11: '{unit}' is not an active business unit of Boulder: choose one of Boulder's "
+        "business units (the System team keeps the list)"
+        for unit in ("CUB Retired Unit", "CUD Advancement")]
+    assert count(seeded, "requests") == 0
