@@ -272,6 +272,7 @@ def _apply(cur, plan: BatchPlan, actor: str, now_utc: datetime, policy: Policy) 
                             "deprovisioned": d.applications, "deprovisioned_on": on,
                             "not_removed": d.already_removed}, detail=note)
 
+    credentials: list[tuple[str, list[str], date]] = []
     for p in plan.provisioned:
         if p.license_created:
             sb.insert_license(cur, {"license_number": p.license_number,
@@ -297,8 +298,9 @@ def _apply(cur, plan: BatchPlan, actor: str, now_utc: datetime, policy: Policy) 
                      after={"status": "processed", "license_number": p.license_number},
                      detail=note)
         if p.applications:
-            outbox.queue_credentials_ready(cur, p.license_number, cycle, plan.credentials_date,
-                                           p.applications, on, policy)
+            credentials.append((p.license_number, p.applications, on))
+    # C2: the credentials messages in one insert (one per license, in the plan's order)
+    outbox.queue_credentials_ready_many(cur, credentials, cycle, plan.credentials_date, policy)
 
     for h in plan.held:
         sb.mark_held(cur, h.request_id, h.reasons, h.next_cycle)

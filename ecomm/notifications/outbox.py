@@ -48,6 +48,28 @@ def queue_credentials_ready(cur, license_number: str, cycle: str, credentials_da
         to=[who["user_email"]], cc=who["specialists"], context=ctx)])
 
 
+def queue_credentials_ready_many(cur, items: list[tuple[str, list[str], date]], cycle: str,
+                                 credentials_date: date, policy: Policy) -> int:
+    """C2: ``queue_credentials_ready`` for many licenses at once (the batch): items are
+    (license_number, applications, provisioned_on); one recipients query, one insert."""
+    if not items:
+        return 0
+    recipients = store_n.license_recipients(cur, [ln for ln, _, _ in items])
+    messages = []
+    for license_number, applications, provisioned_on in items:
+        who = recipients.get(license_number)
+        if who is None or not who["user_email"]:
+            continue
+        ctx = {**who, "applications": ", ".join(applications),
+               "credentials_date": credentials_date,
+               "quiz_deadline": quiz_deadline(provisioned_on, policy),
+               "quiz_days": policy.quiz_deadline_days}
+        messages.append(NewMessage(
+            template_key=t.CREDENTIALS_READY, dedup_key=credentials_key(license_number, cycle),
+            to=[who["user_email"]], cc=who["specialists"], context=ctx))
+    return store_n.queue_messages(cur, messages) if messages else 0
+
+
 def queue_quiz_passed(cur, license_number: str, passed_on: date) -> int:
     """Q1: the quiz was passed: sender access granted (to the user, specialists cc'd)."""
     who = store_n.license_recipients(cur, [license_number]).get(license_number)
