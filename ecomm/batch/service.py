@@ -256,6 +256,7 @@ def _apply(cur, plan: BatchPlan, actor: str, now_utc: datetime, policy: Policy) 
     """Write the plan: license records and applications, request statuses with their
     history, audit entries (A4) and the credentials/held messages (once each)."""
     on, cycle = plan.on, plan.cycle
+    processed: list[tuple[str, str | None]] = []   # (request, license): one UPDATE at the end
     for d in plan.deprovisioned:
         for app in d.applications:
             if rs.deprovision_app_now(cur, d.license_number, app, on) != 1:
@@ -264,7 +265,7 @@ def _apply(cur, plan: BatchPlan, actor: str, now_utc: datetime, policy: Policy) 
         note = f"Batch {cycle}: removed {', '.join(d.applications) or 'nothing'}"
         if d.salesforce_removed_on and ref.SALESFORCE in d.already_removed:
             note += f" ({ref.SALESFORCE} removed at submission on {d.salesforce_removed_on}, C4)"
-        sb.mark_processed(cur, d.request_id, now_utc, None)
+        processed.append((d.request_id, None))
         rs.add_status(cur, d.request_id, now_utc, "processed", actor, note)
         audit.record(cur, actor=actor, action="batch_deprovision", entity="request",
                      entity_id=d.request_id, campus=d.campus, before={"status": "pending"},
@@ -273,6 +274,7 @@ def _apply(cur, plan: BatchPlan, actor: str, now_utc: datetime, policy: Policy) 
                             "not_removed": d.already_removed}, detail=note)
 
     credentials: list[tuple[str, list[str], date]] = []
+    apps: list[tuple[str, str, date, bool]] = []
     for p in plan.provisioned:
         if p.license_created:
             sb.insert_license(cur, {"license_number": p.license_number,
@@ -280,12 +282,11 @@ def _apply(cur, plan: BatchPlan, actor: str, now_utc: datetime, policy: Policy) 
                                     **p.license_after})
         else:
             sb.update_license(cur, p.license_number, p.license_after)
-        for app in p.applications:
-            sb.add_license_app(cur, p.license_number, app, on, p.net_new)
+        apps += [(p.license_number, app, on, p.net_new) for app in p.applications]
         kind = "net new" if p.net_new else f"license transfer from {p.replaces_license}"
         note = (f"Batch {cycle}: {', '.join(p.applications) or 'nothing new'} provisioned on "
                 f"{p.license_number} ({kind})")
-        sb.mark_processed(cur, p.request_id, now_utc, p.license_number)
+        processed.append((p.request_id, p.license_number))
         rs.add_status(cur, p.request_id, now_utc, "processed", actor, note)
         changed = {k: v for k, v in p.license_after.items() if p.license_before.get(k) != v}
         audit.record(cur, actor=actor, action="batch_provision", entity="license",
@@ -299,6 +300,8 @@ def _apply(cur, plan: BatchPlan, actor: str, now_utc: datetime, policy: Policy) 
                      detail=note)
         if p.applications:
             credentials.append((p.license_number, p.applications, on))
+    sb.add_license_apps(cur, apps)
+    sb.mark_processed_many(cur, processed, now_utc)
     # C2: the credentials messages in one insert (one per license, in the plan's order)
     outbox.queue_credentials_ready_many(cur, credentials, cycle, plan.credentials_date, policy)
 

@@ -108,6 +108,29 @@ def mark_processed(cur, request_id: str, processed_at: datetime, license_number:
                 [processed_at, license_number, request_id])
 
 
+def add_license_apps(cur, rows: list[tuple[str, str, date, bool]]) -> None:
+    """``add_license_app`` for many (license_number, application, provisioned_on, net_new) in
+    one statement (the batch provisions thousands)."""
+    if not rows:
+        return
+    cur.execute("INSERT INTO license_apps (license_number, application, provisioned_on, "
+                "deprovisioned_on, net_new, last_login_on) SELECT unnest(?::VARCHAR[]), "
+                "unnest(?::VARCHAR[]), unnest(?::DATE[]), NULL, unnest(?::BOOLEAN[]), NULL",
+                [[r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows],
+                 [r[3] for r in rows]])
+
+
+def mark_processed_many(cur, items: list[tuple[str, str | None]], processed_at: datetime) -> None:
+    """``mark_processed`` for many (request_id, license_number) in one statement."""
+    if not items:
+        return
+    cur.execute("UPDATE requests SET status = 'processed', processed_at = ?, held_reasons = NULL, "
+                "license_number = coalesce(requests.license_number, t.ln) FROM "
+                "(SELECT unnest(?::VARCHAR[]) AS rid, unnest(?::VARCHAR[]) AS ln) t "
+                "WHERE requests.request_id = t.rid",
+                [processed_at, [i[0] for i in items], [i[1] for i in items]])
+
+
 def mark_held(cur, request_id: str, reasons: list[str], next_cycle: str) -> None:
     """C3: held with its failing requirements, queued for the next cycle."""
     cur.execute("UPDATE requests SET status = 'held', held_reasons = ?, cycle = ? "
