@@ -1,10 +1,12 @@
-"""`python -m benchmarks.report [JSON] [--out PATH]`: the table of `make bench`.
+"""`python -m benchmarks.report [JSON] [--rerun JSON ...] [--out PATH]`: the table of `make bench`.
 
 Reads the pytest-benchmark JSON (default benchmarks/.data/last.json), prints one row per item
 (1x median, 100x median, ratio 100x/1x, the issue's target at 100x, met?), the dashboard run
 against the bare aggregate, the browser-perceived speed, the peak memory of the app at 100x
 and the machine; writes the same as Markdown to benchmarks/results.md, followed by the
-hand-written findings of benchmarks/notes.md.
+hand-written findings of benchmarks/notes.md. ``--rerun`` files (pytest-benchmark JSON of
+some benchmarks run again after a fix) replace the benchmarks of the same name; the report
+lists them.
 """
 from __future__ import annotations
 
@@ -145,6 +147,10 @@ def render(data: dict) -> str:
               f"DuckDB {env.get('duckdb', '?')}",
               f"- Run at {data.get('datetime', '?')}; load average (1, 5, 15 min) at start "
               f"{_load(env.get('load_at_start'))}, at end {_load(env.get('load_at_end'))}"]
+    for r in data.get("reruns", []):
+        lines.append(f"- Run again after a fix, at {r['datetime']} (load at start "
+                     f"{_load(r.get('load_at_start'))}): "
+                     + ", ".join(f"`{n.split('::')[-1]}`" for n in r["names"]))
     demos = env.get("demos") or {}
     for scale in SCALES:
         if scale in demos:
@@ -191,6 +197,18 @@ def render(data: dict) -> str:
     return "\n".join(lines)
 
 
+def merge(data: dict, rerun: dict) -> dict:
+    """``data`` with the benchmarks of ``rerun`` in place of those of the same name."""
+    again = {b["fullname"]: b for b in rerun.get("benchmarks", [])}
+    out = dict(data)
+    out["benchmarks"] = [again.pop(b["fullname"], b) for b in data.get("benchmarks", [])]
+    out["benchmarks"] += list(again.values())
+    out["reruns"] = [*data.get("reruns", []), {
+        "datetime": rerun.get("datetime"), "names": sorted(b["fullname"] for b in rerun.get("benchmarks", [])),
+        "load_at_start": (rerun.get("ecomm") or {}).get("load_at_start")}]
+    return out
+
+
 def _load(value) -> str:
     return "?" if not value else ", ".join(f"{v:.1f}" for v in value)
 
@@ -198,13 +216,18 @@ def _load(value) -> str:
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m benchmarks.report", description=__doc__.split("\n\n")[0])
     p.add_argument("json", nargs="?", type=Path, default=DEFAULT_JSON)
+    p.add_argument("--rerun", type=Path, action="append", default=[],
+                   help="JSON of benchmarks run again; they replace those of the same name")
     p.add_argument("--out", type=Path, default=DEFAULT_OUT)
     args = p.parse_args(argv)
     if not args.json.exists():
         print(f"{args.json} does not exist: run `make bench` (pytest benchmarks "
               f"--benchmark-json={args.json}) first", file=sys.stderr)
         return 2
-    text = render(json.loads(args.json.read_text()))
+    data = json.loads(args.json.read_text())
+    for path in args.rerun:
+        data = merge(data, json.loads(path.read_text()))
+    text = render(data)
     print(text)
     args.out.write_text(text + "\n")
     print(f"\nwritten to {args.out}", file=sys.stderr)
