@@ -313,7 +313,8 @@ def _apply(cur, plan: BatchPlan, actor: str, now_utc: datetime, policy: Policy) 
                      entity_id=h.request_id, campus=h.campus,
                      after={"status": "held", "cycle": h.next_cycle, "held_reasons": h.reasons,
                             "failures": h.failures}, detail=note)
-        outbox.queue_request_held(cur, h.request_id, cycle, h.reasons)
+    # C3: the held messages in one insert (in the plan's order)
+    outbox.queue_requests_held(cur, [(h.request_id, h.reasons) for h in plan.held], cycle)
 
 
 # -- the credentials date the System team announces (C2) ---------------------------------------

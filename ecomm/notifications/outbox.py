@@ -92,6 +92,21 @@ def queue_request_held(cur, request_id: str, cycle: str, held_reasons: list[str]
         to=who["specialists"], context=ctx)])
 
 
+def queue_requests_held(cur, items: list[tuple[str, list[str]]], cycle: str) -> int:
+    """C3: ``queue_request_held`` for many (request_id, held_reasons) at once (the batch): the
+    same messages, queued with one insert."""
+    messages = []
+    for request_id, held_reasons in items:
+        who = store_n.request_recipients(cur, request_id)
+        if not who["specialists"]:
+            continue
+        ctx = {**who, "cycle": cycle, "held_reasons": t.bullets(held_reasons)}
+        messages.append(NewMessage(template_key=t.REQUEST_HELD,
+                                   dedup_key=held_key(request_id, cycle),
+                                   to=who["specialists"], context=ctx))
+    return store_n.queue_messages(cur, messages) if messages else 0
+
+
 # -- .eml ---------------------------------------------------------------------------------
 def email_message(message: OutboxMessage, from_addr: str | None = None) -> EmailMessage:
     """The outbox message as an email (From, To, Cc, Subject, Date, Message-ID, text body)."""
