@@ -5,22 +5,18 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
+from contextlib import ExitStack, contextmanager
 from datetime import date
 from pathlib import Path
+from typing import Iterator
 from urllib.parse import quote
 
 import pytest
 
 from ecomm.storage import Store
+from tools import appserver
 
-ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-START_TIMEOUT_S = 60
 WAIT_MS = 30_000
 
 try:  # expect() assertions wait as long as actions do: playwright's own 5 s default is too
@@ -68,49 +64,23 @@ def browser_db(tmp_path_factory) -> Path:
     return path
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
-            return r.status == 200 and r.read().strip() == b"ok"
-    except OSError:
-        return False
+@contextmanager
+def served(db: Path, workdir: Path) -> Iterator[str]:
+    """`streamlit run app.py` on a free port against ``db`` (tools/appserver.py, the one way
+    the tests, benchmarks and screenshots start the app); yields its URL."""
+    with ExitStack() as stack:
+        try:
+            app = stack.enter_context(appserver.serve(db, workdir))
+        except RuntimeError as exc:  # the server did not start: its log says why
+            pytest.fail(str(exc))
+        yield app.url
 
 
 @pytest.fixture(scope="session")
 def app_url(chromium_path, browser_db, tmp_path_factory):
-    """`streamlit run app.py` on a free port against the tmp database; yields its URL."""
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    logs = tmp_path_factory.mktemp("streamlit") / "server.log"
-    no_secrets = logs.parent / "no-secrets.toml"  # never read a developer's [auth] secrets
-    env = {**os.environ, "ECOMM_DB": str(browser_db)}
-    with open(logs, "w") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py",
-             "--server.port", str(port), "--server.address", "127.0.0.1",
-             "--server.headless", "true", "--browser.gatherUsageStats", "false",
-             "--server.fileWatcherType", "none", "--secrets.files", str(no_secrets)],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while not _healthy(url):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not start on {url}:\n{logs.read_text()[-3000:]}")
-            time.sleep(0.2)  # polling the server's health endpoint, not waiting on the page
+    """The app on a free port against the session's tmp demo database; yields its URL."""
+    with served(browser_db, tmp_path_factory.mktemp("streamlit")) as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 @pytest.fixture(scope="session")

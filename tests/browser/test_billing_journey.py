@@ -5,11 +5,7 @@ downloads the two spreadsheets, which read back equal to what the run bills, Bou
 approved and the others in review."""
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
-import time
 from datetime import date
 
 import pytest
@@ -20,8 +16,7 @@ from ecomm.billing import workflow as wf
 from ecomm.billing.fiscal import fy_label
 from ecomm.demo import load_demo
 from ecomm.storage import Store
-from tests.browser.conftest import (DEMO_LICENSES, ROOT, START_TIMEOUT_S, _free_port, _healthy,
-                                    open_as, wait_idle)
+from tests.browser.conftest import DEMO_LICENSES, open_as, served, wait_idle
 from tests.integration.billing_seed import read_workbook
 
 pytestmark = pytest.mark.browser
@@ -45,31 +40,8 @@ def billing_app(chromium_path, tmp_path_factory):
     expected = {(i.campus, i.group): (len(i.lines), i.total) for i in computed}
     assert any(campus == "Boulder" for campus, _ in expected), expected
 
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    logs = path.parent / "server.log"
-    env = {**os.environ, "ECOMM_DB": str(path)}
-    with open(logs, "w") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true",
-             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-             "--secrets.files", str(path.parent / "no-secrets.toml")],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while not _healthy(url):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not start on {url}:\n{logs.read_text()[-3000:]}")
-            time.sleep(0.2)  # polling the server's health endpoint, not waiting on the page
+    with served(path, path.parent) as url:
         yield url, {"fy": fy, "as_of": as_of, "expected": expected}
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def choose(page, label: str, option: str) -> None:

@@ -12,11 +12,7 @@ show is worked out through the services on that database before the server opens
 from __future__ import annotations
 
 import csv
-import os
 import re
-import subprocess
-import sys
-import time
 from datetime import date
 from urllib.parse import quote
 
@@ -28,8 +24,7 @@ from ecomm.demo import load_demo
 from ecomm.storage import Store
 from ecomm.storage import compliance as store_c
 from ecomm.storage.settings import load_policy
-from tests.browser.conftest import (DEMO_LICENSES, ROOT, START_TIMEOUT_S, _free_port, _healthy,
-                                    open_as, wait_idle)
+from tests.browser.conftest import DEMO_LICENSES, open_as, served, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -56,31 +51,8 @@ def compliance_app(chromium_path, tmp_path_factory):
     assert waiting, "the demo should have a user who is not a sender yet (Q1)"
     expected = {"overdue": overdue, "not_a_sender": waiting[0], "today": today}
 
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    logs = path.parent / "server.log"
-    env = {**os.environ, "ECOMM_DB": str(path)}
-    with open(logs, "w") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true",
-             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-             "--secrets.files", str(path.parent / "no-secrets.toml")],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while not _healthy(url):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not start on {url}:\n{logs.read_text()[-3000:]}")
-            time.sleep(0.2)  # polling the server's health endpoint, not waiting on the page
+    with served(path, path.parent) as url:
         yield url, expected
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def grid(page):
