@@ -148,7 +148,7 @@ def render(data: dict) -> str:
               f"- Run at {data.get('datetime', '?')}; load average (1, 5, 15 min) at start "
               f"{_load(env.get('load_at_start'))}, at end {_load(env.get('load_at_end'))}"]
     for r in data.get("reruns", []):
-        lines.append(f"- Run again after a fix, at {r['datetime']} (load at start "
+        lines.append(f"- Run again after a fix (or added after the full run), at {r['datetime']} (load at start "
                      f"{_load(r.get('load_at_start'))}): "
                      + ", ".join(f"`{n.split('::')[-1]}`" for n in r["names"]))
     demos = env.get("demos") or {}
