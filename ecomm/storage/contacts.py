@@ -58,12 +58,8 @@ _LICENSE_COLUMNS = ("license_number", "contact_id", "affiliated_campus", "ecomm_
                     "additional_specialists", "business_units", "public_groups")
 
 
-def _licenses(cur, where: str, value: str) -> list[dict]:
-    """Licenses (with their applications) of a contact or by number, as plain dicts."""
-    rows = _rows(cur, "SELECT " + ", ".join("l." + c for c in _LICENSE_COLUMNS) +
-                 ", a.application, a.provisioned_on, a.deprovisioned_on FROM licenses l "
-                 "LEFT JOIN license_apps a ON a.license_number = l.license_number "
-                 f"WHERE l.{where} = ? ORDER BY l.license_number, a.provisioned_on, a.application", [value])
+def _fold_licenses(rows: list[dict]) -> list[dict]:
+    """License rows joined with their applications -> one dict a license with its ``apps``."""
     out: dict[str, dict] = {}
     for r in rows:
         lic = out.setdefault(r["license_number"], {c: r[c] for c in _LICENSE_COLUMNS} | {"apps": []})
@@ -72,6 +68,15 @@ def _licenses(cur, where: str, value: str) -> list[dict]:
                                 "provisioned_on": r["provisioned_on"],
                                 "deprovisioned_on": r["deprovisioned_on"]})
     return list(out.values())
+
+
+def _licenses(cur, where: str, value: str) -> list[dict]:
+    """Licenses (with their applications) of a contact or by number, as plain dicts."""
+    rows = _rows(cur, "SELECT " + ", ".join("l." + c for c in _LICENSE_COLUMNS) +
+                 ", a.application, a.provisioned_on, a.deprovisioned_on FROM licenses l "
+                 "LEFT JOIN license_apps a ON a.license_number = l.license_number "
+                 f"WHERE l.{where} = ? ORDER BY l.license_number, a.provisioned_on, a.application", [value])
+    return _fold_licenses(rows)
 
 
 def _license(item: dict) -> HeldLicense:
@@ -227,14 +232,7 @@ def _licenses_many(cur, ids: list[str]) -> list[dict]:
                  "LEFT JOIN license_apps a ON a.license_number = l.license_number "
                  "WHERE l.contact_id IN (SELECT unnest(?::VARCHAR[])) "
                  "ORDER BY l.license_number, a.provisioned_on, a.application", [ids])
-    out: dict[str, dict] = {}
-    for r in rows:
-        lic = out.setdefault(r["license_number"], {c: r[c] for c in _LICENSE_COLUMNS} | {"apps": []})
-        if r["application"] is not None:
-            lic["apps"].append({"application": r["application"],
-                                "provisioned_on": r["provisioned_on"],
-                                "deprovisioned_on": r["deprovisioned_on"]})
-    return list(out.values())
+    return _fold_licenses(rows)
 
 
 def _duplicates_many(cur, people: list[Contact]) -> dict[str, list[Duplicate]]:

@@ -157,6 +157,19 @@ def _group_case(col: str) -> str:
     return f"CASE {whens} END"
 
 
+
+def _charged_sql(key: str, rows: str, where: str) -> str:
+    """B1-B3: each application row's charge (rate x months; Chatter Free pays no Salesforce)
+    with its invoice campus and group, keyed by ``x.<key>``."""
+    return f"""SELECT {INVOICE_CAMPUS} AS campus, x.{key},
+                   {_group_case('x.application')} AS grp,
+                   CASE WHEN x.application = '{ref.SALESFORCE}' AND lower(trim(coalesce(
+                            l.salesforce_profile, ''))) = lower($chatter) THEN 0
+                        ELSE coalesce(r.rate, 0) * x.months END AS amount
+            FROM ({rows}) x JOIN licenses l ON l.license_number = x.license_number
+            LEFT JOIN rates r ON r.application = x.application
+            WHERE {where}"""
+
 def _mi(d: str) -> str:
     """A running month number (fiscal.month_index)."""
     return f"(year({d}) * 12 + month({d}) - 1)"
@@ -198,14 +211,7 @@ def charged_amounts(store, *, kind: str, fy_start: date, fy_end: date, as_of: da
     sql = f"""
         WITH {_rates_cte(rates, params)},
         charged AS (
-            SELECT {INVOICE_CAMPUS} AS campus, x.license_number,
-                   {_group_case('x.application')} AS grp,
-                   CASE WHEN x.application = '{ref.SALESFORCE}' AND lower(trim(coalesce(
-                            l.salesforce_profile, ''))) = lower($chatter) THEN 0
-                        ELSE coalesce(r.rate, 0) * x.months END AS amount
-            FROM ({rows}) x JOIN licenses l ON l.license_number = x.license_number
-            LEFT JOIN rates r ON r.application = x.application
-            WHERE {where}
+            {_charged_sql('license_number', rows, where)}
         )
         SELECT campus, grp, count(DISTINCT license_number) AS lines, sum(amount) AS amount
         FROM charged WHERE grp IS NOT NULL GROUP BY ALL ORDER BY campus, grp"""
@@ -311,14 +317,7 @@ def deprovision_amounts(store, *, kind: str, fy_start: date, fy_end: date, as_of
             WHERE month <= $run_month
             GROUP BY ALL
         ), changed AS (
-            SELECT {INVOICE_CAMPUS} AS campus, x.request_id,
-                   {_group_case('x.application')} AS grp,
-                   CASE WHEN x.application = '{ref.SALESFORCE}' AND lower(trim(coalesce(
-                            l.salesforce_profile, ''))) = lower($chatter) THEN 0
-                        ELSE coalesce(r.rate, 0) * x.months END AS amount
-            FROM ({rows}) x JOIN licenses l ON l.license_number = x.license_number
-            LEFT JOIN rates r ON r.application = x.application
-            WHERE {where}
+            {_charged_sql('request_id', rows, where)}
         )
         SELECT campus, grp, list(DISTINCT request_id ORDER BY request_id) AS requests,
                sum(amount) AS amount
