@@ -94,7 +94,8 @@ def resolve(identity: Identity | None, asked: DashboardFilters) -> Resolved:
         own = identity.campus
         if campus is not None and campus != own:
             notices.append(f"A1: as the eComm specialist for {own} you see {own} only, "
-                           f"not {campus}.")
+                           f"not {campus} (plus licenses naming you as an additional "
+                           "specialist).")
         return Resolved(filters=DashboardFilters(campus=own, billing_campus=billing,
                                                  public_group=_clean(asked.public_group)),
                         campuses=[own], campus_pinned=True,

@@ -30,7 +30,7 @@ def test_a1_resolve_pins_a_specialists_campus_and_says_so():
     assert r.campus_pinned and r.campuses == ["Boulder"]
     assert r.filters == DashboardFilters(campus="Boulder", billing_campus="Denver",
                                          public_group=ARTS)
-    assert r.notices == ["A1: as the eComm specialist for Boulder you see Boulder only, not Denver."]
+    assert r.notices == ["A1: as the eComm specialist for Boulder you see Boulder only, not Denver (plus licenses naming you as an additional specialist)."]
     assert r.where().campuses == ("Boulder",)
 
 
