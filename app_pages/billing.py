@@ -17,14 +17,14 @@ from ecomm.errors import EcommError
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@st.cache_data(ttl=600, show_spinner="Working out the forecast ...")
+@st.cache_data(ttl=600, max_entries=16, show_spinner="Working out the forecast ...")
 def forecast(_store, path: str, email: str, _user, today):
     """B4/B5 forecast (every license and pending request) per database, person and day,
     kept until a change clears the caches (ui.done)."""
     return workflow.forecast_for(_store, _user, today)
 
 
-@st.cache_data(ttl=300, show_spinner=False)
+@st.cache_data(ttl=300, max_entries=16, show_spinner=False)
 def run_invoices(_store, path: str, email: str, _user, fy: int, kind: str):
     """B8: the run's latest invoices with their lines (every write through the app clears it)."""
     return workflow.list_invoices(_store, _user, fiscal_year=fy, kind=kind)

@@ -25,7 +25,7 @@ ALL = "All campuses"
 RESULT_KEY, NONCE_KEY = "cmp_result", "cmp_nonce"
 
 
-@st.cache_data(ttl=300, show_spinner="Working out the compliance lists...")
+@st.cache_data(ttl=300, max_entries=16, show_spinner="Working out the compliance lists...")
 def _lists(_store, db: str, as_of, viewer_json: str, policy_json: str):
     viewer = Identity.model_validate_json(viewer_json)
     policy = Policy.model_validate_json(policy_json)

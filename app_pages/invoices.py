@@ -19,14 +19,14 @@ NET_NEW = "Net new (billed on the true-up)"
 NOT_NET_NEW = "Not net new (a transfer, P10)"
 
 
-@st.cache_data(ttl=600, show_spinner="Working out the forecast ...")
+@st.cache_data(ttl=600, max_entries=16, show_spinner="Working out the forecast ...")
 def forecast(_store, path: str, email: str, _user, today):
     """B4/B5 forecast (every license and pending request) per database, person and day,
     kept until a change clears the caches (ui.done)."""
     return workflow.forecast_for(_store, _user, today)
 
 
-@st.cache_data(ttl=300, show_spinner=False)
+@st.cache_data(ttl=300, max_entries=16, show_spinner=False)
 def my_invoices(_store, path: str, email: str, _user):
     """B8/A1: the invoices this person sees (every write through the app clears it)."""
     return workflow.list_invoices(_store, _user)
