@@ -94,10 +94,11 @@ def queue_request_held(cur, request_id: str, cycle: str, held_reasons: list[str]
 
 def queue_requests_held(cur, items: list[tuple[str, list[str]]], cycle: str) -> int:
     """C3: ``queue_request_held`` for many (request_id, held_reasons) at once (the batch): the
-    same messages, queued with one insert."""
+    same messages, from one recipients query and one insert."""
     messages = []
+    recipients = store_n.request_recipients_many(cur, [r for r, _ in items]) if items else {}
     for request_id, held_reasons in items:
-        who = store_n.request_recipients(cur, request_id)
+        who = recipients[request_id]
         if not who["specialists"]:
             continue
         ctx = {**who, "cycle": cycle, "held_reasons": t.bullets(held_reasons)}

@@ -136,3 +136,65 @@ def mark_held(cur, request_id: str, reasons: list[str], next_cycle: str) -> None
     cur.execute("UPDATE requests SET status = 'held', held_reasons = ?, cycle = ? "
                 "WHERE request_id = ?", [list(reasons), next_cycle, request_id])
 
+
+
+# -- the same writes for many rows, one statement per table (the batch writes thousands) -------
+def _column_types(cur, table: str) -> dict[str, str]:
+    rows = cur.execute("SELECT column_name, data_type FROM information_schema.columns "
+                       "WHERE table_name = ? AND table_schema = current_schema()",
+                       [table]).fetchall()
+    return {r[0]: r[1] for r in rows}
+
+
+def _by_columns(rows: list[dict], exclude: tuple[str, ...] = ()) -> dict[tuple, list[dict]]:
+    """Rows grouped by the license columns they set (in LICENSE_COLUMNS order)."""
+    groups: dict[tuple, list[dict]] = {}
+    for values in rows:
+        cols = tuple(c for c in LICENSE_COLUMNS if c in values and c not in exclude)
+        groups.setdefault(cols, []).append(values)
+    return groups
+
+
+def _unnest_select(cols: tuple[str, ...], types: dict[str, str]) -> str:
+    return ", ".join(f"unnest(CAST(? AS {types[c]}[])) AS {c}" for c in cols)
+
+
+def insert_licenses(cur, rows: list[dict]) -> None:
+    """``insert_license`` for many licenses (their numbers distinct): one statement per set of
+    columns given (one in the batch)."""
+    if not rows:
+        return
+    types = _column_types(cur, "licenses")
+    for cols, group in _by_columns(rows).items():
+        cur.execute(f"INSERT INTO licenses ({', '.join(cols)}) "
+                    f"SELECT {_unnest_select(cols, types)}",
+                    [[values[c] for values in group] for c in cols])
+
+
+def update_licenses(cur, items: list[tuple[str, dict]]) -> None:
+    """``update_license`` for many (license_number, values), the numbers distinct: one
+    statement per set of columns given (one in the batch)."""
+    rows = [{**values, "license_number": number} for number, values in items]
+    if not rows:
+        return
+    types = _column_types(cur, "licenses")
+    for cols, group in _by_columns(rows, exclude=("license_number",)).items():
+        if not cols:
+            continue
+        cur.execute(f"UPDATE licenses SET {', '.join(f'{c} = u.{c}' for c in cols)} FROM "
+                    f"(SELECT unnest(CAST(? AS VARCHAR[])) AS license_number, "
+                    f"{_unnest_select(cols, types)}) u "
+                    "WHERE licenses.license_number = u.license_number",
+                    [[v["license_number"] for v in group],
+                     *([values[c] for values in group] for c in cols)])
+
+
+def mark_held_many(cur, items: list[tuple[str, list[str], str]]) -> None:
+    """C3: ``mark_held`` for many (request_id, reasons, next_cycle) in one statement."""
+    if not items:
+        return
+    cur.execute("UPDATE requests SET status = 'held', held_reasons = t.reasons, cycle = t.cyc "
+                "FROM (SELECT unnest(CAST(? AS VARCHAR[])) AS rid, "
+                "unnest(CAST(? AS VARCHAR[][])) AS reasons, unnest(CAST(? AS VARCHAR[])) AS cyc) t "
+                "WHERE requests.request_id = t.rid",
+                [[i[0] for i in items], [list(i[1]) for i in items], [i[2] for i in items]])

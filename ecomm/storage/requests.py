@@ -375,8 +375,14 @@ def set_imported_effects_many(cur, updates: list[tuple]) -> None:
 def deprovision_apps_now(cur, items: list[tuple[str, str, date]]) -> set[tuple[str, str]]:
     """C4 for many: close the open row of each (license_number, application, on) on ``on`` in
     one statement; returns the (license_number, application) pairs closed."""
+    return set(deprovision_apps_rows(cur, items))
+
+
+def deprovision_apps_rows(cur, items: list[tuple[str, str, date]]) -> list[tuple[str, str]]:
+    """C4 for many, as ``deprovision_apps_now``: one (license_number, application) per row
+    closed (a pair twice when two open rows of it were closed)."""
     if not items:
-        return set()
+        return []
     numbers, apps, days = (list(col) for col in zip(*items))
     rows = cur.execute(
         "UPDATE license_apps SET deprovisioned_on = u.on_day FROM (SELECT "
@@ -385,7 +391,7 @@ def deprovision_apps_now(cur, items: list[tuple[str, str, date]]) -> set[tuple[s
         "AND license_apps.application = u.app AND license_apps.deprovisioned_on IS NULL "
         "RETURNING license_apps.license_number, license_apps.application",
         [numbers, apps, days]).fetchall()
-    return {(r[0], r[1]) for r in rows}
+    return [(r[0], r[1]) for r in rows]
 
 
 def add_status_many(cur, rows: list[tuple]) -> None:

@@ -83,13 +83,13 @@ def test_c6_a_failed_batch_leaves_nothing_behind(store, monkeypatch):
     seed_cycle(store)
     before = snapshot(store)
     calls = {"n": 0}
-    real = sb.mark_held
+    real = sb.mark_held_many
 
     def fail(*a, **kw):
         calls["n"] += 1
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(service.sb, "mark_held", fail)
+    monkeypatch.setattr(service.sb, "mark_held_many", fail)
     try:
         batch.process_batch(store, SYSTEM, CYCLE, on=ON, now_utc=PROCESS_AT)
     except RuntimeError:
@@ -98,6 +98,6 @@ def test_c6_a_failed_batch_leaves_nothing_behind(store, monkeypatch):
         raise AssertionError("the failure was swallowed")
     assert calls["n"] == 1
     assert snapshot(store) == before
-    monkeypatch.setattr(service.sb, "mark_held", real)
+    monkeypatch.setattr(service.sb, "mark_held_many", real)
     assert not batch.process_batch(store, SYSTEM, CYCLE, on=ON,
                                    now_utc=PROCESS_AT).already_processed
