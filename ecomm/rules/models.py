@@ -3,9 +3,9 @@ what a request asks for, and the verdict per rule."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal, Optional
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, Field, field_validator
 
 from ecomm import reference as ref
 from ecomm.errors import EcommError
@@ -195,58 +195,50 @@ def _text(value: str | None) -> str | None:
     return value.strip() if value and value.strip() else None
 
 
+def _required_campus(value: str | None) -> str:
+    c = _campus(value)
+    if c is None:
+        raise ValueError("choose a campus")
+    return c
+
+
+# Field types of the request drafts: each cleans and checks its value once, for every draft.
+CampusName = Annotated[str, BeforeValidator(_required_campus)]
+OptionalCampus = Annotated[Optional[str], BeforeValidator(_campus)]
+Text = Annotated[Optional[str], BeforeValidator(_text)]
+Strings = Annotated[list[str], BeforeValidator(_strings)]
+Applications = Annotated[list[str], BeforeValidator(
+    lambda v: _choices(v, ref.APPLICATIONS, "an application"))]
+SuperUserPermissions = Annotated[list[str], BeforeValidator(
+    lambda v: _choices(v, ref.SUPER_USER_PERMISSIONS, "a super-user permission"))]
+CventAddOns = Annotated[list[str], BeforeValidator(
+    lambda v: _choices(v, ref.CVENT_ADD_ONS, "a Cvent add-on"))]
+
+
 class ProvisionDraft(BaseModel):
     """The provisioning form's answers (seed 000's form; requests.csv kind=provision)."""
 
-    contact_id: str | None = None
-    campus: str
-    applications: list[str] = Field(default_factory=list)
+    contact_id: Text = None
+    campus: CampusName
+    applications: Applications = Field(default_factory=list)
     ecomm_role: str = ref.ROLE_USER
     salesforce_profile: str = ref.PROFILE_STANDARD
-    replaces_license: str | None = None
-    ecomm_specialist: str | None = None
-    additional_specialists: list[str] = Field(default_factory=list)
-    business_units: list[str] = Field(default_factory=list)
-    public_groups: list[str] = Field(default_factory=list)
-    new_public_group: str | None = None
-    billing_campus: str | None = None
-    campus_speedtype: str | None = None
-    unit_speedtypes: str | None = None
-    speedtype_notes: str | None = None
-    super_user_permissions: list[str] = Field(default_factory=list)
-    cvent_add_ons: list[str] = Field(default_factory=list)
+    replaces_license: Text = None
+    ecomm_specialist: Text = None
+    additional_specialists: Strings = Field(default_factory=list)
+    business_units: Strings = Field(default_factory=list)
+    public_groups: Strings = Field(default_factory=list)
+    new_public_group: Text = None
+    billing_campus: OptionalCampus = None
+    campus_speedtype: Text = None
+    unit_speedtypes: Text = None
+    speedtype_notes: Text = None
+    super_user_permissions: SuperUserPermissions = Field(default_factory=list)
+    cvent_add_ons: CventAddOns = Field(default_factory=list)
     course_privacy_awareness_on: date | None = None
     course_it_providers_on: date | None = None
     course_pci_on: date | None = None
-    notes: str | None = None
-
-    @field_validator("campus", mode="before")
-    @classmethod
-    def _v_campus(cls, v):
-        c = _campus(v)
-        if c is None:
-            raise ValueError("choose a campus")
-        return c
-
-    @field_validator("billing_campus", mode="before")
-    @classmethod
-    def _v_billing_campus(cls, v):
-        return _campus(v)
-
-    @field_validator("applications", mode="before")
-    @classmethod
-    def _v_apps(cls, v):
-        return _choices(v, ref.APPLICATIONS, "an application")
-
-    @field_validator("super_user_permissions", mode="before")
-    @classmethod
-    def _v_super(cls, v):
-        return _choices(v, ref.SUPER_USER_PERMISSIONS, "a super-user permission")
-
-    @field_validator("cvent_add_ons", mode="before")
-    @classmethod
-    def _v_addons(cls, v):
-        return _choices(v, ref.CVENT_ADD_ONS, "a Cvent add-on")
+    notes: Text = None
 
     @field_validator("ecomm_role", mode="before")
     @classmethod
@@ -268,18 +260,6 @@ class ProvisionDraft(BaseModel):
             raise ValueError(f"{v!r} is not a Salesforce profile (Standard or Chatter Free User)")
         return c
 
-    @field_validator("additional_specialists", "business_units", "public_groups", mode="before")
-    @classmethod
-    def _v_lists(cls, v):
-        return _strings(v)
-
-    @field_validator("replaces_license", "ecomm_specialist", "new_public_group",
-                     "campus_speedtype", "unit_speedtypes", "speedtype_notes", "notes",
-                     "contact_id", mode="before")
-    @classmethod
-    def _v_text(cls, v):
-        return _text(v)
-
     def course_dates(self) -> dict[str, date]:
         """P5: the course completion dates entered on the request, by course name."""
         values = {
@@ -293,55 +273,23 @@ class ProvisionDraft(BaseModel):
 class DeprovisionDraft(BaseModel):
     """A deprovisioning request: which applications to remove from which license."""
 
-    campus: str
+    campus: CampusName
     license_number: str
-    applications: list[str] = Field(default_factory=list)
-    notes: str | None = None
-
-    @field_validator("campus", mode="before")
-    @classmethod
-    def _v_campus(cls, v):
-        c = _campus(v)
-        if c is None:
-            raise ValueError("choose a campus")
-        return c
-
-    @field_validator("applications", mode="before")
-    @classmethod
-    def _v_apps(cls, v):
-        return _choices(v, ref.APPLICATIONS, "an application")
+    applications: Applications = Field(default_factory=list)
+    notes: Text = None
 
 
 class GroupChangeDraft(BaseModel):
     """An off-cycle change of an existing user's business units / public groups (C5)."""
 
-    campus: str
+    campus: CampusName
     license_number: str
-    business_units: list[str] = Field(default_factory=list)        # to add
-    public_groups: list[str] = Field(default_factory=list)         # to add
-    new_public_group: str | None = None
-    remove_business_units: list[str] = Field(default_factory=list)
-    remove_public_groups: list[str] = Field(default_factory=list)
-    notes: str | None = None
-
-    @field_validator("campus", mode="before")
-    @classmethod
-    def _v_campus(cls, v):
-        c = _campus(v)
-        if c is None:
-            raise ValueError("choose a campus")
-        return c
-
-    @field_validator("business_units", "public_groups", "remove_business_units",
-                     "remove_public_groups", mode="before")
-    @classmethod
-    def _v_lists(cls, v):
-        return _strings(v)
-
-    @field_validator("new_public_group", "notes", mode="before")
-    @classmethod
-    def _v_text(cls, v):
-        return _text(v)
+    business_units: Strings = Field(default_factory=list)         # to add
+    public_groups: Strings = Field(default_factory=list)          # to add
+    new_public_group: Text = None
+    remove_business_units: Strings = Field(default_factory=list)
+    remove_public_groups: Strings = Field(default_factory=list)
+    notes: Text = None
 
 
 class GroupChoices(BaseModel):
