@@ -3,14 +3,14 @@ values and FY2027 rates written with plain SQL into the AppTest's tmp database, 
 'now' (Monday 2026-11-23, 08:00 in Denver: cutoff 2026-11-30, batch of December)."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 import pytest
 
 from ecomm import admin, clock
 from ecomm import reference as ref
 from tests.apptest.conftest import TODAY
-from tests.integration.requests_fixtures import PNG, add_contact, add_license
+from tests.integration.requests_fixtures import PNG, seed_people
 
 NOW = datetime(2026, 11, 23, 15, 0)
 assert clock.denver_date(NOW) == TODAY
@@ -34,30 +34,14 @@ RATES_FY2027 = {ref.SALESFORCE: "30.00", ref.MARKETING_CLOUD: "20.00", ref.CVENT
 
 
 def seed_requests(store) -> None:
-    """Rates, reference values and five contacts: C-ELIG (ready at Boulder), C-BAD (P1, P4,
-    P5 fail), C-USER (LN-0776: Salesforce, Marketing Cloud, Cvent), C-GONE (LN-0900,
-    deprovisioned: replaceable), C-DEN (Denver, LN-0100)."""
+    """Rates, reference values (with labels) and the five contacts of ``seed_people``."""
     def fn(cur):
         for app, rate in RATES_FY2027.items():
             cur.execute("INSERT INTO rates VALUES (2027, ?, ?, FALSE)", [app, rate])
         cur.executemany("INSERT INTO reference_values (kind, campus, value, label, active) "
                         "VALUES (?, ?, ?, ?, TRUE)", [list(r) for r in REFERENCE])
     store.write(fn)
-    add_contact(store, "C-ELIG", "Ready", "Rita", employee_id="111",
-                ucb="rita.ready@colorado.edu")
-    add_contact(store, "C-BAD", "Notyet", "Ned", employee_id="222", ucb=None, agreement=False,
-                courses_on=date(2023, 1, 10))
-    add_contact(store, "C-USER", "Holder", "Hana", employee_id="333", ucb="hana@colorado.edu")
-    add_license(store, "LN-0776", "C-USER", "Boulder",
-                [ref.SALESFORCE, ref.MARKETING_CLOUD, ref.CVENT])
-    add_contact(store, "C-GONE", "Left", "Lee", employee_id="444", ucb="lee@colorado.edu",
-                employment=None)
-    add_license(store, "LN-0900", "C-GONE", "Boulder", [ref.SALESFORCE],
-                deprovisioned_on=date(2026, 10, 31))
-    add_contact(store, "C-DEN", "Mile", "Dana", employee_id="555", ucd="dana@ucdenver.edu",
-                employment="Denver")
-    add_license(store, "LN-0100", "C-DEN", "Denver", [ref.SALESFORCE, ref.CVENT],
-                units=("CUD Advancement",), groups=("03 Adv Denver",))
+    seed_people(store)
 
 
 def who(store, email: str):

@@ -86,6 +86,13 @@ def seed(store):
         cur.executemany("INSERT INTO reference_values (kind, campus, value, label, active) "
                         "VALUES (?, ?, ?, NULL, ?)", [list(r) for r in REFERENCE])
     store.write(fn)
+    seed_people(store)
+
+
+def seed_people(store) -> None:
+    """Five contacts: C-ELIG (ready at Boulder), C-BAD (P1, P4, P5 fail), C-USER (LN-0776:
+    Salesforce, Marketing Cloud, Cvent), C-GONE (LN-0900, deprovisioned: replaceable), C-DEN
+    (Denver, LN-0100)."""
     # Eligible Boulder contact.
     add_contact(store, "C-ELIG", "Ready", "Rita", employee_id="111", ucb="rita.ready@colorado.edu")
     # Ineligible: no UCB Email (P1), no agreement (P4), courses out of date (P5).
