@@ -155,11 +155,15 @@ for col, (label, n) in zip(cols, counts.items()):
 
 
 # -- panels ----------------------------------------------------------------------------------------
-def record_urls(page: str, values) -> list[str | None]:
-    """ui.record_url for many values: the URL is made once and the value put in its place."""
-    template = ui.record_url(page, PLACEHOLDER)
+QUOTED_PLACEHOLDER = quote_plus(PLACEHOLDER)
+url_templates = {page: ui.record_url(page, PLACEHOLDER) for _, page in LINK_COLUMNS.values()}
+
+
+def record_urls(template: str, values) -> list[str | None]:
+    """ui.record_url for many values: the URL is made once (``template``) and the value put in
+    its place."""
     return [None if v is None or (isinstance(v, float) and pd.isna(v)) or not str(v).strip()
-            else template.replace(quote_plus(PLACEHOLDER), quote_plus(str(v))) for v in values]
+            else template.replace(QUOTED_PLACEHOLDER, quote_plus(str(v))) for v in values]
 
 
 def display_frame(frame):
@@ -169,7 +173,7 @@ def display_frame(frame):
     front = []
     for col, (label, page) in LINK_COLUMNS.items():
         if col in out.columns:
-            out[label] = record_urls(page, out[col])
+            out[label] = record_urls(url_templates[page], out[col])
             out = out.drop(columns=[col])
             config[label] = ui.link_column(label, page)
             front.append(label)

@@ -154,25 +154,34 @@ def _request_panel(store, w: Where, *, kind: str, statuses: tuple[str, ...],
     params: dict[str, Any] = {"kind": kind, "statuses": list(statuses)}
     where = request_where(w, params)
     cycle = _cycle_sql(params, cutoffs)
+    # The request's license is read for the WHERE only when a filter or the A1 scope needs it.
+    uses_license = bool(w.billing_campus or w.public_group or (w.campuses is not None and w.email))
+    license_join = ("LEFT JOIN licenses l ON l.license_number = r.license_number"
+                    if uses_license else "")
+    # The matching requests are narrowed and counted first; only the first ``limit`` are
+    # joined to their license and contact for the names shown.
     sql = f"""
         WITH cuts AS (
             SELECT unnest($cut_months::VARCHAR[]) AS month, unnest($cut_days::DATE[]) AS cut
         ), q AS (
             SELECT r.*, {LOCAL_TS.format(col='r.submitted_at')} AS submitted_local,
                    CAST({LOCAL_TS.format(col='r.submitted_at')} AS DATE) AS local_day
-            FROM requests r LEFT JOIN licenses l ON l.license_number = r.license_number
+            FROM requests r {license_join}
             WHERE r.kind = $kind AND list_contains($statuses::VARCHAR[], r.status) AND {where}
-        ), x AS (
+        ), x AS MATERIALIZED (
             SELECT q.*, {cycle} AS batch_cycle
             FROM q LEFT JOIN cuts cu ON cu.month = strftime(q.local_day, '%Y-%m')
+        ), n AS (
+            SELECT count(*) AS n_rows, histogram(batch_cycle) AS by_cycle FROM x
+        ), top AS (
+            SELECT * FROM x ORDER BY submitted_at, request_id{_limit(params, limit)}
         )
-        SELECT {columns},
-               count(*) OVER () AS n_rows,
-               histogram(r.batch_cycle) OVER () AS by_cycle
-        FROM x r
+        SELECT {columns}, n.*
+        FROM top r
         LEFT JOIN licenses l ON l.license_number = r.license_number
         LEFT JOIN contacts c ON c.contact_id = r.contact_id
-        ORDER BY r.submitted_at, r.request_id{_limit(params, limit)}"""
+        CROSS JOIN n
+        ORDER BY r.submitted_at, r.request_id"""
     return _run(store, sql, params, ("n_rows", "by_cycle"))
 
 
@@ -258,15 +267,22 @@ def quiz_panel(store, w: Where, as_of: date, policy: Policy, *, limit: int | Non
     """Q1: users who have not passed the quiz (quiz due), overdue ones first (day 60 on)."""
     params: dict[str, Any] = {"as_of": as_of, "deadline": policy.quiz_deadline_days,
                               "reminders": list(policy.quiz_reminder_days)}
-    held = (f"held AS (SELECT la.license_number, min(la.provisioned_on) AS provisioned_on "
-            f"FROM license_apps la WHERE {_held('la')} GROUP BY la.license_number)")
-    base = f"""
-        SELECT l.license_number, h.provisioned_on,
+    # The licenses in scope (A1, filters) without a pass first, then their held applications.
+    held = f"""lic AS MATERIALIZED (
+            SELECT l.license_number FROM licenses l
+            WHERE (l.quiz_passed_on IS NULL OR l.quiz_passed_on > $as_of)
+              AND {license_where(w, params)}
+        ), held AS (
+            SELECT la.license_number, min(la.provisioned_on) AS provisioned_on
+            FROM license_apps la
+            WHERE {_held('la')} AND la.license_number IN (SELECT license_number FROM lic)
+            GROUP BY la.license_number)"""
+    base = """
+        SELECT h.license_number, h.provisioned_on,
                CAST($as_of - h.provisioned_on AS INTEGER) AS days_since,
                h.provisioned_on + CAST($deadline AS INTEGER) AS quiz_deadline,
                $as_of >= h.provisioned_on + CAST($deadline AS INTEGER) AS overdue
-        FROM licenses l JOIN held h ON h.license_number = l.license_number
-        WHERE (l.quiz_passed_on IS NULL OR l.quiz_passed_on > $as_of) AND {license_where(w, params)}"""
+        FROM held h"""
     select = f"""t.license_number, {PERSON}, ap.applications, t.provisioned_on, t.days_since,
                t.quiz_deadline,
                CASE WHEN t.days_since < $deadline THEN list_max(list_filter(
@@ -319,7 +335,9 @@ def course_panel(store, w: Where, as_of: date, policy: Policy, *, limit: int | N
               AND {license_where(w, params)}
         ), done AS (
             SELECT cc.contact_id, {latest}
-            FROM course_completions cc WHERE cc.completed_on <= $as_of GROUP BY cc.contact_id
+            FROM course_completions cc
+            WHERE cc.completed_on <= $as_of AND cc.contact_id IN (SELECT contact_id FROM lic)
+            GROUP BY cc.contact_id
         ), latest AS (
             SELECT lc.contact_id, {ds}
             FROM (SELECT DISTINCT contact_id FROM lic) lc LEFT JOIN done USING (contact_id)
@@ -370,14 +388,18 @@ def active_users(store, w: Where, as_of: date, *, limit: int | None = None
     params: dict[str, Any] = {"as_of": as_of, "chatter": ref.PROFILE_CHATTER_FREE}
     apps = list(ref.APPLICATIONS)
     col = {a: f"a{i}" for i, a in enumerate(apps)}
-    held = ("held AS (SELECT la.license_number, "
-            + ", ".join(f"bool_or(la.application = '{a}') AS {col[a]}" for a in apps)
-            + f" FROM license_apps la WHERE {_held('la')} GROUP BY la.license_number)")
     chatter = "lower(trim(coalesce(l.salesforce_profile, ''))) = lower($chatter)"
-    base = (f"SELECT l.license_number, {chatter} AS chatter_free, "
+    # The licenses in scope (A1, filters) first, then their held applications.
+    held = (f"lic AS MATERIALIZED (SELECT l.license_number, {chatter} AS chatter_free "
+            f"FROM licenses l WHERE {license_where(w, params)}), "
+            "held AS (SELECT la.license_number, "
+            + ", ".join(f"bool_or(la.application = '{a}') AS {col[a]}" for a in apps)
+            + f" FROM license_apps la WHERE {_held('la')} "
+            "AND la.license_number IN (SELECT license_number FROM lic) "
+            "GROUP BY la.license_number)")
+    base = ("SELECT l.license_number, l.chatter_free, "
             + ", ".join(f"h.{col[a]}" for a in apps)
-            + " FROM licenses l JOIN held h ON h.license_number = l.license_number "
-            f"WHERE {license_where(w, params)}")
+            + " FROM lic l JOIN held h ON h.license_number = l.license_number")
     counts = ", ".join(
         ["count(*) AS n_rows"]
         + [f"sum(CASE WHEN {col[a]}" + (" AND NOT chatter_free" if a == ref.SALESFORCE else "")
