@@ -134,6 +134,27 @@ def _new_license(number: str, req: QueuedRequest) -> LicenseState:
                         affiliated_campus=req.campus)
 
 
+class _Copies(dict):
+    """The licenses as the plan changes them: a deep copy of an input license is made the
+    first time the plan reads it (the inputs stay as they were; thousands are never read)."""
+
+    def __init__(self, originals: dict[str, LicenseState]):
+        super().__init__()
+        self.originals = originals
+
+    def __missing__(self, number: str) -> LicenseState:
+        if number not in self.originals:
+            raise KeyError(number)
+        copy = self[number] = self.originals[number].model_copy(deep=True)
+        return copy
+
+    def __contains__(self, number: object) -> bool:
+        return dict.__contains__(self, number) or number in self.originals
+
+    def get(self, number, default=None):
+        return self[number] if number in self else default
+
+
 def plan_batch(inputs: BatchInputs, policy: Policy) -> BatchPlan:
     """C1-C5: what the batch of ``inputs.cycle`` does on ``inputs.on``. Deprovisionings first
     (C4: Salesforce already removed at submission is not removed again), then provisionings
@@ -143,10 +164,10 @@ def plan_batch(inputs: BatchInputs, policy: Policy) -> BatchPlan:
     cycle, on, closures = inputs.cycle, inputs.on, inputs.closures
     queue = sorted((r for r in inputs.requests if handled_by(r, cycle, closures)),
                    key=lambda r: (r.submitted_at, r.request_id))
-    licenses = {n: lic.model_copy(deep=True) for n, lic in inputs.licenses.items()}
+    licenses = _Copies(inputs.licenses)
     by_contact_campus: dict[tuple[str, str], str] = {}
-    for n in sorted(licenses):
-        lic = licenses[n]
+    for n in sorted(inputs.licenses):
+        lic = inputs.licenses[n]
         by_contact_campus.setdefault((lic.contact_id, lic.affiliated_campus), n)
     plan = BatchPlan(cycle=cycle, on=on)
 

@@ -183,6 +183,26 @@ def test_c4_imported_deprovisioning_removes_salesforce_still_held():
     assert d.applications == [ref.SALESFORCE]
 
 
+
+def test_c3_c4_plan_leaves_its_inputs_unchanged_and_sees_its_own_changes():
+    """The preview and processing plan the same inputs: planning changes none of them (the
+    licenses it changes are its own copies), while a later request of the same batch sees the
+    earlier ones' changes (Cvent removed, then provisioned again as new)."""
+    holder = lic(apps=[ref.SALESFORCE, ref.CVENT], quiz=date(2026, 2, 1))
+    other = lic("LN-0600", contact_id="C-2002", apps=[ref.CVENT])
+    reqs = [queued("R-1", kind="deprovision", license_number="LN-0500",
+                   applications=[ref.CVENT]),
+            queued("R-2", license_number="LN-0500", applications=[ref.CVENT],
+                   submitted_at=datetime(2026, 11, 21, 17))]
+    given_inputs = inputs(reqs, licenses=[holder, other])
+    before = given_inputs.model_dump()
+    plan = planner.plan_batch(given_inputs, POLICY)
+    assert given_inputs.model_dump() == before
+    assert plan.deprovisioned[0].applications == [ref.CVENT]
+    (p,) = plan.provisioned
+    assert p.applications == [ref.CVENT] and not p.license_created
+    assert planner.plan_batch(given_inputs, POLICY) == plan
+
 # -- C1/C6: when processing is allowed ---------------------------------------------------------
 def test_c1_default_processing_day():
     assert planner.default_processing_day("2026-12", date(2026, 11, 23)) == ON
