@@ -10,15 +10,22 @@ runs it as a formula (e.g. a user name "=HYPERLINK(...)" is written "'=HYPERLINK
 """
 from __future__ import annotations
 
+import gc
 import io
 from decimal import Decimal
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
-from openpyxl import Workbook
+from openpyxl import LXML, Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
+from openpyxl.compat import safe_string
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+
+if LXML:
+    from lxml import etree
 
 from ecomm import reference as ref
 from ecomm.billing.fiscal import fy_label
@@ -103,22 +110,35 @@ def _months_columns(group: str) -> set[int]:
     return {i + 1 for i, c in enumerate(table_columns(group)) if c.endswith(" months")}
 
 
-def _write_row(ws: Worksheet, row: int, values: Iterable[Any]) -> None:
-    for col, value in enumerate(values, start=1):
-        ws.cell(row=row, column=col, value=safe_text(value))
+def _styled(ws: Any, *, number_format: str | None = None, font: Font | None = None,
+            fill: PatternFill | None = None, alignment: Alignment | None = None) -> WriteOnlyCell:
+    """A write-only cell carrying a style; reused for every row of its column (openpyxl writes a
+    row's cells as it is appended, so one styled cell per column serves every row)."""
+    cell = WriteOnlyCell(ws)
+    if number_format is not None:
+        cell.number_format = number_format
+    if font is not None:
+        cell.font = font
+    if fill is not None:
+        cell.fill = fill
+    if alignment is not None:
+        cell.alignment = alignment
+    return cell
 
 
-def _style_heading(ws: Worksheet, row: int, ncols: int) -> None:
-    for col in range(1, ncols + 1):
-        cell = ws.cell(row=row, column=col)
-        cell.font = BOLD
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
+def _with(cell: WriteOnlyCell, value: Any) -> WriteOnlyCell:
+    cell.value = value
+    return cell
+
+
+def _heading_cells(ws: Any, cols: list[str]) -> list[WriteOnlyCell]:
+    wrap = Alignment(wrap_text=True, vertical="top")
+    return [_with(_styled(ws, font=BOLD, fill=HEADER_FILL, alignment=wrap), safe_text(c)) for c in cols]
 
 
 class _Widths:
-    """Readable column widths, measured from the values as they are written (one pass over the
-    data, never over the sheet's cells: at 30,000 lines reading the cells back cost ~10 s):
+    """Readable column widths, measured from the values before they are written (write-only
+    sheets take their column widths before the first row; never read back from the cells):
     the longest value per column, headings (which wrap) by their longest word."""
 
     def __init__(self) -> None:
@@ -137,43 +157,172 @@ class _Widths:
             if width > widths.get(col, 0):
                 widths[col] = width
 
-    def apply(self, ws: Worksheet, minimum: int = 10, maximum: int = 48) -> None:
+    def add_column(self, col: int, values: Iterable[Any]) -> None:
+        """The same measure as ``add`` for many values of one column (the invoice lines)."""
+        best = self.widths.get(col, 0)
+        for value in values:
+            if value is None:
+                continue
+            if isinstance(value, str):
+                width = len(value) + 2
+            else:
+                text = value.isoformat()[:10] if hasattr(value, "isoformat") else str(value)
+                width = len(text) + (6 if isinstance(value, (int, float, Decimal)) else 2)
+            if width > best:
+                best = width
+        if best:
+            self.widths[col] = best
+
+    def apply(self, ws: Any, minimum: int = 10, maximum: int = 48) -> None:
         for col, width in self.widths.items():
             ws.column_dimensions[get_column_letter(col)].width = max(minimum, min(maximum, width))
 
 
-def write_campus_sheet(ws: Worksheet, inv: Invoice) -> None:
-    """B4: one campus's invoice: header block, frozen headings, filtered lines, totals as values."""
+# --- The invoice lines' XML, in bulk -------------------------------------------------------
+# openpyxl spends ~10 microseconds per cell (binding, styling and serialising each one); the
+# 100x July invoice has ~3 million. The lines' rows are therefore made as text, one template
+# per row, parsed by lxml in chunks and streamed into openpyxl's write-only sheet writer: the
+# same elements openpyxl writes for these values (inline strings, numbers, style ids taken from
+# openpyxl), checked equal to openpyxl's own output in tests/unit/test_workbook_bulk.py.
+
+_CHUNK = 2000
+
+
+def _xml_text(value: str) -> str:
+    return (value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace("\r", "&#13;"))
+
+
+def _cell_xml(ref_: str, value: Any, style: str, checker: WriteOnlyCell) -> str:
+    if value is None:
+        return f'<c r="{ref_}"{style} t="n"/>' if style else ""
+    if isinstance(value, str):
+        value = checker.check_string(value)   # openpyxl's own check: length, illegal characters
+        if value == "":
+            return f'<c r="{ref_}"{style} t="inlineStr"/>'
+        if value in ERROR_CODES:
+            return f'<c r="{ref_}"{style} t="e"><v>{_xml_text(value)}</v></c>'
+        space = ' xml:space="preserve"' if value != value.strip() else ""
+        return f'<c r="{ref_}"{style} t="inlineStr"><is><t{space}>{_xml_text(value)}</t></is></c>'
+    if isinstance(value, bool):
+        return f'<c r="{ref_}"{style} t="b"><v>{safe_string(value)}</v></c>'
+    if isinstance(value, (int, float, Decimal)):
+        return f'<c r="{ref_}"{style} t="n"><v>{safe_string(value)}</v></c>'
+    raise TypeError(f"an invoice line holds a {type(value).__name__}, which the workbook cannot write")
+
+
+class _Rows:
+    """The rows of a write-only sheet, written in order: ``append`` a row of values or cells
+    (openpyxl's own row writer), ``bulk`` many rows of plain values styled per column.
+
+    openpyxl's ``WriteOnlyWorksheet.append`` sends each row through a generator to the same
+    ``write_row``; this does what that generator does (``_write_rows``, openpyxl 3.1) so that
+    bulk rows can go into the same ``sheetData`` element."""
+
+    def __init__(self, ws: Any, xf: Any) -> None:
+        self.ws, self.xf, self.row = ws, xf, 1
+
+    def append(self, values: list[Any]) -> None:
+        self.ws._writer.write_row(self.xf, self.ws._values_to_row(values, self.row), self.row)
+        self.row += 1
+
+    def bulk(self, rows: list[list[Any]], styles: dict[int, WriteOnlyCell]) -> None:
+        if not LXML:   # openpyxl writes with et_xmlfile: row by row
+            for values in rows:
+                for i, cell in styles.items():
+                    cell.value = values[i]
+                    values[i] = cell
+                self.append(values)
+            return
+        ncols = max((len(r) for r in rows), default=0)
+        letters = [get_column_letter(c) for c in range(1, ncols + 1)]
+        style = [f' s="{styles[i].style_id}"' if i in styles else "" for i in range(ncols)]
+        as_text = [f'{style[i]} t="inlineStr"><is><t>' for i in range(ncols)]
+        as_number = [f'{style[i]} t="n"><v>' for i in range(ncols)]
+        checker = WriteOnlyCell(self.ws)
+        parts: list[str] = []
+        for n, values in enumerate(rows, start=1):
+            r = self.row
+            cells = []
+            for i, v in enumerate(values):
+                t = type(v)
+                if t is str and v and v == v.strip() and len(v) <= 32767 and v not in ERROR_CODES:
+                    cells.append(f'<c r="{letters[i]}{r}"{as_text[i]}{_xml_text(v)}</t></is></c>')
+                elif v is None:
+                    if style[i]:
+                        cells.append(f'<c r="{letters[i]}{r}"{style[i]} t="n"/>')
+                elif t is int or (t is Decimal and v.is_finite()):
+                    cells.append(f'<c r="{letters[i]}{r}"{as_number[i]}{"%.16g" % v}</v></c>')
+                else:
+                    cells.append(_cell_xml(f"{letters[i]}{r}", v, style[i], checker))
+            row_xml = "".join(cells)
+            if ILLEGAL_CHARACTERS_RE.search(row_xml):   # openpyxl refuses them: so do we
+                for v in values:
+                    if isinstance(v, str):
+                        checker.check_string(v)
+            parts.append(f'<row r="{r}">{row_xml}</row>')
+            self.row += 1
+            if n % _CHUNK == 0 or n == len(rows):
+                xml = f"<sheetData>{''.join(parts)}</sheetData>".encode()
+                for el in etree.fromstring(xml):
+                    self.xf.write(el)
+                parts.clear()
+
+
+@contextmanager
+def _rows_of(ws: Any) -> Iterator[_Rows]:
+    """Write a write-only sheet's rows (set widths and frozen panes before, the filter after)."""
+    ws._get_writer()
+    xf = ws._writer.xf.send(True)
+    with xf.element("sheetData"):
+        yield _Rows(ws, xf)
+    ws._writer.xf.send(None)
+    ws._rows = (row for row in ())   # rows written: ``close`` (on save) only writes the tail
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off while a sheet's rows are made: millions of short-
+    lived values (no cycles) would otherwise trigger full collections over the invoices held
+    in memory again and again (a third of the time at 100x)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def write_campus_sheet(ws: Any, inv: Invoice) -> None:
+    """B4: one campus's invoice: header block, frozen headings, filtered lines, totals as values.
+
+    ``ws`` is a write-only sheet (``Workbook(write_only=True)``): widths and frozen panes are
+    set before the rows are streamed, the auto-filter after."""
+    with _gc_paused():
+        _write_campus_sheet(ws, inv)
+
+
+def _write_campus_sheet(ws: Any, inv: Invoice) -> None:
     widths = _Widths()
-    for i, (label, value) in enumerate(header_block(inv), start=1):
-        ws.cell(row=i, column=1, value=label).font = BOLD
+    date_cell = _styled(ws, number_format=DATE)
+    top: list[list[Any]] = []
+    for label, value in header_block(inv):
         shown = safe_text(value) if value != "" else None
-        cell = ws.cell(row=i, column=2, value=shown)
-        if label == "As of":
-            cell.number_format = DATE
+        top.append([_with(_styled(ws, font=BOLD), label),
+                    _with(date_cell, shown) if label == "As of" else shown])
         widths.add((label, shown))
+    top.append([])
     cols = table_columns(inv.group)
     head = header_row_number(inv)
-    _write_row(ws, head, cols)
-    _style_heading(ws, head, len(cols))
     widths.add(cols, wrap=True)
     money, months = sorted(_money_columns(inv.group)), sorted(_months_columns(inv.group))
-    row = head
-    for line in inv.lines:
-        row += 1
-        values = [safe_text(v) for v in line_values(line, inv.group)]
-        ws.append(values)   # the row after the last one written: ``row``
-        widths.add(values)
-        for col in money:
-            ws.cell(row=row, column=col).number_format = CURRENCY
-        for col in months:
-            ws.cell(row=row, column=col).number_format = WHOLE
-    last_line_row = row
-    total_row = row + 2
-    ws.cell(row=total_row, column=1, value="Total").font = BOLD
-    count = f"{len(inv.lines)} license(s)"
-    ws.cell(row=total_row, column=2, value=count)
-    widths.add(("Total", count))
+    rows = [[safe_text(v) for v in line_values(line, inv.group)] for line in inv.lines]
+    for col in range(1, len(cols) + 1):
+        widths.add_column(col, (r[col - 1] for r in rows))
+    total_row: list[Any] = [_with(_styled(ws, font=BOLD), "Total"), f"{len(inv.lines)} license(s)"]
+    widths.add(("Total", total_row[1]))
+    total_row += [None] * (len(cols) - 2)
     for col in money:
         heading = cols[col - 1]
         if heading.endswith(" amount"):
@@ -184,57 +333,66 @@ def write_campus_sheet(ws: Worksheet, inv: Invoice) -> None:
             value = inv.total
         else:
             continue
-        cell = ws.cell(row=total_row, column=col, value=value)
-        cell.number_format = CURRENCY
-        cell.font = BOLD
+        total_row[col - 1] = _with(_styled(ws, number_format=CURRENCY, font=BOLD), value)
         widths.add((value,), start=col)
-    ws.freeze_panes = ws.cell(row=head + 1, column=1).coordinate
-    ws.auto_filter.ref = f"A{head}:{get_column_letter(len(cols))}{max(last_line_row, head)}"
     widths.apply(ws)
+    ws.freeze_panes = f"A{head + 1}"
+    styles = {col - 1: _styled(ws, number_format=CURRENCY) for col in money}
+    styles.update({col - 1: _styled(ws, number_format=WHOLE) for col in months})
+    with _rows_of(ws) as out:
+        for r in top:
+            out.append(r)
+        out.append(_heading_cells(ws, cols))
+        out.bulk(rows, styles)
+        out.append([])
+        out.append(total_row)
+    last_line_row = head + len(rows)
+    ws.auto_filter.ref = f"A{head}:{get_column_letter(len(cols))}{max(last_line_row, head)}"
 
 
-def write_summary_sheet(ws: Worksheet, invoices: list[Invoice], *, fiscal_year: int, kind: str,
+def write_summary_sheet(ws: Any, invoices: list[Invoice], *, fiscal_year: int, kind: str,
                         group: str) -> None:
     """The first sheet: one row per campus invoice with its speedtype, status and total."""
-    ws.cell(row=1, column=1,
-            value=f"FY{fiscal_year} {KIND_LABEL[kind]}: {GROUP_LABEL[group]}").font = Font(bold=True, size=13)
     widths = _Widths()
-    ws.cell(row=2, column=1, value="Fiscal year").font = BOLD
-    ws.cell(row=2, column=2, value=fy_label(fiscal_year))
-    ws.cell(row=3, column=1, value="Invoice").font = BOLD
-    ws.cell(row=3, column=2, value=KIND_LABEL[kind])
+    out: list[list[Any]] = [
+        [_with(_styled(ws, font=Font(bold=True, size=13)),
+               f"FY{fiscal_year} {KIND_LABEL[kind]}: {GROUP_LABEL[group]}")],
+        [_with(_styled(ws, font=BOLD), "Fiscal year"), fy_label(fiscal_year)],
+        [_with(_styled(ws, font=BOLD), "Invoice"), KIND_LABEL[kind]],
+        [],
+    ]
     widths.add(("Fiscal year", fy_label(fiscal_year)))
     widths.add(("Invoice", KIND_LABEL[kind]))
     cols = ["Campus", "Campus billing speedtype", "Status", "Revision", "As of", "Licenses", "Total"]
     head = 5
-    _write_row(ws, head, cols)
-    _style_heading(ws, head, len(cols))
+    out.append(_heading_cells(ws, cols))
     widths.add(cols, wrap=True)
     row = head
     for inv in invoices:
         row += 1
-        values = [inv.campus, inv.campus_speedtype or "", STATUS_LABEL.get(inv.status, inv.status),
-                  inv.revision, inv.as_of, len(inv.lines), inv.total]
-        _write_row(ws, row, values)
-        widths.add(safe_text(v) for v in values)
-        ws.cell(row=row, column=5).number_format = DATE
-        ws.cell(row=row, column=7).number_format = CURRENCY
+        values = [safe_text(v) for v in (
+            inv.campus, inv.campus_speedtype or "", STATUS_LABEL.get(inv.status, inv.status),
+            inv.revision, inv.as_of, len(inv.lines), inv.total)]
+        widths.add(values)
+        values[4] = _with(_styled(ws, number_format=DATE), values[4])
+        values[6] = _with(_styled(ws, number_format=CURRENCY), values[6])
+        out.append(values)
     if not invoices:
         row += 1
-        ws.cell(row=row, column=1, value="No campus has lines on this invoice.")
+        out.append(["No campus has lines on this invoice."])
         widths.add(("No campus has lines on this invoice.",))
-    total_row = row + 2
     n_lines = sum(len(i.lines) for i in invoices)
     total = sum((i.total for i in invoices), Decimal("0.00"))
-    ws.cell(row=total_row, column=1, value="Total").font = BOLD
-    ws.cell(row=total_row, column=6, value=n_lines).font = BOLD
+    out.append([])
+    out.append([_with(_styled(ws, font=BOLD), "Total"), None, None, None, None,
+                _with(_styled(ws, font=BOLD), n_lines),
+                _with(_styled(ws, number_format=CURRENCY, font=BOLD), total)])
     widths.add(("Total", None, None, None, None, n_lines, total))
-    cell = ws.cell(row=total_row, column=7, value=total)
-    cell.number_format = CURRENCY
-    cell.font = BOLD
-    ws.freeze_panes = ws.cell(row=head + 1, column=1).coordinate
-    ws.auto_filter.ref = f"A{head}:{get_column_letter(len(cols))}{row}"
     widths.apply(ws)
+    ws.freeze_panes = f"A{head + 1}"
+    for r in out:
+        ws.append(r)
+    ws.auto_filter.ref = f"A{head}:{get_column_letter(len(cols))}{row}"
 
 
 def sheet_title(campus: str, taken: set[str]) -> str:
@@ -252,10 +410,8 @@ def build_workbook(invoices: list[Invoice], *, fiscal_year: int, kind: str, grou
     """B4: the workbook of one group: Summary, then one sheet per campus (sorted)."""
     chosen = [i for i in _latest(invoices) if i.group == group]
     chosen.sort(key=lambda i: i.campus)
-    wb = Workbook()
-    summary = wb.active
-    summary.title = SUMMARY
-    write_summary_sheet(summary, chosen, fiscal_year=fiscal_year, kind=kind, group=group)
+    wb = Workbook(write_only=True)   # rows streamed as they are appended (lxml when installed)
+    write_summary_sheet(wb.create_sheet(SUMMARY), chosen, fiscal_year=fiscal_year, kind=kind, group=group)
     taken = {SUMMARY.lower()}
     for inv in chosen:
         write_campus_sheet(wb.create_sheet(sheet_title(inv.campus, taken)), inv)
