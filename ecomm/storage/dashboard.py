@@ -327,16 +327,20 @@ def course_panel(store, w: Where, as_of: date, policy: Policy, *, limit: int | N
         f"max(cc.completed_on) FILTER (WHERE cc.course = $courses[{i + 1}]) AS d{i}"
         for i in range(len(ref.COURSES)))
     ds = ", ".join(f"d{i}" for i in range(len(ref.COURSES)))
+    where = license_where(w, params)
+    # Narrowed (a campus, a filter, A1): read the course dates of the licenses' contacts only;
+    # unnarrowed, grouping every completion is cheaper than the semi-join (measured at 100x).
+    of_lic = "" if where == "TRUE" else " AND cc.contact_id IN (SELECT contact_id FROM lic)"
     ctes = f"""
         lic AS MATERIALIZED (
             SELECT l.license_number, l.contact_id FROM licenses l
             WHERE l.license_number IN (SELECT la.license_number FROM license_apps la
                                        WHERE {_held('la')})
-              AND {license_where(w, params)}
+              AND {where}
         ), done AS (
             SELECT cc.contact_id, {latest}
             FROM course_completions cc
-            WHERE cc.completed_on <= $as_of AND cc.contact_id IN (SELECT contact_id FROM lic)
+            WHERE cc.completed_on <= $as_of{of_lic}
             GROUP BY cc.contact_id
         ), latest AS (
             SELECT lc.contact_id, {ds}
@@ -389,13 +393,15 @@ def active_users(store, w: Where, as_of: date, *, limit: int | None = None
     apps = list(ref.APPLICATIONS)
     col = {a: f"a{i}" for i, a in enumerate(apps)}
     chatter = "lower(trim(coalesce(l.salesforce_profile, ''))) = lower($chatter)"
-    # The licenses in scope (A1, filters) first, then their held applications.
+    # The licenses in scope (A1, filters) first, then their held applications (unnarrowed:
+    # every license, without the semi-join, which costs more than it saves there).
+    where = license_where(w, params)
+    of_lic = "" if where == "TRUE" else "AND la.license_number IN (SELECT license_number FROM lic) "
     held = (f"lic AS MATERIALIZED (SELECT l.license_number, {chatter} AS chatter_free "
-            f"FROM licenses l WHERE {license_where(w, params)}), "
+            f"FROM licenses l WHERE {where}), "
             "held AS (SELECT la.license_number, "
             + ", ".join(f"bool_or(la.application = '{a}') AS {col[a]}" for a in apps)
-            + f" FROM license_apps la WHERE {_held('la')} "
-            "AND la.license_number IN (SELECT license_number FROM lic) "
+            + f" FROM license_apps la WHERE {_held('la')} {of_lic}"
             "GROUP BY la.license_number)")
     base = ("SELECT l.license_number, l.chatter_free, "
             + ", ".join(f"h.{col[a]}" for a in apps)
