@@ -229,7 +229,7 @@ def process_batch(store, actor: Identity, cycle: str, *, on: date,
                        processed_by=actor.email)
         plan, policy, _closures = _plan(reader, cycle, on)
         _apply(cur, plan, actor.email, now_utc, policy)
-        sb.save_summary(cur, cycle, plan.model_dump(mode="json"))
+        sb.save_summary(cur, cycle, plan.model_dump_json())
         audit.record(cur, actor=actor.email, action="process_batch", entity="batch",
                      entity_id=cycle, after=plan.to_json(dry_run=False),
                      detail=f"Cycle {cycle} processed on {on.isoformat()}: {plan.sentence()}")

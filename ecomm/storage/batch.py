@@ -74,8 +74,10 @@ def claim_batch(cur, cycle: str, *, processed_on: date, processed_at: datetime,
                 "VALUES (?, ?, ?, ?, '{}')", [cycle, processed_on, processed_at, processed_by])
 
 
-def save_summary(cur, cycle: str, summary: dict[str, Any]) -> None:
-    cur.execute("UPDATE batches SET summary = ? WHERE cycle = ?", [json.dumps(summary), cycle])
+def save_summary(cur, cycle: str, summary: dict[str, Any] | str) -> None:
+    """The plan processed, as JSON (a dict, or its JSON text already made)."""
+    text = summary if isinstance(summary, str) else json.dumps(summary)
+    cur.execute("UPDATE batches SET summary = ? WHERE cycle = ?", [text, cycle])
 
 
 # -- what a batch changes ---------------------------------------------------------------------
