@@ -98,6 +98,16 @@ def _emails_of(contact: Contact) -> list[str]:
     return out
 
 
+def _emails_of_row(row: dict) -> list[str]:
+    """``_emails_of`` of a contacts row (before it is made a Contact)."""
+    out = []
+    for col in EMAIL_COLUMNS:
+        v = row.get(col)
+        if v and v.strip() and v.strip().lower() not in out:
+            out.append(v.strip().lower())
+    return out
+
+
 # every character str.strip() removes (str.isspace), for SQL trim(text, characters)
 _WHITESPACE = "".join(chr(i) for i in range(0x3001) if chr(i).isspace())
 
@@ -258,7 +268,7 @@ def _duplicates_many(cur, people: list[Contact]) -> dict[str, list[Duplicate]]:
                         "JOIN contacts c ON c.contact_id = o.contact_id",
                    [[me.contact_id for me in people], [me.last_name.lower() for me in people],
                     [firsts[me.contact_id] for me in people], _WHITESPACE]):
-        same_name.setdefault(r.pop("me"), []).append(_contact(r))
+        same_name.setdefault(r.pop("me"), []).append(r)   # a Contact only for a match
     out: dict[str, list[Duplicate]] = {}
     for me in people:
         found: dict[str, Duplicate] = {}
@@ -268,13 +278,14 @@ def _duplicates_many(cur, people: list[Contact]) -> dict[str, list[Duplicate]]:
                     contact_id=other.contact_id, name=other.name, matched_on="employee_id",
                     employee_id=other.employee_id)
         mine = set(_emails_of(me))
-        for other in sorted(same_name.get(me.contact_id, []), key=lambda c: c.contact_id):
-            if other.contact_id == me.contact_id or other.contact_id in found:
+        for row in sorted(same_name.get(me.contact_id, []), key=lambda r: r["contact_id"]):
+            if row["contact_id"] == me.contact_id or row["contact_id"] in found:
                 continue
-            if (other.first_name or "").strip().lower() != firsts[me.contact_id]:
+            if (row["first_name"] or "").strip().lower() != firsts[me.contact_id]:
                 continue
-            shared = [e for e in _emails_of(other) if e in mine]
+            shared = [e for e in _emails_of_row(row) if e in mine]
             if shared:
+                other = _contact(row)
                 found[other.contact_id] = Duplicate(
                     contact_id=other.contact_id, name=other.name, matched_on="name_email",
                     employee_id=other.employee_id, matching_email=shared[0])
