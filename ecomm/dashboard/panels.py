@@ -7,7 +7,6 @@ SQL to what the viewer may see (A1) and to the filters picked. A panel carries i
 """
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Callable
@@ -26,7 +25,6 @@ from ecomm.storage.dashboard import data_version  # noqa: F401  (the pages' cach
 from ecomm.storage.settings import load_policy
 
 DISPLAY_LIMIT = 500
-PANEL_WORKERS = 3  # panel queries run side by side (ecomm.dashboard.panels.dashboard)
 CUTOFF_MONTHS_BACK = 36
 
 PROVISION, HELD, DEPROVISION = "provision", "held", "deprovision"
@@ -187,11 +185,8 @@ def dashboard(store, identity: Identity, asked: DashboardFilters, as_of: date, *
     resolved = resolve(identity, asked)
     ctx = context(store, as_of)
     out = Dashboard(resolved=resolved, as_of=as_of)
-    # The panel queries are independent reads (a cursor each): run them side by side, as
-    # DuckDB leaves a core idle during much of each small query; the panels keep their order.
-    with ThreadPoolExecutor(max_workers=PANEL_WORKERS) as pool:
-        made = list(pool.map(lambda key: panel(store, key, resolved, ctx, limit=limit), keys))
-    out.panels = dict(zip(keys, made))
+    for key in keys:
+        out.panels[key] = panel(store, key, resolved, ctx, limit=limit)
     return out
 
 
