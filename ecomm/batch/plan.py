@@ -145,7 +145,10 @@ class _Copies(dict):
     def __missing__(self, number: str) -> LicenseState:
         if number not in self.originals:
             raise KeyError(number)
-        copy = self[number] = self.originals[number].model_copy(deep=True)
+        given = self.originals[number]
+        # a deep copy: the scalar fields are immutable, the list fields are copied
+        copy = self[number] = given.model_copy(update={
+            k: list(v) for k, v in given.__dict__.items() if isinstance(v, list)})
         return copy
 
     def __contains__(self, number: object) -> bool:
