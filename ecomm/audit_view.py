@@ -5,8 +5,9 @@ Who reads what (enforced here, in the storage query, never by the widgets):
 
 - A2 the System team reads every entry, including those without a campus (settings, users,
   reference data, batches, backups);
-- A1 an eComm specialist reads the entries of their own campus only (entries without a campus
-  are not theirs);
+- A1 an eComm specialist reads the entries of their own campus (entries without a campus are
+  not theirs), and those of the licenses of any campus naming them as an additional eComm
+  specialist, with those licenses' requests;
 - A3 a manager reads every entry and changes nothing: rules.md lets managers read everything
   for all campuses, and the audit page changes nothing;
 - anyone else (signed out, inactive) reads nothing.
@@ -73,7 +74,8 @@ def _query_filters(identity: Identity | None, f: AuditFilters) -> dict:
     since = clock.to_utc_naive(datetime.combine(f.since, time.min)) if f.since else None
     until = (clock.to_utc_naive(datetime.combine(f.until + timedelta(days=1), time.min))
              if f.until else None)
-    return {"campuses": campuses, "campus": f.campus or None, "entity": f.entity or None,
+    return {"campuses": campuses, "named_email": permissions.additional_email(identity),
+            "campus": f.campus or None, "entity": f.entity or None,
             "entity_id": (f.entity_id or "").strip() or None, "actor": f.actor or None,
             "action": f.action or None, "since": since, "until": until,
             "search": (f.search or "").strip() or None}
@@ -81,7 +83,8 @@ def _query_filters(identity: Identity | None, f: AuditFilters) -> dict:
 
 def choices(store, identity: Identity | None) -> dict[str, list[str]]:
     """The actors, actions, kinds of record and campuses to offer as filters (within scope)."""
-    return audit_store.distinct_values(store, campuses=scope(identity))
+    return audit_store.distinct_values(store, campuses=scope(identity),
+                                       named_email=permissions.additional_email(identity))
 
 
 # -- before and after ------------------------------------------------------------------------

@@ -55,18 +55,32 @@ def record_many(cur, entries: list[dict]) -> None:
         [at, *(values[c] for c in cols)])
 
 
-def _filters(*, campuses: list[str] | None = None, campus: str | None = None,
+_NAMED = ("list_contains(list_transform(coalesce(l.additional_specialists, []::VARCHAR[]), "
+          "lambda s: lower(trim(s))), ?)")
+
+
+def _filters(*, campuses: list[str] | None = None, named_email: str | None = None,
+             campus: str | None = None,
              entity: str | None = None, entity_id: str | None = None, actor: str | None = None,
              action: str | None = None, since: datetime | None = None,
              until: datetime | None = None, search: str | None = None) -> tuple[str, list]:
     """The WHERE clause (with its parameters) of the audit filters; every filter is optional.
 
     ``campuses`` scopes the rows to those campuses (A1: a specialist's own; entries without a
-    campus are left out); ``campus`` is the person's own choice of one campus."""
+    campus are left out), plus, with ``named_email``, the entries of the licenses naming that
+    specialist as an additional eComm specialist and of their requests (A1);
+    ``campus`` is the person's own choice of one campus."""
     where, params = [], []
     if campuses is not None:
-        where.append("campus IN (SELECT unnest(?::VARCHAR[]))")
+        clause = "campus IN (SELECT unnest(?::VARCHAR[]))"
         params.append(list(campuses))
+        if named_email:
+            clause = (f"({clause} OR (entity = 'license' AND entity_id IN (SELECT "
+                      f"l.license_number FROM licenses l WHERE {_NAMED})) OR (entity = 'request' "
+                      "AND entity_id IN (SELECT r.request_id FROM requests r JOIN licenses l "
+                      f"ON l.license_number = r.license_number WHERE {_NAMED})))")
+            params.extend([named_email, named_email])
+        where.append(clause)
     for col, val in (("campus", campus), ("entity", entity), ("entity_id", entity_id),
                      ("actor", actor), ("action", action)):
         if val:
@@ -103,9 +117,10 @@ def count_entries(store, **filters) -> int:
     return int(store.query_value(f"SELECT count(*) FROM audit_log{where}", params))
 
 
-def distinct_values(store, *, campuses: list[str] | None = None) -> dict[str, list[str]]:
+def distinct_values(store, *, campuses: list[str] | None = None,
+                    named_email: str | None = None) -> dict[str, list[str]]:
     """The actors, actions, entities and campuses found in the entries a person may read."""
-    where, params = _filters(campuses=campuses)
+    where, params = _filters(campuses=campuses, named_email=named_email)
     out = {}
     for col in ("actor", "action", "entity", "campus"):
         rows = store.query(f"SELECT DISTINCT {col} FROM audit_log{where} "

@@ -95,3 +95,29 @@ def test_a4_changes_list_changed_fields_only():
         {"field": "status", "before": "", "after": "pending"}]
     assert audit_view.changes("100", "90") == [{"field": "(value)", "before": "100", "after": "90"}]
     assert audit_view.changes('{"a": 1}', '{"a": 1}') == []
+
+
+def test_a1_additional_specialist_reads_the_entries_of_licenses_naming_them(store):
+    """A1: a Denver license naming the Boulder specialist as additional eComm specialist: its
+    entries and its requests' are theirs to read; the rest of Denver is not."""
+    def run(cur):
+        cur.execute("INSERT INTO contacts (contact_id, last_name) VALUES ('C-D1', 'Mile')")
+        for number, named in (("LN-0100", [" Ecomm.Boulder@Colorado.edu "]), ("LN-0101", [])):
+            cur.execute("INSERT INTO licenses (license_number, contact_id, affiliated_campus, "
+                        "additional_specialists, billing_campus) VALUES (?, 'C-D1', 'Denver', ?, "
+                        "'Denver')", [number, named])
+        for rid, number in (("R-000010", "LN-0100"), ("R-000011", "LN-0101")):
+            cur.execute("INSERT INTO requests (request_id, kind, contact_id, campus, "
+                        "license_number, status, submitted_at, submitted_by) VALUES (?, "
+                        "'deprovision', 'C-D1', 'Denver', ?, 'pending', TIMESTAMP "
+                        "'2026-11-02 10:00:00', 'd@ucdenver.edu')", [rid, number])
+        for entity, entity_id in (("license", "LN-0100"), ("request", "R-000010"),
+                                  ("license", "LN-0101"), ("request", "R-000011")):
+            audit.record(cur, actor="d@ucdenver.edu", action="update", entity=entity,
+                         entity_id=entity_id, campus="Denver", after={"x": 1})
+    store.write(run)
+    seen = set(audit_view.entries(store, BOULDER).frame["record id"])
+    assert seen == {"LN-0100", "R-000010"}
+    assert set(audit_view.entries(store, SYSTEM).frame["record id"]) == {
+        "LN-0100", "R-000010", "LN-0101", "R-000011"}
+    assert audit_view.choices(store, BOULDER)["campus"] == ["Denver"]
