@@ -263,6 +263,7 @@ def take_effect_imported(cur, lines: dict[str, int], *, actor: str) -> dict[str,
 def _take_effect(cur, open_rows: dict[str, dict], lines: dict[str, int], actor: str,
                  licenses: dict[str, ReplacedLicense] | None = None) -> dict[str, int]:
     rs.reassert_salesforce_removals(cur, list(lines))  # importing the same files twice
+    rs.add_imported_submissions(cur, list(lines), actor)  # the history starts at submission
     rows = [r for r in open_rows.values() if r["status"] == "pending"]
     closures = cal_store.extra_closures(rs.CursorReader(cur))
     removed = {}

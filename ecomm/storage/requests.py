@@ -405,6 +405,22 @@ def add_status_many(cur, rows: list[tuple]) -> None:
                 [ids, ats, statuses, actors, notes])
 
 
+def add_imported_submissions(cur, request_ids: list[str], importer: str) -> int:
+    """Imported requests without any status history get their submission ('pending' at
+    submitted_at, by whoever submitted it), as a request made in the form has; a re-import
+    adds nothing. Returns how many were added."""
+    if not request_ids:
+        return 0
+    cur.execute("INSERT INTO request_status_history SELECT r.request_id, r.submitted_at, "
+                "'pending', r.submitted_by, ? FROM requests r "
+                "WHERE r.request_id IN (SELECT unnest(?::VARCHAR[])) AND NOT EXISTS ("
+                "SELECT 1 FROM request_status_history h WHERE h.request_id = r.request_id) "
+                "RETURNING request_id",
+                [f"submitted elsewhere; imported from requests.csv by {importer}",
+                 list(request_ids)])
+    return len(cur.fetchall())
+
+
 def reassert_salesforce_removals(cur, request_ids: list[str]) -> int:
     """C4 kept on re-import: a deprovisioning request that already removed Salesforce (its
     ``salesforce_removed_on`` is set, whatever its status: cancelling does not give it back)

@@ -64,6 +64,21 @@ def test_a_request_the_form_accepts_is_imported_with_the_cycle_it_joins(store, t
     assert (req["status"], req["cycle"]) == ("pending", "2026-12")
 
 
+def test_imported_request_history_starts_at_its_submission_once(store, tmp_path):
+    """As a request made in the form: 'pending' at submitted_at by its submitter; a re-import
+    of the same file adds nothing."""
+    folder = write_sample(tmp_path / "in", {"requests.csv": requests_csv(row())})
+    import_path(store, folder, actor="sys@cu.edu")
+    sql = ("SELECT happened_at, status, actor, note FROM request_status_history "
+           "WHERE request_id = 'R-9001'")
+    first = store.query(sql)
+    assert [(h[0], h[1], h[2]) for h in first] == [
+        (datetime(2026, 11, 23, 17, 0), "pending", "spec.boulder@colorado.edu")]
+    assert "imported" in first[0][3] and "sys@cu.edu" in first[0][3]
+    import_path(store, folder, actor="sys@cu.edu")
+    assert store.query(sql) == first
+
+
 def test_c2_cycle_of_an_imported_request_is_read_in_denver_time(store, tmp_path):
     # 2026-11-30 is November's cutoff: 23:30 Denver (06:30 UTC on Dec 1st) still makes
     # 2026-12; a Denver Saturday Dec 5th joins 2027-01.
@@ -206,8 +221,9 @@ def test_c4_imported_salesforce_only_deprovision_is_completed_at_submission(stor
     req = store.query_dicts("SELECT * FROM requests WHERE request_id = 'R-DEP'")[0]
     assert (req["status"], req["cycle"], req["processed_at"]) == (
         "completed", None, datetime(2026, 11, 23, 17, 0))
-    hist = store.query("SELECT status, note FROM request_status_history WHERE request_id = 'R-DEP'")
-    assert [h[0] for h in hist] == ["completed"] and "C4" in hist[0][1]
+    hist = store.query("SELECT status, note FROM request_status_history WHERE request_id = 'R-DEP' "
+                       "ORDER BY happened_at, status DESC")
+    assert [h[0] for h in hist] == ["pending", "completed"] and "C4" in hist[1][1]  # as the form
 
 
 def test_c4_importing_the_same_files_twice_leaves_the_same_data(store, tmp_path):
