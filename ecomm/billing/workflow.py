@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from ecomm import clock
+from ecomm import reference as ref
 from ecomm.billing.fiscal import fy_start
 from ecomm.billing.forecast import ForecastRow
 from ecomm.billing.invoice import build_invoices, check_as_of
@@ -90,6 +91,22 @@ def _event(cur, who: Identity, inv: Invoice, invoice_id: str, action: str, *, no
                  campus=inv.campus, before=before, after=after, detail=note)
 
 
+def _as_stored(inv: Invoice, *, invoice_id: str, created_at: datetime, created_by: str,
+               note: str | None) -> StoredInvoice:
+    """B8: the invoice as ``ir.load_invoices`` reads it back once saved (``created_at`` naive UTC)."""
+    fields = {name: getattr(inv, name) for name in Invoice.model_fields}
+    fields["other_campus_speedtypes"] = list(inv.other_campus_speedtypes)
+    return StoredInvoice(**fields, invoice_id=invoice_id, created_at=created_at,
+                         created_by=created_by, note=note)
+
+
+def _in_order(invoices: Iterable[StoredInvoice]) -> list[StoredInvoice]:
+    """B4: the order of ``ir.load_invoices``: run, campus, Salesforce with Marketing Cloud first."""
+    groups = list(ref.INVOICE_GROUPS)
+    return sorted(invoices, key=lambda i: (i.fiscal_year, i.kind, i.campus,
+                                           groups.index(i.group), i.revision))
+
+
 # -- drafting ----------------------------------------------------------------------------------
 def draft_run(store, who: Identity | None, *, fiscal_year: int, kind: str, as_of: date,
               now_utc: datetime | None = None) -> RunOutcome:
@@ -109,6 +126,7 @@ def draft_run(store, who: Identity | None, *, fiscal_year: int, kind: str, as_of
         computed = {i.key: i for i in compute_run(reader, fiscal_year=fiscal_year, kind=kind,
                                                    as_of=as_of)}
         stored = {i.key: i for i in ir.load_invoices(reader, fiscal_year=fiscal_year, kind=kind)}
+        latest = dict(stored)   # the run's invoices as saved below (not read back: B8 as stored)
         for key, inv in computed.items():
             old = stored.get(key)
             if old is None:
@@ -117,11 +135,20 @@ def draft_run(store, who: Identity | None, *, fiscal_year: int, kind: str, as_of
                 _event(cur, actor, inv, iid, "draft", now=now, status=DRAFT,
                        note=f"drafted as of {as_of.isoformat()}", after=_summary(inv))
                 out.created.append(iid)
+                latest[key] = _as_stored(inv, invoice_id=iid, created_at=now,
+                                         created_by=actor.email, note=None)
             elif old.status == DRAFT:
                 if old.same_content(inv):
                     out.unchanged.append(old.invoice_id)
                     continue
                 bw.replace_draft(cur, old.invoice_id, inv, created_at=now, created_by=actor.email)
+                latest[key] = _as_stored(
+                    old.model_copy(update={
+                        "as_of": inv.as_of, "campus_speedtype": inv.campus_speedtype,
+                        "other_campus_speedtypes": list(inv.other_campus_speedtypes),
+                        "lines": inv.lines}),
+                    invoice_id=old.invoice_id, created_at=now, created_by=actor.email,
+                    note=old.note)
                 _event(cur, actor, old, old.invoice_id, "redraft", now=now, status=DRAFT,
                        note=f"drafted again as of {as_of.isoformat()}", before=_summary(old),
                        after=_summary(inv))
@@ -135,6 +162,7 @@ def draft_run(store, who: Identity | None, *, fiscal_year: int, kind: str, as_of
                 continue
             if old.status == DRAFT:
                 bw.delete_draft(cur, old.invoice_id)
+                del latest[key]
                 _event(cur, actor, old, old.invoice_id, "remove_draft", now=now, status="removed",
                        note=f"no lines as of {as_of.isoformat()}", before=_summary(old))
                 out.removed.append(old.invoice_id)
@@ -142,7 +170,10 @@ def draft_run(store, who: Identity | None, *, fiscal_year: int, kind: str, as_of
                 out.kept.append(old.invoice_id)
                 if old.lines:
                     out.differs.append(old.invoice_id)
-        out.invoices = ir.load_invoices(reader, fiscal_year=fiscal_year, kind=kind)
+        # Drafted with a naive UTC time (as stored), the run's invoices are the ones in hand;
+        # otherwise they are read back as the database gives them.
+        out.invoices = (_in_order(latest.values()) if now.tzinfo is None else
+                        ir.load_invoices(reader, fiscal_year=fiscal_year, kind=kind))
         audit.record(cur, actor=actor.email, action="draft_run", entity="invoice_run",
                      entity_id=f"FY{fiscal_year}-{kind}", detail=out.sentence(),
                      after=out.model_dump(mode="json", exclude={"invoices"}))

@@ -19,16 +19,40 @@ _INVOICE_COLS = ("invoice_id, fiscal_year, kind, campus, invoice_group, revision
                  "created_at, created_by, note")
 
 
-def _line(row: dict) -> InvoiceLine:
-    charges = [Charge(application=c["application"], monthly_rate=Decimal(c["monthly_rate"]),
-                      months=c["months"],
-                      provisioned_on=date.fromisoformat(c["provisioned_on"])
-                      if c.get("provisioned_on") else None, note=c.get("note") or "")
-               for c in json.loads(row["charges"])]
-    return InvoiceLine(license_number=row["license_number"], user_name=row["user_name"],
-                       licenses_held=json.loads(row["licenses_held"]), charges=charges,
-                       campus_speedtype=row["campus_speedtype"],
-                       unit_speedtypes=row["unit_speedtypes"])
+def _lines(rows: list[tuple]) -> dict[str, list[InvoiceLine]]:
+    """B4: the stored lines, by invoice, as ``InvoiceLine`` models. Each column's JSON is
+    parsed in one ``json.loads``; the values (already checked when the lines were drafted)
+    are typed here once per distinct rate and day and the models built without validating
+    again (the same field values as validating would give)."""
+    lines: dict[str, list[InvoiceLine]] = defaultdict(list)
+    if not rows:
+        return lines
+    held_all = json.loads("[" + ",".join(r[3] for r in rows) + "]")
+    charges_all = json.loads("[" + ",".join(r[4] for r in rows) + "]")
+    rates: dict[str, Decimal] = {}
+    days: dict[str, date] = {}
+    make_charge, make_line = Charge.model_construct, InvoiceLine.model_construct
+    for (iid, number, name, _, _, units, campus_st), held, charges in zip(rows, held_all,
+                                                                           charges_all):
+        built = []
+        for c in charges:
+            rate = rates.get(c["monthly_rate"])
+            if rate is None:
+                rate = rates[c["monthly_rate"]] = Decimal(c["monthly_rate"])
+            on = c.get("provisioned_on")
+            if on:
+                day = days.get(on)
+                if day is None:
+                    day = days[on] = date.fromisoformat(on)
+            else:
+                day = None
+            built.append(make_charge(application=c["application"], monthly_rate=rate,
+                                     months=c["months"], provisioned_on=day,
+                                     note=c.get("note") or ""))
+        lines[iid].append(make_line(license_number=number, user_name=name, licenses_held=held,
+                                    charges=built, campus_speedtype=campus_st,
+                                    unit_speedtypes=units))
+    return lines
 
 
 def _invoices(reader, where: str, params: list) -> list[StoredInvoice]:
@@ -38,12 +62,10 @@ def _invoices(reader, where: str, params: list) -> list[StoredInvoice]:
     if not heads:
         return []
     ids = [h["invoice_id"] for h in heads]
-    lines: dict[str, list[InvoiceLine]] = defaultdict(list)
-    for row in reader.query_dicts(
-            "SELECT invoice_id, license_number, user_name, licenses_held, charges, "
-            "unit_speedtypes, campus_speedtype FROM invoice_lines "
-            f"WHERE invoice_id IN ({', '.join('?' for _ in ids)}) ORDER BY invoice_id, line_no", ids):
-        lines[row["invoice_id"]].append(_line(row))
+    lines = _lines(reader.query(
+        "SELECT invoice_id, license_number, user_name, licenses_held, charges, "
+        "unit_speedtypes, campus_speedtype FROM invoice_lines "
+        f"WHERE invoice_id IN ({', '.join('?' for _ in ids)}) ORDER BY invoice_id, line_no", ids))
     out = []
     for h in heads:
         h["group"] = h.pop("invoice_group")
