@@ -3,10 +3,13 @@ net-new candidates of a true-up with their reviews, and the captures. ``reader``
 or a ``CursorReader`` over a write transaction (so a run sees its own rows)."""
 from __future__ import annotations
 
+import gc
 import json
 from collections import defaultdict
+from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
+from typing import Iterator
 
 from ecomm import reference as ref
 from ecomm.billing.models import Charge, InvoiceLine
@@ -19,39 +22,38 @@ _INVOICE_COLS = ("invoice_id, fiscal_year, kind, campus, invoice_group, revision
                  "created_at, created_by, note")
 
 
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while many small acyclic models are made (it would
+    otherwise scan the growing heap again and again); restored as it was."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _lines(rows: list[tuple]) -> dict[str, list[InvoiceLine]]:
-    """B4: the stored lines, by invoice, as ``InvoiceLine`` models. Each column's JSON is
-    parsed in one ``json.loads``; the values (already checked when the lines were drafted)
-    are typed here once per distinct rate and day and the models built without validating
-    again (the same field values as validating would give)."""
+    """B4: the stored lines, by invoice. Each column's JSON is parsed in one ``json.loads``;
+    the models are validated as before, with the garbage collector paused."""
     lines: dict[str, list[InvoiceLine]] = defaultdict(list)
     if not rows:
         return lines
     held_all = json.loads("[" + ",".join(r[3] for r in rows) + "]")
     charges_all = json.loads("[" + ",".join(r[4] for r in rows) + "]")
-    rates: dict[str, Decimal] = {}
-    days: dict[str, date] = {}
-    make_charge, make_line = Charge.model_construct, InvoiceLine.model_construct
-    for (iid, number, name, _, _, units, campus_st), held, charges in zip(rows, held_all,
-                                                                           charges_all):
-        built = []
-        for c in charges:
-            rate = rates.get(c["monthly_rate"])
-            if rate is None:
-                rate = rates[c["monthly_rate"]] = Decimal(c["monthly_rate"])
-            on = c.get("provisioned_on")
-            if on:
-                day = days.get(on)
-                if day is None:
-                    day = days[on] = date.fromisoformat(on)
-            else:
-                day = None
-            built.append(make_charge(application=c["application"], monthly_rate=rate,
-                                     months=c["months"], provisioned_on=day,
-                                     note=c.get("note") or ""))
-        lines[iid].append(make_line(license_number=number, user_name=name, licenses_held=held,
-                                    charges=built, campus_speedtype=campus_st,
-                                    unit_speedtypes=units))
+    with gc_paused():
+        for (iid, number, name, _, _, units, campus_st), held, charges in zip(rows, held_all,
+                                                                               charges_all):
+            built = [Charge(application=c["application"], monthly_rate=Decimal(c["monthly_rate"]),
+                            months=c["months"],
+                            provisioned_on=date.fromisoformat(c["provisioned_on"])
+                            if c.get("provisioned_on") else None, note=c.get("note") or "")
+                     for c in charges]
+            lines[iid].append(InvoiceLine(license_number=number, user_name=name,
+                                          licenses_held=held, charges=built,
+                                          campus_speedtype=campus_st, unit_speedtypes=units))
     return lines
 
 
