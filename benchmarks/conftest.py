@@ -106,6 +106,48 @@ def demo_store(demo):
     s.close()
 
 
+@pytest.fixture
+def fresh_copy(demo, tmp_path):
+    """setup for benchmark.pedantic: a Store on a new copy of the demo database."""
+    from ecomm.storage import Store
+
+    opened: list[Store] = []
+
+    def setup():
+        for s in opened:
+            s.close()
+        opened.clear()
+        opened.append(Store(demo.copy_to(tmp_path)))
+        return (opened[0],), {}
+
+    yield setup
+    for s in opened:
+        s.close()
+
+
+@pytest.fixture
+def app_on(demo, monkeypatch):
+    """The app's environment: the demo database, and today = the day the demo was made.
+
+    AppTest compiles app.py and the page (with Streamlit's magic) again on every run, as a
+    fresh ScriptCache is made per run; the server keeps one ScriptCache for its lifetime and
+    compiles a script once. The benchmark shares one ScriptCache between runs, as the server
+    does, so that it measures the page, not the test harness (about 0.3 s per run here)."""
+    import streamlit as st
+    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
+    from streamlit.testing.v1 import app_test, local_script_runner
+
+    from ecomm import clock
+
+    shared = ScriptCache()
+    monkeypatch.setattr(app_test, "ScriptCache", lambda: shared)
+    monkeypatch.setattr(local_script_runner, "ScriptCache", lambda: shared)
+    monkeypatch.setenv("ECOMM_DB", str(demo.path))
+    monkeypatch.setattr(clock, "today_denver", lambda: demo.as_of)
+    yield demo
+    st.cache_data.clear()
+
+
 def label(benchmark, item: str, scale: str, target_s: float | None = None, **extra) -> None:
     """Name the benchmark's row in the report (item, scale, 100x target)."""
     benchmark.extra_info.update(item=item, scale=scale, **extra)

@@ -5,29 +5,11 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-import pytest
 
 from benchmarks.conftest import label
 from ecomm.batch import plan as planner
 from ecomm.batch import service
 from ecomm.identity import CLI_ACTOR
-from ecomm.storage import Store
-
-
-@pytest.fixture
-def fresh_copy(demo, tmp_path):
-    opened: list[Store] = []
-
-    def setup():
-        for s in opened:
-            s.close()
-        opened.clear()
-        opened.append(Store(demo.copy_to(tmp_path)))
-        return (opened[0],), {}
-
-    yield setup
-    for s in opened:
-        s.close()
 
 
 def test_bench_batch_preview_and_process(benchmark, demo, demo_store, scale, fresh_copy):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-import pytest
 
 from benchmarks.conftest import label
 from ecomm import reference as ref
@@ -13,27 +12,9 @@ from ecomm.billing import workflow
 from ecomm.billing.fiscal import fiscal_year_of, fy_end
 from ecomm.billing.frames import default_as_of
 from ecomm.identity import Identity
-from ecomm.storage import Store
 
 SYSTEM = Identity(email="sam.system@cu.edu", name="Sam Rivera", role=ref.APP_SYSTEM)
 ROUNDS = 3
-
-
-@pytest.fixture
-def fresh_copy(demo, tmp_path):
-    """setup for benchmark.pedantic: a Store on a new copy of the demo database."""
-    opened: list[Store] = []
-
-    def setup():
-        for s in opened:
-            s.close()
-        opened.clear()
-        opened.append(Store(demo.copy_to(tmp_path)))
-        return (opened[0],), {}
-
-    yield setup
-    for s in opened:
-        s.close()
 
 
 def _noon(day: date) -> datetime:

@@ -14,7 +14,6 @@ from streamlit.testing.v1 import AppTest
 
 from benchmarks.conftest import label
 from benchmarks.floor import floor_counts
-from ecomm import clock
 from ecomm import reference as ref
 from ecomm.dashboard import panels as dash
 from ecomm.dashboard.filters import DashboardFilters, resolve
@@ -26,26 +25,6 @@ APP = str(ROOT / "app.py")
 SYSTEM = "sam.system@cu.edu"
 CAMPUS = "Boulder"
 WHERE = {"all campuses": None, "one campus": CAMPUS}
-
-
-@pytest.fixture
-def app_on(demo, monkeypatch):
-    """The app's environment: the demo database, and today = the day the demo was made.
-
-    AppTest compiles app.py and the page (with Streamlit's magic) again on every run, as a
-    fresh ScriptCache is made per run; the server keeps one ScriptCache for its lifetime and
-    compiles a script once. The benchmark shares one ScriptCache between runs, as the server
-    does, so that it measures the page, not the test harness (about 0.3 s per run here)."""
-    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
-    from streamlit.testing.v1 import app_test, local_script_runner
-
-    shared = ScriptCache()
-    monkeypatch.setattr(app_test, "ScriptCache", lambda: shared)
-    monkeypatch.setattr(local_script_runner, "ScriptCache", lambda: shared)
-    monkeypatch.setenv("ECOMM_DB", str(demo.path))
-    monkeypatch.setattr(clock, "today_denver", lambda: demo.as_of)
-    yield demo
-    st.cache_data.clear()
 
 
 def _system() -> Identity:

@@ -19,7 +19,6 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from benchmarks.conftest import label
-from ecomm import clock
 from ecomm import reference as ref
 from ecomm.billing.fiscal import fiscal_year_of
 from ecomm.dashboard import reports as rep
@@ -32,22 +31,6 @@ MANAGER = "morgan.manager@cu.edu"
 TITLES = ["Licenses now against the fiscal-year baseline (B7)", "Active licenses per month",
           "Net new this fiscal year by month and campus",
           "Cost by campus: July invoice and true-ups, actual and projected"]
-
-
-@pytest.fixture
-def app_on(demo, monkeypatch):
-    """The app on the demo database with today = the day the demo was made; one ScriptCache
-    shared between runs, as the server keeps one (see test_dashboard_bench.py)."""
-    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
-    from streamlit.testing.v1 import app_test, local_script_runner
-
-    shared = ScriptCache()
-    monkeypatch.setattr(app_test, "ScriptCache", lambda: shared)
-    monkeypatch.setattr(local_script_runner, "ScriptCache", lambda: shared)
-    monkeypatch.setenv("ECOMM_DB", str(demo.path))
-    monkeypatch.setattr(clock, "today_denver", lambda: demo.as_of)
-    yield demo
-    st.cache_data.clear()
 
 
 def _open() -> AppTest:
