@@ -91,9 +91,9 @@ with tab_runs:
     if not invoices:
         st.info(f"No invoices of the {label} yet: draft the run.")
     else:
-        m1, m2, m3, m4 = st.columns(4)
+        m1, m2, m3, m4 = st.columns([1, 1, 2, 1])  # the total needs room for its cents
         m1.metric("Invoices", len(invoices))
-        m2.metric("Lines", sum(len(i.lines) for i in invoices))
+        m2.metric("Lines", f"{sum(len(i.lines) for i in invoices):,}")
         m3.metric("Total", frames.dollars(sum(i.total for i in invoices)))
         m4.metric("Approved or billed", sum(i.status in FINAL for i in invoices))
         st.dataframe(frames.invoices_frame(invoices), hide_index=True, width="stretch",

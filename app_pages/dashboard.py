@@ -150,9 +150,9 @@ for param in (PARAM_CAMPUS, PARAM_BILLING, PARAM_GROUP):
 
 # -- the counts of 000's last row -----------------------------------------------------------------
 counts = board.user_counts
-cols = st.columns(len(counts))
-for col, (label, n) in zip(cols, counts.items()):
-    col.metric(label, f"{n:,}")
+with st.container(horizontal=True, wrap=True, gap="small"):  # each count as wide as its label
+    for label, n in counts.items():
+        st.metric(label, f"{n:,}", width="content")
 
 
 # -- panels ----------------------------------------------------------------------------------------
