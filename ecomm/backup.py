@@ -75,8 +75,7 @@ def _upload_files(store, reader) -> tuple[dict[str, bytes], list[str]]:
     """The transcript files named by evidence_files: (stored name -> bytes, missing names)."""
     from ecomm.requests.evidence import uploads_root
 
-    names = [r[0] for r in reader.query("SELECT stored_name FROM evidence_files ORDER BY stored_name")] \
-        if "evidence_files" in sql.tables(reader) else []
+    names = sql.evidence_names(reader)
     if not names:
         return {}, []
     root = uploads_root(store).resolve()
@@ -97,7 +96,7 @@ def build_backup(store, actor: Identity | None, *, now: datetime) -> tuple[bytes
     who = permissions.require_system(actor, "download a full backup")
     files: dict[str, bytes] = {}
     with sql.snapshot(store) as reader:
-        version = int(reader.query_value("SELECT coalesce(max(version), 0) FROM schema_version"))
+        version = sql.schema_version(reader)
         for spec in FILES:  # the import format, as `export` writes it
             frame = table_frame(reader, spec)
             files[spec.file_name] = frame.to_csv(index=False, lineterminator="\n").encode("utf-8")

@@ -10,7 +10,6 @@ runs it as a formula (e.g. a user name "=HYPERLINK(...)" is written "'=HYPERLINK
 """
 from __future__ import annotations
 
-import gc
 import io
 from decimal import Decimal
 from contextlib import contextmanager
@@ -32,6 +31,7 @@ from ecomm.billing.fiscal import fy_label
 from ecomm.billing.models import GROUP_LABEL, Invoice, InvoiceLine
 from ecomm.billing.proration import KIND_LABEL, KINDS
 from ecomm.errors import EcommError
+from ecomm.gc_pause import gc_paused
 from ecomm.safe_export import FORMULA_STARTS, neutralise  # noqa: F401 (the one neutraliser)
 
 CURRENCY = '"$"#,##0.00'
@@ -280,26 +280,12 @@ def _rows_of(ws: Any) -> Iterator[_Rows]:
     ws._rows = (row for row in ())   # rows written: ``close`` (on save) only writes the tail
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector off while a sheet's rows are made: millions of short-
-    lived values (no cycles) would otherwise trigger full collections over the invoices held
-    in memory again and again (a third of the time at 100x)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def write_campus_sheet(ws: Any, inv: Invoice) -> None:
     """B4: one campus's invoice: header block, frozen headings, filtered lines, totals as values.
 
     ``ws`` is a write-only sheet (``Workbook(write_only=True)``): widths and frozen panes are
     set before the rows are streamed, the auto-filter after."""
-    with _gc_paused():
+    with gc_paused():
         _write_campus_sheet(ws, inv)
 
 

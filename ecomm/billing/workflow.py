@@ -36,6 +36,7 @@ from ecomm.billing.records import (APPROVED, BILLED, DRAFT, FINAL, IN_REVIEW, ST
 from ecomm.billing.run import forecast_as_of
 from ecomm.billing.workbook import build_workbook, write_workbooks, write_workbooks_bytes
 from ecomm.errors import AccessDenied, EcommError, NotFound
+from ecomm.gc_pause import gc_paused
 from ecomm.identity import Identity
 from ecomm.permissions import (require_campus, require_system, require_writer,
                                visible_campuses)
@@ -43,7 +44,6 @@ from ecomm.storage import audit
 from ecomm.storage import billing_reads as reads
 from ecomm.storage import billing_writes as bw
 from ecomm.storage import invoice_reads as ir
-from ecomm.storage.invoice_reads import gc_paused
 from ecomm.storage.requests import CursorReader
 from ecomm.storage.settings import load_policy
 

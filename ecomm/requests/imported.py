@@ -14,9 +14,7 @@ row are checked (with the contact's recorded completions, see ``rules.p5_courses
 """
 from __future__ import annotations
 
-import gc
 from collections import defaultdict
-from contextlib import contextmanager
 from datetime import date
 from typing import NamedTuple
 
@@ -25,6 +23,7 @@ from pydantic import ValidationError
 from ecomm import calendar as cal
 from ecomm import clock
 from ecomm import reference as ref
+from ecomm.gc_pause import gc_paused
 from ecomm.identity import Identity
 from ecomm.requests.deprovision import Submitted, c4_split, take_effect_at_submission
 from ecomm.requests.provision import DRAFT_TO_REQUEST
@@ -179,27 +178,13 @@ def _open_rows(cur, lines: dict[str, int]) -> dict[str, dict]:
     return {rid: r for rid, r in rows.items() if r["status"] in OPEN}
 
 
-@contextmanager
-def _no_cyclic_gc():
-    """Pause Python's cyclic garbage collector while some 100,000 small objects (rules'
-    verdicts, the preloaded facts) are made: its passes over them were about a third of the
-    check's time at 100x. Nothing made here is cyclic; reference counting frees it."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
-
-
 def check_imported_requests(cur, lines: dict[str, int], *, label: str = "requests.csv"
                             ) -> list[ImportProblem]:
     """P1-P14 (provision), P6/P7/P14 (deprovision) and P6/P7/P11/P14 (change_groups) for the
     open imported requests (``lines``: request_id -> line in the file), each as of its
     submitted_at (Denver day); every failing rule of every row, in line order. Call with the
     import's transaction cursor after the rows are written."""
-    with _no_cyclic_gc():
+    with gc_paused():
         return _check(cur, _open_rows(cur, lines), lines, label)[0]
 
 
@@ -207,7 +192,7 @@ def check_and_take_effect(cur, lines: dict[str, int], *, label: str = "requests.
                           actor: str) -> list[ImportProblem]:
     """The import's step: ``check_imported_requests``, then, when nothing is refused,
     ``take_effect_imported`` (the rows are read once). Returns the problems."""
-    with _no_cyclic_gc():
+    with gc_paused():
         rows = _open_rows(cur, lines)
         problems, data = _check(cur, rows, lines, label)
         if not problems:

@@ -91,6 +91,18 @@ def sequences(reader) -> dict[str, int | None]:
     return {name: (None if last is None else int(last)) for name, last in rows}
 
 
+def schema_version(reader) -> int:
+    """The latest migration applied to this database."""
+    return int(reader.query_value("SELECT coalesce(max(version), 0) FROM schema_version"))
+
+
+def evidence_names(reader) -> list[str]:
+    """The stored names of the transcript files the database knows (none before migration)."""
+    if "evidence_files" not in tables(reader):
+        return []
+    return [r[0] for r in reader.query("SELECT stored_name FROM evidence_files ORDER BY stored_name")]
+
+
 def row_count(reader, table: str) -> int:
     return int(reader.query_value(f"SELECT count(*) FROM {_q(table)}"))
 

@@ -3,36 +3,21 @@ net-new candidates of a true-up with their reviews, and the captures. ``reader``
 or a ``CursorReader`` over a write transaction (so a run sees its own rows)."""
 from __future__ import annotations
 
-import gc
 import json
 from collections import defaultdict
-from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
-from typing import Iterator
 
 from ecomm import reference as ref
 from ecomm.billing.models import Charge, InvoiceLine
 from ecomm.billing.proration import true_up_window
 from ecomm.billing.records import InvoiceEvent, NetNewCandidate, ReviewStatus, StoredInvoice
+from ecomm.gc_pause import gc_paused
 from ecomm.storage.billing_reads import INVOICE_CAMPUS_SQL
 
 _INVOICE_COLS = ("invoice_id, fiscal_year, kind, campus, invoice_group, revision, "
                  "corrects_invoice_id, status, as_of, campus_speedtype, other_campus_speedtypes, "
                  "created_at, created_by, note")
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while many small acyclic models are made (it would
-    otherwise scan the growing heap again and again); restored as it was."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _lines(rows: list[tuple]) -> dict[str, list[InvoiceLine]]:
