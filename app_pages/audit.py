@@ -13,7 +13,6 @@ user = ui.current_user()
 if user is None:
     st.stop()
 
-ANY = None
 st.title("Audit log")
 if user.is_system:
     st.caption("Every change made in eComm Licenses: imports, requests and every status change, "

@@ -326,11 +326,6 @@ def read_file(path: str | Path) -> bytes:
         raise EcommError(f"Cannot read the backup {path}: {exc.strerror or exc}.") from exc
 
 
-def restore_file(store, actor: Identity | None, path: str | Path) -> BackupSummary:
-    """Restore the backup zip at ``path``."""
-    return restore_backup(store, actor, read_file(path))
-
-
 def inspect(actor: Identity | None, data: bytes) -> BackupSummary:
     """A2: verify a backup zip (checksums, format, schema version) and say what it holds,
     without writing anything."""

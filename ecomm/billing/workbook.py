@@ -32,7 +32,7 @@ from ecomm.billing.models import GROUP_LABEL, Invoice, InvoiceLine
 from ecomm.billing.proration import KIND_LABEL, KINDS
 from ecomm.errors import EcommError
 from ecomm.gc_pause import gc_paused
-from ecomm.safe_export import FORMULA_STARTS, neutralise  # noqa: F401 (the one neutraliser)
+from ecomm.safe_export import neutralise
 
 CURRENCY = '"$"#,##0.00'
 WHOLE = "0"

@@ -46,7 +46,7 @@ def _check_request_rules(cur, table: ParsedTable, actor: str) -> list[Problem]:
     transaction AFTER every file's rows are written (so contacts, courses, licenses and users
     of the same import count); any Problem returned refuses the whole import, naming the row
     (line) and column. With none, the requests take the form's effects at submission (cycle,
-    C4: ``ecomm.requests.imported.take_effect_imported``)."""
+    C4: ``ecomm.requests.imported.check_and_take_effect``)."""
     from ecomm.requests.imported import check_and_take_effect
 
     lines = _request_lines(table)

@@ -191,12 +191,12 @@ def check_imported_requests(cur, lines: dict[str, int], *, label: str = "request
 def check_and_take_effect(cur, lines: dict[str, int], *, label: str = "requests.csv",
                           actor: str) -> list[ImportProblem]:
     """The import's step: ``check_imported_requests``, then, when nothing is refused,
-    ``take_effect_imported`` (the rows are read once). Returns the problems."""
+    ``_take_effect`` (the rows are read once). Returns the problems."""
     with gc_paused():
         rows = _open_rows(cur, lines)
         problems, data = _check(cur, rows, lines, label)
         if not problems:
-            _take_effect(cur, rows, lines, actor, data.licenses if data else None)
+            _take_effect(cur, rows, lines, actor, data.licenses if data else {})
     return problems
 
 
@@ -235,18 +235,14 @@ def _verdict(row: dict, data: _Loaded) -> Eligibility | list[tuple]:
     return _judge(row, submitter, clock.denver_date(row["submitted_at"]), data)
 
 
-def take_effect_imported(cur, lines: dict[str, int], *, actor: str) -> dict[str, int]:
+def _take_effect(cur, open_rows: dict[str, dict], lines: dict[str, int], actor: str,
+                 licenses: dict[str, ReplacedLicense]) -> dict[str, int]:
     """What the form does at submission, for imported pending requests (after they passed
     ``check_imported_requests``): a provisioning or deprovisioning request that waits for a
     batch gets the cycle it joins (C1, from submitted_at in America/Denver, as the form); a
     deprovisioning request removes Salesforce at once (C4, ``take_effect_at_submission``, the
     form's function) and is completed when nothing else waits; a removal an earlier import made
     stays made when license_apps.csv is imported again. Returns counts."""
-    return _take_effect(cur, _open_rows(cur, lines), lines, actor)
-
-
-def _take_effect(cur, open_rows: dict[str, dict], lines: dict[str, int], actor: str,
-                 licenses: dict[str, ReplacedLicense] | None = None) -> dict[str, int]:
     rs.reassert_salesforce_removals(cur, list(lines))  # importing the same files twice
     rs.add_imported_submissions(cur, list(lines), actor)  # the history starts at submission
     rows = [r for r in open_rows.values() if r["status"] == "pending"]
@@ -256,11 +252,9 @@ def _take_effect(cur, open_rows: dict[str, dict], lines: dict[str, int], actor: 
                     and ref.SALESFORCE in (r["applications"] or [])
                     and r["salesforce_removed_on"] is None]
     if deprovisions:
-        lics = licenses if licenses is not None else bulk.licenses(
-            cur, [r["license_number"] for r in deprovisions])
         for r in deprovisions:
             on = clock.denver_date(r["submitted_at"])
-            lic = lics[r["license_number"]]
+            lic = licenses[r["license_number"]]
             removed[r["request_id"]] = any(a.application == ref.SALESFORCE and
                                            a.deprovisioned_on == on for a in lic.apps)
     pending = [r for r in rows if r["kind"] in ("provision", "deprovision")]  # C5: off-cycle

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from ecomm.clock import now_utc
+from ecomm.storage.scope import named_specialist_sql
 
 
 def _default(o: Any) -> Any:
@@ -55,10 +56,6 @@ def record_many(cur, entries: list[dict]) -> None:
         [at, *(values[c] for c in cols)])
 
 
-_NAMED = ("list_contains(list_transform(coalesce(l.additional_specialists, []::VARCHAR[]), "
-          "lambda s: lower(trim(s))), ?)")
-
-
 def _filters(*, campuses: list[str] | None = None, named_email: str | None = None,
              campus: str | None = None,
              entity: str | None = None, entity_id: str | None = None, actor: str | None = None,
@@ -75,10 +72,11 @@ def _filters(*, campuses: list[str] | None = None, named_email: str | None = Non
         clause = "campus IN (SELECT unnest(?::VARCHAR[]))"
         params.append(list(campuses))
         if named_email:
+            named = named_specialist_sql("l", "?")
             clause = (f"({clause} OR (entity = 'license' AND entity_id IN (SELECT "
-                      f"l.license_number FROM licenses l WHERE {_NAMED})) OR (entity = 'request' "
+                      f"l.license_number FROM licenses l WHERE {named})) OR (entity = 'request' "
                       "AND entity_id IN (SELECT r.request_id FROM requests r JOIN licenses l "
-                      f"ON l.license_number = r.license_number WHERE {_NAMED})))")
+                      f"ON l.license_number = r.license_number WHERE {named})))")
             params.extend([named_email, named_email])
         where.append(clause)
     for col, val in (("campus", campus), ("entity", entity), ("entity_id", entity_id),

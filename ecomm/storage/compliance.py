@@ -22,6 +22,7 @@ from ecomm.identity import Identity
 from ecomm.policy import Policy
 from ecomm.storage import audit
 from ecomm.storage.notifications import full_name_sql, specialists, user_email_sql
+from ecomm.storage.scope import named_specialist_sql
 
 HELD = ("{a}.provisioned_on <= $as_of AND "
         "({a}.deprovisioned_on IS NULL OR {a}.deprovisioned_on > $as_of)")
@@ -40,8 +41,7 @@ def _scope(viewer: Identity | None, params: dict[str, Any], lic: str = "l") -> s
     params["scope_email"] = viewer.email.lower()
     return (f"({lic}.affiliated_campus IN (SELECT unnest($scope_campuses::VARCHAR[])) "
             f"OR lower({lic}.ecomm_specialist) = $scope_email "
-            f"OR list_contains(list_transform(coalesce({lic}.additional_specialists, []), "
-            f"lambda s: lower(s)), $scope_email))")
+            f"OR {named_specialist_sql(lic)})")
 
 
 def _fetch(cur, sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:

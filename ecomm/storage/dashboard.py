@@ -18,6 +18,7 @@ import pandas as pd
 from ecomm import reference as ref
 from ecomm.policy import Policy
 from ecomm.storage.notifications import full_name_sql
+from ecomm.storage.scope import named_specialist_sql
 
 INVOICE_CAMPUS = "coalesce(nullif(trim({a}.billing_campus), ''), {a}.affiliated_campus)"
 LOCAL_TS = "timezone('America/Denver', timezone('UTC', {col}))"
@@ -36,12 +37,6 @@ class Where:
     email: str | None = None
 
 
-def named_sql(a: str = "l") -> str:
-    """A1: the license names $scope_email as an additional eComm specialist (any case)."""
-    return (f"list_contains(list_transform(coalesce({a}.additional_specialists, []::VARCHAR[]), "
-            "lambda s: lower(trim(s))), $scope_email)")
-
-
 def _scope(w: Where, params: dict[str, Any], campus_col: str, lic: str) -> str:
     """A1: the viewer's campuses, or a license naming them as additional specialist."""
     params["scope"] = list(w.campuses or ())
@@ -49,7 +44,7 @@ def _scope(w: Where, params: dict[str, Any], campus_col: str, lic: str) -> str:
     if not w.email:
         return own
     params["scope_email"] = w.email
-    return f"({own} OR {named_sql(lic)})"
+    return f"({own} OR {named_specialist_sql(lic)})"
 
 
 def _held(alias: str) -> str:
