@@ -70,7 +70,11 @@ with st.expander("Credentials date announced for this cycle (C2)"):
 
 
 def show_tables(plan) -> None:
-    """The three tables: to provision, to deprovision, held with reasons."""
+    """The credentials date (C2) and the three tables: to provision, to deprovision, held."""
+    if plan.credentials_late:  # C2: processed late, the credentials date moves on
+        st.warning(plan.credentials_sentence(), icon=":material/event:")
+    elif plan.credentials_date:
+        st.caption(plan.credentials_sentence())
     st.markdown(f"**Provisioned ({len(plan.provisioned)})**")
     st.dataframe(pd.DataFrame([{
         "request": p.request_id, "license": p.license_number,
@@ -129,10 +133,6 @@ if record is not None:
     m1.metric("Provisioned", len(plan.provisioned))
     m2.metric("Deprovisioned", len(plan.deprovisioned))
     m3.metric("Held", len(plan.held))
-    if plan.credentials_late:
-        st.warning(plan.credentials_sentence(), icon=":material/event:")
-    elif plan.credentials_date:
-        st.caption(plan.credentials_sentence())
     show_tables(plan)
     st.subheader("New users to announce")
     announced = batch.new_users_credentials_date(store, record)
@@ -163,10 +163,6 @@ except EcommError as exc:
 st.subheader(f"Preview: processing on {on.isoformat()}")
 st.caption(f"{plan.sentence()}. Provisioning requests are checked again against P1-P5 on the "
            "processing day (C3); this is exactly what processing will do.")
-if plan.credentials_late:
-    st.warning(plan.credentials_sentence(), icon=":material/event:")
-elif plan.credentials_date:
-    st.caption(plan.credentials_sentence())
 show_tables(plan)
 
 refusal = batch.processing_refusal(store, cycle, on, today)

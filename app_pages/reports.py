@@ -101,6 +101,18 @@ def downloads(frame, stem: str, key: str) -> None:
                           "XLSX", XLSX, key=f"rep_xlsx_{key}")
 
 
+def chart_and_table(fig, shown, frame, stem: str, key: str, empty: str | None = None) -> None:
+    """A chart on the left; on the right its numbers and their downloads (``frame``)."""
+    left, right = st.columns([3, 2])
+    if fig is not None:
+        left.plotly_chart(fig, key=f"rep_chart_{key}")
+    elif empty:
+        left.write(empty)
+    with right:
+        st.dataframe(shown, hide_index=True, key=f"rep_df_{key}")
+        downloads(frame, stem, key)
+
+
 def money(value) -> str:
     return "" if value is None else f"${value:,.2f}"
 
@@ -117,35 +129,19 @@ st.subheader("Licenses now against the fiscal-year baseline (B7)")
 if baseline["baseline"].isna().all():
     st.info(f"No baseline was recorded for FY{fy} yet: the System team records each campus's "
             "license count per application at the start of the fiscal year (B7).")
-left, right = st.columns([3, 2])
-if baseline_fig is not None:
-    left.plotly_chart(baseline_fig, key="rep_chart_baseline")
-with right:
-    st.dataframe(baseline, hide_index=True, key="rep_df_baseline")
-    downloads(baseline, "baseline", "baseline")
+chart_and_table(baseline_fig, baseline, baseline, "baseline", "baseline")
 
 # -- B1: active per month ---------------------------------------------------------------------------
 st.subheader("Active licenses per month")
 st.caption("Licenses holding each application on the month's last day (today in this month), "
            "from provisioning and deprovisioning dates.")
-left, right = st.columns([3, 2])
-if active_fig is not None:
-    left.plotly_chart(active_fig, key="rep_chart_active")
-with right:
-    st.dataframe(wide, hide_index=True, key="rep_df_active")
-    downloads(active, "active-per-month", "active")
+chart_and_table(active_fig, wide, active, "active-per-month", "active")
 
 # -- P10/B6: net new --------------------------------------------------------------------------------
 st.subheader("Net new this fiscal year by month and campus")
 st.caption("Applications provisioned this fiscal year that are not license transfers (P10).")
-left, right = st.columns([3, 2])
-if net_new_fig is not None:
-    left.plotly_chart(net_new_fig, key="rep_chart_net_new")
-else:
-    left.write("No net-new application this fiscal year yet.")
-with right:
-    st.dataframe(table, hide_index=True, key="rep_df_net_new")
-    downloads(net_new, "net-new", "net_new")
+chart_and_table(net_new_fig, table, net_new, "net-new", "net_new",
+                empty="No net-new application this fiscal year yet.")
 
 # -- B2-B5: cost --------------------------------------------------------------------------------------
 st.subheader("Cost by campus: July invoice and true-ups, actual and projected")
