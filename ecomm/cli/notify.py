@@ -48,7 +48,7 @@ def run_notify(args) -> int:
                              "as .eml from the Messages page.")
         queued = queue_compliance_messages(store, CLI_ACTOR, on)
         report = send_now(store, CLI_ACTOR) if args.send else None
-        pending = report.pending if report else len(store_n.pending_messages(store))
+        pending = report.pending if report else store_n.count_pending(store)
     if args.json:
         print_json({"on": on.isoformat(), "queued": queued,
                     "sent": report.sent if report else None, "pending": pending,

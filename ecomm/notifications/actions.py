@@ -55,7 +55,7 @@ def send_now(store, actor: Identity) -> SendReport:
     if not store_n.load_smtp_settings(store).configured:
         raise EcommError(f"No mail server is configured: set {SMTP_WHERE}.")
     sent = send_pending(store)
-    report = SendReport(sent=sent, pending=len(store_n.pending_messages(store)))
+    report = SendReport(sent=sent, pending=store_n.count_pending(store))
     store.write(lambda cur: audit.record(  # A4: who sent what, when
         cur, actor=actor.email, action="send_messages", entity="outbox",
         after={"sent": report.sent, "pending": report.pending},

@@ -14,8 +14,9 @@ The policy (docs/notifications.md):
 - Each stage's message is queued once (its dedup key names the stage), so no person gets two
   reminders of the same kind for one stage however many runs there are.
 - A message still unsent when a later stage of its series is queued (or, for Q1, when the quiz
-  pass message is queued) is **superseded**: it is never sent and leaves the unsent list
-  (``ecomm.storage.notifications`` works this out in SQL from the same dedup keys).
+  pass message is queued) is **superseded**: it is never sent and leaves the unsent list.
+  Only the outbox query works this out (``ecomm.storage.notifications.OUTBOX_WITH_STATE``, in
+  SQL, from the series and stage the dedup keys below name).
 """
 from __future__ import annotations
 
@@ -26,9 +27,6 @@ from pydantic import BaseModel
 from ecomm.compliance import COURSE_EXPIRING, COURSE_NON_COMPLIANT
 from ecomm.notifications import templates as t
 from ecomm.policy import Policy
-
-OVERDUE_STAGE = 1_000_000   # after every reminder day
-
 
 class QuizStage(BaseModel):
     """Q1: the quiz message of the stage a not-yet-sender is at."""
@@ -57,7 +55,7 @@ def course_stage(status: str) -> str | None:
     return {COURSE_EXPIRING: t.COURSE_RETAKE, COURSE_NON_COMPLIANT: t.COURSE_NON_COMPLIANT}.get(status)
 
 
-# -- dedup keys: they name the series and the stage ----------------------------------------
+# -- dedup keys: they name the series and the stage (read back by OUTBOX_WITH_STATE) -------
 def quiz_reminder_key(license_number: str, provisioned_on: date, day: int) -> str:
     return f"{t.QUIZ_REMINDER}:{license_number}:{provisioned_on.isoformat()}:{day}"
 
@@ -69,37 +67,3 @@ def quiz_overdue_key(license_number: str, provisioned_on: date) -> str:
 def course_key(template_key: str, contact_id: str, course: str, completed_on: date | None) -> str:
     done = completed_on.isoformat() if completed_on else "missing"
     return f"{template_key}:{contact_id}:{course}:{done}"
-
-
-def series_and_stage(dedup_key: str) -> tuple[str, int] | None:
-    """The series a compliance message belongs to and its stage (higher = later), or None for
-    a message outside the staged series (credentials, held, idle, quiz passed)."""
-    kind, _, rest = dedup_key.partition(":")
-    if kind == t.QUIZ_REMINDER:
-        parts = rest.split(":")
-        if len(parts) != 3 or not parts[2].isdigit():
-            return None
-        return f"quiz:{parts[0]}:{parts[1]}", int(parts[2])
-    if kind == t.QUIZ_OVERDUE:
-        return f"quiz:{rest}", OVERDUE_STAGE
-    if kind == t.COURSE_RETAKE:
-        return f"course:{rest}", 1
-    if kind == t.COURSE_NON_COMPLIANT:
-        return f"course:{rest}", 2
-    return None
-
-
-def superseded(dedup_key: str, later_keys: list[str]) -> bool:
-    """Q1/Q3: an unsent message is superseded by a later stage of its series, or (Q1) by the
-    quiz pass message of its license queued after it (``later_keys``: the keys queued since)."""
-    mine = series_and_stage(dedup_key)
-    if mine is None:
-        return False
-    for key in later_keys:
-        other = series_and_stage(key)
-        if other is not None and other[0] == mine[0] and other[1] > mine[1]:
-            return True
-        if key.startswith(f"{t.QUIZ_PASSED}:") and mine[0].startswith("quiz:") \
-                and key.split(":")[1] == mine[0].split(":")[1]:
-            return True
-    return False

@@ -34,24 +34,11 @@ def held_key(request_id: str, cycle: str) -> str:
 
 
 # -- messages the batch and the services queue -----------------------------------------------
-def queue_credentials_ready(cur, license_number: str, cycle: str, credentials_date: date,
-                            applications: list[str], provisioned_on: date, policy: Policy) -> int:
-    """C2: credentials are ready (to the new user, specialists cc'd), once per license and cycle."""
-    who = store_n.license_recipients(cur, [license_number]).get(license_number)
-    if who is None or not who["user_email"]:
-        return 0
-    ctx = {**who, "applications": ", ".join(applications), "credentials_date": credentials_date,
-           "quiz_deadline": quiz_deadline(provisioned_on, policy),
-           "quiz_days": policy.quiz_deadline_days}
-    return store_n.queue_messages(cur, [NewMessage(
-        template_key=t.CREDENTIALS_READY, dedup_key=credentials_key(license_number, cycle),
-        to=[who["user_email"]], cc=who["specialists"], context=ctx)])
-
-
 def queue_credentials_ready_many(cur, items: list[tuple[str, list[str], date]], cycle: str,
                                  credentials_date: date, policy: Policy) -> int:
-    """C2: ``queue_credentials_ready`` for many licenses at once (the batch): items are
-    (license_number, applications, provisioned_on); one recipients query, one insert."""
+    """C2: credentials are ready (to the new user, specialists cc'd), once per license and
+    cycle, for many licenses at once (the batch): items are (license_number, applications,
+    provisioned_on); one recipients query, one insert."""
     if not items:
         return 0
     recipients = store_n.license_recipients(cur, [ln for ln, _, _ in items])
@@ -81,20 +68,10 @@ def queue_quiz_passed(cur, license_number: str, passed_on: date) -> int:
         context={**who, "quiz_passed_on": passed_on})])
 
 
-def queue_request_held(cur, request_id: str, cycle: str, held_reasons: list[str]) -> int:
-    """C3: a request failed its re-check and is held: tell its specialists the failing requirements."""
-    who = store_n.request_recipients(cur, request_id)
-    if not who["specialists"]:
-        return 0
-    ctx = {**who, "cycle": cycle, "held_reasons": t.bullets(held_reasons)}
-    return store_n.queue_messages(cur, [NewMessage(
-        template_key=t.REQUEST_HELD, dedup_key=held_key(request_id, cycle),
-        to=who["specialists"], context=ctx)])
-
-
 def queue_requests_held(cur, items: list[tuple[str, list[str]]], cycle: str) -> int:
-    """C3: ``queue_request_held`` for many (request_id, held_reasons) at once (the batch): the
-    same messages, from one recipients query and one insert."""
+    """C3: requests failed their re-check and are held: tell each one's specialists the failing
+    requirements, for many (request_id, held_reasons) at once (the batch): one recipients
+    query and one insert."""
     messages = []
     recipients = store_n.request_recipients_many(cur, [r for r, _ in items]) if items else {}
     for request_id, held_reasons in items:

@@ -81,38 +81,9 @@ def save_summary(cur, cycle: str, summary: dict[str, Any] | str) -> None:
 
 
 # -- what a batch changes ---------------------------------------------------------------------
-def insert_license(cur, values: dict) -> None:
-    cols = [c for c in LICENSE_COLUMNS if c in values]
-    cur.execute(f"INSERT INTO licenses ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
-                [values[c] for c in cols])
-
-
-def update_license(cur, license_number: str, values: dict) -> None:
-    """Set the given license columns (names checked against the license table's columns)."""
-    cols = [c for c in LICENSE_COLUMNS if c in values and c != "license_number"]
-    if not cols:
-        return
-    cur.execute(f"UPDATE licenses SET {', '.join(f'{c} = ?' for c in cols)} "
-                "WHERE license_number = ?", [*(values[c] for c in cols), license_number])
-
-
-def add_license_app(cur, license_number: str, application: str, provisioned_on: date,
-                    net_new: bool) -> None:
-    cur.execute("INSERT INTO license_apps (license_number, application, provisioned_on, "
-                "deprovisioned_on, net_new, last_login_on) VALUES (?, ?, ?, NULL, ?, NULL)",
-                [license_number, application, provisioned_on, net_new])
-
-
-def mark_processed(cur, request_id: str, processed_at: datetime, license_number: str | None
-                   ) -> None:
-    cur.execute("UPDATE requests SET status = 'processed', processed_at = ?, held_reasons = NULL, "
-                "license_number = coalesce(license_number, ?) WHERE request_id = ?",
-                [processed_at, license_number, request_id])
-
-
 def add_license_apps(cur, rows: list[tuple[str, str, date, bool]]) -> None:
-    """``add_license_app`` for many (license_number, application, provisioned_on, net_new) in
-    one statement (the batch provisions thousands)."""
+    """New open application rows (license_number, application, provisioned_on, net_new), no
+    deprovisioning or login yet, in one statement (the batch provisions thousands)."""
     if not rows:
         return
     cur.execute("INSERT INTO license_apps (license_number, application, provisioned_on, "
@@ -123,7 +94,8 @@ def add_license_apps(cur, rows: list[tuple[str, str, date, bool]]) -> None:
 
 
 def mark_processed_many(cur, items: list[tuple[str, str | None]], processed_at: datetime) -> None:
-    """``mark_processed`` for many (request_id, license_number) in one statement."""
+    """Requests (request_id, license_number) processed at ``processed_at`` (held reasons
+    cleared; the license number kept when the request has one) in one statement."""
     if not items:
         return
     cur.execute("UPDATE requests SET status = 'processed', processed_at = ?, held_reasons = NULL, "
@@ -133,19 +105,23 @@ def mark_processed_many(cur, items: list[tuple[str, str | None]], processed_at: 
                 [processed_at, [i[0] for i in items], [i[1] for i in items]])
 
 
-def mark_held(cur, request_id: str, reasons: list[str], next_cycle: str) -> None:
-    """C3: held with its failing requirements, queued for the next cycle."""
-    cur.execute("UPDATE requests SET status = 'held', held_reasons = ?, cycle = ? "
-                "WHERE request_id = ?", [list(reasons), next_cycle, request_id])
-
-
-
 # -- the same writes for many rows, one statement per table (the batch writes thousands) -------
+# (schema version, table) -> {column: SQL type}: the migrations fix the types, so the catalogue
+# is read once per process and schema version, not on every batch
+_COLUMN_TYPES: dict[tuple[int, str], dict[str, str]] = {}
+
+
 def _column_types(cur, table: str) -> dict[str, str]:
-    rows = cur.execute("SELECT column_name, data_type FROM information_schema.columns "
-                       "WHERE table_name = ? AND table_schema = current_schema()",
-                       [table]).fetchall()
-    return {r[0]: r[1] for r in rows}
+    """The SQL type of each column of ``table`` (cached per process and schema version)."""
+    version = int(cur.execute("SELECT coalesce(max(version), 0) FROM schema_version")
+                  .fetchall()[0][0])
+    types = _COLUMN_TYPES.get((version, table))
+    if types is None:
+        rows = cur.execute("SELECT column_name, data_type FROM information_schema.columns "
+                           "WHERE table_name = ? AND table_schema = current_schema()",
+                           [table]).fetchall()
+        types = _COLUMN_TYPES[(version, table)] = {r[0]: r[1] for r in rows}
+    return types
 
 
 def _by_columns(rows: list[dict], exclude: tuple[str, ...] = ()) -> dict[tuple, list[dict]]:
@@ -162,8 +138,8 @@ def _unnest_select(cols: tuple[str, ...], types: dict[str, str]) -> str:
 
 
 def insert_licenses(cur, rows: list[dict]) -> None:
-    """``insert_license`` for many licenses (their numbers distinct): one statement per set of
-    columns given (one in the batch)."""
+    """New license rows (their numbers distinct; LICENSE_COLUMNS given, the rest default): one
+    statement per set of columns given (one in the batch)."""
     if not rows:
         return
     types = _column_types(cur, "licenses")
@@ -174,8 +150,9 @@ def insert_licenses(cur, rows: list[dict]) -> None:
 
 
 def update_licenses(cur, items: list[tuple[str, dict]]) -> None:
-    """``update_license`` for many (license_number, values), the numbers distinct: one
-    statement per set of columns given (one in the batch)."""
+    """Set the given license columns (names checked against LICENSE_COLUMNS) of many
+    (license_number, values), the numbers distinct: one statement per set of columns given
+    (one in the batch)."""
     rows = [{**values, "license_number": number} for number, values in items]
     if not rows:
         return
@@ -192,7 +169,8 @@ def update_licenses(cur, items: list[tuple[str, dict]]) -> None:
 
 
 def mark_held_many(cur, items: list[tuple[str, list[str], str]]) -> None:
-    """C3: ``mark_held`` for many (request_id, reasons, next_cycle) in one statement."""
+    """C3: requests (request_id, reasons, next_cycle) held with their failing requirements,
+    queued for the next cycle, in one statement."""
     if not items:
         return
     cur.execute("UPDATE requests SET status = 'held', held_reasons = t.reasons, cycle = t.cyc "

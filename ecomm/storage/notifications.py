@@ -25,10 +25,13 @@ from ecomm.storage import audit
 OUTBOX_COLUMNS = ("message_id, dedup_key, template_key, to_addrs, cc_addrs, subject, body, "
                   "created_at, sent_at, error")
 
-# Q1/Q3 catch-up (ecomm.notifications.catchup, same rule on the same dedup keys): an unsent
-# compliance message is superseded once a later stage of its series is in the outbox, or (Q1)
-# once its license's quiz-passed message was queued after it. Superseded messages are never
-# sent and leave the unsent list. Window functions, so a long outbox stays one pass.
+# Q1/Q3 catch-up (the policy: ecomm.notifications.catchup; this is its only implementation,
+# on the dedup keys catchup's *_key functions make): an unsent compliance message is superseded
+# once a later stage of its series is in the outbox (a quiz reminder's stage is its day, the
+# overdue warning comes after every reminder day; a course's re-take reminder comes before its
+# non-compliant notice), or (Q1) once its license's quiz-passed message was queued after it.
+# Superseded messages are never sent and leave the unsent list. Window functions, so a long
+# outbox stays one pass.
 OUTBOX_WITH_STATE = """
     WITH k AS (
         SELECT o.*,
@@ -96,24 +99,11 @@ def license_recipients(cur, license_numbers: list[str]) -> dict[str, dict[str, A
                    "specialists": specialists(r[6], r[7])} for r in rows}
 
 
-def request_recipients(cur, request_id: str) -> dict[str, Any]:
-    """The people told about a request: submitter, its specialist and additional specialists."""
-    row = cur.execute(
-        f"SELECT r.request_id, {full_name_sql()}, r.campus, r.applications, r.submitted_by, "
-        "r.ecomm_specialist, r.additional_specialists FROM requests r "
-        "LEFT JOIN contacts c ON c.contact_id = r.contact_id WHERE r.request_id = ?",
-        [request_id]).fetchall()
-    row = row[0] if row else None
-    if row is None:
-        raise NotFound(f"There is no request {request_id}.")
-    return {"request_id": row[0], "full_name": row[1], "campus": row[2],
-            "applications": list(row[3] or []),
-            "specialists": clean_addresses([row[4] or "", row[5] or "", *(row[6] or [])])}
-
-
 def request_recipients_many(cur, request_ids: list[str]) -> dict[str, dict[str, Any]]:
-    """``request_recipients`` of many requests in one query (the batch holds hundreds):
-    request_id -> the same dict; NotFound names the first request that does not exist."""
+    """The people told about each request (submitter, its specialist and additional
+    specialists), in one query (the batch holds hundreds): request_id -> {request_id,
+    full_name, campus, applications, specialists}; NotFound names the first request that
+    does not exist."""
     rows = cur.execute(
         f"SELECT r.request_id, {full_name_sql()}, r.campus, r.applications, r.submitted_by, "
         "r.ecomm_specialist, r.additional_specialists FROM requests r "
@@ -253,6 +243,12 @@ def pending_messages(store, limit: int | None = None) -> list[OutboxMessage]:
         sql += " LIMIT ?"
         params.append(limit)
     return [_message(r) for r in store.query_dicts(sql, params)]
+
+
+def count_pending(store) -> int:
+    """How many messages ``pending_messages`` would return (counted in the database)."""
+    return int(store.query_value(f"{OUTBOX_WITH_STATE} SELECT count(*) FROM outbox_state "
+                                 "WHERE sent_at IS NULL AND NOT superseded"))
 
 
 def list_outbox(store, actor: Identity, status: str = "pending", limit: int = 5000) -> list[OutboxMessage]:

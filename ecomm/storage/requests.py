@@ -125,15 +125,6 @@ def set_license_groups(cur, license_number: str, business_units: list[str],
                 [business_units, public_groups, license_number])
 
 
-def deprovision_app_now(cur, license_number: str, application: str, on: date) -> int:
-    """C4: close the open row of ``application`` on ``on``; returns rows changed (0 or 1)."""
-    rows = cur.execute(
-        "UPDATE license_apps SET deprovisioned_on = ? WHERE license_number = ? AND application = ? "
-        "AND deprovisioned_on IS NULL RETURNING application", [on, license_number, application]
-    ).fetchall()
-    return len(rows)
-
-
 # -- requests -----------------------------------------------------------------------------
 def insert_request(cur, values: dict) -> None:
     cols = [c for c in REQUEST_COLUMNS if c in values]

@@ -2,7 +2,9 @@
 requests at 100x); the result is the same as writing the plan row by row, as the batch did
 before. Compared on the demo data set (licenses, applications, requests, status history, audit
 entries in their order, outbox, batches) and on the seed's cycle; plus the cases the demo may
-not hold (a license created and extended in one batch, an application gone meanwhile)."""
+not hold (a license created and extended in one batch, an application gone meanwhile).
+The row-by-row reference (``apply_row_by_row`` and its per-row statements) is private to this
+test: production code writes only in bulk."""
 from __future__ import annotations
 
 import shutil
@@ -14,11 +16,14 @@ from ecomm import reference as ref
 from ecomm.batch import plan as planner
 from ecomm.batch import service
 from ecomm.batch.models import BatchPlan
+from ecomm.compliance import quiz_deadline
 from ecomm.errors import EcommError
 from ecomm.identity import CLI_ACTOR
 from ecomm.notifications import outbox
+from ecomm.notifications import templates as t
+from ecomm.notifications.models import NewMessage
 from ecomm.storage import Store, audit
-from ecomm.storage import batch as sb
+from ecomm.storage import notifications as sn
 from ecomm.storage import requests as rs
 from tests.integration.batch_seed import CYCLE, ON, PROCESS_AT, provision, seed_cycle
 from tests.integration.requests_fixtures import BOULDER, add_contact
@@ -29,19 +34,82 @@ AS_OF = date(2026, 11, 23)
 SYSTEM = CLI_ACTOR
 
 
+# -- the reference: the batch's writes one row at a time, as before issue 8 ----------------------
+# Private to this test (production writes only in bulk): the statements the batch ran per row
+# before its one-statement-per-table writes, kept here as what those must equal.
+def _deprovision_app_now(cur, license_number, application, on) -> int:
+    return len(cur.execute(
+        "UPDATE license_apps SET deprovisioned_on = ? WHERE license_number = ? AND application = ? "
+        "AND deprovisioned_on IS NULL RETURNING application",
+        [on, license_number, application]).fetchall())
+
+
+def _mark_processed(cur, request_id, processed_at, license_number) -> None:
+    cur.execute("UPDATE requests SET status = 'processed', processed_at = ?, held_reasons = NULL, "
+                "license_number = coalesce(license_number, ?) WHERE request_id = ?",
+                [processed_at, license_number, request_id])
+
+
+def _insert_license(cur, values: dict) -> None:
+    cols = [c for c in rs.LICENSE_COLUMNS if c in values]
+    cur.execute(f"INSERT INTO licenses ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
+                [values[c] for c in cols])
+
+
+def _update_license(cur, license_number, values: dict) -> None:
+    cols = [c for c in rs.LICENSE_COLUMNS if c in values and c != "license_number"]
+    if cols:
+        cur.execute(f"UPDATE licenses SET {', '.join(f'{c} = ?' for c in cols)} "
+                    "WHERE license_number = ?", [*(values[c] for c in cols), license_number])
+
+
+def _add_license_app(cur, license_number, application, provisioned_on, net_new) -> None:
+    cur.execute("INSERT INTO license_apps (license_number, application, provisioned_on, "
+                "deprovisioned_on, net_new, last_login_on) VALUES (?, ?, ?, NULL, ?, NULL)",
+                [license_number, application, provisioned_on, net_new])
+
+
+def _mark_held(cur, request_id, reasons, next_cycle) -> None:
+    cur.execute("UPDATE requests SET status = 'held', held_reasons = ?, cycle = ? "
+                "WHERE request_id = ?", [list(reasons), next_cycle, request_id])
+
+
+def _queue_credentials_ready(cur, license_number, cycle, credentials_date, applications,
+                             provisioned_on, policy) -> None:
+    who = sn.license_recipients(cur, [license_number]).get(license_number)
+    if who is None or not who["user_email"]:
+        return
+    sn.queue_messages(cur, [NewMessage(
+        template_key=t.CREDENTIALS_READY, dedup_key=outbox.credentials_key(license_number, cycle),
+        to=[who["user_email"]], cc=who["specialists"],
+        context={**who, "applications": ", ".join(applications),
+                 "credentials_date": credentials_date,
+                 "quiz_deadline": quiz_deadline(provisioned_on, policy),
+                 "quiz_days": policy.quiz_deadline_days})])
+
+
+def _queue_request_held(cur, request_id, cycle, held_reasons) -> None:
+    who = sn.request_recipients_many(cur, [request_id])[request_id]
+    if who["specialists"]:
+        sn.queue_messages(cur, [NewMessage(
+            template_key=t.REQUEST_HELD, dedup_key=outbox.held_key(request_id, cycle),
+            to=who["specialists"],
+            context={**who, "cycle": cycle, "held_reasons": t.bullets(held_reasons)})])
+
+
 def apply_row_by_row(cur, plan: BatchPlan, actor: str, now_utc: datetime, policy) -> None:
     """The batch's writes as they were before issue 8's bulk writes: one statement per row
     (the reference the one-statement-per-table writes must equal)."""
     on, cycle = plan.on, plan.cycle
     for d in plan.deprovisioned:
         for app in d.applications:
-            if rs.deprovision_app_now(cur, d.license_number, app, on) != 1:
+            if _deprovision_app_now(cur, d.license_number, app, on) != 1:
                 raise EcommError(f"{d.license_number} no longer holds {app}: the data changed "
                                  "while the batch ran. Nothing was changed; process it again.")
         note = f"Batch {cycle}: removed {', '.join(d.applications) or 'nothing'}"
         if d.salesforce_removed_on and ref.SALESFORCE in d.already_removed:
             note += f" ({ref.SALESFORCE} removed at submission on {d.salesforce_removed_on}, C4)"
-        sb.mark_processed(cur, d.request_id, now_utc, None)
+        _mark_processed(cur, d.request_id, now_utc, None)
         rs.add_status(cur, d.request_id, now_utc, "processed", actor, note)
         audit.record(cur, actor=actor, action="batch_deprovision", entity="request",
                      entity_id=d.request_id, campus=d.campus, before={"status": "pending"},
@@ -50,17 +118,17 @@ def apply_row_by_row(cur, plan: BatchPlan, actor: str, now_utc: datetime, policy
                             "not_removed": d.already_removed}, detail=note)
     for p in plan.provisioned:
         if p.license_created:
-            sb.insert_license(cur, {"license_number": p.license_number,
-                                    "contact_id": p.contact_id, "affiliated_campus": p.campus,
-                                    **p.license_after})
+            _insert_license(cur, {"license_number": p.license_number,
+                                  "contact_id": p.contact_id, "affiliated_campus": p.campus,
+                                  **p.license_after})
         else:
-            sb.update_license(cur, p.license_number, p.license_after)
+            _update_license(cur, p.license_number, p.license_after)
         for app in p.applications:
-            sb.add_license_app(cur, p.license_number, app, on, p.net_new)
+            _add_license_app(cur, p.license_number, app, on, p.net_new)
         kind = "net new" if p.net_new else f"license transfer from {p.replaces_license}"
         note = (f"Batch {cycle}: {', '.join(p.applications) or 'nothing new'} provisioned on "
                 f"{p.license_number} ({kind})")
-        sb.mark_processed(cur, p.request_id, now_utc, p.license_number)
+        _mark_processed(cur, p.request_id, now_utc, p.license_number)
         rs.add_status(cur, p.request_id, now_utc, "processed", actor, note)
         changed = {k: v for k, v in p.license_after.items() if p.license_before.get(k) != v}
         audit.record(cur, actor=actor, action="batch_provision", entity="license",
@@ -73,17 +141,17 @@ def apply_row_by_row(cur, plan: BatchPlan, actor: str, now_utc: datetime, policy
                      after={"status": "processed", "license_number": p.license_number},
                      detail=note)
         if p.applications:
-            outbox.queue_credentials_ready(cur, p.license_number, cycle, plan.credentials_date,
-                                           p.applications, on, policy)
+            _queue_credentials_ready(cur, p.license_number, cycle, plan.credentials_date,
+                                     p.applications, on, policy)
     for h in plan.held:
-        sb.mark_held(cur, h.request_id, h.reasons, h.next_cycle)
+        _mark_held(cur, h.request_id, h.reasons, h.next_cycle)
         note = f"Held by batch {cycle} for cycle {h.next_cycle} (C3): " + "; ".join(h.reasons)
         rs.add_status(cur, h.request_id, now_utc, "held", actor, note)
         audit.record(cur, actor=actor, action="batch_hold", entity="request",
                      entity_id=h.request_id, campus=h.campus,
                      after={"status": "held", "cycle": h.next_cycle, "held_reasons": h.reasons,
                             "failures": h.failures}, detail=note)
-        outbox.queue_request_held(cur, h.request_id, cycle, h.reasons)
+        _queue_request_held(cur, h.request_id, cycle, h.reasons)
 
 
 # the clock columns written with the real time (now_utc() at the moment of writing)
@@ -194,8 +262,8 @@ def test_c6_an_application_gone_while_the_batch_ran_stops_it_and_changes_nothing
     with Store(path) as store:
         plan = service.preview_batch(store, SYSTEM, CYCLE, on=ON)
         d = next(d for d in plan.deprovisioned if d.applications)
-        store.write(lambda cur: rs.deprovision_app_now(cur, d.license_number,
-                                                       d.applications[0], ON))
+        store.write(lambda cur: _deprovision_app_now(cur, d.license_number,
+                                                      d.applications[0], ON))
         before = tables(store)
         real_plan = service._plan
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
+
 from ecomm import reference as ref
 from ecomm.notifications import catchup
 from ecomm.notifications import templates as t
@@ -28,7 +30,10 @@ def keys(store, status: str = "all") -> list[str]:
 
 
 def to_send(store) -> list[str]:
-    return [m.dedup_key for m in sn.pending_messages(store)]
+    """The messages to send, oldest first (and their count, counted by the database, agrees)."""
+    pending = [m.dedup_key for m in sn.pending_messages(store)]
+    assert sn.count_pending(store) == len(pending)
+    return pending
 
 
 def reminder(day: int) -> str:
@@ -114,15 +119,53 @@ def test_q1_a_quiz_pass_supersedes_the_unsent_reminder_and_the_overdue_warning(s
     assert run_on(store, 60) == 0                  # a sender now: no overdue warning
 
 
-def test_q1_the_outbox_rule_agrees_with_the_pure_rule(store):
+def test_q1_every_stage_left_unsent_is_superseded_by_the_next_then_by_the_quiz_pass(store):
     new_user(store)
     for day in (14, 30, 31, 45, 60):
         run_on(store, day)
     record_quiz_pass(store, "LN-0001", PROV + timedelta(days=61), SYSTEM)
-    ordered = keys(store)
-    expected = [k for i, k in enumerate(ordered) if catchup.superseded(k, ordered[i + 1:])]
-    assert keys(store, "superseded") == expected == [reminder(14), reminder(30), reminder(45),
-                                                    OVERDUE]
+    assert keys(store) == [reminder(14), reminder(30), reminder(45), OVERDUE,
+                           "quiz_passed:LN-0001:2027-02-04"]
+    assert keys(store, "superseded") == [reminder(14), reminder(30), reminder(45), OVERDUE]
+    assert to_send(store) == ["quiz_passed:LN-0001:2027-02-04"]
+
+
+# -- the outbox's rule on pairs of messages (first queued, then the later ones, none sent) ----
+R14, R30 = reminder(14), reminder(30)
+PASSED_LATER = "quiz_passed:LN-0001:2027-02-10"
+PCI_RETAKE = catchup.course_key(t.COURSE_RETAKE, "C1", ref.COURSE_PCI, date(2025, 11, 23))
+PCI_NON_COMPLIANT = catchup.course_key(t.COURSE_NON_COMPLIANT, "C1", ref.COURSE_PCI,
+                                       date(2025, 11, 23))
+PRIVACY_NON_COMPLIANT = catchup.course_key(t.COURSE_NON_COMPLIANT, "C1", ref.COURSE_PRIVACY,
+                                           date(2025, 11, 23))
+# dedup key prefix -> template of the messages whose key does not start with the template's name
+TEMPLATE_OF = {"credentials": t.CREDENTIALS_READY, "idle": t.IDLE_WARNING}
+
+
+@pytest.mark.parametrize("first, later, superseded", [
+    # Q1: a later stage of the same series, or the license's quiz pass queued after it
+    (R14, [R30], True),
+    (R30, [OVERDUE], True),
+    (OVERDUE, [PASSED_LATER], True),
+    (R30, [R14], False),                       # an earlier stage queued later: not superseded
+    (OVERDUE, [R30], False),
+    # another license, another provisioning or another kind of message: not the same series
+    (R14, [catchup.quiz_reminder_key("LN-0002", PROV, 30)], False),
+    (R14, [catchup.quiz_reminder_key("LN-0001", date(2027, 1, 4), 30)], False),
+    (R14, ["quiz_passed:LN-0002:2027-02-10", "idle:LN-0001:x"], False),
+    ("credentials:LN-0001:2026-12", [R30, OVERDUE], False),
+    # Q3: the non-compliant notice supersedes the re-take reminder of that completion only
+    (PCI_RETAKE, [PCI_NON_COMPLIANT], True),
+    (PCI_RETAKE, [PRIVACY_NON_COMPLIANT], False),
+])
+def test_q1_q3_which_unsent_message_a_later_one_supersedes(store, first, later, superseded):
+    def queue(cur):
+        for key in [first, *later]:
+            prefix = key.split(":")[0]
+            sn.queue_message(cur, TEMPLATE_OF.get(prefix, prefix), key, ["a@cu.edu"], [], {})
+    store.write(queue)
+    assert (first in keys(store, "superseded")) is superseded
+    assert (first in to_send(store)) is not superseded
 
 
 # -- Q3 ----------------------------------------------------------------------------------------

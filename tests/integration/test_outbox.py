@@ -105,8 +105,9 @@ def test_without_smtp_messages_wait_and_the_system_team_downloads_them(store):
 # -- the product's messages ------------------------------------------------------------------
 def test_credentials_ready_once_per_license_and_cycle(store):
     add_user(store, "C1", "LN-0123", date(2026, 12, 3), apps=("Salesforce", "Cvent"))
-    q = lambda: store.write(lambda cur: outbox.queue_credentials_ready(  # noqa: E731
-        cur, "LN-0123", "2026-12", date(2026, 12, 7), ["Salesforce", "Cvent"], date(2026, 12, 3), P))
+    q = lambda: store.write(lambda cur: outbox.queue_credentials_ready_many(  # noqa: E731
+        cur, [("LN-0123", ["Salesforce", "Cvent"], date(2026, 12, 3))], "2026-12",
+        date(2026, 12, 7), P))
     assert q() == 1 and q() == 0
     row, = _outbox(store)
     assert row["dedup_key"] == "credentials:LN-0123:2026-12"
@@ -121,7 +122,8 @@ def test_held_request_notice_lists_the_failing_requirements(store):
         "applications, ecomm_specialist, status) VALUES ('R-1', 'provision', 'C1', 'Boulder', "
         "TIMESTAMP '2026-11-20 17:00:00', 'spec.boulder@cu.edu', ['Cvent'], 'other@cu.edu', 'held')"))
     reasons = ["P1: No UCB Email on this contact", "P5: PCI Compliance is out of date"]
-    q = lambda: store.write(lambda cur: outbox.queue_request_held(cur, "R-1", "2026-12", reasons))  # noqa: E731
+    q = lambda: store.write(  # noqa: E731
+        lambda cur: outbox.queue_requests_held(cur, [("R-1", reasons)], "2026-12"))
     assert q() == 1 and q() == 0
     row, = _outbox(store)
     assert row["to_addrs"] == ["spec.boulder@cu.edu", "other@cu.edu"]
