@@ -2,16 +2,26 @@
 team reads every entry; an eComm specialist their campus's entries (A1, scoped in the query);
 a manager reads every entry (A3: reads everything, changes nothing). Filters, a page of entries
 at a time (paged by the database), one entry's changed fields and raw JSON, CSV/XLSX download
-of every filtered entry (formula-like cells neutralised)."""
+of every filtered entry (formula-like cells neutralised). The filters' choices are cached per
+database, person and data version (a write changes the version, and ui.clear_caches() runs
+after every write)."""
 import streamlit as st
 
 from ecomm import audit_view, ui
 from ecomm.errors import EcommError
+from ecomm.storage.dashboard import data_version
 
 store = ui.get_store()
 user = ui.current_user()
 if user is None:
     st.stop()
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def cached_choices(_store, db: str, _user, who: tuple, stamp):
+    """The actors, actions, kinds of record and campuses this person may filter by (A1-A3)."""
+    return audit_view.choices(_store, _user)
+
 
 st.title("Audit log")
 if user.is_system:
@@ -25,7 +35,8 @@ else:
                "Times are America/Denver.")
 
 try:
-    options = audit_view.choices(store, user)
+    options = cached_choices(store, str(store.path), user,
+                             (user.email, user.role, user.campus, user.active), data_version(store))
 except EcommError as exc:
     ui.show_error(exc)
     st.stop()
