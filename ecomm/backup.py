@@ -91,15 +91,14 @@ def _upload_files(store, reader) -> tuple[dict[str, bytes], list[str]]:
 
 def build_backup(store, actor: Identity | None, *, now: datetime) -> tuple[bytes, BackupSummary]:
     """A2: the whole database as one zip (see the module docstring); audited (A4)."""
-    from ecomm.exporter import table_frame
+    from ecomm.exporter import csv_bytes, table_frame
 
     who = permissions.require_system(actor, "download a full backup")
     files: dict[str, bytes] = {}
     with sql.snapshot(store) as reader:
-        version = sql.schema_version(reader)
+        version = store.schema_version()
         for spec in FILES:  # the import format, as `export` writes it
-            frame = table_frame(reader, spec)
-            files[spec.file_name] = frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+            files[spec.file_name] = csv_bytes(table_frame(reader, spec))
         tables = {}
         for table in sql.tables(reader):
             data = reader.arrow(table)

@@ -31,6 +31,12 @@ def table_frame(store, spec: FileSpec) -> pd.DataFrame:
     return frame.astype(object).where(frame.notna(), "")
 
 
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """A file of the import format as written (``export`` and the backup): UTF-8, "\\n" line
+    ends, no index column."""
+    return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
 def export_tables(store, folder: str | Path) -> list[tuple[Path, int]]:
     """Write every file of the format into ``folder`` (created if needed): (path, rows) each."""
     out = Path(folder)
@@ -39,7 +45,7 @@ def export_tables(store, folder: str | Path) -> list[tuple[Path, int]]:
     for spec in FILES:
         frame = table_frame(store, spec)
         path = out / spec.file_name
-        frame.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
+        path.write_bytes(csv_bytes(frame))
         written.append((path, len(frame)))
     return written
 

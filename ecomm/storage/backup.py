@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import re
 from contextlib import contextmanager
-from typing import Any, Iterator, Sequence
+from typing import Iterator
 
 import pyarrow as pa
+
+from ecomm.storage.requests import CursorReader
 
 _IDENT = re.compile(r"[a-z_][a-z0-9_]*")
 
@@ -27,32 +29,18 @@ def _q(name: str) -> str:
     return f'"{name}"'
 
 
-class Snapshot:
+class Snapshot(CursorReader):
     """Reads on one cursor inside one transaction: every table as of the same moment.
 
-    Offers the Store's read methods (``query``, ``query_value``, ``query_df``...) so the
-    exporter's functions read from the same snapshot."""
-
-    def __init__(self, cur):
-        self._cur = cur
-
-    def query(self, sql: str, params: Sequence[Any] | dict | None = None) -> list[tuple]:
-        return self._cur.execute(sql, params or []).fetchall()
-
-    def query_one(self, sql: str, params=None):
-        rows = self.query(sql, params)
-        return rows[0] if rows else None
-
-    def query_value(self, sql: str, params=None):
-        row = self.query_one(sql, params)
-        return row[0] if row else None
+    The Store's read methods (``query``, ``query_value``..., from CursorReader) plus
+    ``query_df`` and ``arrow``, so the exporter's functions read from the same snapshot."""
 
     def query_df(self, sql: str, params=None):
-        return self._cur.execute(sql, params or []).df()
+        return self.cur.execute(sql, params or []).df()
 
     def arrow(self, table: str) -> pa.Table:
         """Every row of ``table`` with its exact types, in storage order."""
-        return self._cur.sql(f"SELECT * FROM {_q(table)}").to_arrow_table()
+        return self.cur.sql(f"SELECT * FROM {_q(table)}").to_arrow_table()
 
 
 @contextmanager
@@ -89,11 +77,6 @@ def sequences(reader) -> dict[str, int | None]:
         "SELECT sequence_name, last_value FROM duckdb_sequences() WHERE database_name = "
         "current_database() AND schema_name = 'main' AND NOT temporary ORDER BY sequence_name")
     return {name: (None if last is None else int(last)) for name, last in rows}
-
-
-def schema_version(reader) -> int:
-    """The latest migration applied to this database."""
-    return int(reader.query_value("SELECT coalesce(max(version), 0) FROM schema_version"))
 
 
 def evidence_names(reader) -> list[str]:
