@@ -8,8 +8,8 @@ from ecomm import compliance_frames as cf
 from ecomm import reference as ref
 from ecomm import ui
 from ecomm.compliance import COURSE_EXPIRING, COURSE_NON_COMPLIANT
-from ecomm.compliance_actions import (COURSES, IDLE, QUIZ, course_items, default_reason,
-                                      idle_items, quiz_items, request_deprovisioning)
+from ecomm.compliance_actions import (COURSES, IDLE, QUIZ, default_reason,
+                                      request_deprovisioning, table_items)
 from ecomm.errors import EcommError
 from ecomm.identity import Identity
 from ecomm.policy import Policy
@@ -27,11 +27,12 @@ RESULT_KEY, NONCE_KEY = "cmp_result", "cmp_nonce"
 
 @st.cache_data(ttl=300, max_entries=16, show_spinner="Working out the compliance lists...")
 def _lists(_store, db: str, as_of, viewer_json: str, policy_json: str):
+    """The three tables as shown and downloaded, straight from SQL (no row objects)."""
     viewer = Identity.model_validate_json(viewer_json)
     policy = Policy.model_validate_json(policy_json)
-    return (store_c.quiz_list(_store, as_of, policy, viewer),
-            store_c.idle_list(_store, as_of, policy, viewer),
-            store_c.course_list(_store, as_of, policy, viewer))
+    return (cf.quiz_table(store_c.quiz_frame(_store, as_of, policy, viewer)),
+            cf.idle_table(store_c.idle_frame(_store, as_of, policy, viewer)),
+            cf.course_table(store_c.course_frame(_store, as_of, policy, viewer)))
 
 
 st.title("Compliance")
@@ -68,8 +69,7 @@ def show_result(kind: str) -> None:
         st.error(ui.md(item.sentence()), icon=":material/block:")
 
 
-def list_table(kind: str, frame: pd.DataFrame, rows: list, to_items, csv_name: str,
-               link: tuple[str, str, str]) -> None:
+def list_table(kind: str, frame: pd.DataFrame, csv_name: str, link: tuple[str, str, str]) -> None:
     """The table (with record links), its CSV, and for writers the selection and the action."""
     show_result(kind)
     if frame.empty:
@@ -89,11 +89,11 @@ def list_table(kind: str, frame: pd.DataFrame, rows: list, to_items, csv_name: s
     event = st.dataframe(display, hide_index=True, width="stretch", column_config=config,
                          on_select="rerun", selection_mode="multi-row",
                          key=f"cmp_{kind}_table_{nonce}")
-    picked = [rows[i] for i in event.selection.rows if 0 <= i < len(rows)]  # positional rows
+    picked = frame.iloc[[i for i in event.selection.rows if 0 <= i < len(frame)]]  # positional
     reason = st.text_input("Reason (kept on each request)", value=default_reason(kind, policy),
                            key=f"cmp_{kind}_reason")
-    items = to_items(picked, reason)
-    if picked:
+    items = table_items(kind, picked, reason)
+    if len(picked):
         st.caption(f"{len(picked)} row(s) selected: {len(items)} license record(s), "
                    f"{', '.join(i.license_number for i in items)}. Each becomes its own request "
                    "through the usual rules; one refused does not stop the others.")
@@ -128,18 +128,16 @@ with tab_quiz:
              "overdue": "Overdue (deprovisioning due)"}
     show = st.radio("Show", list(shows), format_func=shows.get, horizontal=True,
                     key="cmp_quiz_show")
-    rows = [r for r in quiz if show == "all" or (show == "overdue" and r.overdue)
-            or (show == "reminder" and r.reminder_due is not None)]
-    list_table(QUIZ, cf.quiz_frame(rows), rows, quiz_items,
-               f"compliance-quiz-{as_of.isoformat()}.csv", ("license", ui.LICENSE_PAGE, "record"))
+    list_table(QUIZ, cf.quiz_shown(quiz, show), f"compliance-quiz-{as_of.isoformat()}.csv",
+               ("license", ui.LICENSE_PAGE, "record"))
 
 with tab_idle:
     counts = cf.idle_counts(idle)
     m = st.columns(2)
     m[0].metric(f"Applications idle {policy.idle_months} months (Q2)", counts["applications"])
     m[1].metric("License records", counts["licenses"])
-    list_table(IDLE, cf.idle_frame(idle), idle, idle_items,
-               f"compliance-idle-{as_of.isoformat()}.csv", ("license", ui.LICENSE_PAGE, "record"))
+    list_table(IDLE, idle, f"compliance-idle-{as_of.isoformat()}.csv",
+               ("license", ui.LICENSE_PAGE, "record"))
 
 with tab_courses:
     counts = cf.course_counts(courses)
@@ -150,7 +148,6 @@ with tab_courses:
     shows = {"all": "All", COURSE_EXPIRING: "Expiring", COURSE_NON_COMPLIANT: "Non-compliant"}
     show = st.radio("Show", list(shows), format_func=shows.get, horizontal=True,
                     key="cmp_course_show")
-    rows = [r for r in courses if show == "all" or r.status == show]
-    list_table(COURSES, cf.course_frame(rows), rows, course_items,
+    list_table(COURSES, cf.course_shown(courses, show),
                f"compliance-courses-{as_of.isoformat()}.csv",
                ("contact", ui.CONTACT_PAGE, "record"))

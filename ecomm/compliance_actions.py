@@ -15,11 +15,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Iterable
 
+import pandas as pd
 from pydantic import BaseModel, Field
 
 from ecomm import clock, permissions
 from ecomm import reference as ref
 from ecomm.compliance import CourseStatus, IdleApp, QuizStatus
+from ecomm.compliance_frames import table_licenses
 from ecomm.errors import EcommError
 from ecomm.identity import Identity
 from ecomm.policy import Policy
@@ -154,23 +156,43 @@ def default_reason(kind: str, policy: Policy) -> str:
     raise ValueError(f"unknown list {kind!r}")
 
 
-def quiz_items(rows: Iterable[QuizStatus], reason: str) -> list[DeprovisionItem]:
-    """Q1 rows: one item per license, removing everything it holds."""
-    seen = dict.fromkeys(r.license_number for r in rows)
-    return [DeprovisionItem(license_number=ln, reason=reason) for ln in seen]
+def _license_items(license_numbers: Iterable[str], reason: str) -> list[DeprovisionItem]:
+    """Q1/Q3: one item per license (first seen first), removing everything it holds."""
+    return [DeprovisionItem(license_number=ln, reason=reason)
+            for ln in dict.fromkeys(license_numbers)]
 
 
-def idle_items(rows: Iterable[IdleApp], reason: str) -> list[DeprovisionItem]:
-    """Q2 rows (one per idle application): one item per license removing the idle ones."""
+def _idle_items(pairs: Iterable[tuple[str, str]], reason: str) -> list[DeprovisionItem]:
+    """Q2: (license, idle application) pairs: one item per license removing the idle ones."""
     apps: dict[str, set[str]] = {}
-    for r in rows:
-        apps.setdefault(r.license_number, set()).add(r.application)
+    for ln, application in pairs:
+        apps.setdefault(ln, set()).add(application)
     return [DeprovisionItem(license_number=ln, reason=reason,
                             applications=[a for a in ref.APPLICATIONS if a in held])
             for ln, held in apps.items()]
 
 
+def quiz_items(rows: Iterable[QuizStatus], reason: str) -> list[DeprovisionItem]:
+    """Q1 rows: one item per license, removing everything it holds."""
+    return _license_items((r.license_number for r in rows), reason)
+
+
+def idle_items(rows: Iterable[IdleApp], reason: str) -> list[DeprovisionItem]:
+    """Q2 rows (one per idle application): one item per license removing the idle ones."""
+    return _idle_items(((r.license_number, r.application) for r in rows), reason)
+
+
 def course_items(rows: Iterable[CourseStatus], reason: str) -> list[DeprovisionItem]:
     """Q3 rows (one per contact and course): one item per license of those contacts."""
-    seen = dict.fromkeys(ln for r in rows for ln in r.license_numbers)
-    return [DeprovisionItem(license_number=ln, reason=reason) for ln in seen]
+    return _license_items((ln for r in rows for ln in r.license_numbers), reason)
+
+
+def table_items(kind: str, table: pd.DataFrame, reason: str) -> list[DeprovisionItem]:
+    """Q1-Q3 rows of the page's tables (``ecomm.compliance_frames``), as the items above."""
+    if kind == QUIZ:
+        return _license_items(table["license"], reason)
+    if kind == IDLE:
+        return _idle_items(zip(table["license"], table["application"]), reason)
+    if kind == COURSES:
+        return _license_items(table_licenses(table), reason)
+    raise ValueError(f"unknown list {kind!r}")

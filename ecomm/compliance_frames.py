@@ -1,13 +1,20 @@
 """The compliance lists (Q1-Q3) as tables for the Compliance page and its CSV downloads: one
-row per list row, in the list's order (so a selected table row maps back to its list row)."""
+row per list row, in the list's order (so a selected table row maps back to its list row).
+
+The tables are made from the frames of ``ecomm.storage.compliance`` (``quiz_frame``,
+``idle_frame``, ``course_frame``: the same SQL as the lists of rows), column for column, with
+no per-row objects; everything the page needs later (campus, filters, counts, the requests
+made from selected rows) is read from these tables."""
 from __future__ import annotations
 
-from typing import Iterable, Sequence, TypeVar
+from typing import Any, Iterable
 
+import numpy as np
 import pandas as pd
 
-from ecomm.compliance import (COURSE_EXPIRING, COURSE_NON_COMPLIANT, COURSE_STATUS_LABEL,
-                              CourseStatus, IdleApp, Person, QuizStatus)
+from ecomm.compliance import COURSE_EXPIRING, COURSE_NON_COMPLIANT, COURSE_STATUS_LABEL
+from ecomm.storage.compliance import course_specialists
+from ecomm.storage.notifications import specialists
 
 QUIZ_COLUMNS = ["license", "name", "campus", "user email", "provisioned on", "days since",
                 "quiz deadline", "reminder due (day)", "overdue", "specialists"]
@@ -16,57 +23,107 @@ IDLE_COLUMNS = ["license", "name", "campus", "application", "provisioned on", "l
 COURSE_COLUMNS = ["contact", "name", "campus", "course", "status", "completed on", "expires on",
                   "licenses", "specialists"]
 
-R = TypeVar("R", bound=Person)
+
+def _value(v: Any) -> Any:
+    """A value from pandas as the rows have it: missing text (NaN) as None, a list (an array
+    from Arrow) as a list."""
+    if isinstance(v, float) and v != v:
+        return None
+    return list(v) if isinstance(v, np.ndarray) else v
 
 
-def in_campus(rows: Iterable[R], campus: str | None) -> list[R]:
+def _none_when_all_missing(column: pd.Series) -> pd.Series | list:
+    """A column with no value at all as None (as a frame built from rows has it), not NaN."""
+    return [None] * len(column) if column.isna().all() else column
+
+
+def _license_specialists(frame: pd.DataFrame) -> list[str]:
+    """Q1/Q2: the license's specialists, as in the messages (``specialists``), as text."""
+    return [", ".join(specialists(_value(a), _value(b)))
+            for a, b in zip(frame["ecomm_specialist"], frame["additional_specialists"])]
+
+
+def _table(frame: pd.DataFrame, columns: list[str], data: dict[str, Any]) -> pd.DataFrame:
+    if frame.empty:
+        return pd.DataFrame([], columns=columns)
+    return pd.DataFrame(data, columns=columns).reset_index(drop=True)
+
+
+def quiz_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """Q1: licenses whose user is not a sender yet (from ``storage.compliance.quiz_frame``)."""
+    return _table(frame, QUIZ_COLUMNS, {
+        "license": frame["license_number"], "name": frame["full_name"], "campus": frame["campus"],
+        "user email": frame["user_email"], "provisioned on": frame["provisioned_on"],
+        "days since": frame["days_since"].astype("int64"), "quiz deadline": frame["quiz_deadline"],
+        "reminder due (day)": _none_when_all_missing(frame["reminder_due"]),
+        "overdue": frame["overdue"],
+        "specialists": _license_specialists(frame)})
+
+
+def idle_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """Q2: held applications not logged in to for the idle months (from ``idle_frame``)."""
+    return _table(frame, IDLE_COLUMNS, {
+        "license": frame["license_number"], "name": frame["full_name"], "campus": frame["campus"],
+        "application": frame["application"], "provisioned on": frame["provisioned_on"],
+        "last login": frame["last_login_on"], "idle since": frame["idle_since"],
+        "idle on": frame["idle_on"], "specialists": _license_specialists(frame)})
+
+
+def course_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """Q3: courses expiring or out of date (non-compliant) of licensed contacts (from
+    ``course_frame``)."""
+    return _table(frame, COURSE_COLUMNS, {
+        "contact": frame["contact_id"], "name": frame["full_name"], "campus": frame["campus"],
+        "course": frame["course"],
+        "status": [COURSE_STATUS_LABEL.get(s, s) for s in frame["status"]],
+        "completed on": frame["completed_on"], "expires on": frame["expires_on"],
+        "licenses": [", ".join(ns) for ns in frame["license_numbers"]],
+        "specialists": [", ".join(course_specialists(a, b)) for a, b in
+                        zip(frame["ecomm_specialists"], frame["additional_specialists"])]})
+
+
+def in_campus(table: pd.DataFrame, campus: str | None) -> pd.DataFrame:
     """The rows of one campus (None: all of them), order kept."""
-    return [r for r in rows if campus is None or r.campus == campus]
+    if campus is None:
+        return table
+    return table[table["campus"] == campus].reset_index(drop=True)
 
 
-def _people(specialists: Sequence[str]) -> str:
-    return ", ".join(specialists)
+def quiz_shown(table: pd.DataFrame, show: str) -> pd.DataFrame:
+    """Q1 rows for the page's choice: 'all', 'overdue' or 'reminder' (due on this day)."""
+    if show == "overdue":
+        keep = table["overdue"].astype(bool)
+    elif show == "reminder":
+        keep = table["reminder due (day)"].notna()
+    else:
+        return table
+    return table[keep].reset_index(drop=True)
 
 
-def quiz_frame(rows: Sequence[QuizStatus]) -> pd.DataFrame:
-    """Q1: licenses whose user is not a sender yet."""
-    return pd.DataFrame([{
-        "license": r.license_number, "name": r.full_name, "campus": r.campus,
-        "user email": r.user_email, "provisioned on": r.provisioned_on,
-        "days since": r.days_since, "quiz deadline": r.quiz_deadline,
-        "reminder due (day)": r.reminder_due, "overdue": r.overdue,
-        "specialists": _people(r.specialists)} for r in rows], columns=QUIZ_COLUMNS)
+def course_shown(table: pd.DataFrame, show: str) -> pd.DataFrame:
+    """Q3 rows of one status ('expiring', 'non_compliant'), or all ('all')."""
+    if show == "all":
+        return table
+    return table[table["status"] == COURSE_STATUS_LABEL[show]].reset_index(drop=True)
 
 
-def idle_frame(rows: Sequence[IdleApp]) -> pd.DataFrame:
-    """Q2: held applications not logged in to for the idle months."""
-    return pd.DataFrame([{
-        "license": r.license_number, "name": r.full_name, "campus": r.campus,
-        "application": r.application, "provisioned on": r.provisioned_on,
-        "last login": r.last_login_on, "idle since": r.idle_since, "idle on": r.idle_on,
-        "specialists": _people(r.specialists)} for r in rows], columns=IDLE_COLUMNS)
+def quiz_counts(table: pd.DataFrame) -> dict[str, int]:
+    return {"not a sender": len(table),
+            "reminder due": int(table["reminder due (day)"].notna().sum()),
+            "overdue": int(table["overdue"].astype(bool).sum())}
 
 
-def course_frame(rows: Sequence[CourseStatus]) -> pd.DataFrame:
-    """Q3: courses expiring or out of date (non-compliant) of licensed contacts."""
-    return pd.DataFrame([{
-        "contact": r.contact_id, "name": r.full_name, "campus": r.campus, "course": r.course,
-        "status": COURSE_STATUS_LABEL.get(r.status, r.status), "completed on": r.completed_on,
-        "expires on": r.expires_on, "licenses": ", ".join(r.license_numbers),
-        "specialists": _people(r.specialists)} for r in rows], columns=COURSE_COLUMNS)
+def idle_counts(table: pd.DataFrame) -> dict[str, int]:
+    return {"applications": len(table), "licenses": int(table["license"].nunique())}
 
 
-def quiz_counts(rows: Sequence[QuizStatus]) -> dict[str, int]:
-    return {"not a sender": len(rows),
-            "reminder due": sum(r.reminder_due is not None for r in rows),
-            "overdue": sum(r.overdue for r in rows)}
+def course_counts(table: pd.DataFrame) -> dict[str, int]:
+    status = table["status"]
+    return {"expiring": int((status == COURSE_STATUS_LABEL[COURSE_EXPIRING]).sum()),
+            "non-compliant": int((status == COURSE_STATUS_LABEL[COURSE_NON_COMPLIANT]).sum()),
+            "people": int(table["contact"].nunique())}
 
 
-def idle_counts(rows: Sequence[IdleApp]) -> dict[str, int]:
-    return {"applications": len(rows), "licenses": len({r.license_number for r in rows})}
-
-
-def course_counts(rows: Sequence[CourseStatus]) -> dict[str, int]:
-    return {"expiring": sum(r.status == COURSE_EXPIRING for r in rows),
-            "non-compliant": sum(r.status == COURSE_NON_COMPLIANT for r in rows),
-            "people": len({r.contact_id for r in rows})}
+def table_licenses(table: pd.DataFrame) -> Iterable[str]:
+    """Q3: the license numbers of course rows (the 'licenses' column, in order)."""
+    return (ln for text in table["licenses"] for ln in text.split(", ") if ln)

@@ -50,6 +50,12 @@ def _fetch(cur, sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
     return [dict(zip(cols, r)) for r in res.fetchall()]
 
 
+def _frame(cur, sql: str, params: dict[str, Any]) -> pd.DataFrame:
+    """The result straight into pandas through Arrow: dates as ``datetime.date`` (None when
+    missing), nullable integers as floats with NaN, as a frame built from the rows would be."""
+    return cur.sql(sql, params=params).to_arrow_table().to_pandas()
+
+
 def _people(row: dict[str, Any]) -> dict[str, Any]:
     row["specialists"] = specialists(row.pop("ecomm_specialist", None),
                                      row.pop("additional_specialists", None))
@@ -61,10 +67,9 @@ QUIZ_WHICH = {"all": "TRUE", "reminder_due": "reminder_due IS NOT NULL",
               "latest_reminder": "latest_reminder IS NOT NULL", "overdue": "overdue"}
 
 
-def quiz_rows(cur, as_of: date, policy: Policy, viewer: Identity | None = None,
-              which: str = "all") -> list[q.QuizStatus]:
-    """Q1: licenses that are not senders on as_of ('all'), or only those with a reminder due
-    that day, a reminder reached ('latest_reminder', for catching up) or the quiz overdue."""
+def _quiz_sql(as_of: date, policy: Policy, viewer: Identity | None,
+              which: str) -> tuple[str, dict[str, Any]]:
+    """Q1 in SQL (the one definition behind ``quiz_rows`` and ``quiz_frame``)."""
     params: dict[str, Any] = {"as_of": as_of, "deadline": policy.quiz_deadline_days,
                               "reminders": list(policy.quiz_reminder_days)}
     scope = _scope(viewer, params)
@@ -91,6 +96,14 @@ def quiz_rows(cur, as_of: date, policy: Policy, viewer: Identity | None = None,
             FROM s
         )
         SELECT * FROM r WHERE {QUIZ_WHICH[which]} ORDER BY license_number"""
+    return sql, params
+
+
+def quiz_rows(cur, as_of: date, policy: Policy, viewer: Identity | None = None,
+              which: str = "all") -> list[q.QuizStatus]:
+    """Q1: licenses that are not senders on as_of ('all'), or only those with a reminder due
+    that day, a reminder reached ('latest_reminder', for catching up) or the quiz overdue."""
+    sql, params = _quiz_sql(as_of, policy, viewer, which)
     return [q.QuizStatus(**_people(r)) for r in _fetch(cur, sql, params)]
 
 
@@ -101,9 +114,18 @@ def quiz_list(store, as_of: date, policy: Policy, viewer: Identity | None = None
         return quiz_rows(cur, as_of, policy, viewer, which)
 
 
+def quiz_frame(store, as_of: date, policy: Policy, viewer: Identity | None = None,
+               which: str = "all") -> pd.DataFrame:
+    """Q1: ``quiz_rows`` as one DataFrame (a column per field, ``ecomm_specialist`` and
+    ``additional_specialists`` as stored), for the page and its download."""
+    sql, params = _quiz_sql(as_of, policy, viewer, which)
+    with store.cursor() as cur:
+        return _frame(cur, sql, params)
+
+
 # -- Q2 --------------------------------------------------------------------------------------
-def idle_rows(cur, as_of: date, policy: Policy, viewer: Identity | None = None) -> list[q.IdleApp]:
-    """Q2: held applications with no login for idle_months calendar months on as_of."""
+def _idle_sql(as_of: date, policy: Policy, viewer: Identity | None) -> tuple[str, dict[str, Any]]:
+    """Q2 in SQL (the one definition behind ``idle_rows`` and ``idle_frame``)."""
     params: dict[str, Any] = {"as_of": as_of, "months": policy.idle_months}
     scope = _scope(viewer, params)
     sql = f"""
@@ -122,6 +144,12 @@ def idle_rows(cur, as_of: date, policy: Policy, viewer: Identity | None = None) 
         LEFT JOIN contacts c ON c.contact_id = l.contact_id
         WHERE i.idle_on <= $as_of AND {scope}
         ORDER BY i.license_number, i.application, i.provisioned_on"""
+    return sql, params
+
+
+def idle_rows(cur, as_of: date, policy: Policy, viewer: Identity | None = None) -> list[q.IdleApp]:
+    """Q2: held applications with no login for idle_months calendar months on as_of."""
+    sql, params = _idle_sql(as_of, policy, viewer)
     return [q.IdleApp(**_people(r)) for r in _fetch(cur, sql, params)]
 
 
@@ -131,10 +159,17 @@ def idle_list(store, as_of: date, policy: Policy, viewer: Identity | None = None
         return idle_rows(cur, as_of, policy, viewer)
 
 
+def idle_frame(store, as_of: date, policy: Policy, viewer: Identity | None = None) -> pd.DataFrame:
+    """Q2: ``idle_rows`` as one DataFrame (specialists as stored), for the page and its download."""
+    sql, params = _idle_sql(as_of, policy, viewer)
+    with store.cursor() as cur:
+        return _frame(cur, sql, params)
+
+
 # -- Q3 --------------------------------------------------------------------------------------
-def course_rows(cur, as_of: date, policy: Policy, viewer: Identity | None = None,
-                include_ok: bool = False) -> list[q.CourseStatus]:
-    """Q3: each licensed contact's courses that are expiring or non-compliant on as_of."""
+def _course_sql(as_of: date, policy: Policy, viewer: Identity | None,
+                include_ok: bool) -> tuple[str, dict[str, Any]]:
+    """Q3 in SQL (the one definition behind ``course_rows`` and ``course_frame``)."""
     params: dict[str, Any] = {
         "as_of": as_of, "expiring": policy.course_expiring_days, "courses": list(ref.COURSES),
         "valid": [policy.course_valid_days(c) for c in ref.COURSES]}
@@ -185,14 +220,27 @@ def course_rows(cur, as_of: date, policy: Policy, viewer: Identity | None = None
             WHERE l.contact_id IN (SELECT contact_id FROM flagged)
             GROUP BY l.contact_id
         )
-        SELECT f.*, p.* EXCLUDE (contact_id)
+        SELECT f.* EXCLUDE (ord), p.* EXCLUDE (contact_id)
         FROM flagged f JOIN people p ON p.contact_id = f.contact_id
         ORDER BY f.contact_id, f.ord"""
+    return sql, params
+
+
+def course_specialists(ecomm_specialists, additional_specialists) -> list[str]:
+    """Q3: whom to tell about a contact: the specialists of each of their licenses, in order."""
+    return specialists(None, [*(ecomm_specialists if ecomm_specialists is not None else []),
+                              *(additional_specialists if additional_specialists is not None
+                                else [])])
+
+
+def course_rows(cur, as_of: date, policy: Policy, viewer: Identity | None = None,
+                include_ok: bool = False) -> list[q.CourseStatus]:
+    """Q3: each licensed contact's courses that are expiring or non-compliant on as_of."""
+    sql, params = _course_sql(as_of, policy, viewer, include_ok)
     out = []
     for r in _fetch(cur, sql, params):
-        r.pop("ord")
-        r["specialists"] = specialists(None, [*(r.pop("ecomm_specialists") or []),
-                                              *(r.pop("additional_specialists") or [])])
+        r["specialists"] = course_specialists(r.pop("ecomm_specialists"),
+                                              r.pop("additional_specialists"))
         out.append(q.CourseStatus(**r))
     return out
 
@@ -202,6 +250,15 @@ def course_list(store, as_of: date, policy: Policy, viewer: Identity | None = No
     """Q3: see ``course_rows``."""
     with store.cursor() as cur:
         return course_rows(cur, as_of, policy, viewer, include_ok)
+
+
+def course_frame(store, as_of: date, policy: Policy, viewer: Identity | None = None,
+                 include_ok: bool = False) -> pd.DataFrame:
+    """Q3: ``course_rows`` as one DataFrame (``ecomm_specialists`` and ``additional_specialists``
+    as lists, see ``course_specialists``), for the page and its download."""
+    sql, params = _course_sql(as_of, policy, viewer, include_ok)
+    with store.cursor() as cur:
+        return _frame(cur, sql, params)
 
 
 # -- recording quiz passes and logins (System team) -------------------------------------------
