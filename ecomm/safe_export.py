@@ -41,3 +41,14 @@ def csv_bytes(frame: pd.DataFrame, *, bom: bool = True) -> bytes:
     return or a newline, so a stray CR in a user's text cannot split a row in two."""
     text = safe_frame(frame).to_csv(index=False, lineterminator="\r\n")
     return text.encode("utf-8-sig" if bom else "utf-8")
+
+
+def neutralise_column(values: pd.Series) -> pd.Series:
+    """``neutralise`` for a whole column of text at once (the same trigger characters):
+    text starting with one gets a leading quote; other values, and missing ones, as they are."""
+    risky = values.str.startswith(FORMULA_STARTS).fillna(False).astype(bool)
+    if not risky.any():
+        return values
+    out = values.copy()
+    out[risky] = "'" + values[risky]
+    return out

@@ -11,14 +11,22 @@ runs it as a formula (e.g. a user name "=HYPERLINK(...)" is written "'=HYPERLINK
 from __future__ import annotations
 
 import io
-from decimal import Decimal
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from functools import partial
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from openpyxl import LXML, Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.compat import safe_string
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -32,7 +40,9 @@ from ecomm.billing.models import GROUP_LABEL, Invoice, InvoiceLine
 from ecomm.billing.proration import KIND_LABEL, KINDS
 from ecomm.errors import EcommError
 from ecomm.gc_pause import gc_paused
-from ecomm.safe_export import neutralise
+from ecomm.safe_export import neutralise, neutralise_column
+from ecomm.storage import invoice_reads as ir
+from ecomm.storage.invoice_reads import LINE_APPS, LINE_FRAME_COLUMNS
 
 CURRENCY = '"$"#,##0.00'
 WHOLE = "0"
@@ -157,35 +167,25 @@ class _Widths:
             if width > widths.get(col, 0):
                 widths[col] = width
 
-    def add_column(self, col: int, values: Iterable[Any]) -> None:
-        """The same measure as ``add`` for many values of one column (the invoice lines)."""
-        best = self.widths.get(col, 0)
-        for value in values:
-            if value is None:
-                continue
-            if isinstance(value, str):
-                width = len(value) + 2
-            else:
-                text = value.isoformat()[:10] if hasattr(value, "isoformat") else str(value)
-                width = len(text) + (6 if isinstance(value, (int, float, Decimal)) else 2)
-            if width > best:
-                best = width
-        if best:
-            self.widths[col] = best
-
     def apply(self, ws: Any, minimum: int = 10, maximum: int = 48) -> None:
         for col, width in self.widths.items():
             ws.column_dimensions[get_column_letter(col)].width = max(minimum, min(maximum, width))
 
 
-# --- The invoice lines' XML, in bulk -------------------------------------------------------
+# --- The invoice lines' cells, made from columns ------------------------------------------
 # openpyxl spends ~10 microseconds per cell (binding, styling and serialising each one); the
-# 100x July invoice has ~3 million. The lines' rows are therefore made as text, one template
-# per row, parsed by lxml in chunks and streamed into openpyxl's write-only sheet writer: the
-# same elements openpyxl writes for these values (inline strings, numbers, style ids taken from
-# openpyxl), checked equal to openpyxl's own output in tests/unit/test_workbook_bulk.py.
+# 100x July invoice has ~3 million. The lines are therefore one frame of columns (read from
+# SQL: ecomm.storage.invoice_reads.invoice_lines_frame; or made from models: ``lines_frame``)
+# and each column's cells are made at once: text by vectorised string operations, numbers (few
+# distinct values) once per distinct value. The rows' XML is parsed by lxml in chunks and
+# streamed into openpyxl's write-only sheet writer: the same elements openpyxl writes for these
+# values (inline strings, numbers, style ids taken from openpyxl), checked equal to openpyxl's
+# own output in tests/unit/test_workbook_bulk.py.
 
-_CHUNK = 2000
+_CHUNK = 5000
+_SIMPLE_EDGE = "[A-Za-z0-9]"   # text starting and ending so: no edge spaces, no error code
+_ILLEGAL = "[\x00-\x08\x0b\x0c\x0e-\x1f]"   # openpyxl's ILLEGAL_CHARACTERS_RE, for RE2
+_NOT_XML = "[\\x{fffe}\\x{ffff}]"
 
 
 def _xml_text(value: str) -> str:
@@ -193,103 +193,318 @@ def _xml_text(value: str) -> str:
             .replace("\r", "&#13;"))
 
 
-def _cell_xml(ref_: str, value: Any, style: str, checker: WriteOnlyCell) -> str:
+def _inner_xml(value: Any, style: str, checker: WriteOnlyCell) -> str | None:
+    """A cell's XML after ``<c r="A1"``, as openpyxl writes it (None: no cell at all)."""
     if value is None:
-        return f'<c r="{ref_}"{style} t="n"/>' if style else ""
+        return f'{style} t="n"/>' if style else None
     if isinstance(value, str):
         value = checker.check_string(value)   # openpyxl's own check: length, illegal characters
         if value == "":
-            return f'<c r="{ref_}"{style} t="inlineStr"/>'
+            return f'{style} t="inlineStr"/>'
         if value in ERROR_CODES:
-            return f'<c r="{ref_}"{style} t="e"><v>{_xml_text(value)}</v></c>'
+            return f'{style} t="e"><v>{_xml_text(value)}</v></c>'
         space = ' xml:space="preserve"' if value != value.strip() else ""
-        return f'<c r="{ref_}"{style} t="inlineStr"><is><t{space}>{_xml_text(value)}</t></is></c>'
+        return f'{style} t="inlineStr"><is><t{space}>{_xml_text(value)}</t></is></c>'
     if isinstance(value, bool):
-        return f'<c r="{ref_}"{style} t="b"><v>{safe_string(value)}</v></c>'
+        return f'{style} t="b"><v>{safe_string(value)}</v></c>'
     if isinstance(value, (int, float, Decimal)):
-        return f'<c r="{ref_}"{style} t="n"><v>{safe_string(value)}</v></c>'
+        return f'{style} t="n"><v>{safe_string(value)}</v></c>'
     raise TypeError(f"an invoice line holds a {type(value).__name__}, which the workbook cannot write")
+
+
+def _value_width(value: Any) -> int:
+    """``_Widths``' measure of one value."""
+    if isinstance(value, str):
+        return len(value) + 2
+    text = value.isoformat()[:10] if hasattr(value, "isoformat") else str(value)
+    return len(text) + (6 if isinstance(value, (int, float, Decimal)) else 2)
+
+
+def _arrow(values: pd.Series | list) -> pa.Array:
+    if isinstance(values, pd.Series):
+        values = values.array
+    return pa.array(values, type=pa.string(), from_pandas=True)
+
+
+def _per_distinct(values: pd.Series, make: Callable[[Any], str | None]) -> pa.Array:
+    """``make`` of each value, called once per distinct value (missing values stay missing)."""
+    if isinstance(values.dtype, pd.StringDtype) or values.dtype == object:
+        array = pa.array(values.array, from_pandas=True)
+    else:   # integers (with missing values)
+        array = pa.array(values.astype(object).where(values.notna(), None))
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    encoded = array.dictionary_encode()
+    made = _arrow([None if v is None else make(v) for v in encoded.dictionary.to_pylist()])
+    return made.take(encoded.indices)
+
+
+class _Column:
+    """One column of the lines: its cells' XML after ``<c r="A1"`` (null: no cell), its width
+    (``_Widths``' measure, 0 when empty) and, for writers without lxml, its values."""
+
+    def __init__(self, inner: pa.Array, width: int, values: Callable[[], list[Any]]) -> None:
+        self.inner, self.width, self.values = inner, width, values
+
+    @classmethod
+    def text(cls, values: pd.Series, style: str, checker: WriteOnlyCell) -> "_Column":
+        """Text (missing values: no cell), already neutralised. The usual text (starting and
+        ending with a letter or digit, not too long) is escaped in bulk; any other value goes
+        through ``_inner_xml`` once per distinct value."""
+        values = pd.Series(values.array, dtype="str")
+        lengths = values.str.len()
+        width = int(lengths.max()) + 2 if lengths.notna().any() else 0
+        simple = (values.str.slice(0, 1).str.fullmatch(_SIMPLE_EDGE).fillna(False).astype(bool)
+                  & values.str.slice(-1).str.fullmatch(_SIMPLE_EDGE).fillna(False).astype(bool)
+                  & (lengths <= 32767).fillna(False).astype(bool)).to_numpy()
+        escaped = _arrow(values)
+        for old, new in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("\r", "&#13;")):
+            escaped = pc.replace_substring(escaped, old, new)
+        inner = pc.binary_join_element_wise(f'{style} t="inlineStr"><is><t>', escaped,
+                                            "</t></is></c>", "")
+        if not simple.all():
+            others = _per_distinct(values.where(~simple),
+                                   lambda v: _inner_xml(v, style, checker))
+            inner = pc.if_else(pa.array(simple), inner, others)
+        return cls(inner, width, lambda: [None if pd.isna(v) else v for v in values])
+
+    @classmethod
+    def numbers(cls, values: pd.Series, convert: Callable[[Any], Any], style: str,
+                checker: WriteOnlyCell) -> "_Column":
+        """Numbers (missing values: an empty styled cell), as ``convert`` makes them from the
+        frame's values (e.g. Decimal from text), once per distinct value."""
+        made: dict[Any, Any] = {}
+
+        def cell(value: Any) -> str | None:
+            made[value] = convert(value)
+            return _inner_xml(made[value], style, checker)
+
+        inner = _per_distinct(values, cell)
+        if inner.null_count:
+            inner = inner.fill_null(_inner_xml(None, style, checker))
+        width = max((_value_width(v) for v in made.values()), default=0)
+        return cls(inner, width, lambda: [None if pd.isna(v) else made[v] for v in values])
+
+
+def _refuse_illegal(texts: list[pd.Series], checker: WriteOnlyCell) -> None:
+    """openpyxl refuses characters a workbook cannot hold: so do we, naming the first such value
+    (rows in order, columns left to right)."""
+    hits = [t.str.contains(_ILLEGAL, regex=True).fillna(False).astype(bool).to_numpy()
+            for t in texts]
+    rows = [int(h.argmax()) for h in hits if h.any()]
+    if rows:
+        first = min(rows)
+        for t in texts:
+            v = t.iloc[first]
+            if isinstance(v, str):
+                checker.check_string(v)
+
+
+def _xml_safe(texts: list[pd.Series]) -> bool:
+    """No text XML 1.0 cannot hold at all (U+FFFE, U+FFFF): the rows may be
+    written as text; otherwise lxml parses them (and refuses them, as before)."""
+    return not any(t.str.contains(_NOT_XML, regex=True).fillna(False).any() for t in texts)
 
 
 class _Rows:
     """The rows of a write-only sheet, written in order: ``append`` a row of values or cells
-    (openpyxl's own row writer), ``bulk`` many rows of plain values styled per column.
+    (openpyxl's own row writer), ``bulk`` the lines' rows from their columns.
 
     openpyxl's ``WriteOnlyWorksheet.append`` sends each row through a generator to the same
     ``write_row``; this does what that generator does (``_write_rows``, openpyxl 3.1) so that
-    bulk rows can go into the same ``sheetData`` element."""
+    bulk rows can go into the same ``sheetData`` element. Bulk rows are made as XML text; with
+    ``as_text`` they go into the sheet's file as they are (a marker comment is written in their
+    place and replaced when the sheet is closed: ``_rows_of``), else lxml parses them."""
 
     def __init__(self, ws: Any, xf: Any) -> None:
         self.ws, self.xf, self.row = ws, xf, 1
+        self.pending: dict[bytes, list[str]] = {}
 
     def append(self, values: list[Any]) -> None:
         self.ws._writer.write_row(self.xf, self.ws._values_to_row(values, self.row), self.row)
         self.row += 1
 
-    def bulk(self, rows: list[list[Any]], styles: dict[int, WriteOnlyCell]) -> None:
-        if not LXML:   # openpyxl writes with et_xmlfile: row by row
-            for values in rows:
-                for i, cell in styles.items():
-                    cell.value = values[i]
-                    values[i] = cell
-                self.append(values)
+    def bulk(self, columns: list[_Column], n: int, styles: dict[int, WriteOnlyCell], *,
+             as_text: bool = True) -> None:
+        """``n`` rows, column i's cells from ``columns[i]`` (styled as ``styles[i]``)."""
+        if n == 0:
             return
-        ncols = max((len(r) for r in rows), default=0)
-        letters = [get_column_letter(c) for c in range(1, ncols + 1)]
-        style = [f' s="{styles[i].style_id}"' if i in styles else "" for i in range(ncols)]
-        as_text = [f'{style[i]} t="inlineStr"><is><t>' for i in range(ncols)]
-        as_number = [f'{style[i]} t="n"><v>' for i in range(ncols)]
-        checker = WriteOnlyCell(self.ws)
-        parts: list[str] = []
-        for n, values in enumerate(rows, start=1):
-            r = self.row
-            cells = []
-            for i, v in enumerate(values):
-                t = type(v)
-                if t is str and v and v == v.strip() and len(v) <= 32767 and v not in ERROR_CODES:
-                    cells.append(f'<c r="{letters[i]}{r}"{as_text[i]}{_xml_text(v)}</t></is></c>')
-                elif v is None:
-                    if style[i]:
-                        cells.append(f'<c r="{letters[i]}{r}"{style[i]} t="n"/>')
-                elif t is int or (t is Decimal and v.is_finite()):
-                    cells.append(f'<c r="{letters[i]}{r}"{as_number[i]}{"%.16g" % v}</v></c>')
-                else:
-                    cells.append(_cell_xml(f"{letters[i]}{r}", v, style[i], checker))
-            row_xml = "".join(cells)
-            if ILLEGAL_CHARACTERS_RE.search(row_xml):   # openpyxl refuses them: so do we
-                for v in values:
-                    if isinstance(v, str):
-                        checker.check_string(v)
-            parts.append(f'<row r="{r}">{row_xml}</row>')
-            self.row += 1
-            if n % _CHUNK == 0 or n == len(rows):
-                xml = f"<sheetData>{''.join(parts)}</sheetData>".encode()
-                for el in etree.fromstring(xml):
-                    self.xf.write(el)
-                parts.clear()
+        if not LXML:   # openpyxl writes with et_xmlfile: row by row
+            values = [c.values() for c in columns]
+            for r in range(n):
+                row: list[Any] = []
+                for i, col in enumerate(values):
+                    if i in styles:
+                        styles[i].value = col[r]
+                        row.append(styles[i])
+                    else:
+                        row.append(col[r])
+                self.append(row)
+            return
+        numbers = pa.array(np.arange(self.row, self.row + n).astype(str), type=pa.string())
+        parts: list[Any] = ['<row r="', numbers, '">']
+        for i, col in enumerate(columns):
+            cell = pc.binary_join_element_wise('<c r="', get_column_letter(i + 1), numbers, '"',
+                                               col.inner, "")
+            parts.append(pc.fill_null(cell, ""))
+        parts.append("</row>")
+        rows = pc.binary_join_element_wise(*parts, "").to_pylist()
+        self.row += n
+        if as_text:
+            marker = f"ecomm-bulk-rows-{len(self.pending)}-{id(self)}"
+            self.xf.write(etree.Comment(marker))
+            self.pending[f"<!--{marker}-->".encode()] = rows
+            return
+        for at in range(0, n, _CHUNK):
+            xml = f"<sheetData>{''.join(rows[at:at + _CHUNK])}</sheetData>".encode()
+            for el in etree.fromstring(xml):
+                self.xf.write(el)
+
+    def splice(self, path: str) -> None:
+        """Put the bulk rows written as text in place of their markers in the sheet's file."""
+        if not self.pending:
+            return
+        with open(path, "rb") as f:
+            xml = f.read()
+        with open(path, "wb") as f:
+            for marker, rows in self.pending.items():
+                before, xml = xml.split(marker, 1)
+                f.write(before)
+                for at in range(0, len(rows), _CHUNK):
+                    f.write("".join(rows[at:at + _CHUNK]).encode())
+            f.write(xml)
+        self.pending.clear()
 
 
 @contextmanager
 def _rows_of(ws: Any) -> Iterator[_Rows]:
-    """Write a write-only sheet's rows (set widths and frozen panes before, the filter after)."""
+    """Write a write-only sheet's rows (set widths, frozen panes and the filter before): the
+    sheet is closed after them (``save`` then only zips it)."""
     ws._get_writer()
     xf = ws._writer.xf.send(True)
     with xf.element("sheetData"):
-        yield _Rows(ws, xf)
+        rows = _Rows(ws, xf)
+        yield rows
     ws._writer.xf.send(None)
-    ws._rows = (row for row in ())   # rows written: ``close`` (on save) only writes the tail
+    ws._rows = (row for row in ())   # rows written: ``close`` only writes the tail
+    ws.close()
+    rows.splice(ws._writer.out)
 
 
-def write_campus_sheet(ws: Any, inv: Invoice) -> None:
+# --- One invoice's sheet from its head and its lines' columns -----------------------------------
+@dataclass(frozen=True)
+class SheetInvoice:
+    """An invoice's head as its sheets show it (the lines are in the lines frame, by id)."""
+
+    invoice_id: str
+    fiscal_year: int
+    kind: str
+    campus: str
+    group: str
+    as_of: date
+    status: str = "draft"
+    revision: int = 1
+    corrects_invoice_id: str | None = None
+    campus_speedtype: str | None = None
+    other_campus_speedtypes: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, head: Any, invoice_id: str | None = None) -> "SheetInvoice":
+        """From an ``Invoice`` (or a dict of its fields, e.g. ``run_invoice_heads``)."""
+        get = head.get if isinstance(head, dict) else partial(getattr, head)
+        return cls(invoice_id=invoice_id if invoice_id is not None else get("invoice_id"),
+                   fiscal_year=get("fiscal_year"), kind=get("kind"), campus=get("campus"),
+                   group=get("group"), as_of=get("as_of"), status=get("status"),
+                   revision=get("revision"), corrects_invoice_id=get("corrects_invoice_id"),
+                   campus_speedtype=get("campus_speedtype"),
+                   other_campus_speedtypes=tuple(get("other_campus_speedtypes") or ()))
+
+    @property
+    def key(self) -> tuple[int, str, str, str]:
+        return (self.fiscal_year, self.kind, self.campus, self.group)
+
+
+def _unit_text(unit_speedtypes: str) -> str:
+    return InvoiceLine.model_construct(unit_speedtypes=unit_speedtypes).unit_speedtypes_text
+
+
+def _amount(charged: str) -> Decimal:
+    """An application's amount on a line: the sum of its charges' rate x months ('29.00*12 ...')."""
+    total = Decimal(0)
+    for one in charged.split(" "):
+        rate, months = one.split("*")
+        total += Decimal(rate) * int(months)
+    return total
+
+
+def _counted_sum(values: pd.Series, convert: Callable[[Any], Decimal], start: Decimal) -> Decimal:
+    """The exact sum of a column's values (as ``convert`` makes them), distinct value by value."""
+    total = start
+    for value, count in values.value_counts(dropna=True).items():
+        total += convert(value) * int(count)
+    return total
+
+
+def lines_frame(invoices: list[Invoice]) -> tuple[list[SheetInvoice], pd.DataFrame]:
+    """B4: invoice models as the spreadsheets' heads and ONE lines frame, the columns
+    ``ecomm.storage.invoice_reads.invoice_lines_frame`` reads from the stored invoices."""
+    heads, cols = [], {c: [] for c in LINE_FRAME_COLUMNS}
+    for n, inv in enumerate(invoices):
+        head = SheetInvoice.of(inv, invoice_id=f"#{n}")
+        heads.append(head)
+        for line in inv.lines:
+            cols["invoice_id"].append(head.invoice_id)
+            cols["license_number"].append(line.license_number)
+            cols["user_name"].append(line.user_name)
+            cols["licenses_held"].append(line.licenses_held_text)
+            for app in LINE_APPS:
+                mine = [c for c in line.charges if c.application == app]
+                cols[f"rate:{app}"].append(str(mine[0].monthly_rate) if mine else None)
+                cols[f"months:{app}"].append(sum(c.months for c in mine) if mine else None)
+                cols[f"charged:{app}"].append(
+                    " ".join(f"{c.monthly_rate}*{c.months}" for c in mine) if mine else None)
+            cols["line_total"].append(str(line.line_total))
+            cols["campus_speedtype"].append(line.campus_speedtype or "")
+            cols["unit_speedtypes"].append(line.unit_speedtypes)
+            cols["notes"].append("; ".join(dict.fromkeys(
+                f"{c.application}: {c.note}" for c in line.charges if c.note)))
+    frame = pd.DataFrame({c: pd.Series(v, dtype="Int64" if c.startswith("months:") else "str")
+                          for c, v in cols.items()})
+    return heads, frame
+
+
+@dataclass
+class _Sheet:
+    """A campus sheet's invoice: its head, its lines' columns, their count and total."""
+
+    head: SheetInvoice
+    lines: pd.DataFrame
+    n_lines: int
+    total: Decimal
+
+
+def _sheets(heads: list[SheetInvoice], lines: pd.DataFrame) -> list[_Sheet]:
+    by_id = {k: g.reset_index(drop=True) for k, g in lines.groupby("invoice_id", sort=False)}
+    empty = lines.iloc[0:0]
+    out = []
+    for h in heads:
+        mine = by_id.get(h.invoice_id, empty)
+        out.append(_Sheet(h, mine, len(mine),
+                          _counted_sum(mine["line_total"], Decimal, Decimal("0.00"))))
+    return out
+
+
+def write_campus_sheet(ws: Any, sheet: _Sheet) -> None:
     """B4: one campus's invoice: header block, frozen headings, filtered lines, totals as values.
 
     ``ws`` is a write-only sheet (``Workbook(write_only=True)``): widths and frozen panes are
     set before the rows are streamed, the auto-filter after."""
     with gc_paused():
-        _write_campus_sheet(ws, inv)
+        _write_campus_sheet(ws, sheet)
 
 
-def _write_campus_sheet(ws: Any, inv: Invoice) -> None:
+def _write_campus_sheet(ws: Any, sheet: _Sheet) -> None:
+    inv, lines = sheet.head, sheet.lines
     widths = _Widths()
     date_cell = _styled(ws, number_format=DATE)
     top: list[list[Any]] = []
@@ -303,40 +518,64 @@ def _write_campus_sheet(ws: Any, inv: Invoice) -> None:
     head = header_row_number(inv)
     widths.add(cols, wrap=True)
     money, months = sorted(_money_columns(inv.group)), sorted(_months_columns(inv.group))
-    rows = [[safe_text(v) for v in line_values(line, inv.group)] for line in inv.lines]
-    for col in range(1, len(cols) + 1):
-        widths.add_column(col, (r[col - 1] for r in rows))
-    total_row: list[Any] = [_with(_styled(ws, font=BOLD), "Total"), f"{len(inv.lines)} license(s)"]
+    styles = {col - 1: _styled(ws, number_format=CURRENCY) for col in money}
+    styles.update({col - 1: _styled(ws, number_format=WHOLE) for col in months})
+    style_of = {i: f' s="{c.style_id}"' for i, c in styles.items()}
+    checker = WriteOnlyCell(ws)
+
+    units = lines["unit_speedtypes"].fillna("")
+    texts = {name: neutralise_column(values) for name, values in (
+        ("license_number", lines["license_number"]), ("user_name", lines["user_name"]),
+        ("licenses_held", lines["licenses_held"]), ("campus_speedtype", lines["campus_speedtype"]),
+        ("unit_speedtypes", units.map({u: _unit_text(u) for u in units.unique()})),
+        ("notes", lines["notes"]))}
+    _refuse_illegal(list(texts.values()), checker)
+    plan: list[tuple[str, str, Callable[[Any], Any] | None]] = [
+        ("license_number", "text", None), ("user_name", "text", None),
+        ("licenses_held", "text", None)]
+    for app in ref.INVOICE_GROUPS[inv.group]:
+        plan += [(f"rate:{app}", "number", Decimal), (f"months:{app}", "number", int),
+                 (f"charged:{app}", "number", _amount)]
+    plan += [("line_total", "number", Decimal), ("campus_speedtype", "text", None),
+             ("unit_speedtypes", "text", None), ("notes", "text", None)]
+    columns = []
+    for i, (name, what, convert) in enumerate(plan):
+        style = style_of.get(i, "")
+        if what == "text":
+            columns.append(_Column.text(texts[name], style, checker))
+        else:
+            columns.append(_Column.numbers(lines[name], convert, style, checker))
+    for col, column in enumerate(columns, start=1):
+        if column.width > widths.widths.get(col, 0):
+            widths.widths[col] = column.width
+
+    total_row: list[Any] = [_with(_styled(ws, font=BOLD), "Total"), f"{sheet.n_lines} license(s)"]
     widths.add(("Total", total_row[1]))
     total_row += [None] * (len(cols) - 2)
     for col in money:
         heading = cols[col - 1]
         if heading.endswith(" amount"):
             app = heading.removesuffix(" amount")
-            value = sum((c.amount for ln in inv.lines for c in ln.charges if c.application == app),
-                        Decimal(0))
+            value = _counted_sum(lines[f"charged:{app}"], _amount, Decimal(0))
         elif heading == "Line total":
-            value = inv.total
+            value = sheet.total
         else:
             continue
         total_row[col - 1] = _with(_styled(ws, number_format=CURRENCY, font=BOLD), value)
         widths.add((value,), start=col)
     widths.apply(ws)
     ws.freeze_panes = f"A{head + 1}"
-    styles = {col - 1: _styled(ws, number_format=CURRENCY) for col in money}
-    styles.update({col - 1: _styled(ws, number_format=WHOLE) for col in months})
+    ws.auto_filter.ref = f"A{head}:{get_column_letter(len(cols))}{head + sheet.n_lines}"
     with _rows_of(ws) as out:
         for r in top:
             out.append(r)
         out.append(_heading_cells(ws, cols))
-        out.bulk(rows, styles)
+        out.bulk(columns, sheet.n_lines, styles, as_text=_xml_safe(list(texts.values())))
         out.append([])
         out.append(total_row)
-    last_line_row = head + len(rows)
-    ws.auto_filter.ref = f"A{head}:{get_column_letter(len(cols))}{max(last_line_row, head)}"
 
 
-def write_summary_sheet(ws: Any, invoices: list[Invoice], *, fiscal_year: int, kind: str,
+def write_summary_sheet(ws: Any, invoices: list[_Sheet], *, fiscal_year: int, kind: str,
                         group: str) -> None:
     """The first sheet: one row per campus invoice with its speedtype, status and total."""
     widths = _Widths()
@@ -354,11 +593,12 @@ def write_summary_sheet(ws: Any, invoices: list[Invoice], *, fiscal_year: int, k
     out.append(_heading_cells(ws, cols))
     widths.add(cols, wrap=True)
     row = head
-    for inv in invoices:
+    for sheet in invoices:
+        inv = sheet.head
         row += 1
         values = [safe_text(v) for v in (
             inv.campus, inv.campus_speedtype or "", STATUS_LABEL.get(inv.status, inv.status),
-            inv.revision, inv.as_of, len(inv.lines), inv.total)]
+            inv.revision, inv.as_of, sheet.n_lines, sheet.total)]
         widths.add(values)
         values[4] = _with(_styled(ws, number_format=DATE), values[4])
         values[6] = _with(_styled(ws, number_format=CURRENCY), values[6])
@@ -367,8 +607,8 @@ def write_summary_sheet(ws: Any, invoices: list[Invoice], *, fiscal_year: int, k
         row += 1
         out.append(["No campus has lines on this invoice."])
         widths.add(("No campus has lines on this invoice.",))
-    n_lines = sum(len(i.lines) for i in invoices)
-    total = sum((i.total for i in invoices), Decimal("0.00"))
+    n_lines = sum(s.n_lines for s in invoices)
+    total = sum((s.total for s in invoices), Decimal("0.00"))
     out.append([])
     out.append([_with(_styled(ws, font=BOLD), "Total"), None, None, None, None,
                 _with(_styled(ws, font=BOLD), n_lines),
@@ -392,19 +632,64 @@ def sheet_title(campus: str, taken: set[str]) -> str:
     return title
 
 
-def build_workbook(invoices: list[Invoice], *, fiscal_year: int, kind: str, group: str) -> Workbook:
-    """B4: the workbook of one group: Summary, then one sheet per campus (sorted)."""
-    chosen = [i for i in _latest(invoices) if i.group == group]
-    chosen.sort(key=lambda i: i.campus)
+def workbook_of_frame(heads: list[SheetInvoice], lines: pd.DataFrame, *, fiscal_year: int,
+                      kind: str, group: str) -> Workbook:
+    """B4: the workbook of one group from the run's invoice heads (latest revisions) and their
+    lines frame: Summary, then one sheet per campus (sorted). The one sheet writer."""
+    chosen = sorted((h for h in heads if h.group == group), key=lambda h: h.campus)
+    sheets = _sheets(chosen, lines)
     wb = Workbook(write_only=True)   # rows streamed as they are appended (lxml when installed)
-    write_summary_sheet(wb.create_sheet(SUMMARY), chosen, fiscal_year=fiscal_year, kind=kind, group=group)
+    write_summary_sheet(wb.create_sheet(SUMMARY), sheets, fiscal_year=fiscal_year, kind=kind,
+                        group=group)
     taken = {SUMMARY.lower()}
-    for inv in chosen:
-        write_campus_sheet(wb.create_sheet(sheet_title(inv.campus, taken)), inv)
+    for sheet in sheets:
+        write_campus_sheet(wb.create_sheet(sheet_title(sheet.head.campus, taken)), sheet)
     return wb
 
 
-def _check_run(invoices: list[Invoice], fiscal_year: int, kind: str) -> None:
+def workbook_bytes_of_frame(heads: list[SheetInvoice], lines: pd.DataFrame, *, fiscal_year: int,
+                            kind: str, group: str) -> bytes:
+    """B4: ``workbook_of_frame`` as xlsx bytes."""
+    _check_run(heads, fiscal_year, kind)
+    buf = io.BytesIO()
+    workbook_of_frame(heads, lines, fiscal_year=fiscal_year, kind=kind, group=group).save(buf)
+    return buf.getvalue()
+
+
+def workbooks_of_frame(heads: list[SheetInvoice], lines: pd.DataFrame, *, fiscal_year: int,
+                       kind: str) -> dict[str, bytes]:
+    """B4: the run's two spreadsheets as {file name: xlsx bytes}, from heads and lines frame.
+
+    The two are made in two threads: much of the work (Arrow's string kernels, zlib) runs
+    without the GIL, so on two cores they overlap."""
+    _check_run(heads, fiscal_year, kind)
+    with ThreadPoolExecutor(max_workers=len(ref.INVOICE_GROUPS)) as pool:
+        made = {workbook_name(fiscal_year, kind, group): pool.submit(
+                    workbook_bytes_of_frame, heads, lines, fiscal_year=fiscal_year, kind=kind,
+                    group=group)
+                for group in ref.INVOICE_GROUPS}
+        return {name: book.result() for name, book in made.items()}
+
+
+def stored_run(reader, *, fiscal_year: int, kind: str, campuses: list[str],
+               exclude_drafts: bool = False,
+               group: str | None = None) -> tuple[list[SheetInvoice], pd.DataFrame]:
+    """B4/B8: a run's stored invoices as the spreadsheets' heads (latest revision of each campus
+    and group among ``campuses``; non-drafts only when ``exclude_drafts``; one group's only when
+    ``group`` is given) and their lines frame, read straight from SQL (no models)."""
+    heads = [SheetInvoice.of(h) for h in ir.run_invoice_heads(
+        reader, fiscal_year=fiscal_year, kind=kind, campuses=campuses,
+        exclude_drafts=exclude_drafts) if group is None or h["group"] == group]
+    return heads, ir.invoice_lines_frame(reader, [h.invoice_id for h in heads])
+
+
+def build_workbook(invoices: list[Invoice], *, fiscal_year: int, kind: str, group: str) -> Workbook:
+    """B4: the workbook of one group: Summary, then one sheet per campus (sorted)."""
+    heads, lines = lines_frame([i for i in _latest(invoices) if i.group == group])
+    return workbook_of_frame(heads, lines, fiscal_year=fiscal_year, kind=kind, group=group)
+
+
+def _check_run(invoices: list[Any], fiscal_year: int, kind: str) -> None:
     if kind not in KINDS:
         raise EcommError(f"'{kind}' is not an invoice kind: use annual (July), january or june.")
     wrong = [i for i in invoices if i.fiscal_year != fiscal_year or i.kind != kind]
@@ -426,20 +711,22 @@ def _latest(invoices: list[Invoice]) -> list[Invoice]:
 def write_workbooks_bytes(invoices: list[Invoice], *, fiscal_year: int, kind: str) -> dict[str, bytes]:
     """B4: the run's two spreadsheets as {file name: xlsx bytes} (for download buttons)."""
     _check_run(invoices, fiscal_year, kind)
-    out: dict[str, bytes] = {}
-    for group in ref.INVOICE_GROUPS:
-        buf = io.BytesIO()
-        build_workbook(invoices, fiscal_year=fiscal_year, kind=kind, group=group).save(buf)
-        out[workbook_name(fiscal_year, kind, group)] = buf.getvalue()
-    return out
+    heads, lines = lines_frame(_latest(invoices))
+    return workbooks_of_frame(heads, lines, fiscal_year=fiscal_year, kind=kind)
 
 
 def write_workbooks(invoices: list[Invoice], out_dir: Path, *, fiscal_year: int, kind: str) -> list[Path]:
     """B4: write the run's two spreadsheets into ``out_dir``; returns their paths."""
+    return save_workbooks(write_workbooks_bytes(invoices, fiscal_year=fiscal_year, kind=kind),
+                          out_dir)
+
+
+def save_workbooks(books: dict[str, bytes], out_dir: Path) -> list[Path]:
+    """B4: write {file name: xlsx bytes} into ``out_dir``; returns their paths."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
-    for name, data in write_workbooks_bytes(invoices, fiscal_year=fiscal_year, kind=kind).items():
+    for name, data in books.items():
         path = out_dir / name
         path.write_bytes(data)
         paths.append(path)

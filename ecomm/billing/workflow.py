@@ -359,24 +359,26 @@ def runs(store, who: Identity | None) -> list[tuple[int, str]]:
 
 def workbooks(store, who: Identity | None, *, fiscal_year: int, kind: str) -> dict[str, bytes]:
     """B4: the run's two spreadsheets of the stored invoices this person may see (latest revisions)."""
-    return write_workbooks_bytes(list_invoices(store, who, fiscal_year=fiscal_year, kind=kind),
-                                 fiscal_year=fiscal_year, kind=kind)
+    from ecomm.billing.workbook import stored_run, workbooks_of_frame
+    heads, lines = stored_run(store, fiscal_year=fiscal_year, kind=kind, campuses=_visible(who),
+                              exclude_drafts=who.is_specialist)
+    return workbooks_of_frame(heads, lines, fiscal_year=fiscal_year, kind=kind)
 
 
 def workbook_bytes(store, who: Identity | None, *, fiscal_year: int, kind: str,
                    group: str) -> bytes:
     """B4: one group's spreadsheet of the run (made when asked for, e.g. on a download click)."""
-    invoices = list_invoices(store, who, fiscal_year=fiscal_year, kind=kind)
-    buf = io.BytesIO()
-    build_workbook(invoices, fiscal_year=fiscal_year, kind=kind, group=group).save(buf)
-    return buf.getvalue()
+    from ecomm.billing.workbook import stored_run, workbook_bytes_of_frame
+    heads, lines = stored_run(store, fiscal_year=fiscal_year, kind=kind, campuses=_visible(who),
+                              exclude_drafts=who.is_specialist, group=group)
+    return workbook_bytes_of_frame(heads, lines, fiscal_year=fiscal_year, kind=kind, group=group)
 
 
 def save_workbooks(store, who: Identity | None, out_dir: Path, *, fiscal_year: int,
                    kind: str) -> list[Path]:
     """B4: write the run's two spreadsheets of the stored invoices into ``out_dir``."""
-    return write_workbooks(list_invoices(store, who, fiscal_year=fiscal_year, kind=kind),
-                           Path(out_dir), fiscal_year=fiscal_year, kind=kind)
+    from ecomm.billing import workbook as wb
+    return wb.save_workbooks(workbooks(store, who, fiscal_year=fiscal_year, kind=kind), Path(out_dir))
 
 
 def forecast_for(store, who: Identity | None, as_of: date) -> list[ForecastRow]:

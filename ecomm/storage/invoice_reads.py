@@ -8,6 +8,9 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
+import pandas as pd
+import pyarrow as pa
+
 from ecomm import reference as ref
 from ecomm.billing.models import Charge, InvoiceLine
 from ecomm.billing.proration import true_up_window
@@ -175,3 +178,90 @@ def review_statuses(reader, fiscal_year: int, kind: str,
             by_campus[campus].captured_at = cap["captured_at"]
             by_campus[campus].captured_by = cap["captured_by"]
     return list(by_campus.values())
+
+
+# -- the run's spreadsheets (B4): columns, not models ----------------------------------------
+# The applications of the invoice groups, in the spreadsheets' order; the lines frame has
+# three columns per application (see ``invoice_lines_frame``).
+LINE_APPS: tuple[str, ...] = tuple(app for apps in ref.INVOICE_GROUPS.values() for app in apps)
+LINE_FRAME_COLUMNS: tuple[str, ...] = (
+    "invoice_id", "license_number", "user_name", "licenses_held",
+    *(f"{what}:{app}" for app in LINE_APPS for what in ("rate", "months", "charged")),
+    "line_total", "campus_speedtype", "unit_speedtypes", "notes")
+_CHARGE_TYPE = ('[{"application": "VARCHAR", "monthly_rate": "VARCHAR", "months": "INTEGER", '
+                '"note": "VARCHAR"}]')
+
+
+def run_invoice_heads(reader, *, fiscal_year: int, kind: str, campuses: list[str],
+                      exclude_drafts: bool = False) -> list[dict]:
+    """B4/B8: the heads of a run's invoices (no lines): the highest revision of each campus and
+    group among ``campuses`` (among the non-drafts when ``exclude_drafts``), in the order of
+    ``load_invoices``. Keys: the ``Invoice`` fields but lines (``group`` for invoice_group)."""
+    if not campuses:
+        return []
+    where = (f"fiscal_year = ? AND kind = ? AND campus IN ({', '.join('?' for _ in campuses)})"
+             + (" AND status <> 'draft'" if exclude_drafts else ""))
+    heads = reader.query_dicts(
+        f"SELECT {_INVOICE_COLS} FROM invoices WHERE {where} "
+        "QUALIFY revision = max(revision) OVER (PARTITION BY campus, invoice_group)",
+        [fiscal_year, kind, *campuses])
+    for h in heads:
+        h["group"] = h.pop("invoice_group")
+        h["other_campus_speedtypes"] = list(h["other_campus_speedtypes"] or [])
+    groups = list(ref.INVOICE_GROUPS)
+    return sorted(heads, key=lambda h: (h["campus"], groups.index(h["group"])))
+
+
+def invoice_lines_frame(reader, invoice_ids: list[str]):
+    """B4: the lines of these invoices as ONE pandas frame, in line order, for the spreadsheets.
+
+    Columns (``LINE_FRAME_COLUMNS``): invoice_id, license_number, user_name, licenses_held ('; '-joined), then for each
+    application of ``LINE_APPS``: ``rate:{app}`` (its first charge's monthly rate, as stored),
+    ``months:{app}`` (months summed) and ``charged:{app}`` ('rate*months' of each of its charges,
+    space-separated; the amount is their sum), all null when the line has no such charge; then
+    line_total (stored, as text), campus_speedtype ('' when none), unit_speedtypes (as stored)
+    and notes ('{application}: {note}' of the charges with a note, first of each, '; '-joined).
+    Text is as stored (not neutralised): the workbook makes the cells."""
+    per_app, params = [], {}
+    for i, app in enumerate(LINE_APPS):
+        params[f"app{i}"] = app
+        mine = f"list_filter(cs, lambda c: c.application = $app{i})"
+        per_app.append(
+            f"{mine}[1].monthly_rate AS rate{i}, "
+            f"CAST(list_sum(list_transform({mine}, lambda c: c.months)) AS INTEGER) AS months{i}, "
+            f"CASE WHEN len({mine}) > 0 THEN array_to_string(list_transform({mine}, "
+            f"lambda c: c.monthly_rate || '*' || c.months), ' ') END AS charged{i}")
+    names = list(LINE_FRAME_COLUMNS)
+    if not invoice_ids:
+        return pd.DataFrame({n: pd.Series([], dtype="Int32" if n.startswith("months:") else "str")
+                             for n in names})
+    ids = {f"id{i}": iid for i, iid in enumerate(invoice_ids)}
+    # The charges' JSON repeats (a few thousand distinct values for 160,000 lines): it is
+    # parsed once per distinct value, and so are the licenses held.
+    sql = (
+        "WITH l AS (SELECT * FROM invoice_lines "
+        f"          WHERE invoice_id IN ({', '.join('$' + k for k in ids)})), "
+        "held AS (SELECT licenses_held, "
+        "         array_to_string(from_json(licenses_held, '[\"VARCHAR\"]'), '; ') AS held_text "
+        "         FROM (SELECT DISTINCT licenses_held FROM l)), "
+        "parsed AS (SELECT charges, json_transform(charges, "
+        f"          '{_CHARGE_TYPE}') AS cs FROM (SELECT DISTINCT charges FROM l)), "
+        "noted AS (SELECT *, list_transform(list_filter(cs, lambda c: coalesce(c.note, '') <> ''), "
+        "                    lambda c: c.application || ': ' || c.note) AS notes FROM parsed), "
+        f"charged AS (SELECT charges, {', '.join(per_app)}, "
+        "            array_to_string(list_filter(notes, lambda n, i: list_position(notes, n) = i), "
+        "                            '; ') AS notes_text FROM noted) "
+        "SELECT l.invoice_id, l.license_number, l.user_name, held.held_text, "
+        + ", ".join(f"charged.rate{i}, charged.months{i}, charged.charged{i}"
+                    for i in range(len(LINE_APPS))) +
+        ", CAST(l.line_total AS VARCHAR), coalesce(l.campus_speedtype, ''), l.unit_speedtypes, "
+        "charged.notes_text "
+        "FROM l JOIN held USING (licenses_held) JOIN charged USING (charges) "
+        "ORDER BY l.invoice_id, l.line_no")
+    with reader.cursor() as cur:   # Arrow to pandas: the text columns are not copied
+        table = cur.sql(sql, params={**params, **ids}).to_arrow_table()
+    text = pd.StringDtype("pyarrow", na_value=float("nan"))
+    frame = table.to_pandas(types_mapper={pa.string(): text, pa.large_string(): text,
+                                          pa.string_view(): text, pa.int32(): pd.Int32Dtype()}.get)
+    frame.columns = names
+    return frame
