@@ -25,7 +25,7 @@ from pydantic import BaseModel, Field, computed_field
 
 from ecomm import reference as ref
 from ecomm.billing.fiscal import add_months, fiscal_year_of
-from ecomm.billing.invoice import assemble, group_of, holdings_for
+from ecomm.billing.invoice import assemble, billed_holdings, group_of, invoice_campus
 from ecomm.billing.models import AppHolding, LicenseForBilling
 from ecomm.billing.proration import ANNUAL, JANUARY, JUNE
 from ecomm.errors import EcommError
@@ -204,10 +204,10 @@ def forecast(licenses: Iterable[LicenseForBilling], pending: Iterable[PendingPro
             current = licenses
         else:
             batch = pending_lics
-            from ecomm.billing.net_new import apply_reviews  # (net_new's storage reads import us)
-            current = apply_reviews(licenses, (net_new_reviews or {}).get((fy, kind), {}))
+            current = licenses
+        reviewed = (net_new_reviews or {}).get((fy, kind), {}) if kind != ANNUAL else {}
         invoices = assemble([*current, *batch], rates, policy, fiscal_year=fy, kind=kind,
-                            as_of=as_of)
+                            as_of=as_of, overrides=reviewed)
         by_key: dict[tuple[str, str], ForecastRow] = {}
         for inv in invoices:
             row = ForecastRow(campus=inv.campus, fiscal_year=fy, kind=kind, group=inv.group,
@@ -222,14 +222,14 @@ def forecast(licenses: Iterable[LicenseForBilling], pending: Iterable[PendingPro
             rows.append(row)
             by_key[(inv.campus, inv.group)] = row
         _take_off_removals(rows, by_key, current, deprovisions, rates, policy, fy=fy, kind=kind,
-                           as_of=as_of, used_fy=used_fy)
+                           as_of=as_of, used_fy=used_fy, reviewed=reviewed)
     return rows
 
 
 def _take_off_removals(rows: list[ForecastRow], by_key: dict[tuple[str, str], ForecastRow],
                        current: list[LicenseForBilling], deprovisions: list[PendingDeprovision],
                        rates, policy: Policy, *, fy: int, kind: str, as_of: date,
-                       used_fy: int) -> None:
+                       used_fy: int, reviewed: Mapping[Key, bool]) -> None:
     """C4: the licenses the pending deprovisionings touch, billed as they are and as they
     will be; the difference goes on each campus's row with the number of requests."""
     removals = removals_before(deprovisions, fy, kind)
@@ -241,16 +241,18 @@ def _take_off_removals(rows: list[ForecastRow], by_key: dict[tuple[str, str], Fo
     after = [with_removals(lic, removals, kind, as_of) for lic in touched]
     later = max([as_of, *(day for day, _ in removals.values())]) if kind != ANNUAL else as_of
     before_totals = _totals(assemble(touched, rates, policy, fiscal_year=fy, kind=kind,
-                                     as_of=as_of))
+                                     as_of=as_of, overrides=reviewed))
     after_totals = _totals(assemble(after, rates, policy, fiscal_year=fy, kind=kind,
-                                    as_of=later))
+                                    as_of=later, overrides=reviewed))
     requests: dict[tuple[str, str], set[str]] = {}
+    billed = billed_holdings(touched, fy, kind, as_of, overrides=reviewed)
     for lic in touched:
-        for h in holdings_for(lic, fy, kind, as_of):   # only what this invoice bills
+        for h in billed.get(lic.license_number, []):   # only what this invoice bills
             hit = removals.get((lic.license_number, h.application)) if _open(h, as_of) else None
             group = group_of(h.application)
             if hit is not None and group is not None:
-                requests.setdefault((lic.invoice_campus, group), set()).add(hit[1])
+                campus = invoice_campus(lic.affiliated_campus, lic.billing_campus)
+                requests.setdefault((campus, group), set()).add(hit[1])
     for key in sorted(set(before_totals) | set(after_totals)):
         change = (after_totals.get(key, (0, Decimal("0")))[1]
                   - before_totals.get(key, (0, Decimal("0")))[1])

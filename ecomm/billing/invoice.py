@@ -1,4 +1,10 @@
-"""B2-B5, B9: building the July invoice and the true-ups from plain inputs.
+"""B2-B5, B9: building the July invoice and the true-ups, set-based over columns.
+
+The run is computed from two frames (``LICENSE_COLUMNS``: one row per license record;
+``APP_COLUMNS``: one row per license_apps row) into ``RunFrames`` (the invoices' heads, their
+lines and the lines' charges, in invoice order). ``build_invoices`` / ``assemble`` take and
+give pydantic models (one license at a time in tests, the forecast); drafting a run at 100x
+(160,000 lines) stays in columns from the database to the stored lines.
 
 Decisions where the pages are silent (see docs/billing.md):
 
@@ -17,27 +23,48 @@ Decisions where the pages are silent (see docs/billing.md):
 """
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Iterable, Mapping
 
+import pandas as pd
+
 from ecomm import reference as ref
 from ecomm.billing.fiscal import fy_end, fy_start
-from ecomm.billing.models import AppHolding, Charge, Invoice, InvoiceLine, LicenseForBilling
-from ecomm.billing.proration import (ANNUAL, JANUARY, JUNE, KIND_LABEL, KINDS,
-                                     in_true_up_window, july_batch_end, months_charged)
+from ecomm.billing.models import (AppHolding, Charge, Invoice, InvoiceLine, LicenseForBilling,
+                                  invoice_campus, to_cents)
+from ecomm.billing.proration import (ANNUAL, JANUARY, JUNE, KIND_LABEL, KINDS, july_batch_end,
+                                     months_charged, true_up_window)
 from ecomm.errors import EcommError
 from ecomm.policy import Policy
 
 Rates = Mapping[str, Decimal]
+Key = tuple[str, str, date]   # (license, application, provisioned on): a license_apps row
 
 CHATTER_FREE_NOTE = "Chatter Free User: no charge for Salesforce (B3)"
+LICENSE_COLUMNS = ["license_number", "user_name", "affiliated_campus", "billing_campus",
+                   "salesforce_profile", "campus_speedtype", "unit_speedtypes", "replaces_license"]
+APP_COLUMNS = ["license_number", "application", "provisioned_on", "deprovisioned_on",
+               "net_new", "pending"]
+LINE_COLUMNS = ["campus", "group", "line_no", "license_number", "user_name", "licenses_held",
+                "line_total", "campus_speedtype", "unit_speedtypes"]
+CHARGE_COLUMNS = ["campus", "group", "line_no", "application", "monthly_rate", "months",
+                  "amount", "provisioned_on", "note"]
+GROUPS = list(ref.INVOICE_GROUPS)
+GROUP_OF = {app: group for group, apps in ref.INVOICE_GROUPS.items() for app in apps}
+
+
+# -- the rules, one value at a time --------------------------------------------------------------
+def is_chatter_free_profile(profile: str | None) -> bool:
+    """B3: the Chatter Free User profile pays nothing for Salesforce."""
+    return (profile or "").strip().lower() == ref.PROFILE_CHATTER_FREE.lower()
 
 
 def is_chatter_free(lic: LicenseForBilling) -> bool:
     """B3: a license with the Chatter Free User profile pays nothing for Salesforce."""
-    return (lic.salesforce_profile or "").strip().lower() == ref.PROFILE_CHATTER_FREE.lower()
+    return is_chatter_free_profile(lic.salesforce_profile)
 
 
 def missing_rates(applications: Iterable[str], rates: Rates, policy: Policy) -> list[str]:
@@ -58,68 +85,12 @@ def monthly_rate(application: str, rates: Rates, policy: Policy) -> Decimal:
 
 def group_of(application: str) -> str | None:
     """B4: the invoice group (spreadsheet) an application is billed on, or None."""
-    for group, apps in ref.INVOICE_GROUPS.items():
-        if application in apps:
-            return group
-    return None
+    return GROUP_OF.get(application)
 
 
-def annual_holdings(lic: LicenseForBilling, fy: int, as_of: date) -> list[AppHolding]:
-    """B4: the applications the July invoice bills: held on ``as_of``, provisioned by the July batch; one per application."""
-    chosen: dict[str, AppHolding] = {}
-    for h in sorted(lic.apps, key=lambda h: (h.provisioned_on, h.application)):
-        if h.active_on(as_of) and h.provisioned_on <= july_batch_end(fy):
-            chosen.setdefault(h.application, h)
-    return list(chosen.values())
-
-
-def true_up_holdings(lic: LicenseForBilling, fy: int, kind: str, as_of: date) -> list[AppHolding]:
-    """B5/P10: the net-new applications a true-up bills: provisioned in its window by ``as_of``; transfers are not billed."""
-    return sorted(
-        (h for h in lic.apps
-         if h.net_new and in_true_up_window(h.provisioned_on, fy, kind)
-         and (h.pending or h.provisioned_on <= as_of)),
-        key=lambda h: (h.provisioned_on, h.application),
-    )
-
-
-def holdings_for(lic: LicenseForBilling, fy: int, kind: str, as_of: date) -> list[AppHolding]:
-    """B4/B5: the application rows an invoice of ``kind`` charges for this license."""
-    if kind == ANNUAL:
-        return annual_holdings(lic, fy, as_of)
-    return true_up_holdings(lic, fy, kind, as_of)
-
-
-def charge_for(lic: LicenseForBilling, h: AppHolding, *, fy: int, kind: str, as_of: date,
-               rates: Rates, policy: Policy) -> Charge:
-    """B2-B5, B9: one application's charge: monthly rate x months charged (0 for Chatter Free Salesforce)."""
-    removed = h.deprovisioned_on if (h.deprovisioned_on and not h.pending
-                                     and h.deprovisioned_on <= as_of) else None
-    months = months_charged(h.provisioned_on, fy, kind, removed)
-    if h.application == ref.SALESFORCE and is_chatter_free(lic):
-        return Charge(application=h.application, monthly_rate=Decimal("0"), months=months,
-                      provisioned_on=h.provisioned_on, note=CHATTER_FREE_NOTE)
-    note = ""
-    if kind != ANNUAL and removed is not None:
-        note = f"removed {removed.isoformat()}: charged through that month (B5)"
-    return Charge(application=h.application, monthly_rate=monthly_rate(h.application, rates, policy),
-                  months=months, provisioned_on=h.provisioned_on, note=note)
-
-
-def line_for(lic: LicenseForBilling, group: str, *, fy: int, kind: str, as_of: date,
-             rates: Rates, policy: Policy) -> InvoiceLine | None:
-    """B4/B5: the license's line on the group's invoice, or None when it holds nothing billed there."""
-    apps = ref.INVOICE_GROUPS[group]
-    rows = [h for h in holdings_for(lic, fy, kind, as_of) if h.application in apps]
-    if not rows:
-        return None
-    charges = [charge_for(lic, h, fy=fy, kind=kind, as_of=as_of, rates=rates, policy=policy)
-               for h in rows]
-    held = [a for a in apps if any(h.application == a for h in rows)]
-    return InvoiceLine(license_number=lic.license_number, user_name=lic.user_name,
-                       licenses_held=held, charges=charges,
-                       campus_speedtype=_clean(lic.campus_speedtype),
-                       unit_speedtypes=_clean(lic.unit_speedtypes))
+def removal_note(removed: date) -> str:
+    """B5: a true-up charge ended by a removal says so."""
+    return f"removed {removed.isoformat()}: charged through that month (B5)"
 
 
 def campus_billing_speedtype(speedtypes: Iterable[str | None]) -> str | None:
@@ -133,8 +104,7 @@ def campus_billing_speedtype(speedtypes: Iterable[str | None]) -> str | None:
 
 def check_as_of(fy: int, kind: str, as_of: date) -> None:
     """B1/B4/B5: the as-of date must fall in the fiscal year, and a true-up after its window opened."""
-    if kind not in KINDS:
-        raise EcommError(f"'{kind}' is not an invoice kind: use annual (July), january or june.")
+    check_kind(kind)
     start, end = fy_start(fy), fy_end(fy)
     if not start <= as_of <= end:
         raise EcommError(f"B1: The {KIND_LABEL[kind]} of FY{fy} is drafted as of a day in FY{fy} "
@@ -145,60 +115,162 @@ def check_as_of(fy: int, kind: str, as_of: date) -> None:
                          f"its provisioning window is not over; use a day from {earliest} on.")
 
 
-def build_invoices(licenses: Iterable[LicenseForBilling], rates: Rates, policy: Policy, *,
-                   fiscal_year: int, kind: str, as_of: date,
-                   campus_speedtypes: Mapping[str, str] | None = None) -> list[Invoice]:
-    """B2-B5, B9: the run's draft invoices, one per invoice campus and group that has lines."""
-    check_as_of(fiscal_year, kind, as_of)
-    return assemble(licenses, rates, policy, fiscal_year=fiscal_year, kind=kind, as_of=as_of,
-                    campus_speedtypes=campus_speedtypes)
-
-
-def assemble(licenses: Iterable[LicenseForBilling], rates: Rates, policy: Policy, *,
-             fiscal_year: int, kind: str, as_of: date,
-             campus_speedtypes: Mapping[str, str] | None = None) -> list[Invoice]:
-    """B2-B5: build_invoices without the as-of checks (the forecast projects other dates)."""
+def check_kind(kind: str) -> None:
     if kind not in KINDS:
         raise EcommError(f"'{kind}' is not an invoice kind: use annual (July), january or june.")
-    licenses = sorted(licenses, key=lambda lic: _natural(lic.license_number))
-    _require_rates(licenses, rates, policy, fiscal_year, kind, as_of)
-    _require_rates_not_negative(rates, fiscal_year)
-
-    lines: dict[tuple[str, str], list[InvoiceLine]] = defaultdict(list)
-    speedtypes: dict[str, list[str | None]] = defaultdict(list)
-    for lic in licenses:
-        billed = False
-        for group in ref.INVOICE_GROUPS:
-            line = line_for(lic, group, fy=fiscal_year, kind=kind, as_of=as_of, rates=rates,
-                            policy=policy)
-            if line is not None:
-                lines[(lic.invoice_campus, group)].append(line)
-                billed = True
-        if billed:
-            speedtypes[lic.invoice_campus].append(lic.campus_speedtype)
-
-    invoices = []
-    for (campus, group) in sorted(lines, key=lambda k: (k[0], list(ref.INVOICE_GROUPS).index(k[1]))):
-        chosen = (campus_speedtypes or {}).get(campus) or campus_billing_speedtype(speedtypes[campus])
-        group_lines = lines[(campus, group)]
-        others = sorted({ln.campus_speedtype for ln in group_lines
-                         if ln.campus_speedtype and ln.campus_speedtype != chosen})
-        invoices.append(Invoice(fiscal_year=fiscal_year, kind=kind, campus=campus, group=group,
-                                as_of=as_of, campus_speedtype=chosen,
-                                other_campus_speedtypes=others, lines=group_lines))
-    return invoices
 
 
-def _require_rates(licenses, rates, policy, fy, kind, as_of) -> None:
+# -- the rules over columns ----------------------------------------------------------------------
+def apply_reviews(apps: pd.DataFrame, overrides: Mapping[Key, bool]) -> pd.DataFrame:
+    """B6: the application rows with each reviewed row's net-new flag as the review decided."""
+    if not overrides or apps.empty:
+        return apps
+    keys = list(zip(apps["license_number"], apps["application"], apps["provisioned_on"]))
+    flags = [overrides.get(k) for k in keys]
+    if all(f is None for f in flags):
+        return apps
+    out = apps.copy()
+    out["net_new"] = [bool(old) if f is None else f for old, f in zip(apps["net_new"], flags)]
+    return out
+
+
+def billed_rows(apps: pd.DataFrame, fy: int, kind: str, as_of: date) -> pd.DataFrame:
+    """B4/B5/P10: the application rows an invoice of ``kind`` charges, by license in
+    (provisioned on, application) order. July (B4): held on ``as_of`` (pending rows count as
+    held) and provisioned by the July batch, one row per application (the earliest); true-ups
+    (B5): net-new rows provisioned in the window by ``as_of`` (transfers are not billed)."""
+    check_kind(kind)
+    rows = apps.reset_index(drop=True)
+    provisioned = pd.to_datetime(rows["provisioned_on"])
+    removed = pd.to_datetime(rows["deprovisioned_on"])
+    pending = rows["pending"].fillna(False).astype(bool)
+    day = pd.Timestamp(as_of)
+    if kind == ANNUAL:
+        held = pending | ((provisioned <= day) & (removed.isna() | (removed > day)))
+        keep = held & (provisioned <= pd.Timestamp(july_batch_end(fy)))
+    else:
+        start, end = true_up_window(fy, kind)
+        keep = (rows["net_new"].fillna(False).astype(bool)
+                & (provisioned >= pd.Timestamp(start)) & (provisioned <= pd.Timestamp(end))
+                & (pending | (provisioned <= day)))
+    chosen = rows[keep.to_numpy()].assign(_on=provisioned[keep].to_numpy(),
+                                          _seq=range(int(keep.sum())))
+    chosen = chosen.sort_values(["license_number", "_on", "application", "_seq"])
+    if kind == ANNUAL:
+        chosen = chosen.drop_duplicates(["license_number", "application"], keep="first")
+    return chosen.drop(columns=["_on", "_seq"])
+
+
+@dataclass
+class RunFrames:
+    """A run's invoices in columns: ``heads`` (one dict per invoice: campus, group,
+    campus_speedtype, other_campus_speedtypes, total, lines), ``lines`` (campus, group, line_no,
+    license_number, user_name, licenses_held, line_total, campus_speedtype, unit_speedtypes) and
+    ``charges`` (campus, group, line_no, application, monthly_rate, months, amount,
+    provisioned_on, note), both in invoice then line order."""
+
+    fiscal_year: int
+    kind: str
+    as_of: date
+    heads: list[dict] = field(default_factory=list)
+    lines: pd.DataFrame = field(default_factory=pd.DataFrame)
+    charges: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    def head(self, campus: str, group: str) -> dict | None:
+        return next((h for h in self.heads if (h["campus"], h["group"]) == (campus, group)), None)
+
+
+def compute_run(licenses: pd.DataFrame, apps: pd.DataFrame, rates: Rates, policy: Policy, *,
+                fiscal_year: int, kind: str, as_of: date,
+                campus_speedtypes: Mapping[str, str] | None = None) -> RunFrames:
+    """B2-B5, B9: the run's invoices, lines and charges, one invoice per invoice campus and group that has lines."""
+    check_kind(kind)
+    fy = fiscal_year
+    rows = billed_rows(apps, fy, kind, as_of)
+    cols = [rows[c].tolist() for c in ("license_number", "application", "provisioned_on",
+                                       "deprovisioned_on", "pending")]
+    kept = [i for i, app in enumerate(cols[1]) if app in GROUP_OF]
+    numbers, applications, provisioned, removed_on, pending = ([col[i] for i in kept]
+                                                                for col in cols)
+    info = {row[0]: row[1:] for row in zip(*(licenses[c].tolist() for c in LICENSE_COLUMNS))}
+    profiles = {p: is_chatter_free_profile(p) for p in {v[3] for v in info.values()}}
+    free = [a == ref.SALESFORCE and profiles[info[n][3]] for n, a in zip(numbers, applications)]
+    _require_rates({a for a, f in zip(applications, free) if not f}, rates, policy, fy)
+    _require_rates_not_negative(rates, fy)
+
+    removed = [r if (r is not None and r == r and not p and r <= as_of) else None
+               for r, p in zip(removed_on, pending)]
+    months_of: dict[tuple, int] = {}
+    months = []
+    for on, gone in zip(provisioned, removed):
+        key = (on, gone)
+        if key not in months_of:
+            months_of[key] = months_charged(on, fy, kind, gone)
+        months.append(months_of[key])
+    rate_of = {a: monthly_rate(a, rates, policy) for a, f in zip(applications, free) if not f}
+    zero = Decimal("0")
+    rate = [zero if f else rate_of[a] for a, f in zip(applications, free)]
+    note = [CHATTER_FREE_NOTE if f else (removal_note(g) if kind != ANNUAL and g else "")
+            for f, g in zip(free, removed)]
+    amount = [r * m for r, m in zip(rate, months)]
+
+    billed = list(dict.fromkeys(numbers))
+    campus_of = {n: invoice_campus(info[n][1], info[n][2]) for n in billed}
+    order = {n: i for i, n in enumerate(sorted(billed, key=_natural))}
+    group = [GROUP_OF[a] for a in applications]
+    gidx = {g: i for i, g in enumerate(GROUPS)}
+    by_invoice = sorted(range(len(numbers)), key=lambda i: (
+        campus_of[numbers[i]], gidx[group[i]], order[numbers[i]], i))
+    run = RunFrames(fiscal_year=fy, kind=kind, as_of=as_of)
+    named: dict[str, list] = {}
+    for number in billed:
+        named.setdefault(campus_of[number], []).append(info[number][4])
+    chosen_of = {campus: (campus_speedtypes or {}).get(campus) or campus_billing_speedtype(sts)
+                 for campus, sts in named.items()}
+    line_rows: list[tuple] = []
+    line_no: list[int] = []
+    heads: list[dict] = []
+    i, n = 0, len(by_invoice)
+    while i < n:
+        first = by_invoice[i]
+        number, grp = numbers[first], group[first]
+        campus = campus_of[number]
+        j = i + 1
+        while j < n and numbers[by_invoice[j]] == number and group[by_invoice[j]] == grp:
+            j += 1
+        if not heads or (heads[-1]["campus"], heads[-1]["group"]) != (campus, grp):
+            heads.append({"campus": campus, "group": grp, "lines": 0,
+                          "total": Decimal("0.00"), "_st": set()})
+        head = heads[-1]
+        head["lines"] += 1
+        members = by_invoice[i:j]
+        here = {applications[k] for k in members}
+        held = [a for a in ref.INVOICE_GROUPS[grp] if a in here]
+        total = to_cents(sum((amount[k] for k in members), Decimal(0)))
+        head["total"] += total
+        name, _, _, _, st, units, _ = info[number]
+        st, units = _clean(st), _clean(units)
+        if st:
+            head["_st"].add(st)
+        line_rows.append((campus, grp, head["lines"], number, name, held, total, st, units))
+        line_no += [head["lines"]] * (j - i)
+        i = j
+    for head in heads:
+        chosen = chosen_of[head["campus"]]
+        head["campus_speedtype"] = chosen
+        head["other_campus_speedtypes"] = sorted(s for s in head.pop("_st") if s != chosen)
+    run.heads = heads
+    run.lines = pd.DataFrame(line_rows, columns=LINE_COLUMNS, dtype=object)
+    run.charges = pd.DataFrame(
+        [(campus_of[numbers[k]], group[k], no, applications[k], rate[k], months[k], amount[k],
+          provisioned[k], note[k]) for k, no in zip(by_invoice, line_no)],
+        columns=CHARGE_COLUMNS, dtype=object)
+    return run
+
+
+def _require_rates(applications: pd.Series, rates: Rates, policy: Policy, fy: int) -> None:
     """B2: every billed application charged on the run needs the fiscal year's rate."""
-    needed = set()
-    for lic in licenses:
-        for h in holdings_for(lic, fy, kind, as_of):
-            if h.application == ref.SALESFORCE and is_chatter_free(lic):
-                continue
-            if group_of(h.application):
-                needed.add(h.application)
-    missing = missing_rates(needed, rates, policy)
+    missing = missing_rates(set(applications), rates, policy)
     if missing:
         raise EcommError(
             f"B2: FY{fy} has no monthly rate for {', '.join(missing)}. The System team must set "
@@ -213,8 +285,86 @@ def _require_rates_not_negative(rates: Rates, fy: int) -> None:
         raise EcommError(f"B2: FY{fy} rates must not be negative: fix {', '.join(bad)}.")
 
 
+# -- models in, models out -------------------------------------------------------------------------
+def license_frames(licenses: Iterable[LicenseForBilling]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The license and application frames of pydantic license records."""
+    lics, apps = [], []
+    for lic in licenses:
+        lics.append((lic.license_number, lic.user_name, lic.affiliated_campus, lic.billing_campus,
+                     lic.salesforce_profile, lic.campus_speedtype, lic.unit_speedtypes,
+                     lic.replaces_license))
+        apps += [(lic.license_number, h.application, h.provisioned_on, h.deprovisioned_on,
+                  h.net_new, h.pending) for h in lic.apps]
+    return (pd.DataFrame(lics, columns=LICENSE_COLUMNS, dtype=object),
+            pd.DataFrame(apps, columns=APP_COLUMNS, dtype=object))
+
+
+def invoices_of(run: RunFrames, keys: Iterable[tuple[str, str]] | None = None) -> list[Invoice]:
+    """The run's invoices as pydantic models (``keys``: only these (campus, group))."""
+    wanted = None if keys is None else set(keys)
+    charges: dict[tuple, list[Charge]] = {}
+    c = run.charges
+    for campus, group, no, app, rate, months, on, note in zip(
+            c["campus"], c["group"], c["line_no"], c["application"], c["monthly_rate"],
+            c["months"], c["provisioned_on"], c["note"]):
+        if wanted is None or (campus, group) in wanted:
+            charges.setdefault((campus, group, no), []).append(Charge(
+                application=app, monthly_rate=rate, months=months, provisioned_on=on, note=note))
+    lines: dict[tuple, list[InvoiceLine]] = {}
+    ln = run.lines
+    for campus, group, no, number, name, held, st, units in zip(
+            ln["campus"], ln["group"], ln["line_no"], ln["license_number"], ln["user_name"],
+            ln["licenses_held"], ln["campus_speedtype"], ln["unit_speedtypes"]):
+        if wanted is None or (campus, group) in wanted:
+            lines.setdefault((campus, group), []).append(InvoiceLine(
+                license_number=number, user_name=name, licenses_held=list(held),
+                charges=charges[(campus, group, no)], campus_speedtype=st, unit_speedtypes=units))
+    return [Invoice(fiscal_year=run.fiscal_year, kind=run.kind, campus=h["campus"],
+                    group=h["group"], as_of=run.as_of, campus_speedtype=h["campus_speedtype"],
+                    other_campus_speedtypes=h["other_campus_speedtypes"],
+                    lines=lines[(h["campus"], h["group"])])
+            for h in run.heads if wanted is None or (h["campus"], h["group"]) in wanted]
+
+
+def billed_holdings(licenses: Iterable[LicenseForBilling], fy: int, kind: str, as_of: date, *,
+                    overrides: Mapping[Key, bool] | None = None) -> dict[str, list[AppHolding]]:
+    """B4-B6: per license number, the application rows the invoice of ``kind`` charges."""
+    licenses = list(licenses)
+    _, apps = license_frames(licenses)
+    apps = apply_reviews(apps, overrides or {})
+    objects = [h for lic in licenses for h in lic.apps]
+    apps["_i"] = range(len(objects))
+    out: dict[str, list[AppHolding]] = {}
+    chosen = billed_rows(apps, fy, kind, as_of)
+    for number, i in zip(chosen["license_number"], chosen["_i"]):
+        out.setdefault(number, []).append(objects[i])
+    return out
+
+
+def build_invoices(licenses: Iterable[LicenseForBilling], rates: Rates, policy: Policy, *,
+                   fiscal_year: int, kind: str, as_of: date,
+                   campus_speedtypes: Mapping[str, str] | None = None,
+                   overrides: Mapping[Key, bool] | None = None) -> list[Invoice]:
+    """B2-B6: the run's draft invoices, one per invoice campus and group that has lines."""
+    check_as_of(fiscal_year, kind, as_of)
+    return assemble(licenses, rates, policy, fiscal_year=fiscal_year, kind=kind, as_of=as_of,
+                    campus_speedtypes=campus_speedtypes, overrides=overrides)
+
+
+def assemble(licenses: Iterable[LicenseForBilling], rates: Rates, policy: Policy, *,
+             fiscal_year: int, kind: str, as_of: date,
+             campus_speedtypes: Mapping[str, str] | None = None,
+             overrides: Mapping[Key, bool] | None = None) -> list[Invoice]:
+    """B2-B6: build_invoices without the as-of checks (the forecast projects other dates)."""
+    lic, apps = license_frames(licenses)
+    run = compute_run(lic, apply_reviews(apps, overrides or {}), rates, policy,
+                      fiscal_year=fiscal_year, kind=kind, as_of=as_of,
+                      campus_speedtypes=campus_speedtypes)
+    return invoices_of(run)
+
+
 def _clean(value: str | None) -> str | None:
-    v = (value or "").strip()
+    v = (value or "").strip() if isinstance(value, str) else ""
     return v or None
 
 

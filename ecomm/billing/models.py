@@ -32,6 +32,11 @@ def to_cents(amount: Decimal) -> Decimal:
     return Decimal(amount).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def invoice_campus(affiliated: str, billing: str | None) -> str:
+    """P12/B4: the campus invoiced: the billing campus, else the affiliated campus."""
+    return (billing or "").strip() or affiliated
+
+
 class AppHolding(BaseModel):
     """One license_apps row: an application a license holds or held."""
 
@@ -54,12 +59,6 @@ class AppHolding(BaseModel):
             )
         return self
 
-    def active_on(self, d: date) -> bool:
-        """B4: held on ``d`` (provisioned by then and not yet removed); pending rows count as held."""
-        if self.pending:
-            return True
-        return self.provisioned_on <= d and (self.deprovisioned_on is None or self.deprovisioned_on > d)
-
 
 class LicenseForBilling(BaseModel):
     """A license record with what billing needs: who, which campus pays, and its applications."""
@@ -77,7 +76,7 @@ class LicenseForBilling(BaseModel):
     @property
     def invoice_campus(self) -> str:
         """P12/B4: the campus invoiced: the billing campus, else the affiliated campus."""
-        return (self.billing_campus or "").strip() or self.affiliated_campus
+        return invoice_campus(self.affiliated_campus, self.billing_campus)
 
 
 class Charge(BaseModel):

@@ -1,7 +1,7 @@
 """B6 net-new review: in January and June each campus's specialist confirms or corrects the
 net-new flag (P10) of the applications provisioned in the true-up's window, with a reason for
 each correction (audited, A4); the System team then captures the lists (reviews close) and
-drafts the true-up, which bills what the review says (``apply_reviews``).
+drafts the true-up, which bills what the review says (``ecomm.billing.invoice.apply_reviews``).
 
 A candidate belongs to its license's invoice campus (billing campus, else affiliated). The
 review keeps the latest decision per application row; every decision is in the audit log.
@@ -36,23 +36,6 @@ def check_true_up(fiscal_year: int, kind: str) -> str:
         raise EcommError(f"B6: Net-new lists are reviewed for the January and June true-ups, "
                          f"not for '{kind}'.")
     return f"FY{fiscal_year} {KIND_LABEL[kind]}"
-
-
-def apply_reviews(licenses: Iterable[LicenseForBilling],
-                  overrides: Mapping[Key, bool]) -> list[LicenseForBilling]:
-    """B6: the licenses with each reviewed application row's net-new flag as the review decided."""
-    out = []
-    for lic in licenses:
-        if not any((lic.license_number, h.application, h.provisioned_on) in overrides
-                   for h in lic.apps):
-            out.append(lic)
-            continue
-        apps = [h.model_copy(update={"net_new": overrides[(lic.license_number, h.application,
-                                                             h.provisioned_on)]})
-                if (lic.license_number, h.application, h.provisioned_on) in overrides else h
-                for h in lic.apps]
-        out.append(lic.model_copy(update={"apps": apps}))
-    return out
 
 
 # -- reads -----------------------------------------------------------------------------------

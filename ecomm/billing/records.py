@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel, Field
 
-from ecomm.billing.models import Invoice
+from ecomm.billing.models import GROUP_LABEL, Invoice
 
 DRAFT, IN_REVIEW, APPROVED, BILLED = "draft", "in_review", "approved", "billed"
 STATUSES: tuple[str, ...] = (DRAFT, IN_REVIEW, APPROVED, BILLED)
@@ -38,6 +38,39 @@ class StoredInvoice(Invoice):
         return self.as_of == other.as_of and self.same_lines(other)
 
 
+class InvoiceSummary(BaseModel):
+    """B8: an invoice as listed, without its lines: its head, number of lines and total."""
+
+    invoice_id: str
+    fiscal_year: int
+    kind: str
+    campus: str
+    group: str
+    as_of: date
+    status: str
+    revision: int
+    corrects_invoice_id: str | None = None
+    campus_speedtype: str | None = None
+    other_campus_speedtypes: list[str] = Field(default_factory=list)
+    line_count: int
+    total: Decimal
+    created_at: datetime
+    created_by: str
+    note: str | None = None
+
+    @property
+    def key(self) -> tuple[int, str, str, str]:
+        return (self.fiscal_year, self.kind, self.campus, self.group)
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABEL.get(self.status, self.status)
+
+    @property
+    def group_label(self) -> str:
+        return GROUP_LABEL[self.group]
+
+
 class InvoiceEvent(BaseModel):
     """B8/A4: one step of an invoice's workflow."""
 
@@ -61,7 +94,7 @@ class RunOutcome(BaseModel):
     kept: list[str] = Field(default_factory=list)         # in review, approved or billed: untouched
     differs: list[str] = Field(default_factory=list)      # kept ones the data no longer matches
     captured: list[str] = Field(default_factory=list)     # campuses whose net-new list was captured (B6)
-    invoices: list[StoredInvoice] = Field(default_factory=list)  # the run's latest invoices
+    invoices: list[InvoiceSummary] = Field(default_factory=list)  # the run's latest invoices
 
     def sentence(self) -> str:
         parts = [f"{len(self.created)} new", f"{len(self.replaced)} replaced",

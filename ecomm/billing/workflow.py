@@ -19,20 +19,25 @@ bill, correct; read invoices, their history, the spreadsheets and the forecast.
 from __future__ import annotations
 
 import io
+import json
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Callable, Iterable
+
+import pandas as pd
 
 from ecomm import clock
 from ecomm import reference as ref
 from ecomm.billing.fiscal import fy_start
 from ecomm.billing.forecast import ForecastRow
-from ecomm.billing.invoice import build_invoices, check_as_of
+from ecomm.billing import invoice
+from ecomm.billing.invoice import RunFrames, apply_reviews, check_as_of, invoices_of
 from ecomm.billing.models import Invoice
 from ecomm.billing import net_new
 from ecomm.billing.proration import KIND_LABEL, TRUE_UPS
 from ecomm.billing.records import (APPROVED, BILLED, DRAFT, FINAL, IN_REVIEW, STATUS_LABEL,
-                                   InvoiceEvent, RunOutcome, StoredInvoice)
+                                   InvoiceEvent, InvoiceSummary, RunOutcome, StoredInvoice)
 from ecomm.billing.run import forecast_as_of
 from ecomm.billing.workbook import build_workbook, write_workbooks, write_workbooks_bytes
 from ecomm.errors import AccessDenied, EcommError, NotFound
@@ -60,20 +65,31 @@ def describe(inv: Invoice) -> str:
     return f"{inv.campus}, {inv.group_label}, FY{inv.fiscal_year} {inv.kind_label}{rev}"
 
 
-def _summary(inv: Invoice) -> dict:
-    return {"status": inv.status, "as_of": inv.as_of, "lines": len(inv.lines),
-            "total": inv.total, "campus_speedtype": inv.campus_speedtype,
-            "revision": inv.revision, "corrects": inv.corrects_invoice_id}
+def _summary(inv, *, lines: int | None = None, total: Decimal | None = None) -> dict:
+    """A4: an invoice as the audit log records it (``lines``/``total`` when it has no lines in hand)."""
+    if lines is None:
+        lines = inv.line_count if isinstance(inv, InvoiceSummary) else len(inv.lines)
+    return {"status": inv.status, "as_of": inv.as_of, "lines": lines,
+            "total": inv.total if total is None else total,
+            "campus_speedtype": inv.campus_speedtype, "revision": inv.revision,
+            "corrects": inv.corrects_invoice_id}
+
+
+def compute_run_frames(reader, *, fiscal_year: int, kind: str, as_of: date) -> RunFrames:
+    """B2-B6: the run's invoices, in columns, from the data as of ``as_of``; true-ups bill the reviewed net-new list."""
+    check_as_of(fiscal_year, kind, as_of)
+    licenses, apps = reads.load_billing_frames(reader, as_of, since=fy_start(fiscal_year))
+    if kind in TRUE_UPS:
+        apps = apply_reviews(apps, ir.net_new_overrides(reader, fiscal_year, kind))
+    return invoice.compute_run(licenses, apps, reads.load_rates(reader, fiscal_year),
+                               load_policy(reader), fiscal_year=fiscal_year, kind=kind,
+                               as_of=as_of)
 
 
 def compute_run(reader, *, fiscal_year: int, kind: str, as_of: date) -> list[Invoice]:
-    """B2-B6: the run's invoices from the data as of ``as_of``; true-ups bill the reviewed net-new list."""
-    check_as_of(fiscal_year, kind, as_of)
-    licenses = reads.load_licenses_for_billing(reader, as_of, since=fy_start(fiscal_year))
-    if kind in TRUE_UPS:
-        licenses = net_new.apply_reviews(licenses, ir.net_new_overrides(reader, fiscal_year, kind))
-    return build_invoices(licenses, reads.load_rates(reader, fiscal_year), load_policy(reader),
-                          fiscal_year=fiscal_year, kind=kind, as_of=as_of)
+    """B2-B6: the run's invoices as pydantic models (what drafting would save)."""
+    return invoices_of(compute_run_frames(reader, fiscal_year=fiscal_year, kind=kind,
+                                          as_of=as_of))
 
 
 def check_not_future(as_of: date, now: datetime) -> None:
@@ -85,27 +101,31 @@ def check_not_future(as_of: date, now: datetime) -> None:
                          "coming.")
 
 
-def _event(cur, who: Identity, inv: Invoice, invoice_id: str, action: str, *, now: datetime,
+def _event(cur, who: Identity, inv, invoice_id: str, action: str, *, now: datetime,
            status: str, note: str | None = None, before=None, after=None) -> None:
     bw.add_event(cur, invoice_id, at=now, status=status, actor=who.email, note=note)
     audit.record(cur, actor=who.email, action=action, entity="invoice", entity_id=invoice_id,
                  campus=inv.campus, before=before, after=after, detail=note)
 
 
-def _as_stored(inv: Invoice, *, invoice_id: str, created_at: datetime, created_by: str,
-               note: str | None) -> StoredInvoice:
-    """B8: the invoice as ``ir.load_invoices`` reads it back once saved (``created_at`` naive UTC)."""
-    fields = {name: getattr(inv, name) for name in Invoice.model_fields}
-    fields["other_campus_speedtypes"] = list(inv.other_campus_speedtypes)
-    return StoredInvoice(**fields, invoice_id=invoice_id, created_at=created_at,
-                         created_by=created_by, note=note)
-
-
-def _in_order(invoices: Iterable[StoredInvoice]) -> list[StoredInvoice]:
-    """B4: the order of ``ir.load_invoices``: run, campus, Salesforce with Marketing Cloud first."""
-    groups = list(ref.INVOICE_GROUPS)
-    return sorted(invoices, key=lambda i: (i.fiscal_year, i.kind, i.campus,
-                                           groups.index(i.group), i.revision))
+def same_lines(old: InvoiceSummary, new: Invoice, old_rows: pd.DataFrame | None,
+               new_rows: pd.DataFrame) -> bool:
+    """B8: does the new computation bill the same lines, amounts and speedtypes as the stored invoice (whatever its as-of day)?"""
+    if (old.campus_speedtype != new.campus_speedtype
+            or list(old.other_campus_speedtypes) != list(new.other_campus_speedtypes)):
+        return False
+    if old_rows is None or len(old_rows) != len(new_rows):
+        return old_rows is None and new_rows.empty
+    for col in ("license_number", "user_name", "unit_speedtypes", "campus_speedtype"):
+        if list(old_rows[col]) != list(new_rows[col]):
+            return False
+    if [Decimal(t) for t in old_rows["line_total"]] != [Decimal(t) for t in new_rows["line_total"]]:
+        return False
+    for col in ("licenses_held", "charges"):   # JSON text: equal as written, else as read
+        for a, b in zip(old_rows[col], new_rows[col]):
+            if a != b and json.loads(a) != json.loads(b):
+                return False
+    return True
 
 
 # -- drafting ----------------------------------------------------------------------------------
@@ -124,62 +144,69 @@ def draft_run(store, who: Identity | None, *, fiscal_year: int, kind: str, as_of
             out.captured = net_new.capture_in(
                 cur, actor, fiscal_year, kind,
                 net_new.campuses_with_candidates(reader, fiscal_year, kind), now)
-        computed = {i.key: i for i in compute_run(reader, fiscal_year=fiscal_year, kind=kind,
-                                                   as_of=as_of)}
-        stored = {i.key: i for i in ir.load_invoices(reader, fiscal_year=fiscal_year, kind=kind)}
-        latest = dict(stored)   # the run's invoices as saved below (not read back: B8 as stored)
-        for key, inv in computed.items():
+        run = compute_run_frames(reader, fiscal_year=fiscal_year, kind=kind, as_of=as_of)
+        rows = bw.line_rows(run)
+        new_rows = {key: frame for key, frame in rows.groupby(["campus", "group"], sort=False)}
+        stored = {i.key: i for i in reads.load_invoice_summaries(reader, fiscal_year=fiscal_year,
+                                                                 kind=kind)}
+        old_rows = {iid: frame for iid, frame in reads.stored_line_rows(
+            reader, [i.invoice_id for i in stored.values()]).groupby("invoice_id", sort=False)}
+        inserts: list[pd.DataFrame] = []
+        for head in run.heads:
+            key = (fiscal_year, kind, head["campus"], head["group"])
+            inv = Invoice(fiscal_year=fiscal_year, kind=kind, campus=head["campus"],
+                          group=head["group"], as_of=as_of,
+                          campus_speedtype=head["campus_speedtype"],
+                          other_campus_speedtypes=head["other_campus_speedtypes"])
+            mine = new_rows[(head["campus"], head["group"])]
+            after = _summary(inv, lines=head["lines"], total=head["total"])
             old = stored.get(key)
             if old is None:
                 iid = invoice_id_for(inv)
-                bw.insert_invoice(cur, iid, inv, created_at=now, created_by=actor.email)
+                bw.insert_invoice(cur, iid, inv, total=head["total"], created_at=now,
+                                  created_by=actor.email)
+                inserts.append(mine.assign(invoice_id=iid))
                 _event(cur, actor, inv, iid, "draft", now=now, status=DRAFT,
-                       note=f"drafted as of {as_of.isoformat()}", after=_summary(inv))
+                       note=f"drafted as of {as_of.isoformat()}", after=after)
                 out.created.append(iid)
-                latest[key] = _as_stored(inv, invoice_id=iid, created_at=now,
-                                         created_by=actor.email, note=None)
-            elif old.status == DRAFT:
-                if old.same_content(inv):
-                    out.unchanged.append(old.invoice_id)
-                    continue
-                bw.replace_draft(cur, old.invoice_id, inv, created_at=now, created_by=actor.email)
-                latest[key] = _as_stored(
-                    old.model_copy(update={
-                        "as_of": inv.as_of, "campus_speedtype": inv.campus_speedtype,
-                        "other_campus_speedtypes": list(inv.other_campus_speedtypes),
-                        "lines": inv.lines}),
-                    invoice_id=old.invoice_id, created_at=now, created_by=actor.email,
-                    note=old.note)
+                continue
+            same = same_lines(old, inv, old_rows.get(old.invoice_id), mine)
+            if old.status != DRAFT:
+                out.kept.append(old.invoice_id)
+                if not same:
+                    out.differs.append(old.invoice_id)
+            elif same and old.as_of == as_of:
+                out.unchanged.append(old.invoice_id)
+            else:
+                bw.replace_draft(cur, old.invoice_id, inv, total=head["total"], created_at=now,
+                                 created_by=actor.email)
+                inserts.append(mine.assign(invoice_id=old.invoice_id))
                 _event(cur, actor, old, old.invoice_id, "redraft", now=now, status=DRAFT,
                        note=f"drafted again as of {as_of.isoformat()}", before=_summary(old),
-                       after=_summary(inv))
+                       after={**after, "revision": old.revision,
+                              "corrects": old.corrects_invoice_id})
                 out.replaced.append(old.invoice_id)
-            else:
-                out.kept.append(old.invoice_id)
-                if not old.same_lines(inv):
-                    out.differs.append(old.invoice_id)
+        computed = {(fiscal_year, kind, h["campus"], h["group"]) for h in run.heads}
         for key, old in stored.items():
             if key in computed:
                 continue
             if old.status == DRAFT:
                 bw.delete_draft(cur, old.invoice_id)
-                del latest[key]
                 _event(cur, actor, old, old.invoice_id, "remove_draft", now=now, status="removed",
                        note=f"no lines as of {as_of.isoformat()}", before=_summary(old))
                 out.removed.append(old.invoice_id)
             else:
                 out.kept.append(old.invoice_id)
-                if old.lines:
+                if old.line_count:
                     out.differs.append(old.invoice_id)
-        # Drafted with a naive UTC time (as stored), the run's invoices are the ones in hand;
-        # otherwise they are read back as the database gives them.
-        out.invoices = (_in_order(latest.values()) if now.tzinfo is None else
-                        ir.load_invoices(reader, fiscal_year=fiscal_year, kind=kind))
+        if inserts:
+            bw.insert_line_rows(cur, pd.concat(inserts, ignore_index=True))
+        out.invoices = reads.load_invoice_summaries(reader, fiscal_year=fiscal_year, kind=kind)
         audit.record(cur, actor=actor.email, action="draft_run", entity="invoice_run",
                      entity_id=f"FY{fiscal_year}-{kind}", detail=out.sentence(),
                      after=out.model_dump(mode="json", exclude={"invoices"}))
         return out
-    with gc_paused():   # ~160,000 lines of small acyclic models at 100x
+    with gc_paused():   # ~160,000 lines at 100x
         return store.write(work)
 
 
@@ -206,19 +233,24 @@ def correct_invoice(store, who: Identity | None, invoice_id: str, *, as_of: date
         if latest != old.revision:
             raise EcommError(f"B8: {describe(old)} already has a later revision ({latest}): "
                              "correct the latest one.")
-        computed = {i.key: i for i in compute_run(reader, fiscal_year=old.fiscal_year,
-                                                   kind=old.kind, as_of=as_of)}
-        fresh = computed.get(old.key) or Invoice(
-            fiscal_year=old.fiscal_year, kind=old.kind, campus=old.campus, group=old.group,
-            as_of=as_of, campus_speedtype=old.campus_speedtype)
-        new = fresh.model_copy(update={"revision": old.revision + 1, "status": DRAFT,
-                                       "corrects_invoice_id": old.invoice_id})
+        run = compute_run_frames(reader, fiscal_year=old.fiscal_year, kind=old.kind, as_of=as_of)
+        head = run.head(old.campus, old.group) or {
+            "campus_speedtype": old.campus_speedtype, "other_campus_speedtypes": [],
+            "lines": 0, "total": Decimal("0.00")}
+        new = Invoice(fiscal_year=old.fiscal_year, kind=old.kind, campus=old.campus,
+                      group=old.group, as_of=as_of, status=DRAFT, revision=old.revision + 1,
+                      corrects_invoice_id=old.invoice_id,
+                      campus_speedtype=head["campus_speedtype"],
+                      other_campus_speedtypes=head["other_campus_speedtypes"])
         iid = invoice_id_for(new)
-        bw.insert_invoice(cur, iid, new, created_at=now, created_by=actor.email,
-                          note=reason.strip())
+        bw.insert_invoice(cur, iid, new, total=head["total"], created_at=now,
+                          created_by=actor.email, note=reason.strip())
+        rows = bw.line_rows(run)
+        bw.insert_line_rows(cur, rows[(rows["campus"] == old.campus)
+                                      & (rows["group"] == old.group)].assign(invoice_id=iid))
         _event(cur, actor, new, iid, "correct", now=now, status=DRAFT,
                note=f"corrects {old.invoice_id}: {reason.strip()}", before=_summary(old),
-               after=_summary(new))
+               after=_summary(new, lines=head["lines"], total=head["total"]))
         return ir.load_invoice(reader, iid)
     return store.write(work)
 

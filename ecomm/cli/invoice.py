@@ -70,7 +70,7 @@ def run_invoice(args) -> int:
         print_json({
             "kind": args.kind, "fiscal_year": args.fy, "as_of": as_of.isoformat(),
             "invoices": [{"campus": i.campus, "group": i.group, "status": i.status,
-                          "lines": len(i.lines), "total": _money(i.total),
+                          "lines": i.line_count, "total": _money(i.total),
                           "invoice_id": i.invoice_id, "revision": i.revision,
                           "as_of": i.as_of.isoformat()} for i in invoices],
             "files": [str(f) for f in files],
@@ -88,10 +88,10 @@ def run_invoice(args) -> int:
     width = max([len(i.campus) for i in invoices] + [6])
     for i in invoices:
         print(f"  {i.campus:<{width}}  {GROUP_LABEL[i.group]:<31} {STATUS_LABEL[i.status]:<9} "
-              f"r{i.revision}  {len(i.lines):>5} lines  ${i.total:>12,.2f}")
+              f"r{i.revision}  {i.line_count:>5} lines  ${i.total:>12,.2f}")
     if invoices:
         print(f"  {'total':<{width}}  {'':<31} {'':<9} {'':>2}  "
-              f"{sum(len(i.lines) for i in invoices):>5} lines  ${outcome.total:>12,.2f}")
+              f"{sum(i.line_count for i in invoices):>5} lines  ${outcome.total:>12,.2f}")
     for iid in outcome.differs:
         print(f"  note: {iid} is approved or billed and no longer matches the data: "
               "make a correction on the Billing page (B8)")

@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from ecomm import calendar as cal
 from ecomm import reference as ref
 from ecomm.billing.fiscal import fiscal_year_of
-from ecomm.billing.invoice import charge_for
+from ecomm.billing.invoice import assemble, is_chatter_free_profile, missing_rates
 from ecomm.billing.models import AppHolding, LicenseForBilling, to_cents
 from ecomm.billing.proration import ANNUAL, JANUARY, JUNE, KIND_LABEL
 from ecomm.errors import EcommError
@@ -90,18 +90,21 @@ def provision_cost(store, *, applications: list[str], salesforce_profile: str,
     fy = fiscal_year_of(provisioning_month)
     kind = _invoice_kind(provisioning_month)
     rates = load_rates(store, fy)
-    lic = LicenseForBilling(license_number="pending", affiliated_campus="", salesforce_profile=
-                            salesforce_profile, apps=[])
+    free = ref.SALESFORCE if is_chatter_free_profile(salesforce_profile) else None
+    no_rate = set(missing_rates([a for a in applications if a != free], rates, policy))
+    missing = [a for a in dict.fromkeys(applications) if a in no_rate]
+    lic = LicenseForBilling(
+        license_number="pending", affiliated_campus="", salesforce_profile=salesforce_profile,
+        apps=[AppHolding(application=app, provisioned_on=provisioning_month, net_new=True,
+                         pending=True) for app in applications if app not in missing])
+    charges = {c.application: c
+               for inv in assemble([lic], rates, policy, fiscal_year=fy, kind=kind,
+                                   as_of=provisioning_month)
+               for line in inv.lines for c in line.charges}
     lines: list[CostLine] = []
-    missing: list[str] = []
     for app in applications:
-        holding = AppHolding(application=app, provisioned_on=provisioning_month, net_new=True,
-                             pending=True)
-        try:
-            c = charge_for(lic, holding, fy=fy, kind=kind, as_of=provisioning_month, rates=rates,
-                           policy=policy)
-        except EcommError:
-            missing.append(app)
+        c = charges.get(app)
+        if c is None:
             lines.append(CostLine(application=app, monthly_rate=Decimal("0"), months=0,
                                   amount=Decimal("0.00"), note=f"no FY{fy} rate set yet"))
             continue

@@ -6,11 +6,15 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
-from pydantic import ValidationError
+import pandas as pd
 
+from ecomm import reference as ref
 from ecomm.billing.forecast import PendingDeprovision, PendingProvision
+from ecomm.billing.invoice import APP_COLUMNS, LICENSE_COLUMNS
 from ecomm.billing.models import AppHolding, LicenseForBilling
-from ecomm.errors import EcommError, from_validation_error
+from ecomm.billing.records import InvoiceSummary
+from ecomm.errors import EcommError
+from ecomm.storage.billing_writes import LINE_ROW_COLUMNS
 
 INVOICE_CAMPUS_SQL = "coalesce(nullif(trim(l.billing_campus), ''), l.affiliated_campus)"
 
@@ -37,6 +41,47 @@ def load_rates_by_fy(store) -> dict[int, dict[str, Decimal]]:
     return dict(out)
 
 
+def _billing_rows(store, as_of: date, since: date | None,
+                  campus: str | None) -> tuple[list[tuple], list[tuple]]:
+    """B4/B5: (license rows in LICENSE_COLUMNS order, application rows in APP_COLUMNS order)."""
+    where, params = "", []
+    if campus is not None:
+        where, params = f" AND {INVOICE_CAMPUS_SQL} = ?", [campus]
+    licenses = store.query(
+        "SELECT l.license_number, coalesce(nullif(trim(coalesce(c.first_name, '') || ' ' || "
+        "coalesce(c.last_name, '')), ''), '(contact ' || l.contact_id || ' not found)'), "
+        "l.affiliated_campus, l.billing_campus, "
+        "coalesce(nullif(l.salesforce_profile, ''), 'Standard'), "
+        "l.campus_speedtype, l.unit_speedtypes, l.replaces_license "
+        "FROM licenses l LEFT JOIN contacts c ON c.contact_id = l.contact_id "
+        "WHERE EXISTS (SELECT 1 FROM license_apps a WHERE a.license_number = l.license_number "
+        "  AND a.provisioned_on <= ? AND (? IS NULL OR a.deprovisioned_on IS NULL "
+        "  OR a.deprovisioned_on >= ?))" + where + " ORDER BY l.license_number",
+        [as_of, since, since, *params])
+    apps = store.query(
+        "SELECT a.license_number, a.application, a.provisioned_on, a.deprovisioned_on, "
+        "coalesce(a.net_new, false), false "
+        "FROM license_apps a JOIN licenses l ON l.license_number = a.license_number "
+        "WHERE a.provisioned_on <= ? AND (? IS NULL OR a.deprovisioned_on IS NULL "
+        "  OR a.deprovisioned_on >= ?)" + where +
+        " ORDER BY a.license_number, a.provisioned_on, a.application",
+        [as_of, since, since, *params])
+    problems = [f"{n}: {app} was removed on {off}, before it was provisioned on {on}"
+                for n, app, on, off, _, _ in apps if off is not None and off < on]
+    if problems:
+        raise EcommError("Some license records cannot be billed until they are corrected.", problems)
+    return licenses, apps
+
+
+def load_billing_frames(store, as_of: date, *, since: date | None = None,
+                        campus: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """B4/B5: the license and application frames billing computes a run from (see
+    ``load_licenses_for_billing`` for ``since`` and ``campus``)."""
+    licenses, apps = _billing_rows(store, as_of, since, campus)
+    return (pd.DataFrame(licenses, columns=LICENSE_COLUMNS, dtype=object),
+            pd.DataFrame(apps, columns=APP_COLUMNS, dtype=object))
+
+
 def load_licenses_for_billing(store, as_of: date, *, since: date | None = None,
                               campus: str | None = None) -> list[LicenseForBilling]:
     """B4/B5: licenses with their application rows provisioned by ``as_of``.
@@ -44,44 +89,41 @@ def load_licenses_for_billing(store, as_of: date, *, since: date | None = None,
     ``since`` leaves out rows removed before that day (e.g. the fiscal year's start);
     ``campus`` keeps the licenses invoiced to that campus (billing campus, else affiliated).
     """
-    where, params = "", []
-    if campus is not None:
-        where, params = f" AND {INVOICE_CAMPUS_SQL} = ?", [campus]
-    licenses = store.query_dicts(
-        "SELECT l.license_number, l.affiliated_campus, l.billing_campus, l.salesforce_profile, "
-        "l.campus_speedtype, l.unit_speedtypes, l.replaces_license, "
-        "trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '')) AS user_name, "
-        "l.contact_id "
-        "FROM licenses l LEFT JOIN contacts c ON c.contact_id = l.contact_id "
-        "WHERE EXISTS (SELECT 1 FROM license_apps a WHERE a.license_number = l.license_number "
-        "  AND a.provisioned_on <= ? AND (? IS NULL OR a.deprovisioned_on IS NULL "
-        "  OR a.deprovisioned_on >= ?))" + where + " ORDER BY l.license_number",
-        [as_of, since, since, *params])
-    apps = store.query_dicts(
-        "SELECT a.license_number, a.application, a.provisioned_on, a.deprovisioned_on, a.net_new "
-        "FROM license_apps a JOIN licenses l ON l.license_number = a.license_number "
-        "WHERE a.provisioned_on <= ? AND (? IS NULL OR a.deprovisioned_on IS NULL "
-        "  OR a.deprovisioned_on >= ?)" + where +
-        " ORDER BY a.license_number, a.provisioned_on, a.application",
-        [as_of, since, since, *params])
-    by_license: dict[str, list[dict]] = defaultdict(list)
-    for row in apps:
-        by_license[row.pop("license_number")].append(row)
+    licenses, apps = _billing_rows(store, as_of, since, campus)
+    by_license: dict[str, list[AppHolding]] = defaultdict(list)
+    for number, app, on, off, net_new, _ in apps:
+        by_license[number].append(AppHolding(application=app, provisioned_on=on,
+                                             deprovisioned_on=off, net_new=net_new))
+    return [LicenseForBilling(**dict(zip(LICENSE_COLUMNS, row)), apps=by_license.get(row[0], []))
+            for row in licenses]
 
-    out, problems = [], []
-    for row in licenses:
-        number = row["license_number"]
-        contact_id = row.pop("contact_id")
-        row["user_name"] = row["user_name"] or f"(contact {contact_id} not found)"
-        row["salesforce_profile"] = row["salesforce_profile"] or "Standard"
-        try:
-            holdings = [AppHolding(**a) for a in by_license.get(number, [])]
-            out.append(LicenseForBilling(**row, apps=holdings))
-        except ValidationError as exc:
-            problems += [f"{number}: {p}" for p in from_validation_error(exc).problems]
-    if problems:
-        raise EcommError("Some license records cannot be billed until they are corrected.", problems)
-    return out
+
+def load_invoice_summaries(reader, *, fiscal_year: int, kind: str) -> list[InvoiceSummary]:
+    """B8: the run's invoices (latest revision of each campus and group) without their lines:
+    head, number of lines and total, in B4's order (campus, Salesforce with Marketing Cloud first)."""
+    rows = reader.query_dicts(
+        "SELECT i.invoice_id, i.fiscal_year, i.kind, i.campus, i.invoice_group AS \"group\", "
+        "i.revision, i.corrects_invoice_id, i.status, i.as_of, i.campus_speedtype, "
+        "i.other_campus_speedtypes, i.total, i.created_at, i.created_by, i.note, "
+        "(SELECT count(*) FROM invoice_lines n WHERE n.invoice_id = i.invoice_id) AS line_count "
+        "FROM invoices i WHERE i.fiscal_year = ? AND i.kind = ? AND i.revision = "
+        "(SELECT max(revision) FROM invoices j WHERE j.fiscal_year = i.fiscal_year "
+        "AND j.kind = i.kind AND j.campus = i.campus AND j.invoice_group = i.invoice_group)",
+        [fiscal_year, kind])
+    groups = list(ref.INVOICE_GROUPS)
+    out = [InvoiceSummary(**{**r, "other_campus_speedtypes": list(r["other_campus_speedtypes"] or [])})
+           for r in rows]
+    return sorted(out, key=lambda i: (i.campus, groups.index(i.group), i.revision))
+
+
+def stored_line_rows(reader, invoice_ids: list[str]) -> pd.DataFrame:
+    """B8: stored lines as saved (JSON text included), to compare a run drafted again."""
+    if not invoice_ids:
+        return pd.DataFrame(columns=["invoice_id", *LINE_ROW_COLUMNS])
+    rows = reader.query(
+        f"SELECT invoice_id, {', '.join(LINE_ROW_COLUMNS)} FROM invoice_lines "
+        "WHERE invoice_id = ANY(?) ORDER BY invoice_id, line_no", [list(invoice_ids)])
+    return pd.DataFrame(rows, columns=["invoice_id", *LINE_ROW_COLUMNS], dtype=object)
 
 
 def load_pending_provisions(store, *, default_month: date) -> list[PendingProvision]:

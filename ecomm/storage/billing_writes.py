@@ -9,46 +9,71 @@ from decimal import Decimal
 
 import pandas as pd
 
-from ecomm.billing.models import Invoice, InvoiceLine
+from ecomm.billing.invoice import RunFrames
+from ecomm.billing.models import Invoice
 
 
-def _charges_json(line: InvoiceLine) -> str:
-    return json.dumps([{
-        "application": c.application, "monthly_rate": str(c.monthly_rate), "months": c.months,
-        "amount": str(c.amount),
-        "provisioned_on": c.provisioned_on.isoformat() if c.provisioned_on else None,
-        "note": c.note} for c in line.charges])
+LINE_ROW_COLUMNS = ("line_no", "license_number", "user_name", "licenses_held", "charges",
+                    "line_total", "unit_speedtypes", "campus_speedtype")
+
+
+def line_rows(run: RunFrames) -> pd.DataFrame:
+    """B4: the run's lines as stored (``invoice_lines``), keyed by campus and group: the
+    licenses held and the charges as JSON text (one object per charge: application,
+    monthly_rate, months, amount, provisioned_on, note; money as text), made column-wise."""
+    c = run.charges
+    js: dict = {None: "null"}
+
+    def text(value: str | date | None) -> str:   # names, notes and days repeat: one dumps each
+        if value not in js:
+            js[value] = json.dumps(value.isoformat() if isinstance(value, date) else value)
+        return js[value]
+
+    objects = [f'{{"application": {text(a)}, "monthly_rate": "{r}", "months": {m}, '
+               f'"amount": "{amount}", "provisioned_on": {text(on)}, "note": {text(n)}}}'
+               for a, r, m, amount, on, n in zip(
+                   c["application"], c["monthly_rate"], c["months"], c["amount"],
+                   c["provisioned_on"], c["note"])]
+    per_line: list[str] = []
+    keys = list(zip(c["campus"], c["group"], c["line_no"]))
+    start = 0
+    for k in range(1, len(keys) + 1):
+        if k == len(keys) or keys[k] != keys[start]:
+            per_line.append("[" + ", ".join(objects[start:k]) + "]")
+            start = k
+    held: dict[tuple, str] = {}
+    for h in map(tuple, run.lines["licenses_held"]):
+        if h not in held:
+            held[h] = json.dumps(list(h))
+    ln = run.lines
+    held_js = [held[tuple(h)] for h in ln["licenses_held"]]
+    return pd.DataFrame({
+        "campus": ln["campus"], "group": ln["group"], "line_no": ln["line_no"],
+        "license_number": ln["license_number"], "user_name": ln["user_name"],
+        "licenses_held": held_js, "charges": per_line,
+        "line_total": [str(t) for t in ln["line_total"]],
+        "unit_speedtypes": ln["unit_speedtypes"], "campus_speedtype": ln["campus_speedtype"],
+    }, dtype=object)
 
 
 # -- invoices --------------------------------------------------------------------------------
-def insert_invoice(cur, invoice_id: str, inv: Invoice, *, created_at: datetime, created_by: str,
-                   note: str | None = None) -> None:
-    """B8: a new invoice row (any revision) and its lines."""
+def insert_invoice(cur, invoice_id: str, inv: Invoice, *, total: Decimal, created_at: datetime,
+                   created_by: str, note: str | None = None) -> None:
+    """B8: a new invoice row (any revision); its lines go in with ``insert_line_rows``."""
     cur.execute(
         "INSERT INTO invoices (invoice_id, fiscal_year, kind, campus, invoice_group, revision, "
         "corrects_invoice_id, status, as_of, campus_speedtype, other_campus_speedtypes, total, "
         "created_at, created_by, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [invoice_id, inv.fiscal_year, inv.kind, inv.campus, inv.group, inv.revision,
          inv.corrects_invoice_id, inv.status, inv.as_of, inv.campus_speedtype,
-         list(inv.other_campus_speedtypes), inv.total, created_at, created_by, note])
-    insert_lines(cur, invoice_id, inv.lines)
+         list(inv.other_campus_speedtypes), total, created_at, created_by, note])
 
 
-def insert_lines(cur, invoice_id: str, lines: list[InvoiceLine]) -> None:
-    """B4: an invoice's lines in one bulk insert (a July invoice has one per license)."""
-    if not lines:
+def insert_line_rows(cur, rows: pd.DataFrame) -> None:
+    """B4: invoice lines (``line_rows`` with an ``invoice_id`` column) in one bulk insert."""
+    if rows.empty:
         return
-    frame = pd.DataFrame({
-        "invoice_id": [invoice_id] * len(lines),
-        "line_no": list(range(1, len(lines) + 1)),
-        "license_number": [ln.license_number for ln in lines],
-        "user_name": [ln.user_name for ln in lines],
-        "licenses_held": [json.dumps(ln.licenses_held) for ln in lines],
-        "charges": [_charges_json(ln) for ln in lines],
-        "line_total": [str(ln.line_total) for ln in lines],
-        "unit_speedtypes": [ln.unit_speedtypes for ln in lines],
-        "campus_speedtype": [ln.campus_speedtype for ln in lines],
-    }, dtype=object)
+    frame = rows[["invoice_id", *LINE_ROW_COLUMNS]].astype(object)
     cur.register("incoming_invoice_lines", frame)
     try:
         cur.execute(
@@ -61,18 +86,17 @@ def insert_lines(cur, invoice_id: str, lines: list[InvoiceLine]) -> None:
         cur.unregister("incoming_invoice_lines")
 
 
-def replace_draft(cur, invoice_id: str, inv: Invoice, *, created_at: datetime,
+def replace_draft(cur, invoice_id: str, inv: Invoice, *, total: Decimal, created_at: datetime,
                   created_by: str) -> int:
-    """B8: drafting again replaces a draft's content (never an invoice in another status).
-    Returns the number of invoices replaced (0 when it is no longer a draft)."""
+    """B8: drafting again replaces a draft's head and removes its lines (the caller inserts
+    the new ones); never an invoice in another status. Returns the number replaced (0 or 1)."""
     changed = cur.execute(
         "UPDATE invoices SET as_of = ?, campus_speedtype = ?, other_campus_speedtypes = ?, "
         "total = ?, created_at = ?, created_by = ? WHERE invoice_id = ? AND status = 'draft'",
-        [inv.as_of, inv.campus_speedtype, list(inv.other_campus_speedtypes), inv.total,
+        [inv.as_of, inv.campus_speedtype, list(inv.other_campus_speedtypes), total,
          created_at, created_by, invoice_id]).fetchone()[0]
     if changed:
         cur.execute("DELETE FROM invoice_lines WHERE invoice_id = ?", [invoice_id])
-        insert_lines(cur, invoice_id, inv.lines)
     return int(changed)
 
 

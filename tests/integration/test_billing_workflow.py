@@ -81,8 +81,8 @@ def test_b8_regenerating_a_draft_changes_nothing(seeded):
     assert sorted(again.unchanged) == sorted(first.created)
     assert not again.created and not again.replaced and not again.removed
     assert totals(again.invoices) == totals(first.invoices)
-    assert [ln.model_dump() for i in again.invoices for ln in i.lines] == \
-        [ln.model_dump() for i in first.invoices for ln in i.lines]
+    assert [i.line_count for i in again.invoices] == [i.line_count for i in first.invoices]
+    assert again.invoices == first.invoices            # same heads, as of, totals and times
 
 
 def test_b8_drafting_again_replaces_a_draft_in_place(seeded):
@@ -147,7 +147,7 @@ def test_b8_approved_invoice_refuses_change(seeded):
     later = wf.compute_run(seeded, fiscal_year=FY, kind="january", as_of=JAN_AS_OF)
     assert seeded.write(lambda cur: bw.replace_draft(
         cur, inv_id, next(i for i in later if i.campus == "Boulder" and i.group == CVENT),
-        created_at=LATER, created_by="x")) == 0
+        total=Decimal("1.00"), created_at=LATER, created_by="x")) == 0
     assert seeded.write(lambda cur: bw.delete_draft(cur, inv_id)) == 0
     assert ir.load_invoice(seeded, inv_id) == frozen
 

@@ -10,6 +10,8 @@ from decimal import Decimal
 import pytest
 
 from ecomm.billing import net_new
+from ecomm.billing.invoice import apply_reviews, license_frames
+from ecomm.storage import invoice_reads as ir
 from ecomm.billing import workflow as wf
 from ecomm.billing.models import AppHolding, LicenseForBilling
 from ecomm.errors import AccessDenied, EcommError, NotFound
@@ -86,7 +88,8 @@ def test_b6_corrections_flow_into_the_drafted_true_up(seeded):
                                     ("Boulder", CVENT): Decimal("110.25"),
                                     ("Denver", SFMC): Decimal("208.35")}
     boulder = next(i for i in out.invoices if (i.campus, i.group) == ("Boulder", SFMC))
-    assert [ln.license_number for ln in boulder.lines] == ["LN-0003"]
+    assert [ln.license_number for ln in ir.load_invoice(seeded, boulder.invoice_id).lines] == \
+        ["LN-0003"]
     # the flags set on provisioning are untouched: the review is the true-up's record
     assert seeded.query_value("SELECT net_new FROM license_apps WHERE license_number = 'LN-0003'") is False
 
@@ -166,7 +169,9 @@ def test_b6_apply_reviews_changes_only_the_reviewed_rows():
     cv = AppHolding(application="Cvent", provisioned_on=date(2026, 11, 5), net_new=False)
     lic = LicenseForBilling(license_number="LN-0003", affiliated_campus="Boulder", apps=[sf, cv])
     other = LicenseForBilling(license_number="LN-0004", affiliated_campus="Boulder", apps=[sf])
-    out = net_new.apply_reviews([lic, other], {("LN-0003", "Salesforce", date(2026, 11, 5)): True})
-    assert [(h.application, h.net_new) for h in out[0].apps] == [("Salesforce", True),
-                                                                  ("Cvent", False)]
-    assert out[1] is other and lic.apps[0].net_new is False
+    _, apps = license_frames([lic, other])
+    out = apply_reviews(apps, {("LN-0003", "Salesforce", date(2026, 11, 5)): True})
+    assert list(zip(out["license_number"], out["application"], out["net_new"])) == [
+        ("LN-0003", "Salesforce", True), ("LN-0003", "Cvent", False),
+        ("LN-0004", "Salesforce", False)]
+    assert list(apps["net_new"]) == [False, False, False]   # the input is left as it was
