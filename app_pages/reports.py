@@ -9,6 +9,7 @@ import streamlit as st
 from ecomm import ui
 from ecomm import reference as ref
 from ecomm.billing.fiscal import fy_label
+from ecomm.billing.frames import dollars
 from ecomm.dashboard import charts, export
 from ecomm.dashboard import reports as rep
 from ecomm.errors import EcommError
@@ -113,10 +114,6 @@ def chart_and_table(fig, shown, frame, stem: str, key: str, empty: str | None = 
         downloads(frame, stem, key)
 
 
-def money(value) -> str:
-    return "" if value is None else f"${value:,.2f}"
-
-
 try:
     (baseline, baseline_fig), (active, (active_fig, wide)), (net_new, (net_new_fig, table)) = (
         get("baseline"), get("active"), get("net_new"))
@@ -164,11 +161,11 @@ if cost_fig is not None:
     left.plotly_chart(cost_fig, key="rep_chart_cost")
 totals = cost.totals()
 with right:
-    shown = totals.assign(actual=totals["actual"].map(money),
-                          projected=totals["projected"].map(money))
+    shown = totals.assign(actual=totals["actual"].map(dollars),
+                          projected=totals["projected"].map(dollars))
     st.dataframe(shown, hide_index=True, key="rep_df_cost_totals")
-    detail = frame.drop(columns=["kind"]).assign(actual=frame["actual"].map(money),
-                                                 projected=frame["projected"].map(money))
+    detail = frame.drop(columns=["kind"]).assign(actual=frame["actual"].map(dollars),
+                                                 projected=frame["projected"].map(dollars))
     with st.expander("Per run"):
         st.dataframe(detail, hide_index=True, key="rep_df_cost")
     downloads(frame.drop(columns=["kind"]), "cost-by-campus", "cost")

@@ -22,6 +22,16 @@ HELD_ON = ("{a}.provisioned_on <= {d} AND ({a}.deprovisioned_on IS NULL "
            "OR {a}.deprovisioned_on > {d})")
 
 
+# B6: an application's net-new flag as the specialists reviewed it for the true-up ($fy, $kind),
+# else as flagged on provisioning; a true-up bills those provisioned in its window by $as_of.
+REVIEWED_NET_NEW = """
+            LEFT JOIN net_new_reviews nr ON nr.fiscal_year = $fy AND nr.kind = $kind
+                 AND nr.license_number = a.license_number AND nr.application = a.application
+                 AND nr.provisioned_on = a.provisioned_on"""
+NET_NEW_IN_WINDOW = ("coalesce(nr.net_new, a.net_new) AND a.provisioned_on BETWEEN $w_start "
+                     "AND $w_end AND a.provisioned_on <= $as_of")
+
+
 def _used(sql: str, params: dict[str, Any]) -> dict[str, Any]:
     """Only the named parameters the statement uses (DuckDB refuses unused ones)."""
     return {k: v for k, v in params.items() if re.search(rf"\${k}\b", sql)}
@@ -202,12 +212,8 @@ def charged_amounts(store, *, kind: str, fy_start: date, fy_end: date, as_of: da
                    CASE WHEN {removed} IS NULL OR {removed} >= $fy_end
                         THEN greatest(0, {_mi('$fy_end')} - {_mi('greatest(a.provisioned_on, $fy_start)')} + 1)
                         ELSE {_mi(removed)} - {_mi('a.provisioned_on')} + 1 END AS months
-            FROM license_apps a
-            LEFT JOIN net_new_reviews nr ON nr.fiscal_year = $fy AND nr.kind = $kind
-                 AND nr.license_number = a.license_number AND nr.application = a.application
-                 AND nr.provisioned_on = a.provisioned_on
-            WHERE coalesce(nr.net_new, a.net_new) AND a.provisioned_on BETWEEN $w_start AND $w_end
-              AND a.provisioned_on <= $as_of"""
+            FROM license_apps a {REVIEWED_NET_NEW}
+            WHERE {NET_NEW_IN_WINDOW}"""
     sql = f"""
         WITH {_rates_cte(rates, params)},
         charged AS (
@@ -296,12 +302,8 @@ def deprovision_amounts(store, *, kind: str, fy_start: date, fy_end: date, as_of
                         ELSE {_mi(f'greatest({removed}, a.provisioned_on)')}
                              - {_mi('a.provisioned_on')} + 1 - {through_june} END AS months
             FROM license_apps a JOIN d ON d.license_number = a.license_number
-                 AND d.application = a.application
-            LEFT JOIN net_new_reviews nr ON nr.fiscal_year = $fy AND nr.kind = $kind
-                 AND nr.license_number = a.license_number AND nr.application = a.application
-                 AND nr.provisioned_on = a.provisioned_on
-            WHERE coalesce(nr.net_new, a.net_new) AND a.provisioned_on BETWEEN $w_start AND $w_end
-              AND a.provisioned_on <= $as_of AND {open_row}"""
+                 AND d.application = a.application {REVIEWED_NET_NEW}
+            WHERE {NET_NEW_IN_WINDOW} AND {open_row}"""
     sql = f"""
         WITH {_rates_cte(rates, params)},
         d AS (
