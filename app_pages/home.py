@@ -18,13 +18,7 @@ except EcommError as exc:
 st.title(f"Welcome, {summary.name}")
 where = f" for **{summary.campus}**" if summary.campus else ""
 st.markdown(f"You are signed in as **{summary.role_label}**{where} ({summary.email}).")
-if user.is_specialist and user.quiz_passed_on is None:
-    st.warning("P14: you have not passed the license-change quiz yet. You can look at your "
-               "campus's records, but you cannot submit requests until the System team "
-               "records your pass.")
-elif user.is_manager:
-    st.info("A3: you can read dashboards and reports for every campus; changes are made by "
-            "the eComm specialists and the System team.")
+ui.role_notice(user)
 
 st.subheader("Key dates")
 st.markdown("\n".join(f"- {line}" for line in home.date_lines(summary)))

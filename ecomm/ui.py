@@ -287,6 +287,22 @@ def show_error(exc: EcommError) -> None:
     st.error(body, icon=":material/error:")
 
 
+ROLE_NOTICE_P14 = ("P14: you have not passed the license-change quiz yet. You can look at your "
+                   "campus's records, but you cannot submit requests until the System team "
+                   "records your pass.")
+ROLE_NOTICE_A3 = ("A3: you can read dashboards and reports for every campus; changes are made "
+                  "by the eComm specialists and the System team.")
+
+
+def role_notice(identity: Identity) -> None:
+    """P14, A3: what this person cannot do (a specialist without the quiz, a manager), shown
+    the same way on the home page and the dashboard."""
+    if identity.is_specialist and identity.quiz_passed_on is None:
+        st.warning(ROLE_NOTICE_P14, icon=":material/quiz:")
+    elif identity.is_manager:
+        st.info(ROLE_NOTICE_A3, icon=":material/visibility:")
+
+
 def problems_frame(problems: list[str]) -> pd.DataFrame:
     """Import-style problems (`file:line column: what is wrong`) as a table."""
     rows = []

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from ecomm.ui import ROLE_NOTICE_A3, ROLE_NOTICE_P14
 from tests.apptest.conftest import BOULDER, MANAGER, NEW_SPECIALIST, SYSTEM, texts
 
 HOME = "app_pages/home.py"  # the dashboard is the page people open first (issue 5)
@@ -101,3 +102,17 @@ def test_a3_manager_home_says_they_read_everything_and_change_nothing(open_app):
     at = open_app(MANAGER, HOME)
     assert "**Manager**" in texts(at)
     assert "A3" in texts(at)
+
+
+def test_p14_a3_home_and_dashboard_show_the_same_role_notice(open_app):
+    """One notice (ui.role_notice) on both pages: P14 as a warning, A3 as an info, none for
+    the System team or a specialist who passed the quiz."""
+    for page in (HOME, "app_pages/dashboard.py"):
+        at = open_app(NEW_SPECIALIST, page)
+        assert [w.value for w in at.warning if w.value.startswith("P14")] == [ROLE_NOTICE_P14]
+        at = open_app(MANAGER, page)
+        assert [i.value for i in at.info if i.value.startswith("A3")] == [ROLE_NOTICE_A3]
+        for email in (SYSTEM, BOULDER):
+            at = open_app(email, page)
+            notes = [n.value for n in [*at.warning, *at.info]]
+            assert ROLE_NOTICE_P14 not in notes and ROLE_NOTICE_A3 not in notes
