@@ -6,6 +6,7 @@ link ask (A1)."""
 import re
 from urllib.parse import quote_plus
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -58,13 +59,7 @@ def cached_choices(_store, db: str, scope: tuple | None, stamp):
 st.title(f"Welcome, {user.name}")
 st.caption(f"{user.campus + ' dashboard' if user.is_specialist else 'Dashboard'} · "
            f"{user.role_label} · as of {today:%a %b %-d, %Y}")
-if user.is_specialist and user.quiz_passed_on is None:
-    st.warning("P14: you have not passed the license-change quiz yet. You can look at your "
-               "campus's records, but you cannot submit requests until the System team "
-               "records your pass.")
-elif user.is_manager:
-    st.info("A3: you read every campus's dashboard and reports; changes are made by the eComm "
-            "specialists and the System team.", icon=":material/visibility:")
+ui.role_notice(user)
 try:
     strip = cached_strip(store, str(store.path), today, version)
 except EcommError as exc:
@@ -169,28 +164,38 @@ def record_urls(template: str, values: list) -> list[str | None]:
                                   else quote_plus(str(v))) for v in values]
 
 
+def _dated(values: pd.Series) -> bool:
+    """Every value (of a date-time column) is at midnight: show it as a date."""
+    if values.dtype.kind != "M" or not isinstance(values.dtype, np.dtype):  # zoned: by pandas
+        values = values.dropna()
+        return values.empty or bool((values == values.dt.normalize()).all())
+    ticks = values.to_numpy()
+    ticks = ticks[~np.isnat(ticks)].view("i8")
+    per_day = np.timedelta64(1, "D") // np.timedelta64(1, np.datetime_data(values.dtype)[0])
+    return not (ticks % per_day).any()
+
+
 def display_frame(frame):
-    """The panel's rows with record links first (IDs shown, the record opens on click). One
-    copy of the frame; the IDs are read as Python lists (iterating Arrow-backed columns row
-    by row cost more than the rest of the page at 100x)."""
+    """The panel's rows with record links first (IDs shown, the record opens on click). The
+    frame is put together once from its columns (no copy per link column); the IDs are read as
+    Python lists (iterating Arrow-backed columns row by row cost more than the rest of the page
+    at 100x); a date-time column shows as a date when every value is at midnight."""
     config = {}
-    links = {}
+    columns = {}
     for col, (label, page) in LINK_COLUMNS.items():
         if col in frame.columns:
-            links[label] = record_urls(url_templates[page], frame[col].tolist())
+            columns[label] = record_urls(url_templates[page], frame[col].tolist())
             config[label] = ui.link_column(label, page)
-    out = frame.drop(columns=[c for c in LINK_COLUMNS if c in frame.columns])
-    for i, (label, urls) in enumerate(links.items()):
-        if label in out.columns:
-            out = out.drop(columns=[label])
-        out.insert(i, label, urls)
-    for col in out.columns:
-        if pd.api.types.is_datetime64_any_dtype(out[col]):
-            values = out[col].dropna()
-            dated = values.empty or bool((values == values.dt.normalize()).all())
-            config[col] = (st.column_config.DateColumn(col, format="YYYY-MM-DD") if dated else
+    for col in frame.columns:
+        if col in LINK_COLUMNS or col in columns:
+            continue
+        values = frame[col]
+        columns[col] = values
+        if pd.api.types.is_datetime64_any_dtype(values):
+            config[col] = (st.column_config.DateColumn(col, format="YYYY-MM-DD")
+                           if _dated(values) else
                            st.column_config.DatetimeColumn(col, format="YYYY-MM-DD HH:mm"))
-    return out, config
+    return pd.DataFrame(columns, index=frame.index, copy=False), config
 
 
 def downloads(key: str) -> None:
@@ -225,7 +230,7 @@ def deprovision_action(key: str, frame, selection) -> None:
     usual rules (ecomm.compliance_actions); a refused one does not stop the others."""
     rows = sorted(i for i in (selection.rows if selection is not None else []) if i < len(frame))
     reason = st.text_input("Reason (kept on each request)", key=f"dash_reason_{key}",
-                           value=dash.deprovision_reason(store, key))
+                           value=board.deprovision_reason(key))
     items = dash.deprovision_items(key, frame.iloc[rows], reason) if rows else []
     st.caption(f"{len(rows)} row(s) selected: {len(items)} license record(s)." if rows else
                "Select rows in the table (the boxes on the left) to request their "

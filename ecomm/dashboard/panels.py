@@ -92,6 +92,12 @@ class Dashboard:
     resolved: Resolved
     as_of: date
     panels: dict[str, Panel] = field(default_factory=dict)
+    policy: Policy | None = None  # the Policy the panels were made with
+
+    def deprovision_reason(self, key: str) -> str:
+        """Q1-Q3: the reason offered for sending a panel's rows to deprovisioning (as
+        ``deprovision_reason``, from the Policy already read)."""
+        return default_reason(key, self.policy)
 
     @property
     def user_counts(self) -> dict[str, int]:
@@ -184,7 +190,15 @@ def dashboard(store, identity: Identity, asked: DashboardFilters, as_of: date, *
     is always their own)."""
     resolved = resolve(identity, asked)
     ctx = context(store, as_of)
-    out = Dashboard(resolved=resolved, as_of=as_of)
+    out = Dashboard(resolved=resolved, as_of=as_of, policy=ctx.policy)
+    if set(keys) == set(db.PANEL_KEYS):  # every panel: one query sharing the scoped pass
+        got = db.all_panels(store, resolved.where(), ctx.as_of, ctx.policy,
+                            cutoffs=ctx.cutoffs, limit=limit)
+        for key in keys:
+            frame, counts = got[key]
+            out.panels[key] = Panel(spec=SPECS[key], frame=frame, counts=counts,
+                                    summary=summary(key, counts, ctx))
+        return out
     for key in keys:
         out.panels[key] = panel(store, key, resolved, ctx, limit=limit)
     return out

@@ -179,3 +179,5 @@ def test_q1_q3_deprovision_items_one_per_license(small):
     with pytest.raises(ValueError):
         dash.deprovision_items(dash.ACTIVE, b.panels[dash.ACTIVE].frame, "x")
     assert dash.deprovision_reason(small, dash.IDLE) == "Q2: no login for 6 months"
+    for key in (dash.QUIZ, dash.IDLE, dash.COURSES):  # the page's: from the Policy already read
+        assert b.deprovision_reason(key) == dash.deprovision_reason(small, key)
