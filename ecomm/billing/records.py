@@ -27,16 +27,6 @@ class StoredInvoice(Invoice):
     def status_label(self) -> str:
         return STATUS_LABEL.get(self.status, self.status)
 
-    def same_lines(self, other: Invoice) -> bool:
-        """B8: does ``other`` bill the same lines, amounts and speedtypes (whatever its as-of day)?"""
-        return (self.campus_speedtype == other.campus_speedtype
-                and list(self.other_campus_speedtypes) == list(other.other_campus_speedtypes)
-                and [ln.model_dump() for ln in self.lines] == [ln.model_dump() for ln in other.lines])
-
-    def same_content(self, other: Invoice) -> bool:
-        """B8: would ``other`` leave this invoice exactly as it is (as of, lines, totals, speedtypes)?"""
-        return self.as_of == other.as_of and self.same_lines(other)
-
 
 class InvoiceSummary(BaseModel):
     """B8: an invoice as listed, without its lines: its head, number of lines and total."""
