@@ -30,7 +30,8 @@ today = ui.today()
 version = data_version(store)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+# Each entry is small (under 1 MB at 100x); max_size bounds the cache whatever it holds.
+@st.cache_data(show_spinner=False, max_entries=64, max_size="64MB")
 def cached(_store, db: str, _user, who: tuple, what: str, fy: int, as_of, campuses: tuple | None,
            stamp):
     picked = list(campuses) if campuses else None
@@ -67,7 +68,7 @@ VIEWS = {"baseline": charts.baseline_figure, "active": active_view, "net_new": n
          "cost": lambda cost, fy: charts.cost_figure(cost.frame)}
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_data(show_spinner=False, max_entries=64, max_size="64MB")
 def cached_view(_store, db: str, _user, who: tuple, what: str, fy: int, as_of,
                 campuses: tuple | None, stamp):
     """The report's numbers and what the page shows of them (charts, tables), built once per
