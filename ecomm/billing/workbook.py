@@ -7,6 +7,11 @@ formats on money, and totals written as values (never formulas).
 Formula neutralisation: any text cell whose value starts with = + - @ (or a tab or carriage
 return) gets a single quote ' prepended, so a spreadsheet program shows it as text and never
 runs it as a formula (e.g. a user name "=HYPERLINK(...)" is written "'=HYPERLINK(...)").
+
+Made from columns, not models: a run's invoice heads (``SheetInvoice``) and ONE lines frame
+(``ecomm.storage.invoice_reads.invoice_lines_frame`` straight from SQL, or ``lines_frame`` from
+``Invoice`` models) go through the one sheet writer (``workbook_of_frame``); a row holds what
+``line_values`` lists for a line.
 """
 from __future__ import annotations
 
@@ -185,7 +190,7 @@ class _Widths:
 _CHUNK = 5000
 _SIMPLE_EDGE = "[A-Za-z0-9]"   # text starting and ending so: no edge spaces, no error code
 _ILLEGAL = "[\x00-\x08\x0b\x0c\x0e-\x1f]"   # openpyxl's ILLEGAL_CHARACTERS_RE, for RE2
-_NOT_XML = "[\\x{fffe}\\x{ffff}]"
+_NOT_XML = "[\ufffe\uffff]"   # characters XML 1.0 cannot hold at all
 
 
 def _xml_text(value: str) -> str:
@@ -524,7 +529,7 @@ def _write_campus_sheet(ws: Any, sheet: _Sheet) -> None:
     checker = WriteOnlyCell(ws)
 
     units = lines["unit_speedtypes"].fillna("")
-    texts = {name: neutralise_column(values) for name, values in (
+    texts = {name: neutralise_column(pd.Series(values.array, dtype="str")) for name, values in (
         ("license_number", lines["license_number"]), ("user_name", lines["user_name"]),
         ("licenses_held", lines["licenses_held"]), ("campus_speedtype", lines["campus_speedtype"]),
         ("unit_speedtypes", units.map({u: _unit_text(u) for u in units.unique()})),

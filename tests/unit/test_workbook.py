@@ -10,7 +10,8 @@ from openpyxl import load_workbook
 
 from ecomm.billing.invoice import build_invoices
 from ecomm.billing.workbook import (CURRENCY, header_block, header_row_number, safe_text,
-                                    table_columns, write_workbooks, write_workbooks_bytes)
+                                    line_values, table_columns, write_workbooks,
+                                    write_workbooks_bytes)
 from ecomm.errors import EcommError
 from tests.unit.billing_factories import FY, POLICY, RATES, held, lic
 
@@ -180,3 +181,19 @@ def test_b4_empty_group_still_gets_its_workbook(tmp_path):
 def test_b4_invoices_of_another_run_are_refused(tmp_path):
     with pytest.raises(EcommError):
         write_workbooks(_invoices(), tmp_path, fiscal_year=FY, kind="june")
+
+
+def test_b4_each_line_row_holds_line_values_neutralised(books):
+    invoices, paths = books
+    for inv in invoices:
+        ws = load_workbook(paths[0 if inv.group == SFMC else 1])[inv.campus]
+        head = header_row_number(inv)
+        for n, line in enumerate(inv.lines, start=head + 1):
+            expected = [safe_text(v) for v in line_values(line, inv.group)]
+            got = [c.value for c in ws[n]]
+            assert len(got) == len(expected) == len(table_columns(inv.group))
+            for want, have in zip(expected, got):
+                if isinstance(want, Decimal):
+                    assert _num(have) == want, (line.license_number, want, have)
+                else:
+                    assert have == (want if want != "" else None), (line.license_number, want)

@@ -139,3 +139,11 @@ def test_b4_the_first_refused_value_is_named_rows_first_then_columns():
     with pytest.raises(IllegalCharacterError, match="First"):
         _refuse_illegal(cols, WriteOnlyCell(ws))
     _refuse_illegal([pd.Series(["fine", None], dtype="str")], WriteOnlyCell(ws))   # no error
+
+
+def test_b4_text_xml_cannot_hold_is_refused_as_before_not_written():
+    invoices = build_invoices([lic("LN-0001", held("Salesforce", date(2026, 10, 5), net_new=True),
+                                   name="a\uffffb")],
+                              RATES, POLICY, fiscal_year=FY, kind="january", as_of=date(2027, 1, 20))
+    with pytest.raises(etree.XMLSyntaxError):
+        write_workbooks_bytes(invoices, fiscal_year=FY, kind="january")
