@@ -46,8 +46,10 @@ def check_cycle(cycle: str) -> str:
 def cycle_dates(store, cycle: str) -> CycleDates:
     """C1/C2: the cutoff the cycle takes requests up to, its first processing day and its
     credentials date (the System team's date when set)."""
-    cycle = check_cycle(cycle)
-    closures = cal_store.extra_closures(store)
+    return _cycle_dates(store, check_cycle(cycle), cal_store.extra_closures(store))
+
+
+def _cycle_dates(store, cycle: str, closures) -> CycleDates:
     override = cal_store.credentials_override(store, cycle)
     y, m = cal.add_months(*cal.parse_month(cycle), -1)
     return CycleDates(
@@ -118,14 +120,43 @@ def _draft(row: dict) -> ProvisionDraft:
     return apply_billing_defaults(draft, None)
 
 
-def _queued(row: dict) -> QueuedRequest:
+_DRAFT_FIELDS = ("request_id", "campus", "contact_id", *DRAFT_TO_REQUEST)
+
+
+def _frozen(value):
+    return tuple(value) if isinstance(value, list) else value
+
+
+class _Drafts:
+    """The drafts of the last batch read, by the request row's content: processing re-reads
+    every request inside its transaction (C6) and reuses the preview's draft only for a row
+    that reads exactly the same (a draft is a function of its row alone), so a preview
+    followed by processing reads each draft once. One batch's drafts are kept."""
+
+    def __init__(self):
+        self._last: dict[tuple, ProvisionDraft] = {}
+
+    def __call__(self, rows: list[dict]) -> dict[str, ProvisionDraft]:
+        last, now, out = self._last, {}, {}
+        for row in rows:
+            key = tuple(_frozen(row.get(k)) for k in _DRAFT_FIELDS)
+            draft = now.get(key, last.get(key))
+            now[key] = out[row["request_id"]] = _draft(row) if draft is None else draft
+        self._last = now
+        return out
+
+
+_drafts = _Drafts()
+
+
+def _queued(row: dict, draft: ProvisionDraft | None = None) -> QueuedRequest:
     return QueuedRequest(
         request_id=row["request_id"], kind=row["kind"], contact_id=row["contact_id"],
         campus=row["campus"], status=row["status"], submitted_at=row["submitted_at"],
         submitted_by=row["submitted_by"], cycle=row["cycle"],
         applications=list(row["applications"] or []), license_number=row["license_number"],
         salesforce_removed_on=row["salesforce_removed_on"],
-        draft=_draft(row) if row["kind"] == "provision" else None)
+        draft=(draft or _draft(row)) if row["kind"] == "provision" else None)
 
 
 _LISTS = ("additional_specialists", "super_user_permissions", "cvent_add_ons", "business_units",
@@ -146,7 +177,9 @@ def _next_number(reader) -> str:
 def load_inputs(reader, cycle: str, on: date, closures) -> BatchInputs:
     """Everything the plan of ``cycle`` reads; ``reader`` is the Store (preview) or a
     ``CursorReader`` over the processing transaction."""
-    queued = [q for q in map(_queued, sb.open_requests(reader))
+    rows = sb.open_requests(reader)
+    drafts = _drafts([r for r in rows if r["kind"] == "provision"])
+    queued = [q for q in (_queued(r, drafts.get(r["request_id"])) for r in rows)
               if planner.handled_by(q, cycle, closures)]
     provisioned = sorted({q.contact_id for q in queued if q.kind == "provision"})
     numbers = sorted({q.license_number for q in queued if q.license_number})
@@ -182,9 +215,10 @@ def new_users_credentials_date(store, record: BatchRecord) -> date:
     """C2: the date the new-users download announces for a processed batch: the cycle's
     current date (the System team may set it after processing), never before the next
     business day after the processing day."""
-    dates = cycle_dates(store, record.cycle)
+    closures = cal_store.extra_closures(store)   # read once for both dates
+    dates = _cycle_dates(store, check_cycle(record.cycle), closures)
     return planner.announced_credentials_date(dates.credentials_date, record.processed_on,
-                                              cal_store.extra_closures(store))
+                                              closures)
 
 
 # -- processing ------------------------------------------------------------------------------

@@ -6,7 +6,8 @@ Both run inside the import's transaction AFTER its rows are written, so that con
 courses, licenses and users arriving in the same import count. Processed, completed or
 cancelled requests are history and are not judged again.
 
-Speed: what the rules read is loaded for all rows at once (``storage.request_checks``: a few
+Speed: what the rules read is loaded for all rows at once (``storage.request_checks`` and the
+form's own loaders in ``storage.contacts``, which take any number of contacts or licenses: a few
 set-based queries), then the rule functions the form uses (``rules.check_provision``,
 ``check_deprovision``, ``check_group_change``) run row by row over those values. The
 transcript file of P5 cannot come through a CSV and is not asked for; the course dates on the
@@ -31,6 +32,7 @@ from ecomm.rules import (DeprovisionDraft, Eligibility, GroupChangeDraft, GroupC
                          ProvisionDraft, ReplacedLicense, apply_billing_defaults,
                          check_deprovision, check_group_change, check_provision)
 from ecomm.storage import calendar as cal_store
+from ecomm.storage import contacts
 from ecomm.storage import request_checks as bulk
 from ecomm.storage import requests as rs
 from ecomm.storage.settings import load_policy
@@ -80,12 +82,12 @@ class _Loaded:
         provisions = [r for r in rows if r["kind"] == "provision"]
         # P13's duplicates only warn, and name where a missing agreement or course sits when
         # P4/P5 fail: they are loaded for the contacts of failing rows only (``with_duplicates``)
-        self.facts = bulk.bulk_contact_facts(cur, (r["contact_id"] for r in provisions),
-                                             with_duplicates=False)
+        self.facts = contacts.contact_facts(cur, (r["contact_id"] for r in provisions),
+                                            with_duplicates=False)
         numbers = [r["license_number"] for r in rows if r["kind"] != "provision"]
         numbers += [r["replaces_license"] for r in provisions]
-        self.licenses = bulk.licenses(cur, numbers,  # P10 names the replaced license's holder
-                                      holders=[r["replaces_license"] for r in provisions])
+        self.licenses = contacts.licenses_by_number(  # P10 names the replaced license's holder
+            cur, numbers, holders=[r["replaces_license"] for r in provisions])
         self.requested: dict[str, list[tuple[str, list[str]]]] = defaultdict(list)
         self.removals: dict[str, list[tuple[str, list[str]]]] = defaultdict(list)
         for o in bulk.open_requests(cur, contact_ids=[r["contact_id"] for r in provisions],
@@ -103,8 +105,8 @@ class _Loaded:
 
     def with_duplicates(self, cur, contact_ids: set[str]) -> None:
         """Fill in P13's duplicates of these contacts (their failing P4/P5 messages name them)."""
-        self.facts.update(bulk.duplicates(cur, {c: self.facts[c] for c in contact_ids
-                                                if c in self.facts}))
+        self.facts.update(contacts.add_duplicates(cur, {c: self.facts[c] for c in contact_ids
+                                                        if c in self.facts}))
 
     def submitter(self, email: str | None) -> Identity | None:
         key = (email or "").strip().lower()

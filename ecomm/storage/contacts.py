@@ -1,12 +1,19 @@
 """SQL for contacts and what the eligibility rules read about them (P1-P5, P7, P10, P13).
 
-``load_contact_facts`` reads one contact with its employments, agreement membership, latest
-completion per course, licenses (with their applications) and possible duplicates (same
-employee ID, or same name and a matching email) with what sits on them.
+One loader serves one contact and thousands: ``contact_facts`` reads the contacts with their
+employments, agreement membership, latest completion per course, licenses (with their
+applications) and possible duplicates (P13: same employee ID, or same name and a matching
+email) with what sits on them, in a fixed number of set-based queries whatever their number.
+The form's eligibility check (``load_contact_facts``, one contact), the batch
+(``load_contact_facts_many``) and the requests.csv rule check (``ecomm.requests.imported``)
+all read through it. A few IDs go in as a constant ``IN (?, ...)`` list, which DuckDB answers
+from the indexes (a few milliseconds at 250,000 contacts); more go in as one list parameter
+joined in (a scan, cheaper than thousands of index lookups).
 """
 from __future__ import annotations
 
 from datetime import date
+from typing import Iterable
 
 from ecomm import reference as ref
 from ecomm.errors import NotFound
@@ -22,8 +29,31 @@ EMAIL_COLUMNS = ("email", "ucb_email", "ucd_email", "anschutz_email", "uccs_emai
 CONTACT_COLUMNS = ("contact_id", "last_name", "first_name", "email", "employee_id", "ucb_email",
                    "ucd_email", "anschutz_email", "uccs_email", "cu_system_email", "poi",
                    "poi_active")
+_LICENSE_COLUMNS = ("license_number", "contact_id", "affiliated_campus", "ecomm_specialist",
+                    "additional_specialists", "business_units", "public_groups")
 
-_CONTACT_SELECT = "SELECT " + ", ".join(CONTACT_COLUMNS) + " FROM contacts"
+# Up to this many values a query takes them as a constant IN list (index lookups); more as
+# one list parameter (a semi-join over a scan).
+_FEW = 32
+
+# every character str.strip() removes (str.isspace), for SQL trim(text, characters): P13
+# trims names and emails as Python does (a tab or no-break space too, not only blanks)
+_WHITESPACE = "".join(chr(i) for i in range(0x3001) if chr(i).isspace())
+
+
+def _in(expr: str, values: list) -> tuple[str, list]:
+    """SQL ``expr IN (...)`` over ``values`` and its parameters (see ``_FEW``)."""
+    if not values:
+        return "FALSE", []
+    if len(values) == 1:
+        return f"{expr} = ?", list(values)
+    if len(values) <= _FEW:
+        return f"{expr} IN ({', '.join('?' * len(values))})", list(values)
+    return f"{expr} IN (SELECT unnest(CAST(? AS VARCHAR[])))", [list(values)]
+
+
+def _ids(values: Iterable) -> list[str]:
+    return sorted({str(v) for v in values if v is not None})
 
 
 def _rows(cur, sql: str, params: list) -> list[dict]:
@@ -36,261 +66,274 @@ def _contact(row: dict) -> Contact:
     return Contact(**{k: row[k] for k in CONTACT_COLUMNS if row.get(k) is not None})
 
 
-def _agreement(cur, contact_id: str) -> AgreementMember | None:
-    # all of the contact's memberships by the contact_id index, then the agreement campaign
-    for r in _rows(cur, "SELECT contact_id, campaign, signed_at, added_by, reason "
-                        "FROM campaign_members WHERE contact_id = ?", [contact_id]):
-        if r["campaign"] == ref.AGREEMENT_CAMPAIGN:
-            return AgreementMember(**{k: v for k, v in r.items() if k != "campaign"})
-    return None
+def _emails_of(contact) -> list[str]:
+    """The contact's emails (a Contact or a contacts row), trimmed and lower-case, each once,
+    in field order (P13 compares them)."""
+    get = contact.get if isinstance(contact, dict) else contact.__dict__.get
+    out = []
+    for col in EMAIL_COLUMNS:
+        v = get(col)
+        if v and v.strip() and v.strip().lower() not in out:
+            out.append(v.strip().lower())
+    return out
 
 
-def _latest_courses(cur, contact_id: str) -> dict[str, date]:
-    latest: dict[str, date] = {}
-    for course, done in cur.execute("SELECT course, completed_on FROM course_completions "
-                                    "WHERE contact_id = ?", [contact_id]).fetchall():
+# -- contacts' records -------------------------------------------------------------------------
+def _contacts(cur, ids: list[str]) -> dict[str, Contact]:
+    where, params = _in("contact_id", ids)
+    return {r["contact_id"]: _contact(r) for r in _rows(
+        cur, "SELECT " + ", ".join(CONTACT_COLUMNS) + f" FROM contacts WHERE {where}", params)}
+
+
+def _employments(cur, ids: list[str]) -> dict[str, list[Employment]]:
+    where, params = _in("contact_id", ids)
+    out: dict[str, list[Employment]] = {}
+    # start date first (P3 names the first active one), the other columns break ties
+    for r in _rows(cur, "SELECT contact_id, campus, status, start_date, end_date, department, "
+                        f"title FROM employments WHERE {where} ORDER BY contact_id, "
+                        "start_date NULLS LAST, end_date NULLS LAST, campus, status, "
+                        "department NULLS LAST, title NULLS LAST", params):
+        out.setdefault(r.pop("contact_id"), []).append(Employment(**r))
+    return out
+
+
+def _agreements(cur, ids: list[str]) -> dict[str, AgreementMember]:
+    """P4: each contact's membership of the agreement campaign (one at most: its key)."""
+    where, params = _in("contact_id", ids)
+    return {r["contact_id"]: AgreementMember(**r) for r in _rows(
+        cur, "SELECT contact_id, signed_at, added_by, reason FROM campaign_members "
+             f"WHERE campaign = ? AND {where}", [ref.AGREEMENT_CAMPAIGN, *params])}
+
+
+def _latest_courses(cur, ids: list[str]) -> dict[str, dict[str, date]]:
+    """P5: each contact's latest completion per course."""
+    where, params = _in("contact_id", ids)
+    out: dict[str, dict[str, date]] = {}
+    for cid, course, done in cur.execute("SELECT contact_id, course, completed_on FROM "
+                                         f"course_completions WHERE {where}", params).fetchall():
+        latest = out.setdefault(cid, {})
         if course not in latest or done > latest[course]:
             latest[course] = done
-    return latest
+    return out
 
 
-_LICENSE_COLUMNS = ("license_number", "contact_id", "affiliated_campus", "ecomm_specialist",
-                    "additional_specialists", "business_units", "public_groups")
-
-
-def _fold_licenses(rows: list[dict]) -> list[dict]:
-    """License rows joined with their applications -> one dict a license with its ``apps``."""
+def _license_items(cur, column: str, values: list[str]) -> list[dict]:
+    """Licenses (with their applications, in provisioning then name order) whose ``column``
+    is one of ``values``, as plain dicts in license-number order."""
+    where, params = _in("l." + column, values)
+    rows = cur.execute("SELECT " + ", ".join("l." + c for c in _LICENSE_COLUMNS) +
+                       ", a.application, a.provisioned_on, a.deprovisioned_on FROM licenses l "
+                       "LEFT JOIN license_apps a ON a.license_number = l.license_number "
+                       f"WHERE {where} "
+                       "ORDER BY l.license_number, a.provisioned_on, a.application",
+                       params).fetchall()
     out: dict[str, dict] = {}
+    n = len(_LICENSE_COLUMNS)
     for r in rows:
-        lic = out.setdefault(r["license_number"], {c: r[c] for c in _LICENSE_COLUMNS} | {"apps": []})
-        if r["application"] is not None:
-            lic["apps"].append({"application": r["application"],
-                                "provisioned_on": r["provisioned_on"],
-                                "deprovisioned_on": r["deprovisioned_on"]})
+        lic = out.get(r[0])
+        if lic is None:
+            lic = out[r[0]] = dict(zip(_LICENSE_COLUMNS, r[:n]))
+            lic["apps"] = []
+        if r[n] is not None:
+            lic["apps"].append(LicenseApp(application=r[n], provisioned_on=r[n + 1],
+                                          deprovisioned_on=r[n + 2]))
     return list(out.values())
 
 
-def _licenses(cur, where: str, value: str) -> list[dict]:
-    """Licenses (with their applications) of a contact or by number, as plain dicts."""
-    rows = _rows(cur, "SELECT " + ", ".join("l." + c for c in _LICENSE_COLUMNS) +
-                 ", a.application, a.provisioned_on, a.deprovisioned_on FROM licenses l "
-                 "LEFT JOIN license_apps a ON a.license_number = l.license_number "
-                 f"WHERE l.{where} = ? ORDER BY l.license_number, a.provisioned_on, a.application", [value])
-    return _fold_licenses(rows)
+def _license_fields(item: dict) -> dict:
+    return dict(license_number=item["license_number"], contact_id=item["contact_id"],
+                affiliated_campus=item["affiliated_campus"],
+                ecomm_specialist=item["ecomm_specialist"],
+                additional_specialists=item["additional_specialists"] or [],
+                business_units=item["business_units"] or [],
+                public_groups=item["public_groups"] or [], apps=item["apps"])
 
 
-def _license(item: dict) -> HeldLicense:
-    return HeldLicense(
-        license_number=item["license_number"], contact_id=item["contact_id"],
-        affiliated_campus=item["affiliated_campus"], ecomm_specialist=item["ecomm_specialist"],
-        additional_specialists=item["additional_specialists"] or [],
-        business_units=item["business_units"] or [], public_groups=item["public_groups"] or [],
-        apps=[LicenseApp(**a) for a in item["apps"]],
-    )
+# -- P13: possible duplicates --------------------------------------------------------------------
+def _emails_text(alias: str) -> str:
+    """SQL: the contact's email fields, lower-case, in one text (NUL between them): each
+    trimmed email of the contact is inside it, so ``contains`` keeps every row that may share
+    one without trimming every field (trimming as ``str.strip`` costs more than the search);
+    ``_duplicates`` compares the trimmed emails exactly."""
+    fields = ", ".join(f"{alias}.{c}" for c in EMAIL_COLUMNS)
+    return f"lower(concat_ws(chr(0), {fields}))"
 
 
-def _emails_of(contact: Contact) -> list[str]:
-    out = []
-    for col in EMAIL_COLUMNS:
-        v = getattr(contact, col)
-        if v and v.strip() and v.strip().lower() not in out:
-            out.append(v.strip().lower())
-    return out
+def _name_key(last: str, first: str | None) -> tuple[str, str]:
+    """P13's name: the last name and the trimmed first name, ignoring case."""
+    return last.lower(), (first or "").strip().lower()
 
 
-def _emails_of_row(row: dict) -> list[str]:
-    """``_emails_of`` of a contacts row (before it is made a Contact)."""
-    out = []
-    for col in EMAIL_COLUMNS:
-        v = row.get(col)
-        if v and v.strip() and v.strip().lower() not in out:
-            out.append(v.strip().lower())
-    return out
+def _same_name_rows(cur, by_name: dict[tuple[str, str], list[str]],
+                    mine: dict[str, list[str]]) -> list[dict]:
+    """Contacts rows that may match one of ``by_name`` by P13's name and
+    email (``_duplicates`` decides). A few names: their rows by the last-name index (the IDs
+    first, then the rows: projecting every column of a scan is slow). More: one join that
+    also keeps only rows sharing an email with one of them (a common name is shared by dozens
+    of contacts)."""
+    if not by_name:
+        return []
+    select = "SELECT " + ", ".join(CONTACT_COLUMNS) + " FROM contacts WHERE contact_id IN "
+    first = "lower(trim(coalesce(first_name, ''), ?))"
+    if len(by_name) <= _FEW:   # idx_contacts_last_name_lower; the first name narrows it
+        lasts, params = _in("lower(last_name)", sorted({last for last, _ in by_name}))
+        firsts = sorted({f for _, f in by_name})
+        return _rows(cur, select + f"(SELECT contact_id FROM contacts WHERE {lasts} AND (" +
+                     " OR ".join(["contains(lower(coalesce(first_name, '')), ?)"] * len(firsts)) +
+                     "))", [*params, *firsts])
+    keys = sorted(by_name)
+    emails = [sorted({e for cid in by_name[k] for e in mine[cid]}) for k in keys]
+    return _rows(cur, "WITH m AS (SELECT unnest(CAST(? AS VARCHAR[])) AS last, "
+                      "unnest(CAST(? AS VARCHAR[])) AS first, "
+                      "unnest(CAST(? AS VARCHAR[][])) AS ids, "
+                      "unnest(CAST(? AS VARCHAR[][])) AS emails) " + select +
+                      "(SELECT o.contact_id FROM m JOIN contacts o ON lower(o.last_name) = m.last "
+                      f"AND {first.replace('first_name', 'o.first_name')} = m.first "
+                      # not a contact's own row, unless another of the same name may match it
+                      "AND (len(m.ids) > 1 OR m.ids[1] <> o.contact_id) "
+                      "WHERE list_bool_or(list_transform(m.emails, "
+                      f"lambda e: contains({_emails_text('o')}, e))))",
+                 [[k[0] for k in keys], [k[1] for k in keys], [by_name[k] for k in keys], emails,
+                  _WHITESPACE])
 
 
-# every character str.strip() removes (str.isspace), for SQL trim(text, characters)
-_WHITESPACE = "".join(chr(i) for i in range(0x3001) if chr(i).isspace())
-
-
-def _duplicates(cur, me: Contact) -> list[Duplicate]:
-    employee_id = (me.employee_id or "").strip() or None
-    first = (me.first_name or "").strip().lower()
-    mine = set(_emails_of(me))
-    found: dict[str, Duplicate] = {}
-    if employee_id:   # idx_contacts_employee
-        for r in _rows(cur, _CONTACT_SELECT + " WHERE employee_id = ?", [employee_id]):
-            other = _contact(r)
-            if other.contact_id != me.contact_id:
-                found[other.contact_id] = Duplicate(
+def _duplicates(cur, people: list[Contact]) -> dict[str, list[Duplicate]]:
+    """P13 of each of ``people``: other contacts with the same employee ID (``employee_id``),
+    or the same first and last name ignoring case (the first name trimmed) and an email in
+    common in any email field, trimmed and ignoring case (``name_email``, naming the first
+    shared email in field order); an employee-ID match is not listed again by name. In
+    contact-ID order; without their agreement and courses (``_with_records``)."""
+    found: dict[str, dict[str, Duplicate]] = {me.contact_id: {} for me in people}
+    by_employee: dict[str, list[str]] = {}   # employee ID -> contacts
+    for me in people:
+        if me.employee_id and me.employee_id.strip():
+            by_employee.setdefault(me.employee_id.strip(), []).append(me.contact_id)
+    where, params = _in("employee_id", sorted(by_employee))   # idx_contacts_employee if few
+    for r in _rows(cur, "SELECT " + ", ".join(CONTACT_COLUMNS) + f" FROM contacts WHERE {where}",
+                   params) if by_employee else []:
+        for me in by_employee[r["employee_id"]]:
+            if me != r["contact_id"]:
+                other = _contact(r)
+                found[me][other.contact_id] = Duplicate(
                     contact_id=other.contact_id, name=other.name, matched_on="employee_id",
                     employee_id=other.employee_id)
-    # idx_contacts_last_name_lower; the first name narrows it in SQL too (its stripped form
-    # is inside it; the exact comparison follows): a common last name is shared by thousands
-    # of contacts at 250,000 (the contact IDs first, then their rows: projecting every column
-    # of a seq scan is slow)
-    for r in _rows(cur, _CONTACT_SELECT + " WHERE contact_id IN (SELECT contact_id FROM "
-                        "contacts WHERE lower(last_name) = ? AND "
-                        "contains(lower(coalesce(first_name, '')), ?))",
-                   [me.last_name.lower(), first]):
-        other = _contact(r)
-        if other.contact_id == me.contact_id or other.contact_id in found:
-            continue
-        if (other.first_name or "").strip().lower() != first:
-            continue
-        shared = [e for e in _emails_of(other) if e in mine]
-        if shared:
-            found[other.contact_id] = Duplicate(
-                contact_id=other.contact_id, name=other.name, matched_on="name_email",
-                employee_id=other.employee_id, matching_email=shared[0])
-    dups = sorted(found.values(), key=lambda d: d.contact_id)
-    for d in dups:
-        d.agreement = _agreement(cur, d.contact_id)
-        d.courses = _latest_courses(cur, d.contact_id)
-    return dups
+    mine = {me.contact_id: _emails_of(me) for me in people}
+    by_name: dict[tuple[str, str], list[str]] = {}   # (last, first) -> contacts with an email
+    for me in people:
+        if mine[me.contact_id]:   # no email: no name match
+            by_name.setdefault(_name_key(me.last_name, me.first_name), []).append(me.contact_id)
+    for r in _same_name_rows(cur, by_name, mine):
+        for me in by_name.get(_name_key(r["last_name"], r["first_name"]), ()):
+            dups = found[me]
+            if me == r["contact_id"] or r["contact_id"] in dups:
+                continue
+            shared = [e for e in _emails_of(r) if e in mine[me]]
+            if shared:
+                other = _contact(r)
+                dups[other.contact_id] = Duplicate(
+                    contact_id=other.contact_id, name=other.name, matched_on="name_email",
+                    employee_id=other.employee_id, matching_email=shared[0])
+    return {cid: sorted(dups.values(), key=lambda d: d.contact_id) for cid, dups in found.items()}
+
+
+def _with_records(dups: dict[str, list[Duplicate]], agreements: dict[str, AgreementMember],
+                  courses: dict[str, dict[str, date]]) -> dict[str, list[Duplicate]]:
+    """P13: the duplicates with the agreement and courses recorded on them (P4/P5 hints)."""
+    return {cid: [d.model_copy(update={"agreement": agreements.get(d.contact_id),
+                                       "courses": dict(courses.get(d.contact_id, {}))})
+                  for d in ds] for cid, ds in dups.items()}
+
+
+def _duplicate_ids(dups: dict[str, list[Duplicate]]) -> list[str]:
+    return _ids(d.contact_id for ds in dups.values() for d in ds)
+
+
+# -- the loaders -------------------------------------------------------------------------------
+def contact_facts(cur, contact_ids: Iterable[str], *, with_duplicates: bool = True
+                  ) -> dict[str, ContactFacts]:
+    """Everything P1-P5, P7 and P13 read about each of these contacts, in contact-ID order;
+    contacts that do not exist are left out. ``with_duplicates=False`` leaves P13's duplicates
+    out (they only add warnings and the hints of failing P4/P5 messages; ``add_duplicates``
+    fills them in later)."""
+    contacts = _contacts(cur, _ids(contact_ids))
+    ids = sorted(contacts)
+    if not ids:
+        return {}
+    dups = _duplicates(cur, [contacts[c] for c in ids]) if with_duplicates else {}
+    around = _ids([*ids, *_duplicate_ids(dups)])
+    agreements, courses = _agreements(cur, around), _latest_courses(cur, around)
+    dups = _with_records(dups, agreements, courses)
+    employments = _employments(cur, ids)
+    licenses: dict[str, list[HeldLicense]] = {}
+    for item in _license_items(cur, "contact_id", ids):
+        licenses.setdefault(item["contact_id"], []).append(HeldLicense(**_license_fields(item)))
+    return {cid: ContactFacts(
+        contact=contacts[cid], employments=employments.get(cid, []),
+        agreement=agreements.get(cid), courses=courses.get(cid, {}),
+        licenses=licenses.get(cid, []), duplicates=dups.get(cid, [])) for cid in ids}
+
+
+def add_duplicates(cur, facts: dict[str, ContactFacts]) -> dict[str, ContactFacts]:
+    """The same facts with their P13 duplicates (and what sits on them) filled in."""
+    dups = _duplicates(cur, [f.contact for f in facts.values()])
+    around = _duplicate_ids(dups)
+    dups = _with_records(dups, _agreements(cur, around), _latest_courses(cur, around))
+    return {cid: f.model_copy(update={"duplicates": dups.get(f.contact.contact_id, [])})
+            for cid, f in facts.items()}
+
+
+def load_contact_facts_many(store, contact_ids) -> dict[str, ContactFacts]:
+    """``contact_facts`` of these contacts (``store``: the Store or a reader over a
+    transaction); NotFound names the first contact (in ID order) that does not exist."""
+    ids = _ids(contact_ids)
+    with store.cursor() as cur:
+        facts = contact_facts(cur, ids)
+    for cid in ids:
+        if cid not in facts:
+            raise NotFound(f"There is no contact {cid!r}: check the contact ID.")
+    return facts
+
+
+def load_contact_facts(store, contact_id: str) -> ContactFacts:
+    """Everything P1-P5, P7 and P13 read about one contact; NotFound when there is none."""
+    facts = load_contact_facts_many(store, [contact_id])
+    if contact_id not in facts:   # None, say
+        raise NotFound(f"There is no contact {contact_id!r}: check the contact ID.")
+    return facts[contact_id]
 
 
 def find_duplicates(store, contact: Contact) -> list[Duplicate]:
     """P13: other contacts with the same employee ID, or the same first and last name (ignoring
     case) and an email in common (in any email field), with their agreement and courses."""
     with store.cursor() as cur:
-        return _duplicates(cur, contact)
+        dups = _duplicates(cur, [contact])
+        around = _duplicate_ids(dups)
+        return _with_records(dups, _agreements(cur, around),
+                             _latest_courses(cur, around))[contact.contact_id]
 
 
-def load_contact_facts(store, contact_id: str) -> ContactFacts:
-    """Everything P1-P5, P7 and P13 read about one contact; NotFound when there is none.
-
-    Indexed point lookups on one cursor (contact, employments, agreement, courses, licenses
-    with applications, duplicates): a few milliseconds at 250,000 contacts, where one query
-    with nested correlated subqueries is decorrelated by DuckDB into full scans."""
-    with store.cursor() as cur:
-        rows = _rows(cur, _CONTACT_SELECT + " WHERE contact_id = ?", [contact_id])
-        if not rows:
-            raise NotFound(f"There is no contact {contact_id!r}: check the contact ID.")
-        contact = _contact(rows[0])
-        employments = _rows(cur, "SELECT campus, status, start_date, end_date, department, title "
-                                 "FROM employments WHERE contact_id = ? "
-                                 "ORDER BY start_date NULLS LAST", [contact_id])
-        return ContactFacts(
-            contact=contact,
-            employments=[Employment(**e) for e in employments],
-            agreement=_agreement(cur, contact_id),
-            courses=_latest_courses(cur, contact_id),
-            licenses=[_license(i) for i in _licenses(cur, "contact_id", contact_id)],
-            duplicates=_duplicates(cur, contact),
-        )
-
-
-def load_contact_facts_many(store, contact_ids) -> dict[str, ContactFacts]:
-    """``load_contact_facts`` of many contacts at once (the batch reads thousands): the same
-    facts from a fixed number of set-based queries instead of a few point lookups per
-    contact. NotFound names the first contact (in ID order) that does not exist."""
-    ids = sorted(set(contact_ids))
-    if not ids:
-        return {}
-    with store.cursor() as cur:
-        contacts = {r["contact_id"]: _contact(r) for r in _rows(
-            cur, _CONTACT_SELECT + " WHERE contact_id IN (SELECT unnest(?::VARCHAR[]))", [ids])}
-        for cid in ids:
-            if cid not in contacts:
-                raise NotFound(f"There is no contact {cid!r}: check the contact ID.")
-        employments: dict[str, list[Employment]] = {cid: [] for cid in ids}
-        for r in _rows(cur, "SELECT contact_id, campus, status, start_date, end_date, department, "
-                            "title FROM employments WHERE contact_id IN "
-                            "(SELECT unnest(?::VARCHAR[])) "
-                            "ORDER BY contact_id, start_date NULLS LAST", [ids]):
-            employments[r.pop("contact_id")].append(Employment(**r))
-        dups = _duplicates_many(cur, [contacts[cid] for cid in ids])
-        around = sorted(set(ids) | {d.contact_id for ds in dups.values() for d in ds})
-        agreements = _agreements_many(cur, around)
-        courses = _latest_courses_many(cur, around)
-        for ds in dups.values():
-            for d in ds:
-                d.agreement = agreements.get(d.contact_id)
-                d.courses = courses.get(d.contact_id, {})
-        licenses: dict[str, list[HeldLicense]] = {cid: [] for cid in ids}
-        for item in _licenses_many(cur, ids):
-            licenses[item["contact_id"]].append(_license(item))
-        return {cid: ContactFacts(
-            contact=contacts[cid], employments=employments[cid], agreement=agreements.get(cid),
-            courses=courses.get(cid, {}), licenses=licenses[cid], duplicates=dups[cid])
-            for cid in ids}
-
-
-def _agreements_many(cur, ids: list[str]) -> dict[str, AgreementMember]:
-    out: dict[str, AgreementMember] = {}
-    for r in _rows(cur, "SELECT contact_id, signed_at, added_by, reason FROM campaign_members "
-                        "WHERE campaign = ? AND contact_id IN (SELECT unnest(?::VARCHAR[]))",
-                   [ref.AGREEMENT_CAMPAIGN, ids]):
-        out.setdefault(r["contact_id"], AgreementMember(**r))
-    return out
-
-
-def _latest_courses_many(cur, ids: list[str]) -> dict[str, dict[str, date]]:
-    out: dict[str, dict[str, date]] = {}
-    for cid, course, done in cur.execute(
-            "SELECT contact_id, course, max(completed_on) FROM course_completions "
-            "WHERE contact_id IN (SELECT unnest(?::VARCHAR[])) GROUP BY contact_id, course",
-            [ids]).fetchall():
-        out.setdefault(cid, {})[course] = done
-    return out
-
-
-def _licenses_many(cur, ids: list[str]) -> list[dict]:
-    """Licenses (with their applications) of many contacts, as ``_licenses`` gives them."""
-    rows = _rows(cur, "SELECT " + ", ".join("l." + c for c in _LICENSE_COLUMNS) +
-                 ", a.application, a.provisioned_on, a.deprovisioned_on FROM licenses l "
-                 "LEFT JOIN license_apps a ON a.license_number = l.license_number "
-                 "WHERE l.contact_id IN (SELECT unnest(?::VARCHAR[])) "
-                 "ORDER BY l.license_number, a.provisioned_on, a.application", [ids])
-    return _fold_licenses(rows)
-
-
-def _duplicates_many(cur, people: list[Contact]) -> dict[str, list[Duplicate]]:
-    """``_duplicates`` of many contacts (without their agreement and courses, added after)."""
-    by_employee = [(me.contact_id, (me.employee_id or "").strip()) for me in people
-                   if (me.employee_id or "").strip()]
-    same_id: dict[str, list[Contact]] = {}
-    if by_employee:
-        for r in _rows(cur, "SELECT m.me, " + ", ".join("c." + c for c in CONTACT_COLUMNS) +
-                            " FROM (SELECT unnest(?::VARCHAR[]) AS me, unnest(?::VARCHAR[]) AS emp) m "
-                            "JOIN contacts c ON c.employee_id = m.emp",
-                       [[m for m, _ in by_employee], [e for _, e in by_employee]]):
-            same_id.setdefault(r.pop("me"), []).append(_contact(r))
-    firsts = {me.contact_id: (me.first_name or "").strip().lower() for me in people}
-    same_name: dict[str, list[Contact]] = {}
-    for r in _rows(cur, "WITH m AS (SELECT unnest(?::VARCHAR[]) AS me, unnest(?::VARCHAR[]) AS last, "
-                        "unnest(?::VARCHAR[]) AS first), "
-                        "o AS (SELECT contact_id, lower(last_name) AS last, "
-                        "lower(trim(coalesce(first_name, ''), ?)) AS first FROM contacts "
-                        "WHERE lower(last_name) IN (SELECT last FROM m)) "
-                        "SELECT m.me, " + ", ".join("c." + c for c in CONTACT_COLUMNS) +
-                        " FROM m JOIN o ON o.last = m.last AND o.first = m.first "
-                        "JOIN contacts c ON c.contact_id = o.contact_id",
-                   [[me.contact_id for me in people], [me.last_name.lower() for me in people],
-                    [firsts[me.contact_id] for me in people], _WHITESPACE]):
-        same_name.setdefault(r.pop("me"), []).append(r)   # a Contact only for a match
-    out: dict[str, list[Duplicate]] = {}
-    for me in people:
-        found: dict[str, Duplicate] = {}
-        for other in sorted(same_id.get(me.contact_id, []), key=lambda c: c.contact_id):
-            if other.contact_id != me.contact_id:
-                found[other.contact_id] = Duplicate(
-                    contact_id=other.contact_id, name=other.name, matched_on="employee_id",
-                    employee_id=other.employee_id)
-        mine = set(_emails_of(me))
-        for row in sorted(same_name.get(me.contact_id, []), key=lambda r: r["contact_id"]):
-            if row["contact_id"] == me.contact_id or row["contact_id"] in found:
-                continue
-            if (row["first_name"] or "").strip().lower() != firsts[me.contact_id]:
-                continue
-            shared = [e for e in _emails_of_row(row) if e in mine]
-            if shared:
-                other = _contact(row)
-                found[other.contact_id] = Duplicate(
-                    contact_id=other.contact_id, name=other.name, matched_on="name_email",
-                    employee_id=other.employee_id, matching_email=shared[0])
-        out[me.contact_id] = sorted(found.values(), key=lambda d: d.contact_id)
-    return out
+def licenses_by_number(cur, numbers: Iterable[str], *, holders: Iterable[str] | None = None
+                       ) -> dict[str, ReplacedLicense]:
+    """Licenses by number (trimmed) with their applications, holder's name and whether a
+    deprovisioning request for them is open (P7, P10). ``holders``: the numbers whose holder's
+    name and open deprovisioning are wanted (P10's replaced licenses; default all); the others
+    get '' and False."""
+    wanted = _ids(n.strip() for n in numbers if n)
+    items = _license_items(cur, "license_number", wanted)
+    detail = wanted if holders is None else _ids(n.strip() for n in holders if n)
+    names, pending = {}, set()
+    if detail:
+        where, params = _in("l.license_number", detail)
+        names = dict(cur.execute(
+            "SELECT l.license_number, concat_ws(' ', c.first_name, c.last_name) FROM licenses l "
+            f"JOIN contacts c ON c.contact_id = l.contact_id WHERE {where}", params).fetchall())
+        where, params = _in("license_number", detail)
+        pending = {r[0] for r in cur.execute(
+            "SELECT DISTINCT license_number FROM requests WHERE kind = 'deprovision' "
+            f"AND status IN (?, ?) AND {where}", [*OPEN_REQUEST_STATUSES, *params]).fetchall()}
+    return {item["license_number"]: ReplacedLicense(
+                **_license_fields(item), contact_name=names.get(item["license_number"], ""),
+                pending_deprovision=item["license_number"] in pending) for item in items}
 
 
 def contact_exists(store, contact_id: str) -> bool:
@@ -370,17 +413,7 @@ def load_license(store, license_number: str) -> ReplacedLicense | None:
     there is no such license."""
     number = (license_number or "").strip()
     with store.cursor() as cur:
-        items = _licenses(cur, "license_number", number)
-        if not items:
-            return None
-        item = items[0]
-        name = cur.execute("SELECT concat_ws(' ', first_name, last_name) FROM contacts "
-                           "WHERE contact_id = ?", [item["contact_id"]]).fetchone()
-        pending = cur.execute(
-            "SELECT count(*) FROM requests WHERE license_number = ? AND kind = 'deprovision' "
-            "AND status IN (?, ?)", [number, *OPEN_REQUEST_STATUSES]).fetchone()[0]
-    return ReplacedLicense(**_license(item).model_dump(), contact_name=name[0] if name else "",
-                           pending_deprovision=pending > 0)
+        return licenses_by_number(cur, [number]).get(number)
 
 
 def load_replaced_license(store, license_number: str | None) -> ReplacedLicense | None:

@@ -1,5 +1,7 @@
-"""storage.request_checks loads for many requests what the form's loaders load for one: the
-import judges with the same ContactFacts and licenses as the form would (P1-P5, P7, P10, P13)."""
+"""The loaders of storage.contacts give for many contacts or licenses at once (the requests.csv
+rule check, the batch: one list parameter joined in) what they give for one (the form: a
+constant IN list answered from the indexes): the import judges with the same ContactFacts and
+licenses as the form would (P1-P5, P7, P10, P13)."""
 from __future__ import annotations
 
 from datetime import date
@@ -8,7 +10,6 @@ import pytest
 
 from ecomm.demo import load_demo
 from ecomm.storage import Store, contacts
-from ecomm.storage import request_checks as bulk
 
 LICENSES = 200
 
@@ -47,7 +48,7 @@ def _sample_contacts(store) -> list[str]:
 def test_p1_p5_p13_bulk_contact_facts_equal_the_forms_loader(demo):
     ids = _sample_contacts(demo)
     with demo.cursor() as cur:
-        loaded = bulk.bulk_contact_facts(cur, ids + ["NO-SUCH-CONTACT"])
+        loaded = contacts.contact_facts(cur, ids + ["NO-SUCH-CONTACT"])
     assert "NO-SUCH-CONTACT" not in loaded and len(loaded) == len(ids)
     assert any(f.duplicates for f in loaded.values())          # P13 is exercised
     for cid in ids:
@@ -57,16 +58,16 @@ def test_p1_p5_p13_bulk_contact_facts_equal_the_forms_loader(demo):
 def test_p13_duplicates_can_be_added_later_to_the_same_facts(demo):
     ids = _sample_contacts(demo)
     with demo.cursor() as cur:
-        bare = bulk.bulk_contact_facts(cur, ids, with_duplicates=False)
+        bare = contacts.contact_facts(cur, ids, with_duplicates=False)
         assert all(not f.duplicates for f in bare.values())
-        assert bulk.duplicates(cur, bare) == bulk.bulk_contact_facts(cur, ids)
+        assert contacts.add_duplicates(cur, bare) == contacts.contact_facts(cur, ids)
 
 
 def test_p7_p10_bulk_licenses_equal_the_forms_loader(demo):
     numbers = [r[0] for r in demo.query("SELECT license_number FROM licenses ORDER BY 1")]
     with demo.cursor() as cur:
-        loaded = bulk.licenses(cur, numbers)
-        bare = bulk.licenses(cur, numbers[:5], holders=numbers[:2])
+        loaded = contacts.licenses_by_number(cur, numbers)
+        bare = contacts.licenses_by_number(cur, numbers[:5], holders=numbers[:2])
     assert any(lic.pending_deprovision for lic in loaded.values())
     for n in numbers:
         assert _norm(loaded[n]) == _norm(contacts.load_license(demo, n)), n
