@@ -181,15 +181,16 @@ class _Widths:
 # openpyxl spends ~10 microseconds per cell (binding, styling and serialising each one); the
 # 100x July invoice has ~3 million. The lines are therefore one frame of columns (read from
 # SQL: ecomm.storage.invoice_reads.invoice_lines_frame; or made from models: ``lines_frame``)
-# and each column's cells are made at once: text by vectorised string operations, numbers (few
-# distinct values) once per distinct value. The rows' XML is parsed by lxml in chunks and
-# streamed into openpyxl's write-only sheet writer: the same elements openpyxl writes for these
-# values (inline strings, numbers, style ids taken from openpyxl), checked equal to openpyxl's
-# own output in tests/unit/test_workbook_bulk.py.
+# and each column's cells are made at once: text by Arrow's string kernels, numbers (few
+# distinct values) once per distinct value. The rows' XML text goes into the sheet's file as it
+# is (lxml parses it only when some text is not XML at all, to refuse it as before): the same
+# elements openpyxl writes for these values (inline strings, numbers, style ids taken from
+# openpyxl), checked equal to openpyxl's own output in tests/unit/test_workbook_bulk.py.
 
 _CHUNK = 5000
-_SIMPLE_EDGE = "[A-Za-z0-9]"   # text starting and ending so: no edge spaces, no error code
-_ILLEGAL = "[\x00-\x08\x0b\x0c\x0e-\x1f]"   # openpyxl's ILLEGAL_CHARACTERS_RE, for RE2
+_TEXT = pd.StringDtype("pyarrow", na_value=float("nan"))
+_SIMPLE = "(?s)^[A-Za-z0-9](?:.*[A-Za-z0-9])?$"   # no edge spaces, no error code (RE2)
+_ILLEGAL = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"   # openpyxl's ILLEGAL_CHARACTERS_RE (RE2)
 _NOT_XML = "[\ufffe\uffff]"   # characters XML 1.0 cannot hold at all
 
 
@@ -225,18 +226,29 @@ def _value_width(value: Any) -> int:
     return len(text) + (6 if isinstance(value, (int, float, Decimal)) else 2)
 
 
-def _arrow(values: pd.Series | list) -> pa.Array:
+def _arrow(values: pd.Series | pa.Array | list) -> pa.Array:
+    """Text as one Arrow string array (pandas' Arrow-backed text is not copied)."""
+    if isinstance(values, pa.ChunkedArray):
+        return values.combine_chunks()
+    if isinstance(values, pa.Array):
+        return values
     if isinstance(values, pd.Series):
         values = values.array
-    return pa.array(values, type=pa.string(), from_pandas=True)
+    out = pa.array(values, type=pa.string(), from_pandas=True)
+    return out.combine_chunks() if isinstance(out, pa.ChunkedArray) else out
 
 
-def _per_distinct(values: pd.Series, make: Callable[[Any], str | None]) -> pa.Array:
+def _series(values: pa.Array) -> pd.Series:
+    return values.to_pandas(types_mapper={pa.string(): _TEXT}.get)
+
+
+def _per_distinct(values: pd.Series | pa.Array, make: Callable[[Any], str | None]) -> pa.Array:
     """``make`` of each value, called once per distinct value (missing values stay missing)."""
-    if isinstance(values.dtype, pd.StringDtype) or values.dtype == object:
-        array = pa.array(values.array, from_pandas=True)
-    else:   # integers (with missing values)
-        array = pa.array(values.astype(object).where(values.notna(), None))
+    if isinstance(values, pd.Series) and not (isinstance(values.dtype, pd.StringDtype)
+                                              or values.dtype == object):
+        array = pa.array(values.astype(object).where(values.notna(), None))  # integers
+    else:
+        array = pa.array(values, from_pandas=True) if isinstance(values, pd.Series) else values
     if isinstance(array, pa.ChunkedArray):
         array = array.combine_chunks()
     encoded = array.dictionary_encode()
@@ -252,26 +264,25 @@ class _Column:
         self.inner, self.width, self.values = inner, width, values
 
     @classmethod
-    def text(cls, values: pd.Series, style: str, checker: WriteOnlyCell) -> "_Column":
+    def text(cls, values: pd.Series | pa.Array, style: str, checker: WriteOnlyCell) -> "_Column":
         """Text (missing values: no cell), already neutralised. The usual text (starting and
         ending with a letter or digit, not too long) is escaped in bulk; any other value goes
         through ``_inner_xml`` once per distinct value."""
-        values = pd.Series(values.array, dtype="str")
-        lengths = values.str.len()
-        width = int(lengths.max()) + 2 if lengths.notna().any() else 0
-        simple = (values.str.slice(0, 1).str.fullmatch(_SIMPLE_EDGE).fillna(False).astype(bool)
-                  & values.str.slice(-1).str.fullmatch(_SIMPLE_EDGE).fillna(False).astype(bool)
-                  & (lengths <= 32767).fillna(False).astype(bool)).to_numpy()
-        escaped = _arrow(values)
+        text = _arrow(values)
+        lengths = pc.utf8_length(text)
+        longest = pc.max(lengths).as_py()
+        simple = pc.fill_null(pc.and_(pc.match_substring_regex(text, _SIMPLE),
+                                      pc.less_equal(lengths, 32767)), False)
+        escaped = text
         for old, new in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("\r", "&#13;")):
             escaped = pc.replace_substring(escaped, old, new)
         inner = pc.binary_join_element_wise(f'{style} t="inlineStr"><is><t>', escaped,
                                             "</t></is></c>", "")
-        if not simple.all():
-            others = _per_distinct(values.where(~simple),
+        if pc.all(simple).as_py() is False:
+            others = _per_distinct(pc.if_else(simple, pa.scalar(None, pa.string()), text),
                                    lambda v: _inner_xml(v, style, checker))
-            inner = pc.if_else(pa.array(simple), inner, others)
-        return cls(inner, width, lambda: [None if pd.isna(v) else v for v in values])
+            inner = pc.if_else(simple, inner, others)
+        return cls(inner, 0 if longest is None else longest + 2, text.to_pylist)
 
     @classmethod
     def numbers(cls, values: pd.Series, convert: Callable[[Any], Any], style: str,
@@ -291,24 +302,25 @@ class _Column:
         return cls(inner, width, lambda: [None if pd.isna(v) else made[v] for v in values])
 
 
-def _refuse_illegal(texts: list[pd.Series], checker: WriteOnlyCell) -> None:
+def _refuse_illegal(texts: list[pd.Series | pa.Array], checker: WriteOnlyCell) -> None:
     """openpyxl refuses characters a workbook cannot hold: so do we, naming the first such value
     (rows in order, columns left to right)."""
-    hits = [t.str.contains(_ILLEGAL, regex=True).fillna(False).astype(bool).to_numpy()
-            for t in texts]
-    rows = [int(h.argmax()) for h in hits if h.any()]
+    texts = [_arrow(t) for t in texts]
+    found = [pc.index(pc.fill_null(pc.match_substring_regex(t, _ILLEGAL), False), True).as_py()
+             for t in texts]
+    rows = [r for r in found if r >= 0]
     if rows:
         first = min(rows)
         for t in texts:
-            v = t.iloc[first]
+            v = t[first].as_py()
             if isinstance(v, str):
                 checker.check_string(v)
 
 
-def _xml_safe(texts: list[pd.Series]) -> bool:
+def _xml_safe(texts: list[pd.Series | pa.Array]) -> bool:
     """No text XML 1.0 cannot hold at all (U+FFFE, U+FFFF): the rows may be
     written as text; otherwise lxml parses them (and refuses them, as before)."""
-    return not any(t.str.contains(_NOT_XML, regex=True).fillna(False).any() for t in texts)
+    return not any(pc.any(pc.match_substring_regex(_arrow(t), _NOT_XML)).as_py() for t in texts)
 
 
 class _Rows:
@@ -528,12 +540,11 @@ def _write_campus_sheet(ws: Any, sheet: _Sheet) -> None:
     style_of = {i: f' s="{c.style_id}"' for i, c in styles.items()}
     checker = WriteOnlyCell(ws)
 
-    units = lines["unit_speedtypes"].fillna("")
-    texts = {name: neutralise_column(pd.Series(values.array, dtype="str")) for name, values in (
+    units = _per_distinct(_arrow(lines["unit_speedtypes"].fillna("")), _unit_text)
+    texts = {name: _arrow(neutralise_column(values)) for name, values in (
         ("license_number", lines["license_number"]), ("user_name", lines["user_name"]),
         ("licenses_held", lines["licenses_held"]), ("campus_speedtype", lines["campus_speedtype"]),
-        ("unit_speedtypes", units.map({u: _unit_text(u) for u in units.unique()})),
-        ("notes", lines["notes"]))}
+        ("unit_speedtypes", _series(units)), ("notes", lines["notes"]))}
     _refuse_illegal(list(texts.values()), checker)
     plan: list[tuple[str, str, Callable[[Any], Any] | None]] = [
         ("license_number", "text", None), ("user_name", "text", None),

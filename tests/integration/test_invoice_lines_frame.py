@@ -5,6 +5,7 @@ models (one sheet writer, two ways in). Real DuckDB file in tmp_path."""
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 from datetime import date, datetime
 from decimal import Decimal
@@ -59,6 +60,30 @@ def _tricky_invoice() -> Invoice:
                    as_of=date(2027, 6, 10), lines=lines)
 
 
+def _store(store, invoice_id: str, inv: Invoice) -> None:
+    """An invoice model saved as the run saves one: its row, then its lines as stored (the
+    licenses held and the charges as JSON, money as text: billing_writes.line_rows)."""
+    lines = pd.DataFrame({
+        "invoice_id": invoice_id, "line_no": range(1, len(inv.lines) + 1),
+        "license_number": [ln.license_number for ln in inv.lines],
+        "user_name": [ln.user_name for ln in inv.lines],
+        "licenses_held": [json.dumps(ln.licenses_held) for ln in inv.lines],
+        "charges": [json.dumps([{
+            "application": c.application, "monthly_rate": str(c.monthly_rate), "months": c.months,
+            "amount": str(c.amount),
+            "provisioned_on": c.provisioned_on.isoformat() if c.provisioned_on else None,
+            "note": c.note} for c in ln.charges]) for ln in inv.lines],
+        "line_total": [str(ln.line_total) for ln in inv.lines],
+        "unit_speedtypes": [ln.unit_speedtypes for ln in inv.lines],
+        "campus_speedtype": [ln.campus_speedtype for ln in inv.lines]}, dtype=object)
+
+    def write(cur):
+        bw.insert_invoice(cur, invoice_id, inv, total=inv.total, created_at=NOW,
+                          created_by=SYSTEM.email)
+        bw.insert_line_rows(cur, lines)
+    store.write(write)
+
+
 def _rows(frame: pd.DataFrame) -> list[tuple]:
     plain = frame.drop(columns="invoice_id").astype(object)
     return [tuple(None if pd.isna(v) else v for v in row)
@@ -85,8 +110,7 @@ def test_b4_lines_frame_from_sql_is_the_frame_of_the_stored_models(seeded):
 
 def test_b4_lines_frame_from_sql_keeps_tricky_lines_as_the_models_show_them(store):
     seed(store)
-    store.write(lambda cur: bw.insert_invoice(cur, "INV-T", _tricky_invoice(), created_at=NOW,
-                                              created_by=SYSTEM.email))
+    _store(store, "INV-T", _tricky_invoice())
     stored = ir.load_invoice(store, "INV-T")
     _same_frames(store, [stored])
     frame = ir.invoice_lines_frame(store, ["INV-T"])
@@ -108,8 +132,7 @@ def test_b4_run_heads_are_the_latest_revisions_each_person_may_see(seeded):
     boulder_sf = first[("Boulder", "salesforce_marketing_cloud")]
     newer = boulder_sf.model_copy(update={"revision": 2, "status": "draft",
                                           "corrects_invoice_id": boulder_sf.invoice_id})
-    seeded.write(lambda cur: bw.insert_invoice(cur, "INV-R2", newer, created_at=NOW,
-                                               created_by=SYSTEM.email))
+    _store(seeded, "INV-R2", newer)
     for who in (SYSTEM, MANAGER, BOULDER, DENVER):
         heads = ir.run_invoice_heads(seeded, fiscal_year=FY, kind="january",
                                      campuses=wf._visible(who), exclude_drafts=who.is_specialist)
@@ -145,9 +168,8 @@ def _canonical(book: bytes) -> dict[str, bytes]:
 def test_b4_workbooks_from_sql_are_the_workbooks_from_the_models(seeded, who):
     invoices = ir.load_invoices(seeded, fiscal_year=FY, kind="january")
     wf.send_for_review(seeded, SYSTEM, [invoices[0].invoice_id], now_utc=NOW)
-    seeded.write(lambda cur: bw.insert_invoice(cur, "INV-T", _tricky_invoice().model_copy(
-        update={"kind": "january", "revision": 2, "as_of": JAN_AS_OF}), created_at=NOW,
-        created_by=SYSTEM.email))
+    _store(seeded, "INV-T", _tricky_invoice().model_copy(
+        update={"kind": "january", "revision": 2, "as_of": JAN_AS_OF}))
     from_sql = wf.workbooks(seeded, who, fiscal_year=FY, kind="january")
     from_models = write_workbooks_bytes(wf.list_invoices(seeded, who, fiscal_year=FY,
                                                          kind="january"),
