@@ -1,5 +1,6 @@
 """The campus dashboard at 1x and 100x: the page's full run through AppTest (all campuses, one
-campus), each panel's query, and the floor: the same counts as one bare DuckDB aggregate.
+campus), the page's one query for every panel, each panel's own query (the downloads), and
+the floor: the same counts as one bare DuckDB aggregate.
 
 Targets at 100x (issue 8): the page run under 1 s and within 3x of the bare aggregate. Each
 page run starts with Streamlit's data cache cleared, so every panel is computed (a cold run,
@@ -79,3 +80,12 @@ def test_bench_dashboard_panel_query(benchmark, demo, demo_store, scale, key):
     ctx = dash.context(demo_store, demo.as_of)
     panel = benchmark(dash.panel, demo_store, key, resolved, ctx, limit=dash.DISPLAY_LIMIT)
     assert len(panel.frame) == min(panel.counts["n_rows"], dash.DISPLAY_LIMIT)
+
+
+@pytest.mark.parametrize("where", list(WHERE))
+def test_bench_dashboard_all_panels_query(benchmark, demo, demo_store, scale, where):
+    """The page's query: every panel in one (storage.dashboard.all_panels), names included."""
+    label(benchmark, f"Dashboard: every panel in one query, {where}", scale)
+    board = benchmark(dash.dashboard, demo_store, _system(),
+                      DashboardFilters(campus=WHERE[where]), demo.as_of)
+    assert all(len(p.frame) == min(p.count, dash.DISPLAY_LIMIT) for p in board.panels.values())
