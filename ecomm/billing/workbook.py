@@ -16,7 +16,6 @@ Made from columns, not models: a run's invoice heads (``SheetInvoice``) and ONE 
 from __future__ import annotations
 
 import io
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -674,17 +673,11 @@ def workbook_bytes_of_frame(heads: list[SheetInvoice], lines: pd.DataFrame, *, f
 
 def workbooks_of_frame(heads: list[SheetInvoice], lines: pd.DataFrame, *, fiscal_year: int,
                        kind: str) -> dict[str, bytes]:
-    """B4: the run's two spreadsheets as {file name: xlsx bytes}, from heads and lines frame.
-
-    The two are made in two threads: much of the work (Arrow's string kernels, zlib) runs
-    without the GIL, so on two cores they overlap."""
+    """B4: the run's two spreadsheets as {file name: xlsx bytes}, from heads and lines frame."""
     _check_run(heads, fiscal_year, kind)
-    with ThreadPoolExecutor(max_workers=len(ref.INVOICE_GROUPS)) as pool:
-        made = {workbook_name(fiscal_year, kind, group): pool.submit(
-                    workbook_bytes_of_frame, heads, lines, fiscal_year=fiscal_year, kind=kind,
-                    group=group)
-                for group in ref.INVOICE_GROUPS}
-        return {name: book.result() for name, book in made.items()}
+    return {workbook_name(fiscal_year, kind, group):
+            workbook_bytes_of_frame(heads, lines, fiscal_year=fiscal_year, kind=kind, group=group)
+            for group in ref.INVOICE_GROUPS}
 
 
 def stored_run(reader, *, fiscal_year: int, kind: str, campuses: list[str],
