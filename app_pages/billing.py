@@ -26,8 +26,14 @@ def forecast(_store, path: str, email: str, _user, today):
 
 @st.cache_data(ttl=300, max_entries=16, show_spinner=False)
 def run_invoices(_store, path: str, email: str, _user, fy: int, kind: str):
-    """B8: the run's latest invoices with their lines (every write through the app clears it)."""
-    return workflow.list_invoices(_store, _user, fiscal_year=fy, kind=kind)
+    """B8: the run's latest invoices without their lines (every write through the app clears it)."""
+    return workflow.list_summaries(_store, _user, fiscal_year=fy, kind=kind)
+
+
+@st.cache_data(ttl=300, max_entries=4, show_spinner="Reading the invoice's lines ...")
+def one_invoice(_store, path: str, email: str, _user, invoice_id: str):
+    """B8: one invoice with its lines (a campus's July invoice has thousands)."""
+    return workflow.get_invoice(_store, _user, invoice_id)
 
 
 store = ui.get_store()
@@ -93,7 +99,7 @@ with tab_runs:
     else:
         m1, m2, m3, m4 = st.columns([1, 1, 2, 1])  # the total needs room for its cents
         m1.metric("Invoices", len(invoices))
-        m2.metric("Lines", f"{sum(len(i.lines) for i in invoices):,}")
+        m2.metric("Lines", f"{sum(i.line_count for i in invoices):,}")
         m3.metric("Total", frames.dollars(sum(i.total for i in invoices)))
         m4.metric("Approved or billed", sum(i.status in FINAL for i in invoices))
         st.dataframe(frames.invoices_frame(invoices), hide_index=True, width="stretch",
@@ -126,7 +132,7 @@ with tab_runs:
                                                     f"{frames.dollars(by_id[i].total)}",
                               key="bill_invoice")
         if chosen:
-            inv = by_id[chosen]
+            inv = one_invoice(store, str(store.path), user.email, user, chosen)
             st.subheader(workflow.describe(inv))
             st.markdown(ui.md(
                 f"**Status:** {inv.status_label} · **as of** {inv.as_of.isoformat()} · "

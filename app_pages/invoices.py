@@ -28,8 +28,14 @@ def forecast(_store, path: str, email: str, _user, today):
 
 @st.cache_data(ttl=300, max_entries=16, show_spinner=False)
 def my_invoices(_store, path: str, email: str, _user):
-    """B8/A1: the invoices this person sees (every write through the app clears it)."""
-    return workflow.list_invoices(_store, _user)
+    """B8/A1: the invoices this person sees, without their lines (every write clears it)."""
+    return workflow.list_summaries(_store, _user)
+
+
+@st.cache_data(ttl=300, max_entries=4, show_spinner="Reading the invoice's lines ...")
+def one_invoice(_store, path: str, email: str, _user, invoice_id: str):
+    """B8: one invoice with its lines (a campus's July invoice has thousands)."""
+    return workflow.get_invoice(_store, _user, invoice_id)
 
 
 store = ui.get_store()
@@ -92,7 +98,7 @@ with tab_inv:
                                                     f"{frames.dollars(by_id[i].total)}",
                               key="inv_invoice")
         if chosen:
-            inv = by_id[chosen]
+            inv = one_invoice(store, str(store.path), user.email, user, chosen)
             st.subheader(workflow.describe(inv))
             st.markdown(ui.md(
                 f"**Status:** {inv.status_label} · **as of** {inv.as_of.isoformat()} · "

@@ -15,8 +15,8 @@ from ecomm.billing.fiscal import fy_end, fy_start
 from ecomm.billing.forecast import ForecastRow
 from ecomm.billing.models import GROUP_LABEL
 from ecomm.billing.proration import ANNUAL, JANUARY, JUNE, KIND_LABEL
-from ecomm.billing.records import (STATUS_LABEL, InvoiceEvent, NetNewCandidate, ReviewStatus,
-                                   StoredInvoice)
+from ecomm.billing.records import (STATUS_LABEL, InvoiceEvent, InvoiceSummary,
+                                   NetNewCandidate, ReviewStatus, StoredInvoice)
 
 
 def dollars(amount: Decimal | None) -> str:
@@ -46,12 +46,12 @@ INVOICE_COLUMNS = ["invoice", "campus", "applications", "status", "revision", "a
                    "total", "campus billing speedtype", "corrects"]
 
 
-def invoices_frame(invoices: Iterable[StoredInvoice]) -> pd.DataFrame:
+def invoices_frame(invoices: Iterable[InvoiceSummary]) -> pd.DataFrame:
     """B8: one row per invoice: campus, group, status, revision, as of, lines and total."""
     return pd.DataFrame([{
         "invoice": i.invoice_id, "campus": i.campus, "applications": GROUP_LABEL[i.group],
         "status": STATUS_LABEL[i.status], "revision": i.revision, "as of": i.as_of,
-        "lines": len(i.lines), "total": dollars(i.total),
+        "lines": i.line_count, "total": dollars(i.total),
         "campus billing speedtype": i.campus_speedtype or "",
         "corrects": i.corrects_invoice_id or ""} for i in invoices], columns=INVOICE_COLUMNS)
 

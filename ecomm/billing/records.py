@@ -8,6 +8,7 @@ from decimal import Decimal
 from pydantic import BaseModel, Field
 
 from ecomm.billing.models import GROUP_LABEL, Invoice
+from ecomm.billing.proration import KIND_LABEL
 
 DRAFT, IN_REVIEW, APPROVED, BILLED = "draft", "in_review", "approved", "billed"
 STATUSES: tuple[str, ...] = (DRAFT, IN_REVIEW, APPROVED, BILLED)
@@ -59,6 +60,10 @@ class InvoiceSummary(BaseModel):
     @property
     def group_label(self) -> str:
         return GROUP_LABEL[self.group]
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABEL[self.kind]
 
 
 class InvoiceEvent(BaseModel):

@@ -350,22 +350,35 @@ def _visible(who: Identity | None) -> list[str]:
     return campuses
 
 
-def list_invoices(store, who: Identity | None, *, fiscal_year: int | None = None,
-                  kind: str | None = None, all_revisions: bool = False) -> list[StoredInvoice]:
-    """B8/A1-A3: the latest revision of each invoice this person may see (specialists: their
-    campus, once sent for review); ``all_revisions`` lists every revision."""
-    campuses = _visible(who)
-    found = ir.load_invoices(store, fiscal_year=fiscal_year, kind=kind, campuses=campuses,
-                             latest_only=False)
+def _seen(who: Identity, found: list, all_revisions: bool) -> list:
+    """B8/A1: specialists see their campus's invoices once sent for review; the latest
+    revision of each (fiscal year, kind, campus, group) unless ``all_revisions``."""
     if who.is_specialist:
         found = [i for i in found if i.status != DRAFT]
     if all_revisions:
         return found
-    latest: dict[tuple, StoredInvoice] = {}
+    latest: dict[tuple, object] = {}
     for inv in found:
         if inv.key not in latest or inv.revision > latest[inv.key].revision:
             latest[inv.key] = inv
     return [i for i in found if latest[i.key] is i]
+
+
+def list_invoices(store, who: Identity | None, *, fiscal_year: int | None = None,
+                  kind: str | None = None, all_revisions: bool = False) -> list[StoredInvoice]:
+    """B8/A1-A3: the latest revision of each invoice this person may see, with its lines
+    (specialists: their campus, once sent for review); ``all_revisions`` lists every revision."""
+    campuses = _visible(who)
+    return _seen(who, ir.load_invoices(store, fiscal_year=fiscal_year, kind=kind,
+                                       campuses=campuses, latest_only=False), all_revisions)
+
+
+def list_summaries(store, who: Identity | None, *, fiscal_year: int | None = None,
+                   kind: str | None = None) -> list[InvoiceSummary]:
+    """B8/A1-A3: the invoices ``list_invoices`` gives, without their lines (number of lines and total)."""
+    campuses = _visible(who)
+    return _seen(who, reads.load_invoice_summaries(store, fiscal_year=fiscal_year, kind=kind,
+                                                   campuses=campuses, latest_only=False), False)
 
 
 def get_invoice(store, who: Identity | None, invoice_id: str) -> StoredInvoice:

@@ -98,22 +98,36 @@ def load_licenses_for_billing(store, as_of: date, *, since: date | None = None,
             for row in licenses]
 
 
-def load_invoice_summaries(reader, *, fiscal_year: int, kind: str) -> list[InvoiceSummary]:
-    """B8: the run's invoices (latest revision of each campus and group) without their lines:
-    head, number of lines and total, in B4's order (campus, Salesforce with Marketing Cloud first)."""
+def load_invoice_summaries(reader, *, fiscal_year: int | None = None, kind: str | None = None,
+                           campuses: list[str] | None = None,
+                           latest_only: bool = True) -> list[InvoiceSummary]:
+    """B8: invoices without their lines (head, number of lines, total), by run and campus, in
+    the order of ``invoice_reads.load_invoices`` (run, campus, Salesforce with Marketing Cloud
+    first, revision); ``latest_only``: the highest revision of each campus and group."""
+    where, params = ["TRUE"], []
+    for col, value in (("i.fiscal_year", fiscal_year), ("i.kind", kind)):
+        if value is not None:
+            where.append(f"{col} = ?")
+            params.append(value)
+    if campuses is not None:
+        where.append("i.campus = ANY(?)")
+        params.append(list(campuses))
+    if latest_only:
+        where.append("i.revision = (SELECT max(revision) FROM invoices j WHERE j.fiscal_year = "
+                     "i.fiscal_year AND j.kind = i.kind AND j.campus = i.campus AND "
+                     "j.invoice_group = i.invoice_group)")
     rows = reader.query_dicts(
         "SELECT i.invoice_id, i.fiscal_year, i.kind, i.campus, i.invoice_group AS \"group\", "
         "i.revision, i.corrects_invoice_id, i.status, i.as_of, i.campus_speedtype, "
         "i.other_campus_speedtypes, i.total, i.created_at, i.created_by, i.note, "
-        "(SELECT count(*) FROM invoice_lines n WHERE n.invoice_id = i.invoice_id) AS line_count "
-        "FROM invoices i WHERE i.fiscal_year = ? AND i.kind = ? AND i.revision = "
-        "(SELECT max(revision) FROM invoices j WHERE j.fiscal_year = i.fiscal_year "
-        "AND j.kind = i.kind AND j.campus = i.campus AND j.invoice_group = i.invoice_group)",
-        [fiscal_year, kind])
+        "coalesce(n.lines, 0) AS line_count FROM invoices i LEFT JOIN (SELECT invoice_id, "
+        "count(*) AS lines FROM invoice_lines GROUP BY invoice_id) n USING (invoice_id) "
+        f"WHERE {' AND '.join(where)}", params)
     groups = list(ref.INVOICE_GROUPS)
     out = [InvoiceSummary(**{**r, "other_campus_speedtypes": list(r["other_campus_speedtypes"] or [])})
            for r in rows]
-    return sorted(out, key=lambda i: (i.campus, groups.index(i.group), i.revision))
+    return sorted(out, key=lambda i: (i.fiscal_year, i.kind, i.campus, groups.index(i.group),
+                                      i.revision))
 
 
 def stored_line_rows(reader, invoice_ids: list[str]) -> pd.DataFrame:
