@@ -228,9 +228,9 @@ def _value_width(value: Any) -> int:
 def _arrow(values: pd.Series | pa.Array | list) -> pa.Array:
     """Text as one Arrow string array (pandas' Arrow-backed text is not copied)."""
     if isinstance(values, pa.ChunkedArray):
-        return values.combine_chunks()
+        values = values.combine_chunks()
     if isinstance(values, pa.Array):
-        return values
+        return values if values.type == pa.string() else values.cast(pa.string())
     if isinstance(values, pd.Series):
         values = values.array
     out = pa.array(values, type=pa.string(), from_pandas=True)
@@ -238,7 +238,7 @@ def _arrow(values: pd.Series | pa.Array | list) -> pa.Array:
 
 
 def _series(values: pa.Array) -> pd.Series:
-    return values.to_pandas(types_mapper={pa.string(): _TEXT}.get)
+    return _arrow(values).to_pandas(types_mapper={pa.string(): _TEXT}.get)
 
 
 def _per_distinct(values: pd.Series | pa.Array, make: Callable[[Any], str | None]) -> pa.Array:
@@ -284,7 +284,7 @@ class _Column:
         return cls(inner, 0 if longest is None else longest + 2, text.to_pylist)
 
     @classmethod
-    def numbers(cls, values: pd.Series, convert: Callable[[Any], Any], style: str,
+    def numbers(cls, values: pd.Series | pa.Array, convert: Callable[[Any], Any], style: str,
                 checker: WriteOnlyCell) -> "_Column":
         """Numbers (missing values: an empty styled cell), as ``convert`` makes them from the
         frame's values (e.g. Decimal from text), once per distinct value."""
@@ -298,7 +298,9 @@ class _Column:
         if inner.null_count:
             inner = inner.fill_null(_inner_xml(None, style, checker))
         width = max((_value_width(v) for v in made.values()), default=0)
-        return cls(inner, width, lambda: [None if pd.isna(v) else made[v] for v in values])
+        plain = values.to_pylist() if isinstance(values, pa.Array) else [
+            None if pd.isna(v) else v for v in values]
+        return cls(inner, width, lambda: [None if v is None else made[v] for v in plain])
 
 
 def _refuse_illegal(texts: list[pd.Series | pa.Array], checker: WriteOnlyCell) -> None:
@@ -453,11 +455,12 @@ def _amount(charged: str) -> Decimal:
     return total
 
 
-def _counted_sum(values: pd.Series, convert: Callable[[Any], Decimal], start: Decimal) -> Decimal:
+def _counted_sum(values: pa.Array, convert: Callable[[Any], Decimal], start: Decimal) -> Decimal:
     """The exact sum of a column's values (as ``convert`` makes them), distinct value by value."""
     total = start
-    for value, count in values.value_counts(dropna=True).items():
-        total += convert(value) * int(count)
+    for found in pc.value_counts(values).to_pylist():
+        if found["values"] is not None:
+            total += convert(found["values"]) * found["counts"]
     return total
 
 
@@ -494,19 +497,23 @@ class _Sheet:
     """A campus sheet's invoice: its head, its lines' columns, their count and total."""
 
     head: SheetInvoice
-    lines: pd.DataFrame
+    lines: pa.Table
     n_lines: int
     total: Decimal
 
+    def column(self, name: str) -> pa.Array:
+        return self.lines.column(name).combine_chunks()
+
 
 def _sheets(heads: list[SheetInvoice], lines: pd.DataFrame) -> list[_Sheet]:
-    by_id = {k: g.reset_index(drop=True) for k, g in lines.groupby("invoice_id", sort=False)}
-    empty = lines.iloc[0:0]
+    """Each head's lines (in order) as Arrow columns, their count and their total."""
+    table = pa.Table.from_pandas(lines, preserve_index=False)
+    ids = table.column("invoice_id")
     out = []
     for h in heads:
-        mine = by_id.get(h.invoice_id, empty)
-        out.append(_Sheet(h, mine, len(mine),
-                          _counted_sum(mine["line_total"], Decimal, Decimal("0.00"))))
+        mine = table.filter(pc.equal(ids, h.invoice_id))
+        out.append(_Sheet(h, mine, mine.num_rows, _counted_sum(
+            mine.column("line_total").combine_chunks(), Decimal, Decimal("0.00"))))
     return out
 
 
@@ -520,7 +527,7 @@ def write_campus_sheet(ws: Any, sheet: _Sheet) -> None:
 
 
 def _write_campus_sheet(ws: Any, sheet: _Sheet) -> None:
-    inv, lines = sheet.head, sheet.lines
+    inv = sheet.head
     widths = _Widths()
     date_cell = _styled(ws, number_format=DATE)
     top: list[list[Any]] = []
@@ -539,11 +546,13 @@ def _write_campus_sheet(ws: Any, sheet: _Sheet) -> None:
     style_of = {i: f' s="{c.style_id}"' for i, c in styles.items()}
     checker = WriteOnlyCell(ws)
 
-    units = _per_distinct(_arrow(lines["unit_speedtypes"].fillna("")), _unit_text)
-    texts = {name: _arrow(neutralise_column(values)) for name, values in (
-        ("license_number", lines["license_number"]), ("user_name", lines["user_name"]),
-        ("licenses_held", lines["licenses_held"]), ("campus_speedtype", lines["campus_speedtype"]),
-        ("unit_speedtypes", _series(units)), ("notes", lines["notes"]))}
+    units = _per_distinct(pc.fill_null(sheet.column("unit_speedtypes"), ""), _unit_text)
+    texts = {name: _arrow(neutralise_column(_series(values))) for name, values in (
+        ("license_number", sheet.column("license_number")),
+        ("user_name", sheet.column("user_name")),
+        ("licenses_held", sheet.column("licenses_held")),
+        ("campus_speedtype", sheet.column("campus_speedtype")),
+        ("unit_speedtypes", units), ("notes", sheet.column("notes")))}
     _refuse_illegal(list(texts.values()), checker)
     plan: list[tuple[str, str, Callable[[Any], Any] | None]] = [
         ("license_number", "text", None), ("user_name", "text", None),
@@ -559,7 +568,7 @@ def _write_campus_sheet(ws: Any, sheet: _Sheet) -> None:
         if what == "text":
             columns.append(_Column.text(texts[name], style, checker))
         else:
-            columns.append(_Column.numbers(lines[name], convert, style, checker))
+            columns.append(_Column.numbers(sheet.column(name), convert, style, checker))
     for col, column in enumerate(columns, start=1):
         if column.width > widths.widths.get(col, 0):
             widths.widths[col] = column.width
@@ -571,7 +580,7 @@ def _write_campus_sheet(ws: Any, sheet: _Sheet) -> None:
         heading = cols[col - 1]
         if heading.endswith(" amount"):
             app = heading.removesuffix(" amount")
-            value = _counted_sum(lines[f"charged:{app}"], _amount, Decimal(0))
+            value = _counted_sum(sheet.column(f"charged:{app}"), _amount, Decimal(0))
         elif heading == "Line total":
             value = sheet.total
         else:

@@ -3,6 +3,7 @@
 values, cell by cell, styles included, whether the rows go in as text or through lxml."""
 from __future__ import annotations
 
+import gc
 import io
 import zipfile
 from datetime import date
@@ -121,6 +122,12 @@ def test_b4_two_bulk_blocks_in_one_sheet_land_in_order():
     assert [r[0] for r in back.iter_rows(values_only=True)] == ["a1", "a2", "middle", "a1", "a2"]
 
 
+# A refused workbook leaves openpyxl's half-written sheet writers behind (as before): collected
+# here, so their complaint stays in the test that made them.
+ABANDONED = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+
+
+@ABANDONED
 def test_b4_bulk_rows_refuse_characters_a_workbook_cannot_hold_as_openpyxl_does():
     with pytest.raises(IllegalCharacterError, match="Bell"):
         WriteOnlyCell(Workbook(write_only=True).create_sheet("Lines"), value="Bell\x07name")
@@ -129,6 +136,7 @@ def test_b4_bulk_rows_refuse_characters_a_workbook_cannot_hold_as_openpyxl_does(
                               RATES, POLICY, fiscal_year=FY, kind="january", as_of=date(2027, 1, 20))
     with pytest.raises(IllegalCharacterError, match="Bell"):
         write_workbooks_bytes(invoices, fiscal_year=FY, kind="january")
+    gc.collect()
 
 
 def test_b4_the_first_refused_value_is_named_rows_first_then_columns():
@@ -141,9 +149,11 @@ def test_b4_the_first_refused_value_is_named_rows_first_then_columns():
     _refuse_illegal([pd.Series(["fine", None], dtype="str")], WriteOnlyCell(ws))   # no error
 
 
+@ABANDONED
 def test_b4_text_xml_cannot_hold_is_refused_as_before_not_written():
     invoices = build_invoices([lic("LN-0001", held("Salesforce", date(2026, 10, 5), net_new=True),
                                    name="a\uffffb")],
                               RATES, POLICY, fiscal_year=FY, kind="january", as_of=date(2027, 1, 20))
     with pytest.raises(etree.XMLSyntaxError):
         write_workbooks_bytes(invoices, fiscal_year=FY, kind="january")
+    gc.collect()
