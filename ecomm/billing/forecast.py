@@ -21,11 +21,14 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Iterable, Mapping
 
+import pandas as pd
 from pydantic import BaseModel, Field, computed_field
 
 from ecomm import reference as ref
 from ecomm.billing.fiscal import add_months, fiscal_year_of
-from ecomm.billing.invoice import assemble, billed_holdings, group_of, invoice_campus
+from ecomm.billing.invoice import (apply_reviews, assemble, billed_holdings, compute_run,
+                                   group_of, license_frames, license_models)
+from ecomm.billing.models import invoice_campus
 from ecomm.billing.models import AppHolding, LicenseForBilling
 from ecomm.billing.proration import ANNUAL, JANUARY, JUNE
 from ecomm.errors import EcommError
@@ -179,7 +182,8 @@ def _totals(invoices) -> dict[tuple[str, str], tuple[int, Decimal]]:
     return {(inv.campus, inv.group): (len(inv.lines), inv.total) for inv in invoices}
 
 
-def forecast(licenses: Iterable[LicenseForBilling], pending: Iterable[PendingProvision],
+def forecast(licenses: Iterable[LicenseForBilling] | tuple[pd.DataFrame, pd.DataFrame],
+             pending: Iterable[PendingProvision],
              rates_by_fy: Mapping[int, Mapping[str, Decimal]], policy: Policy, *,
              as_of: date, deprovisions: Iterable[PendingDeprovision] = (),
              net_new_reviews: Mapping[tuple[int, str], Mapping[Key, bool]] | None = None
@@ -187,52 +191,56 @@ def forecast(licenses: Iterable[LicenseForBilling], pending: Iterable[PendingPro
     """B4/B5: the next July invoice and next true-up per campus and group, if billed as of
     ``as_of``: pending provisioning requests added, pending deprovisionings processed before
     the invoice taken off (C4), the true-up's net-new list as reviewed (B6; ``net_new_reviews``
-    by (fiscal year, kind))."""
-    licenses = list(licenses)
+    by (fiscal year, kind)). ``licenses``: pydantic records, or their two frames
+    (``invoice.license_frames``; what the app passes: no model per license at 100x)."""
+    lic_df, apps_df = licenses if isinstance(licenses, tuple) else license_frames(licenses)
     pending = list(pending)
     deprovisions = list(deprovisions)
-    pending_lics = [pending_as_license(p) for p in pending]
     rows: list[ForecastRow] = []
     annual_fy = next_annual_fy(as_of)
     true_up_fy, true_up_kind = next_true_up(as_of)
     for fy, kind in ((annual_fy, ANNUAL), (true_up_fy, true_up_kind)):
         used_fy, rates = rates_for(fy, rates_by_fy)
-        if kind == ANNUAL:
-            # Pending requests processed after the July batch are not on this July invoice.
-            batch = [lic for lic, p in zip(pending_lics, pending)
-                     if p.provisioning_month <= date(fy - 1, 7, 1)]
-            current = licenses
-        else:
-            batch = pending_lics
-            current = licenses
+        # Pending requests processed after the July batch are not on this July invoice.
+        batch = [p for p in pending if kind != ANNUAL or p.provisioning_month <= date(fy - 1, 7, 1)]
+        batch_lic, batch_apps = license_frames(pending_as_license(p) for p in batch)
         reviewed = (net_new_reviews or {}).get((fy, kind), {}) if kind != ANNUAL else {}
-        invoices = assemble([*current, *batch], rates, policy, fiscal_year=fy, kind=kind,
-                            as_of=as_of, overrides=reviewed)
+        run = compute_run(pd.concat([lic_df, batch_lic], ignore_index=True),
+                          apply_reviews(pd.concat([apps_df, batch_apps], ignore_index=True),
+                                        reviewed),
+                          rates, policy, fiscal_year=fy, kind=kind, as_of=as_of)
         by_key: dict[tuple[str, str], ForecastRow] = {}
-        for inv in invoices:
-            row = ForecastRow(campus=inv.campus, fiscal_year=fy, kind=kind, group=inv.group,
-                              rates_from_fy=used_fy)
-            for line in inv.lines:
-                if line.license_number.startswith(PENDING_PREFIX):
-                    row.pending_requests += 1
-                    row.pending_amount += line.line_total
-                else:
-                    row.licenses += 1
-                    row.current_amount += line.line_total
+        for head in run.heads:
+            row = ForecastRow(campus=head["campus"], fiscal_year=fy, kind=kind,
+                              group=head["group"], rates_from_fy=used_fy)
             rows.append(row)
-            by_key[(inv.campus, inv.group)] = row
-        _take_off_removals(rows, by_key, current, deprovisions, rates, policy, fy=fy, kind=kind,
-                           as_of=as_of, used_fy=used_fy, reviewed=reviewed)
+            by_key[(head["campus"], head["group"])] = row
+        for campus, group, number, total in zip(run.lines["campus"], run.lines["group"],
+                                                run.lines["license_number"],
+                                                run.lines["line_total"]):
+            row = by_key[(campus, group)]
+            if number.startswith(PENDING_PREFIX):
+                row.pending_requests += 1
+                row.pending_amount += total
+            else:
+                row.licenses += 1
+                row.current_amount += total
+        _take_off_removals(rows, by_key, lic_df, apps_df, deprovisions, rates, policy, fy=fy,
+                           kind=kind, as_of=as_of, used_fy=used_fy, reviewed=reviewed)
     return rows
 
 
 def _take_off_removals(rows: list[ForecastRow], by_key: dict[tuple[str, str], ForecastRow],
-                       current: list[LicenseForBilling], deprovisions: list[PendingDeprovision],
-                       rates, policy: Policy, *, fy: int, kind: str, as_of: date,
-                       used_fy: int, reviewed: Mapping[Key, bool]) -> None:
+                       lic_df: pd.DataFrame, apps_df: pd.DataFrame,
+                       deprovisions: list[PendingDeprovision], rates, policy: Policy, *,
+                       fy: int, kind: str, as_of: date, used_fy: int,
+                       reviewed: Mapping[Key, bool]) -> None:
     """C4: the licenses the pending deprovisionings touch, billed as they are and as they
     will be; the difference goes on each campus's row with the number of requests."""
     removals = removals_before(deprovisions, fy, kind)
+    numbers = {n for n, _ in removals}
+    mine = apps_df[apps_df["license_number"].isin(numbers)]
+    current = license_models(lic_df[lic_df["license_number"].isin(numbers)], mine)
     touched = [lic for lic in current
                if any(_open(h, as_of) and (lic.license_number, h.application) in removals
                       for h in lic.apps)]

@@ -230,23 +230,29 @@ def compute_run(licenses: pd.DataFrame, apps: pd.DataFrame, rates: Rates, policy
     line_rows: list[tuple] = []
     line_no: list[int] = []
     heads: list[dict] = []
-    i, n = 0, len(by_invoice)
-    while i < n:
-        first = by_invoice[i]
-        number, grp = numbers[first], group[first]
+    s_number = [numbers[k] for k in by_invoice]
+    s_group = [group[k] for k in by_invoice]
+    s_app = [applications[k] for k in by_invoice]
+    s_amount = [amount[k] for k in by_invoice]
+    starts = [k for k in range(len(by_invoice)) if k == 0 or s_number[k] != s_number[k - 1]
+              or s_group[k] != s_group[k - 1]]
+    ends = starts[1:] + [len(by_invoice)]
+    head: dict = {}
+    for i, j in zip(starts, ends):
+        number, grp = s_number[i], s_group[i]
         campus = campus_of[number]
-        j = i + 1
-        while j < n and numbers[by_invoice[j]] == number and group[by_invoice[j]] == grp:
-            j += 1
-        if not heads or (heads[-1]["campus"], heads[-1]["group"]) != (campus, grp):
-            heads.append({"campus": campus, "group": grp, "lines": 0,
-                          "total": Decimal("0.00"), "_st": set()})
-        head = heads[-1]
+        if head.get("campus") != campus or head.get("group") != grp:
+            head = {"campus": campus, "group": grp, "lines": 0, "total": Decimal("0.00"),
+                    "_st": set()}
+            heads.append(head)
         head["lines"] += 1
-        members = by_invoice[i:j]
-        here = {applications[k] for k in members}
-        held = [a for a in ref.INVOICE_GROUPS[grp] if a in here]
-        total = to_cents(sum((amount[k] for k in members), Decimal(0)))
+        if j - i == 1:
+            held = [s_app[i]]
+            total = to_cents(s_amount[i])
+        else:
+            here = set(s_app[i:j])
+            held = [a for a in ref.INVOICE_GROUPS[grp] if a in here]
+            total = to_cents(sum(s_amount[i:j], Decimal(0)))
         head["total"] += total
         name, _, _, _, st, units, _ = info[number]
         st, units = _clean(st), _clean(units)
@@ -254,7 +260,6 @@ def compute_run(licenses: pd.DataFrame, apps: pd.DataFrame, rates: Rates, policy
             head["_st"].add(st)
         line_rows.append((campus, grp, head["lines"], number, name, held, total, st, units))
         line_no += [head["lines"]] * (j - i)
-        i = j
     for head in heads:
         chosen = chosen_of[head["campus"]]
         head["campus_speedtype"] = chosen
@@ -297,6 +302,17 @@ def license_frames(licenses: Iterable[LicenseForBilling]) -> tuple[pd.DataFrame,
                   h.net_new, h.pending) for h in lic.apps]
     return (pd.DataFrame(lics, columns=LICENSE_COLUMNS, dtype=object),
             pd.DataFrame(apps, columns=APP_COLUMNS, dtype=object))
+
+
+def license_models(licenses: pd.DataFrame, apps: pd.DataFrame) -> list[LicenseForBilling]:
+    """The pydantic license records of the two frames (the inverse of ``license_frames``)."""
+    holdings: dict[str, list[AppHolding]] = {}
+    for number, app, on, off, net_new, pending in zip(*(apps[c].tolist() for c in APP_COLUMNS)):
+        holdings.setdefault(number, []).append(AppHolding(
+            application=app, provisioned_on=on, deprovisioned_on=off, net_new=bool(net_new),
+            pending=bool(pending)))
+    return [LicenseForBilling(**dict(zip(LICENSE_COLUMNS, row)), apps=holdings.get(row[0], []))
+            for row in zip(*(licenses[c].tolist() for c in LICENSE_COLUMNS))]
 
 
 def invoices_of(run: RunFrames, keys: Iterable[tuple[str, str]] | None = None) -> list[Invoice]:

@@ -35,7 +35,7 @@ def forecast_as_of(store, as_of: date) -> list[ForecastRow]:
     deprovisions = reads.load_pending_deprovisions(store, default_month=add_months(as_of, 1))
     fy, kind = next_true_up(as_of)
     reviews = {(fy, kind): ir.net_new_overrides(store, fy, kind)}   # B6
-    return forecast(reads.load_licenses_for_billing(store, as_of), pending,
+    return forecast(reads.load_billing_frames(store, as_of), pending,
                     reads.load_rates_by_fy(store), load_policy(store), as_of=as_of,
                     deprovisions=deprovisions, net_new_reviews=reviews)
 
