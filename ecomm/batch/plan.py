@@ -7,7 +7,8 @@ processing would do.
 """
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Iterable
 
 from ecomm import calendar as cal
@@ -35,7 +36,14 @@ def previous_cycle(cycle: str) -> str:
 def effective_cycle(req: QueuedRequest, closures: Iterable[date] = ()) -> str:
     """C1: the request's stored cycle, or (imported requests carry none) the cycle its
     submission time joins."""
-    return req.cycle or cal.cycle_for_submission(req.submitted_at, frozenset(closures))
+    return req.cycle or _submission_cycle(req.submitted_at, tuple(sorted(set(closures))))
+
+
+@lru_cache(maxsize=16_384)
+def _submission_cycle(submitted_at: datetime, closures: tuple[date, ...]) -> str:
+    """``cal.cycle_for_submission``, remembered: the preview, processing and the plan ask it
+    of the same thousands of requests (a pure function of its arguments)."""
+    return cal.cycle_for_submission(submitted_at, frozenset(closures))
 
 
 def handled_by(req: QueuedRequest, cycle: str, closures: Iterable[date] = ()) -> bool:
