@@ -45,7 +45,6 @@ from ecomm.billing.proration import KIND_LABEL, KINDS
 from ecomm.errors import EcommError
 from ecomm.gc_pause import gc_paused
 from ecomm.safe_export import neutralise, neutralise_column
-from ecomm.storage import invoice_reads as ir
 from ecomm.storage.invoice_reads import LINE_APPS, LINE_FRAME_COLUMNS
 
 CURRENCY = '"$"#,##0.00'
@@ -428,7 +427,7 @@ class SheetInvoice:
 
     @classmethod
     def of(cls, head: Any, invoice_id: str | None = None) -> "SheetInvoice":
-        """From an ``Invoice`` (or a dict of its fields, e.g. ``run_invoice_heads``)."""
+        """From an ``Invoice`` or an ``InvoiceSummary`` (or a dict of their fields)."""
         get = head.get if isinstance(head, dict) else partial(getattr, head)
         return cls(invoice_id=invoice_id if invoice_id is not None else get("invoice_id"),
                    fiscal_year=get("fiscal_year"), kind=get("kind"), campus=get("campus"),
@@ -687,18 +686,6 @@ def workbooks_of_frame(heads: list[SheetInvoice], lines: pd.DataFrame, *, fiscal
     return {workbook_name(fiscal_year, kind, group):
             workbook_bytes_of_frame(heads, lines, fiscal_year=fiscal_year, kind=kind, group=group)
             for group in ref.INVOICE_GROUPS}
-
-
-def stored_run(reader, *, fiscal_year: int, kind: str, campuses: list[str],
-               exclude_drafts: bool = False,
-               group: str | None = None) -> tuple[list[SheetInvoice], pd.DataFrame]:
-    """B4/B8: a run's stored invoices as the spreadsheets' heads (latest revision of each campus
-    and group among ``campuses``; non-drafts only when ``exclude_drafts``; one group's only when
-    ``group`` is given) and their lines frame, read straight from SQL (no models)."""
-    heads = [SheetInvoice.of(h) for h in ir.run_invoice_heads(
-        reader, fiscal_year=fiscal_year, kind=kind, campuses=campuses,
-        exclude_drafts=exclude_drafts) if group is None or h["group"] == group]
-    return heads, ir.invoice_lines_frame(reader, [h.invoice_id for h in heads])
 
 
 def build_workbook(invoices: list[Invoice], *, fiscal_year: int, kind: str, group: str) -> Workbook:

@@ -18,7 +18,6 @@ bill, correct; read invoices, their history, the spreadsheets and the forecast.
 """
 from __future__ import annotations
 
-import io
 import json
 from datetime import date, datetime
 from decimal import Decimal
@@ -39,7 +38,8 @@ from ecomm.billing.proration import KIND_LABEL, TRUE_UPS
 from ecomm.billing.records import (APPROVED, BILLED, DRAFT, FINAL, IN_REVIEW, STATUS_LABEL,
                                    InvoiceEvent, InvoiceSummary, RunOutcome, StoredInvoice)
 from ecomm.billing.run import forecast_as_of
-from ecomm.billing.workbook import build_workbook, write_workbooks, write_workbooks_bytes
+from ecomm.billing.workbook import (SheetInvoice, workbook_bytes_of_frame, workbooks_of_frame,
+                                    save_workbooks as write_workbook_files)
 from ecomm.errors import AccessDenied, EcommError, NotFound
 from ecomm.gc_pause import gc_paused
 from ecomm.identity import Identity
@@ -402,28 +402,34 @@ def runs(store, who: Identity | None) -> list[tuple[int, str]]:
     return ir.invoice_runs(store)
 
 
+def _sheets_of_run(store, who: Identity | None, fiscal_year: int, kind: str,
+                   group: str | None = None) -> tuple[list[SheetInvoice], pd.DataFrame]:
+    """B4/B8: the invoices this person sees (``list_summaries``) as the spreadsheets' heads,
+    and their lines in one frame straight from SQL (no model per line)."""
+    heads = [SheetInvoice.of(s) for s in list_summaries(store, who, fiscal_year=fiscal_year,
+                                                        kind=kind)
+             if group is None or s.group == group]
+    return heads, ir.invoice_lines_frame(store, [h.invoice_id for h in heads])
+
+
 def workbooks(store, who: Identity | None, *, fiscal_year: int, kind: str) -> dict[str, bytes]:
     """B4: the run's two spreadsheets of the stored invoices this person may see (latest revisions)."""
-    from ecomm.billing.workbook import stored_run, workbooks_of_frame
-    heads, lines = stored_run(store, fiscal_year=fiscal_year, kind=kind, campuses=_visible(who),
-                              exclude_drafts=who.is_specialist)
+    heads, lines = _sheets_of_run(store, who, fiscal_year, kind)
     return workbooks_of_frame(heads, lines, fiscal_year=fiscal_year, kind=kind)
 
 
 def workbook_bytes(store, who: Identity | None, *, fiscal_year: int, kind: str,
                    group: str) -> bytes:
     """B4: one group's spreadsheet of the run (made when asked for, e.g. on a download click)."""
-    from ecomm.billing.workbook import stored_run, workbook_bytes_of_frame
-    heads, lines = stored_run(store, fiscal_year=fiscal_year, kind=kind, campuses=_visible(who),
-                              exclude_drafts=who.is_specialist, group=group)
+    heads, lines = _sheets_of_run(store, who, fiscal_year, kind, group)
     return workbook_bytes_of_frame(heads, lines, fiscal_year=fiscal_year, kind=kind, group=group)
 
 
 def save_workbooks(store, who: Identity | None, out_dir: Path, *, fiscal_year: int,
                    kind: str) -> list[Path]:
     """B4: write the run's two spreadsheets of the stored invoices into ``out_dir``."""
-    from ecomm.billing import workbook as wb
-    return wb.save_workbooks(workbooks(store, who, fiscal_year=fiscal_year, kind=kind), Path(out_dir))
+    return write_workbook_files(workbooks(store, who, fiscal_year=fiscal_year, kind=kind),
+                                Path(out_dir))
 
 
 def forecast_for(store, who: Identity | None, as_of: date) -> list[ForecastRow]:

@@ -192,26 +192,6 @@ _CHARGE_TYPE = ('[{"application": "VARCHAR", "monthly_rate": "VARCHAR", "months"
                 '"note": "VARCHAR"}]')
 
 
-def run_invoice_heads(reader, *, fiscal_year: int, kind: str, campuses: list[str],
-                      exclude_drafts: bool = False) -> list[dict]:
-    """B4/B8: the heads of a run's invoices (no lines): the highest revision of each campus and
-    group among ``campuses`` (among the non-drafts when ``exclude_drafts``), in the order of
-    ``load_invoices``. Keys: the ``Invoice`` fields but lines (``group`` for invoice_group)."""
-    if not campuses:
-        return []
-    where = (f"fiscal_year = ? AND kind = ? AND campus IN ({', '.join('?' for _ in campuses)})"
-             + (" AND status <> 'draft'" if exclude_drafts else ""))
-    heads = reader.query_dicts(
-        f"SELECT {_INVOICE_COLS} FROM invoices WHERE {where} "
-        "QUALIFY revision = max(revision) OVER (PARTITION BY campus, invoice_group)",
-        [fiscal_year, kind, *campuses])
-    for h in heads:
-        h["group"] = h.pop("invoice_group")
-        h["other_campus_speedtypes"] = list(h["other_campus_speedtypes"] or [])
-    groups = list(ref.INVOICE_GROUPS)
-    return sorted(heads, key=lambda h: (h["campus"], groups.index(h["group"])))
-
-
 def invoice_lines_frame(reader, invoice_ids: list[str]):
     """B4: the lines of these invoices as ONE pandas frame, in line order, for the spreadsheets.
 

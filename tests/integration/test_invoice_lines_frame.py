@@ -1,5 +1,5 @@
 """B4 spreadsheets from columns: the run's invoice heads and ONE lines frame read straight from
-SQL (ecomm.storage.invoice_reads.run_invoice_heads / invoice_lines_frame) are the stored
+SQL (workflow.list_summaries / invoice_reads.invoice_lines_frame) are the stored
 invoices the models show, and the workbooks made from them are the workbooks made from the
 models (one sheet writer, two ways in). Real DuckDB file in tmp_path."""
 from __future__ import annotations
@@ -17,7 +17,7 @@ from lxml import etree
 from ecomm.billing import workflow as wf
 from ecomm.billing.invoice import CHATTER_FREE_NOTE
 from ecomm.billing.models import Charge, Invoice, InvoiceLine
-from ecomm.billing.workbook import lines_frame, stored_run, write_workbooks_bytes
+from ecomm.billing.workbook import lines_frame, write_workbooks_bytes
 from ecomm.storage import billing_writes as bw
 from ecomm.storage import invoice_reads as ir
 from tests.integration.billing_seed import (BOULDER, DENVER, FY, JAN_AS_OF, MANAGER, SYSTEM,
@@ -134,26 +134,21 @@ def test_b4_run_heads_are_the_latest_revisions_each_person_may_see(seeded):
                                           "corrects_invoice_id": boulder_sf.invoice_id})
     _store(seeded, "INV-R2", newer)
     for who in (SYSTEM, MANAGER, BOULDER, DENVER):
-        heads = ir.run_invoice_heads(seeded, fiscal_year=FY, kind="january",
-                                     campuses=wf._visible(who), exclude_drafts=who.is_specialist)
+        heads = wf.list_summaries(seeded, who, fiscal_year=FY, kind="january")
         listed = wf.list_invoices(seeded, who, fiscal_year=FY, kind="january")
-        assert [h["invoice_id"] for h in heads] == [i.invoice_id for i in listed], who.email
+        assert [h.invoice_id for h in heads] == [i.invoice_id for i in listed], who.email
         for h, inv in zip(heads, listed):
-            assert {k: h[k] for k in ("campus", "group", "revision", "status", "as_of",
-                                      "campus_speedtype", "other_campus_speedtypes",
-                                      "corrects_invoice_id")} == \
-                   {k: getattr(inv, k) for k in ("campus", "group", "revision", "status", "as_of",
-                                                 "campus_speedtype", "other_campus_speedtypes",
-                                                 "corrects_invoice_id")}
-    system_ids = [h["invoice_id"] for h in ir.run_invoice_heads(
-        seeded, fiscal_year=FY, kind="january", campuses=CAMPUSES)]
-    boulder_ids = [h["invoice_id"] for h in ir.run_invoice_heads(
-        seeded, fiscal_year=FY, kind="january", campuses=["Boulder"], exclude_drafts=True)]
+            fields = ("campus", "group", "revision", "status", "as_of", "campus_speedtype",
+                      "other_campus_speedtypes", "corrects_invoice_id", "total")
+            assert {k: getattr(h, k) for k in fields} == {k: getattr(inv, k) for k in fields}
+            assert h.line_count == len(inv.lines)
+    system_ids = [h.invoice_id for h in wf.list_summaries(seeded, SYSTEM, fiscal_year=FY,
+                                                          kind="january")]
+    boulder_ids = [h.invoice_id for h in wf.list_summaries(seeded, BOULDER, fiscal_year=FY,
+                                                           kind="january")]
     assert "INV-R2" in system_ids and boulder_sf.invoice_id not in system_ids
     assert boulder_sf.invoice_id in boulder_ids and "INV-R2" not in boulder_ids
-    assert ir.run_invoice_heads(seeded, fiscal_year=FY, kind="january", campuses=[]) == []
-    heads, frame = stored_run(seeded, fiscal_year=FY, kind="january", campuses=CAMPUSES,
-                              group="cvent")
+    heads, frame = wf._sheets_of_run(seeded, SYSTEM, FY, "january", group="cvent")
     assert {h.group for h in heads} == {"cvent"} and set(frame["invoice_id"]) == {
         h.invoice_id for h in heads}
 
