@@ -1,7 +1,8 @@
 """Compliance lists (Q1-Q3) computed in SQL for any day, and recording quiz passes and logins.
 
 The SQL does the same date arithmetic as the pure rules in ``ecomm.compliance`` (whose module
-docstring fixes every boundary); tests/integration/test_compliance_lists.py checks both agree.
+docstring fixes every boundary), from the fragments of ``ecomm.storage.rule_sql`` (shared with the
+dashboard); tests/integration/test_compliance_lists.py checks both agree.
 List functions take a cursor (``*_rows``, usable inside a write transaction) or the store
 (``*_list``); ``viewer`` limits the rows to what that person may see (A1, A3).
 """
@@ -16,22 +17,13 @@ from pydantic import BaseModel
 
 from ecomm import compliance as q
 from ecomm import compliance_csv, permissions
-from ecomm import reference as ref
 from ecomm.errors import EcommError, NotFound
 from ecomm.identity import Identity
 from ecomm.policy import Policy
 from ecomm.storage import audit
+from ecomm.storage import rule_sql as rule
 from ecomm.storage.notifications import full_name_sql, specialists, user_email_sql
 from ecomm.storage.scope import named_specialist_sql
-
-HELD = ("{a}.provisioned_on <= $as_of AND "
-        "({a}.deprovisioned_on IS NULL OR {a}.deprovisioned_on > $as_of)")
-
-
-def _held(alias: str) -> str:
-    """Q1-Q3: the application row is held on $as_of (see ecomm.compliance.app_held)."""
-    return HELD.format(a=alias)
-
 
 def _scope(viewer: Identity | None, params: dict[str, Any], lic: str = "l") -> str:
     """A1/A3: a specialist sees their campus and licenses naming them; others see everything."""
@@ -76,23 +68,21 @@ def _quiz_sql(as_of: date, policy: Policy, viewer: Identity | None,
     sql = f"""
         WITH held AS (
             SELECT la.license_number, min(la.provisioned_on) AS provisioned_on
-            FROM license_apps la WHERE {_held('la')} GROUP BY la.license_number
+            FROM license_apps la WHERE {rule.held_on('la')} GROUP BY la.license_number
         ), s AS (
             SELECT l.license_number, l.contact_id, h.provisioned_on,
-                   CAST($as_of - h.provisioned_on AS INTEGER) AS days_since,
-                   h.provisioned_on + CAST($deadline AS INTEGER) AS quiz_deadline,
+                   {rule.quiz_days('h.provisioned_on')},
                    {full_name_sql()} AS full_name, c.first_name, l.affiliated_campus AS campus,
                    {user_email_sql()} AS user_email, l.ecomm_specialist, l.additional_specialists
             FROM licenses l JOIN held h ON h.license_number = l.license_number
             LEFT JOIN contacts c ON c.contact_id = l.contact_id
-            WHERE (l.quiz_passed_on IS NULL OR l.quiz_passed_on > $as_of) AND {scope}
+            WHERE {rule.quiz_not_passed('l')} AND {scope}
         ), r AS (
             SELECT s.*,
                    CASE WHEN list_contains($reminders::INTEGER[], days_since)
                         THEN days_since END AS reminder_due,
-                   CASE WHEN days_since < $deadline THEN list_max(list_filter(
-                        $reminders::INTEGER[], lambda n: n <= days_since)) END AS latest_reminder,
-                   $as_of >= quiz_deadline AS overdue
+                   {rule.quiz_latest_reminder('days_since')} AS latest_reminder,
+                   {rule.quiz_overdue('provisioned_on')} AS overdue
             FROM s
         )
         SELECT * FROM r WHERE {QUIZ_WHICH[which]} ORDER BY license_number"""
@@ -131,11 +121,10 @@ def _idle_sql(as_of: date, policy: Policy, viewer: Identity | None) -> tuple[str
     sql = f"""
         WITH a AS (
             SELECT la.license_number, la.application, la.provisioned_on, la.last_login_on,
-                   greatest(coalesce(la.last_login_on, la.provisioned_on), la.provisioned_on)
-                       AS idle_since
-            FROM license_apps la WHERE {_held('la')}
+                   {rule.idle_since('la')} AS idle_since
+            FROM license_apps la WHERE {rule.held_on('la')}
         ), i AS (
-            SELECT a.*, CAST(a.idle_since + to_months(CAST($months AS INTEGER)) AS DATE) AS idle_on
+            SELECT a.*, {rule.idle_on('a.idle_since')} AS idle_on
             FROM a
         )
         SELECT i.*, l.contact_id, {full_name_sql()} AS full_name, c.first_name, l.affiliated_campus AS campus,
@@ -170,42 +159,24 @@ def idle_frame(store, as_of: date, policy: Policy, viewer: Identity | None = Non
 def _course_sql(as_of: date, policy: Policy, viewer: Identity | None,
                 include_ok: bool) -> tuple[str, dict[str, Any]]:
     """Q3 in SQL (the one definition behind ``course_rows`` and ``course_frame``)."""
-    params: dict[str, Any] = {
-        "as_of": as_of, "expiring": policy.course_expiring_days, "courses": list(ref.COURSES),
-        "valid": [policy.course_valid_days(c) for c in ref.COURSES]}
+    params = rule.course_params(as_of, policy)
     scope = _scope(viewer, params)
-    # one row per contact with the latest completion of each course (d0, d1, d2 in the order
-    # of ref.COURSES), then one row per course: cheaper than joining completions per course
-    latest = ",\n".join(
-        f"max(cc.completed_on) FILTER (WHERE cc.course = $courses[{i + 1}]) AS d{i}"
-        for i in range(len(ref.COURSES)))
-    ds = ", ".join(f"d{i}" for i in range(len(ref.COURSES)))
     sql = f"""
         WITH lic AS MATERIALIZED (
             SELECT l.* FROM licenses l
             WHERE l.license_number IN (SELECT la.license_number FROM license_apps la
-                                       WHERE {_held('la')})
+                                       WHERE {rule.held_on('la')})
               AND {scope}
         ), latest AS (
-            SELECT lc.contact_id, {latest}
+            SELECT lc.contact_id, {rule.course_latest('cc')}
             FROM (SELECT DISTINCT contact_id FROM lic) lc
             LEFT JOIN course_completions cc
               ON cc.contact_id = lc.contact_id AND cc.completed_on <= $as_of
             GROUP BY lc.contact_id
         ), s AS (
-            SELECT contact_id, unnest(range(len($courses::VARCHAR[]))) AS ord,
-                   unnest($courses::VARCHAR[]) AS course, unnest([{ds}]) AS completed_on,
-                   unnest($valid::INTEGER[]) AS valid_days
-            FROM latest
+            {rule.course_unnest('latest')}
         ), st AS (
-            SELECT contact_id, ord, course, completed_on,
-                   completed_on + valid_days AS expires_on,
-                   CASE WHEN completed_on IS NULL OR $as_of >= completed_on + valid_days
-                            THEN 'non_compliant'
-                        WHEN $as_of >= completed_on + valid_days - CAST($expiring AS INTEGER)
-                            THEN 'expiring'
-                        ELSE 'ok' END AS status
-            FROM s
+            {rule.course_status('s')}
         ), flagged AS (
             SELECT * FROM st WHERE {'TRUE' if include_ok else "status <> 'ok'"}
         ), people AS (   -- who to tell, only for the contacts listed

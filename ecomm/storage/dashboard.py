@@ -4,8 +4,9 @@ itself (A1) and filtered there too (campus, billing campus, public group).
 
 Every panel function returns ``(frame, counts)``: the rows (all of them, or the first
 ``limit`` in the panel's order) and the panel's counts over every matching row, computed in
-the same query with window aggregates. The Q1-Q3 date arithmetic is the one of
-``ecomm.storage.compliance`` (boundaries fixed in ``ecomm.compliance``); tests check both agree.
+the same query with window aggregates. The Q1-Q3 date arithmetic is written once in
+``ecomm.storage.rule_sql``, shared with ``ecomm.storage.compliance`` (boundaries fixed in
+``ecomm.compliance``); tests check both agree.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ import pyarrow as pa
 
 from ecomm import reference as ref
 from ecomm.policy import Policy
+from ecomm.storage import rule_sql as rule
 from ecomm.storage.notifications import full_name_sql
 from ecomm.storage.scope import named_specialist_sql
 
@@ -46,12 +48,6 @@ def _scope(w: Where, params: dict[str, Any], campus_col: str, lic: str) -> str:
         return own
     params["scope_email"] = w.email
     return f"({own} OR {named_specialist_sql(lic)})"
-
-
-def _held(alias: str) -> str:
-    """Q1-Q3: the application row is held on $as_of (ecomm.compliance.app_held)."""
-    return (f"{alias}.provisioned_on <= $as_of AND ({alias}.deprovisioned_on IS NULL "
-            f"OR {alias}.deprovisioned_on > $as_of)")
 
 
 def license_where(w: Where, params: dict[str, Any], a: str = "l") -> str:
@@ -257,7 +253,8 @@ PERSON = (f"l.contact_id, {full_name_sql()} AS name, l.affiliated_campus AS camp
 def _held_apps_join(alias: str = "ap") -> str:
     """The applications each shown license holds on $as_of, as text."""
     return (f"LEFT JOIN (SELECT la.license_number, string_agg(DISTINCT la.application, '; ' "
-            f"ORDER BY la.application) AS applications FROM license_apps la WHERE {_held('la')} "
+            f"ORDER BY la.application) AS applications FROM license_apps la "
+            f"WHERE {rule.held_on('la')} "
             "AND la.license_number IN (SELECT license_number FROM top) GROUP BY la.license_number"
             f") {alias} ON {alias}.license_number = t.license_number")
 
@@ -270,23 +267,20 @@ def quiz_panel(store, w: Where, as_of: date, policy: Policy, *, limit: int | Non
     # The licenses in scope (A1, filters) without a pass first, then their held applications.
     held = f"""lic AS MATERIALIZED (
             SELECT l.license_number FROM licenses l
-            WHERE (l.quiz_passed_on IS NULL OR l.quiz_passed_on > $as_of)
+            WHERE {rule.quiz_not_passed('l')}
               AND {license_where(w, params)}
         ), held AS (
             SELECT la.license_number, min(la.provisioned_on) AS provisioned_on
             FROM license_apps la
-            WHERE {_held('la')} AND la.license_number IN (SELECT license_number FROM lic)
+            WHERE {rule.held_on('la')} AND la.license_number IN (SELECT license_number FROM lic)
             GROUP BY la.license_number)"""
-    base = """
-        SELECT h.license_number, h.provisioned_on,
-               CAST($as_of - h.provisioned_on AS INTEGER) AS days_since,
-               h.provisioned_on + CAST($deadline AS INTEGER) AS quiz_deadline,
-               $as_of >= h.provisioned_on + CAST($deadline AS INTEGER) AS overdue
+    base = f"""
+        SELECT h.license_number, h.provisioned_on, {rule.quiz_days('h.provisioned_on')},
+               {rule.quiz_overdue('h.provisioned_on')} AS overdue
         FROM held h"""
     select = f"""t.license_number, {PERSON}, ap.applications, t.provisioned_on, t.days_since,
                t.quiz_deadline,
-               CASE WHEN t.days_since < $deadline THEN list_max(list_filter(
-                    $reminders::INTEGER[], lambda n: n <= t.days_since)) END AS latest_reminder,
+               {rule.quiz_latest_reminder('t.days_since')} AS latest_reminder,
                t.overdue"""
     return _panel(store, params, ctes=held, base=base,
                   counts="count(*) AS n_rows, sum(CASE WHEN overdue THEN 1 ELSE 0 END) AS n_overdue",
@@ -301,12 +295,11 @@ def idle_panel(store, w: Where, as_of: date, policy: Policy, *, limit: int | Non
     params: dict[str, Any] = {"as_of": as_of, "months": policy.idle_months}
     base = f"""
         SELECT * FROM (
-            SELECT i.*, CAST(i.idle_since + to_months(CAST($months AS INTEGER)) AS DATE) AS idle_on
+            SELECT i.*, {rule.idle_on('i.idle_since')} AS idle_on
             FROM (SELECT la.license_number, la.application, la.provisioned_on, la.last_login_on,
-                         greatest(coalesce(la.last_login_on, la.provisioned_on),
-                                  la.provisioned_on) AS idle_since
+                         {rule.idle_since('la')} AS idle_since
                   FROM license_apps la JOIN licenses l ON l.license_number = la.license_number
-                  WHERE {_held('la')} AND {license_where(w, params)}) i
+                  WHERE {rule.held_on('la')} AND {license_where(w, params)}) i
         ) WHERE idle_on <= $as_of"""
     select = (f"t.license_number, {PERSON}, t.application, t.provisioned_on, t.last_login_on, "
               "t.idle_since, t.idle_on")
@@ -316,17 +309,28 @@ def idle_panel(store, w: Where, as_of: date, policy: Policy, *, limit: int | Non
                   joins=_person_joins(), limit=limit, count_cols=("n_rows", "n_licenses"))
 
 
+def _course_ctes(lic: str, of_lic: str) -> str:
+    """Q3: the CTEs ``done`` (each contact's latest completion of each course on $as_of,
+    ``of_lic``: the semi-join narrowing it to the contacts of ``lic``, or none), ``latest``
+    (a row per contact of ``lic``) and ``s`` (a row per contact and course)."""
+    return f"""done AS (
+            SELECT cc.contact_id, {rule.course_latest('cc')}
+            FROM course_completions cc
+            WHERE cc.completed_on <= $as_of{of_lic}
+            GROUP BY cc.contact_id
+        ), latest AS (
+            SELECT lc.contact_id, {rule.course_dates()}
+            FROM (SELECT DISTINCT contact_id FROM {lic}) lc LEFT JOIN done USING (contact_id)
+        ), s AS (
+            {rule.course_unnest('latest')}
+        )"""
+
+
 def course_panel(store, w: Where, as_of: date, policy: Policy, *, limit: int | None = None
                  ) -> tuple[pd.DataFrame, dict[str, Any]]:
     """Q3: pre-access courses expiring or non-compliant (missing or out of date) of contacts
     holding an application on a license matching the filters."""
-    params: dict[str, Any] = {
-        "as_of": as_of, "expiring": policy.course_expiring_days, "courses": list(ref.COURSES),
-        "valid": [policy.course_valid_days(c) for c in ref.COURSES]}
-    latest = ",\n".join(
-        f"max(cc.completed_on) FILTER (WHERE cc.course = $courses[{i + 1}]) AS d{i}"
-        for i in range(len(ref.COURSES)))
-    ds = ", ".join(f"d{i}" for i in range(len(ref.COURSES)))
+    params = rule.course_params(as_of, policy)
     where = license_where(w, params)
     # Narrowed (a campus, a filter, A1): read the course dates of the licenses' contacts only;
     # unnarrowed, grouping every completion is cheaper than the semi-join (measured at 100x).
@@ -335,32 +339,12 @@ def course_panel(store, w: Where, as_of: date, policy: Policy, *, limit: int | N
         lic AS MATERIALIZED (
             SELECT l.license_number, l.contact_id FROM licenses l
             WHERE l.license_number IN (SELECT la.license_number FROM license_apps la
-                                       WHERE {_held('la')})
+                                       WHERE {rule.held_on('la')})
               AND {where}
-        ), done AS (
-            SELECT cc.contact_id, {latest}
-            FROM course_completions cc
-            WHERE cc.completed_on <= $as_of{of_lic}
-            GROUP BY cc.contact_id
-        ), latest AS (
-            SELECT lc.contact_id, {ds}
-            FROM (SELECT DISTINCT contact_id FROM lic) lc LEFT JOIN done USING (contact_id)
-        ), s AS (
-            SELECT contact_id, unnest(range(len($courses::VARCHAR[]))) AS ord,
-                   unnest($courses::VARCHAR[]) AS course, unnest([{ds}]) AS completed_on,
-                   unnest($valid::INTEGER[]) AS valid_days
-            FROM latest
-        )"""
-    base = """
+        ), {_course_ctes("lic", of_lic)}"""
+    base = f"""
         SELECT * FROM (
-            SELECT contact_id, ord, course, completed_on,
-                   completed_on + valid_days AS expires_on,
-                   CASE WHEN completed_on IS NULL OR $as_of >= completed_on + valid_days
-                            THEN 'non_compliant'
-                        WHEN $as_of >= completed_on + valid_days - CAST($expiring AS INTEGER)
-                            THEN 'expiring'
-                        ELSE 'ok' END AS status
-            FROM s) WHERE status <> 'ok'"""
+            {rule.course_status('s')}) WHERE status <> 'ok'"""
     people = f"""LEFT JOIN (
             SELECT l.contact_id, min(l.license_number) AS license_number,
                    array_to_string(list(l.license_number ORDER BY l.license_number), '; ')
@@ -401,7 +385,7 @@ def active_users(store, w: Where, as_of: date, *, limit: int | None = None
             f"FROM licenses l WHERE {where}), "
             "held AS (SELECT la.license_number, "
             + ", ".join(f"bool_or(la.application = '{a}') AS {col[a]}" for a in apps)
-            + f" FROM license_apps la WHERE {_held('la')} {of_lic}"
+            + f" FROM license_apps la WHERE {rule.held_on('la')} {of_lic}"
             "GROUP BY la.license_number)")
     base = ("SELECT l.license_number, l.chatter_free, "
             + ", ".join(f"h.{col[a]}" for a in apps)
@@ -444,19 +428,13 @@ def all_panels(store, w: Where, as_of: date, policy: Policy, *, cutoffs: dict[st
     params: dict[str, Any] = {
         "as_of": as_of, "deadline": policy.quiz_deadline_days,
         "reminders": list(policy.quiz_reminder_days), "months": policy.idle_months,
-        "expiring": policy.course_expiring_days, "courses": list(ref.COURSES),
-        "valid": [policy.course_valid_days(c) for c in ref.COURSES],
-        "chatter": ref.PROFILE_CHATTER_FREE}
+        **rule.course_params(as_of, policy), "chatter": ref.PROFILE_CHATTER_FREE}
     where = license_where(w, params)
     narrowed = where != "TRUE"
     lim = _limit(params, limit)
     chatter = "lower(trim(coalesce(l.salesforce_profile, ''))) = lower($chatter)"
     of_lic = " AND la.license_number IN (SELECT license_number FROM lic)" if narrowed else ""
     of_lic3 = " AND cc.contact_id IN (SELECT contact_id FROM lic3)" if narrowed else ""
-    latest = ",\n".join(
-        f"max(cc.completed_on) FILTER (WHERE cc.course = $courses[{i + 1}]) AS d{i}"
-        for i in range(len(ref.COURSES)))
-    ds = ", ".join(f"d{i}" for i in range(len(ref.COURSES)))
 
     def top(name: str, base: str, order: str) -> str:
         # the first rows (a top-n, not a sort of them all), then numbered
@@ -469,55 +447,31 @@ def all_panels(store, w: Where, as_of: date, policy: Policy, *, cutoffs: dict[st
             FROM licenses l WHERE {where}
         ), held AS MATERIALIZED (
             SELECT la.license_number, la.application, la.provisioned_on, la.last_login_on
-            FROM license_apps la WHERE {_held('la')}{of_lic}
+            FROM license_apps la WHERE {rule.held_on('la')}{of_lic}
         ), per_lic AS MATERIALIZED (
             SELECT h.license_number, min(h.provisioned_on) AS provisioned_on, """ + ", ".join(
         f"bool_or(h.application = '{a}') AS {col[a]}" for a in apps) + f"""
             FROM held h GROUP BY h.license_number
         ), quiz_base AS MATERIALIZED (
             SELECT p.license_number, p.provisioned_on,
-                   CAST($as_of - p.provisioned_on AS INTEGER) AS days_since,
-                   p.provisioned_on + CAST($deadline AS INTEGER) AS quiz_deadline,
-                   $as_of >= p.provisioned_on + CAST($deadline AS INTEGER) AS overdue
+                   {rule.quiz_days('p.provisioned_on')},
+                   {rule.quiz_overdue('p.provisioned_on')} AS overdue
             FROM per_lic p JOIN lic l ON l.license_number = p.license_number
-            WHERE l.quiz_passed_on IS NULL OR l.quiz_passed_on > $as_of
+            WHERE {rule.quiz_not_passed('l')}
         ), {top("quiz", "quiz_base", "overdue DESC, provisioned_on, license_number")},
         idle_base AS MATERIALIZED (
             SELECT * FROM (
-                SELECT i.*, CAST(i.idle_since + to_months(CAST($months AS INTEGER)) AS DATE)
-                           AS idle_on
+                SELECT i.*, {rule.idle_on('i.idle_since')} AS idle_on
                 FROM (SELECT h.license_number, h.application, h.provisioned_on, h.last_login_on,
-                             greatest(coalesce(h.last_login_on, h.provisioned_on),
-                                      h.provisioned_on) AS idle_since
+                             {rule.idle_since('h')} AS idle_since
                       FROM held h JOIN lic l ON l.license_number = h.license_number) i
             ) WHERE idle_on <= $as_of
         ), {top("idle", "idle_base", "idle_on, license_number, application, provisioned_on")},
         lic3 AS MATERIALIZED (
             SELECT l.license_number, l.contact_id FROM lic l
             WHERE l.license_number IN (SELECT license_number FROM per_lic)
-        ), done AS (
-            SELECT cc.contact_id, {latest}
-            FROM course_completions cc
-            WHERE cc.completed_on <= $as_of{of_lic3}
-            GROUP BY cc.contact_id
-        ), latest AS (
-            SELECT lc.contact_id, {ds}
-            FROM (SELECT DISTINCT contact_id FROM lic3) lc LEFT JOIN done USING (contact_id)
-        ), s AS (
-            SELECT contact_id, unnest(range(len($courses::VARCHAR[]))) AS ord,
-                   unnest($courses::VARCHAR[]) AS course, unnest([{ds}]) AS completed_on,
-                   unnest($valid::INTEGER[]) AS valid_days
-            FROM latest
-        ), courses_base AS MATERIALIZED (
-            SELECT * FROM (
-                SELECT contact_id, ord, course, completed_on,
-                       completed_on + valid_days AS expires_on,
-                       CASE WHEN completed_on IS NULL OR $as_of >= completed_on + valid_days
-                                THEN 'non_compliant'
-                            WHEN $as_of >= completed_on + valid_days - CAST($expiring AS INTEGER)
-                                THEN 'expiring'
-                            ELSE 'ok' END AS status
-                FROM s) WHERE status <> 'ok'
+        ), {_course_ctes("lic3", of_lic3)}, courses_base AS MATERIALIZED (
+            SELECT * FROM ({rule.course_status('s')}) WHERE status <> 'ok'
         ), {top("courses", "courses_base", "status DESC, expires_on NULLS FIRST, contact_id, ord")},
         active_base AS MATERIALIZED (
             SELECT l.license_number, l.chatter_free, """ + ", ".join(
@@ -583,8 +537,7 @@ def all_panels(store, w: Where, as_of: date, policy: Policy, *, cutoffs: dict[st
     rows = {
         "quiz": f"""SELECT t.rn AS _rn, t.license_number, {PERSON}, ap.applications,
                    t.provisioned_on, t.days_since, t.quiz_deadline,
-                   CASE WHEN t.days_since < $deadline THEN list_max(list_filter(
-                        $reminders::INTEGER[], lambda n: n <= t.days_since)) END AS latest_reminder,
+                   {rule.quiz_latest_reminder('t.days_since')} AS latest_reminder,
                    t.overdue
             FROM quiz_top t {person}
             LEFT JOIN (SELECT h.license_number, string_agg(DISTINCT h.application, '; '
