@@ -29,8 +29,8 @@ class StoredInvoice(Invoice):
         return STATUS_LABEL.get(self.status, self.status)
 
 
-class InvoiceSummary(BaseModel):
-    """B8: an invoice as listed, without its lines: its head, number of lines and total."""
+class InvoiceHead(BaseModel):
+    """B4/B8: an invoice's head without its lines (what a list and a spreadsheet's header show)."""
 
     invoice_id: str
     fiscal_year: int
@@ -38,16 +38,11 @@ class InvoiceSummary(BaseModel):
     campus: str
     group: str
     as_of: date
-    status: str
-    revision: int
+    status: str = DRAFT
+    revision: int = 1
     corrects_invoice_id: str | None = None
     campus_speedtype: str | None = None
     other_campus_speedtypes: list[str] = Field(default_factory=list)
-    line_count: int
-    total: Decimal
-    created_at: datetime
-    created_by: str
-    note: str | None = None
 
     @property
     def key(self) -> tuple[int, str, str, str]:
@@ -64,6 +59,16 @@ class InvoiceSummary(BaseModel):
     @property
     def kind_label(self) -> str:
         return KIND_LABEL[self.kind]
+
+
+class InvoiceSummary(InvoiceHead):
+    """B8: an invoice as listed, without its lines: its head, number of lines and total."""
+
+    line_count: int
+    total: Decimal
+    created_at: datetime
+    created_by: str
+    note: str | None = None
 
 
 class InvoiceEvent(BaseModel):

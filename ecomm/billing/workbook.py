@@ -8,7 +8,7 @@ Formula neutralisation: any text cell whose value starts with = + - @ (or a tab 
 return) gets a single quote ' prepended, so a spreadsheet program shows it as text and never
 runs it as a formula (e.g. a user name "=HYPERLINK(...)" is written "'=HYPERLINK(...)").
 
-Made from columns, not models: a run's invoice heads (``SheetInvoice``) and ONE lines frame
+Made from columns, not models: a run's invoice heads (``InvoiceHead``) and ONE lines frame
 (``ecomm.storage.invoice_reads.invoice_lines_frame`` straight from SQL, or ``lines_frame`` from
 ``Invoice`` models) go through the one sheet writer (``workbook_of_frame``); a row holds what
 ``line_values`` lists for a line.
@@ -20,7 +20,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from functools import partial
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
@@ -42,6 +41,7 @@ from ecomm import reference as ref
 from ecomm.billing.fiscal import fy_label
 from ecomm.billing.models import GROUP_LABEL, Invoice, InvoiceLine
 from ecomm.billing.proration import KIND_LABEL, KINDS
+from ecomm.billing.records import InvoiceHead
 from ecomm.errors import EcommError
 from ecomm.gc_pause import gc_paused
 from ecomm.safe_export import neutralise, neutralise_column
@@ -409,38 +409,6 @@ def _rows_of(ws: Any) -> Iterator[_Rows]:
 
 
 # --- One invoice's sheet from its head and its lines' columns -----------------------------------
-@dataclass(frozen=True)
-class SheetInvoice:
-    """An invoice's head as its sheets show it (the lines are in the lines frame, by id)."""
-
-    invoice_id: str
-    fiscal_year: int
-    kind: str
-    campus: str
-    group: str
-    as_of: date
-    status: str = "draft"
-    revision: int = 1
-    corrects_invoice_id: str | None = None
-    campus_speedtype: str | None = None
-    other_campus_speedtypes: tuple[str, ...] = ()
-
-    @classmethod
-    def of(cls, head: Any, invoice_id: str | None = None) -> "SheetInvoice":
-        """From an ``Invoice`` or an ``InvoiceSummary`` (or a dict of their fields)."""
-        get = head.get if isinstance(head, dict) else partial(getattr, head)
-        return cls(invoice_id=invoice_id if invoice_id is not None else get("invoice_id"),
-                   fiscal_year=get("fiscal_year"), kind=get("kind"), campus=get("campus"),
-                   group=get("group"), as_of=get("as_of"), status=get("status"),
-                   revision=get("revision"), corrects_invoice_id=get("corrects_invoice_id"),
-                   campus_speedtype=get("campus_speedtype"),
-                   other_campus_speedtypes=tuple(get("other_campus_speedtypes") or ()))
-
-    @property
-    def key(self) -> tuple[int, str, str, str]:
-        return (self.fiscal_year, self.kind, self.campus, self.group)
-
-
 def _unit_text(unit_speedtypes: str) -> str:
     return InvoiceLine.model_construct(unit_speedtypes=unit_speedtypes).unit_speedtypes_text
 
@@ -463,12 +431,15 @@ def _counted_sum(values: pa.Array, convert: Callable[[Any], Decimal], start: Dec
     return total
 
 
-def lines_frame(invoices: list[Invoice]) -> tuple[list[SheetInvoice], pd.DataFrame]:
+HEAD_FIELDS = [f for f in InvoiceHead.model_fields if f != "invoice_id"]
+
+
+def lines_frame(invoices: list[Invoice]) -> tuple[list[InvoiceHead], pd.DataFrame]:
     """B4: invoice models as the spreadsheets' heads and ONE lines frame, the columns
     ``ecomm.storage.invoice_reads.invoice_lines_frame`` reads from the stored invoices."""
     heads, cols = [], {c: [] for c in LINE_FRAME_COLUMNS}
     for n, inv in enumerate(invoices):
-        head = SheetInvoice.of(inv, invoice_id=f"#{n}")
+        head = InvoiceHead(invoice_id=f"#{n}", **{f: getattr(inv, f) for f in HEAD_FIELDS})
         heads.append(head)
         for line in inv.lines:
             cols["invoice_id"].append(head.invoice_id)
@@ -495,7 +466,7 @@ def lines_frame(invoices: list[Invoice]) -> tuple[list[SheetInvoice], pd.DataFra
 class _Sheet:
     """A campus sheet's invoice: its head, its lines' columns, their count and total."""
 
-    head: SheetInvoice
+    head: InvoiceHead
     lines: pa.Table
     n_lines: int
     total: Decimal
@@ -504,7 +475,7 @@ class _Sheet:
         return self.lines.column(name).combine_chunks()
 
 
-def _sheets(heads: list[SheetInvoice], lines: pd.DataFrame) -> list[_Sheet]:
+def _sheets(heads: list[InvoiceHead], lines: pd.DataFrame) -> list[_Sheet]:
     """Each head's lines (in order) as Arrow columns, their count and their total."""
     table = pa.Table.from_pandas(lines, preserve_index=False)
     ids = table.column("invoice_id")
@@ -655,7 +626,7 @@ def sheet_title(campus: str, taken: set[str]) -> str:
     return title
 
 
-def workbook_of_frame(heads: list[SheetInvoice], lines: pd.DataFrame, *, fiscal_year: int,
+def workbook_of_frame(heads: list[InvoiceHead], lines: pd.DataFrame, *, fiscal_year: int,
                       kind: str, group: str) -> Workbook:
     """B4: the workbook of one group from the run's invoice heads (latest revisions) and their
     lines frame: Summary, then one sheet per campus (sorted). The one sheet writer."""
@@ -670,7 +641,7 @@ def workbook_of_frame(heads: list[SheetInvoice], lines: pd.DataFrame, *, fiscal_
     return wb
 
 
-def workbook_bytes_of_frame(heads: list[SheetInvoice], lines: pd.DataFrame, *, fiscal_year: int,
+def workbook_bytes_of_frame(heads: list[InvoiceHead], lines: pd.DataFrame, *, fiscal_year: int,
                             kind: str, group: str) -> bytes:
     """B4: ``workbook_of_frame`` as xlsx bytes."""
     _check_run(heads, fiscal_year, kind)
@@ -679,7 +650,7 @@ def workbook_bytes_of_frame(heads: list[SheetInvoice], lines: pd.DataFrame, *, f
     return buf.getvalue()
 
 
-def workbooks_of_frame(heads: list[SheetInvoice], lines: pd.DataFrame, *, fiscal_year: int,
+def workbooks_of_frame(heads: list[InvoiceHead], lines: pd.DataFrame, *, fiscal_year: int,
                        kind: str) -> dict[str, bytes]:
     """B4: the run's two spreadsheets as {file name: xlsx bytes}, from heads and lines frame."""
     _check_run(heads, fiscal_year, kind)

@@ -38,7 +38,7 @@ from ecomm.billing.proration import KIND_LABEL, TRUE_UPS
 from ecomm.billing.records import (APPROVED, BILLED, DRAFT, FINAL, IN_REVIEW, STATUS_LABEL,
                                    InvoiceEvent, InvoiceSummary, RunOutcome, StoredInvoice)
 from ecomm.billing.run import forecast_as_of
-from ecomm.billing.workbook import (SheetInvoice, workbook_bytes_of_frame, workbooks_of_frame,
+from ecomm.billing.workbook import (workbook_bytes_of_frame, workbooks_of_frame,
                                     save_workbooks as write_workbook_files)
 from ecomm.errors import AccessDenied, EcommError, NotFound
 from ecomm.gc_pause import gc_paused
@@ -403,11 +403,10 @@ def runs(store, who: Identity | None) -> list[tuple[int, str]]:
 
 
 def _sheets_of_run(store, who: Identity | None, fiscal_year: int, kind: str,
-                   group: str | None = None) -> tuple[list[SheetInvoice], pd.DataFrame]:
+                   group: str | None = None) -> tuple[list[InvoiceSummary], pd.DataFrame]:
     """B4/B8: the invoices this person sees (``list_summaries``) as the spreadsheets' heads,
     and their lines in one frame straight from SQL (no model per line)."""
-    heads = [SheetInvoice.of(s) for s in list_summaries(store, who, fiscal_year=fiscal_year,
-                                                        kind=kind)
+    heads = [s for s in list_summaries(store, who, fiscal_year=fiscal_year, kind=kind)
              if group is None or s.group == group]
     return heads, ir.invoice_lines_frame(store, [h.invoice_id for h in heads])
 
