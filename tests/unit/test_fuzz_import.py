@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import shutil
 import tempfile
 from datetime import date, timedelta
 from pathlib import Path
@@ -89,22 +90,33 @@ def _encode(text: str, encoding: str) -> bytes:
 
 @pytest.fixture(scope="module")
 def store():
+    """An empty, migrated database file; every example imports into its own copy of it, so
+    that no example sees what an earlier one loaded (Hypothesis replays an example and must
+    get the same outcome)."""
     with tempfile.TemporaryDirectory() as folder:
-        s = Store(Path(folder) / "fuzz.duckdb")
-        yield s
-        s.close()
+        pristine = Path(folder) / "fuzz.duckdb"
+        Store(pristine).close()
+        yield pristine
 
 
-def attempt(store, files: dict[str, bytes]):
-    """Import; returns the report or the EcommError. Anything else is a crash and fails."""
-    before = snapshot(store)
-    try:
-        return import_files(store, files, actor="fuzz")
-    except EcommError as exc:
-        assert snapshot(store) == before, "a refused import wrote something"
-        for p in exc.problems:
-            assert WHERE.match(p) or p.startswith("... and"), p
-        return exc
+def attempt(pristine: Path, files: dict[str, bytes]):
+    """Import into a fresh copy of the empty database; returns the report or the EcommError.
+    Anything else is a crash and fails."""
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder) / "example.duckdb"
+        shutil.copyfile(pristine, copy)
+        store = Store(copy)
+        try:
+            before = snapshot(store)
+            try:
+                return import_files(store, files, actor="fuzz")
+            except EcommError as exc:
+                assert snapshot(store) == before, "a refused import wrote something"
+                for p in exc.problems:
+                    assert WHERE.match(p) or p.startswith("... and"), p
+                return exc
+        finally:
+            store.close()
 
 
 def _named(exc: EcommError, name: str, line: int, column: str) -> bool:
