@@ -345,17 +345,8 @@ def course_panel(store, w: Where, as_of: date, policy: Policy, *, limit: int | N
     base = f"""
         SELECT * FROM (
             {rule.course_status('s')}) WHERE status <> 'ok'"""
-    people = f"""LEFT JOIN (
-            SELECT l.contact_id, min(l.license_number) AS license_number,
-                   array_to_string(list(l.license_number ORDER BY l.license_number), '; ')
-                       AS license_numbers,
-                   arg_min(l.affiliated_campus, l.license_number) AS campus,
-                   arg_min({INVOICE_CAMPUS.format(a='l')}, l.license_number) AS billing_campus,
-                   any_value({full_name_sql()}) AS name
-            FROM licenses l LEFT JOIN contacts c ON c.contact_id = l.contact_id
-            WHERE l.license_number IN (SELECT license_number FROM lic)
-              AND l.contact_id IN (SELECT contact_id FROM top)
-            GROUP BY l.contact_id) p ON p.contact_id = t.contact_id"""
+    people = f"LEFT JOIN ({_course_people('licenses', 'contacts', 'lic', 'top')}) p " \
+             "ON p.contact_id = t.contact_id"
     select = ("p.license_number, t.contact_id, p.name, p.campus, p.billing_campus, "
               "p.license_numbers, t.course, t.completed_on, t.expires_on, t.status")
     counts = ("count(*) AS n_rows, "
@@ -414,6 +405,21 @@ _REQUEST_PANELS = {  # key: (kind, statuses, columns)
     "held": ("provision", ("held",), HELD_COLUMNS),
     "deprovision": ("deprovision", ("pending", "held"), DEPROVISION_COLUMNS),
 }
+
+
+def _course_people(licenses: str, contacts: str, scoped: str, top: str) -> str:
+    """Q3 rows are per contact: the contact's first license number, all its license numbers
+    in scope, campus, billing campus (of the first license) and name, for the ``top`` rows."""
+    return f"""SELECT l.contact_id, min(l.license_number) AS license_number,
+                   array_to_string(list(l.license_number ORDER BY l.license_number), '; ')
+                       AS license_numbers,
+                   arg_min(l.affiliated_campus, l.license_number) AS campus,
+                   arg_min({INVOICE_CAMPUS.format(a='l')}, l.license_number) AS billing_campus,
+                   any_value({full_name_sql()}) AS name
+            FROM {licenses} l LEFT JOIN {contacts} c ON c.contact_id = l.contact_id
+            WHERE l.license_number IN (SELECT license_number FROM {scoped})
+              AND l.contact_id IN (SELECT contact_id FROM {top})
+            GROUP BY l.contact_id"""
 
 
 def all_panels(store, w: Where, as_of: date, policy: Policy, *, cutoffs: dict[str, date],
@@ -551,16 +557,8 @@ def all_panels(store, w: Where, as_of: date, policy: Policy, *, cutoffs: dict[st
                    p.billing_campus, p.license_numbers, t.course, t.completed_on, t.expires_on,
                    t.status
             FROM courses_top t LEFT JOIN (
-                SELECT l.contact_id, min(l.license_number) AS license_number,
-                       array_to_string(list(l.license_number ORDER BY l.license_number), '; ')
-                           AS license_numbers,
-                       arg_min(l.affiliated_campus, l.license_number) AS campus,
-                       arg_min({INVOICE_CAMPUS.format(a='l')}, l.license_number) AS billing_campus,
-                       any_value({full_name_sql()}) AS name
-                FROM nm l LEFT JOIN cn c ON c.contact_id = l.contact_id
-                WHERE l.license_number IN (SELECT license_number FROM lic3)
-                  AND l.contact_id IN (SELECT contact_id FROM courses_top)
-                GROUP BY l.contact_id) p ON p.contact_id = t.contact_id""",
+                {_course_people('nm', 'cn', 'lic3', 'courses_top')}) p
+                ON p.contact_id = t.contact_id""",
         "active": f"""SELECT t.rn AS _rn, t.license_number, {PERSON},
                    {_joined('l.public_groups')} AS public_groups, {listed} AS applications, """
         + ", ".join(f"t.{col[a]} AS \"{a}\"" for a in apps) + f""",
