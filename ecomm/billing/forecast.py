@@ -22,7 +22,7 @@ from decimal import Decimal
 from typing import Iterable, Mapping
 
 import pandas as pd
-from pydantic import BaseModel, Field, computed_field
+from pydantic import BaseModel, computed_field
 
 from ecomm import reference as ref
 from ecomm.billing.fiscal import add_months, fiscal_year_of

@@ -315,31 +315,28 @@ def license_models(licenses: pd.DataFrame, apps: pd.DataFrame) -> list[LicenseFo
             for row in zip(*(licenses[c].tolist() for c in LICENSE_COLUMNS))]
 
 
-def invoices_of(run: RunFrames, keys: Iterable[tuple[str, str]] | None = None) -> list[Invoice]:
-    """The run's invoices as pydantic models (``keys``: only these (campus, group))."""
-    wanted = None if keys is None else set(keys)
+def invoices_of(run: RunFrames) -> list[Invoice]:
+    """The run's invoices as pydantic models."""
     charges: dict[tuple, list[Charge]] = {}
     c = run.charges
     for campus, group, no, app, rate, months, on, note in zip(
             c["campus"], c["group"], c["line_no"], c["application"], c["monthly_rate"],
             c["months"], c["provisioned_on"], c["note"]):
-        if wanted is None or (campus, group) in wanted:
-            charges.setdefault((campus, group, no), []).append(Charge(
-                application=app, monthly_rate=rate, months=months, provisioned_on=on, note=note))
+        charges.setdefault((campus, group, no), []).append(Charge(
+            application=app, monthly_rate=rate, months=months, provisioned_on=on, note=note))
     lines: dict[tuple, list[InvoiceLine]] = {}
     ln = run.lines
     for campus, group, no, number, name, held, st, units in zip(
             ln["campus"], ln["group"], ln["line_no"], ln["license_number"], ln["user_name"],
             ln["licenses_held"], ln["campus_speedtype"], ln["unit_speedtypes"]):
-        if wanted is None or (campus, group) in wanted:
-            lines.setdefault((campus, group), []).append(InvoiceLine(
-                license_number=number, user_name=name, licenses_held=list(held),
-                charges=charges[(campus, group, no)], campus_speedtype=st, unit_speedtypes=units))
+        lines.setdefault((campus, group), []).append(InvoiceLine(
+            license_number=number, user_name=name, licenses_held=list(held),
+            charges=charges[(campus, group, no)], campus_speedtype=st, unit_speedtypes=units))
     return [Invoice(fiscal_year=run.fiscal_year, kind=run.kind, campus=h["campus"],
                     group=h["group"], as_of=run.as_of, campus_speedtype=h["campus_speedtype"],
                     other_campus_speedtypes=h["other_campus_speedtypes"],
                     lines=lines[(h["campus"], h["group"])])
-            for h in run.heads if wanted is None or (h["campus"], h["group"]) in wanted]
+            for h in run.heads]
 
 
 def billed_holdings(licenses: Iterable[LicenseForBilling], fy: int, kind: str, as_of: date, *,

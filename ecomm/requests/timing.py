@@ -15,7 +15,6 @@ from ecomm.billing.fiscal import fiscal_year_of
 from ecomm.billing.invoice import assemble, is_chatter_free_profile, missing_rates
 from ecomm.billing.models import AppHolding, LicenseForBilling, to_cents
 from ecomm.billing.proration import ANNUAL, JANUARY, JUNE, KIND_LABEL
-from ecomm.errors import EcommError
 from ecomm.policy import Policy
 from ecomm.requests.models import CostLine
 from ecomm.storage import calendar as cal_store
