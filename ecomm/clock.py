@@ -4,22 +4,52 @@ Stored date-times are naive UTC; people see and type America/Denver time (C1, im
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+import os
+import time
+from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from ecomm.reference import TIMEZONE
 
 DENVER = ZoneInfo(TIMEZONE)
 
+PIN_ENV = "ECOMM_NOW"
+"""Environment variable that pins 'now' (ISO date or date-time, Denver time when no offset).
+
+Tests set it through one fixture, and pass it on to the served app and the CLI they start,
+so that nothing they run reads the wall clock. The pinned clock still ticks from the moment
+the process first reads it (so events keep their order), but starts at the pinned instant.
+"""
+
+
+@lru_cache(maxsize=8)
+def _pin_start(text: str) -> tuple[datetime, float]:
+    t = text.strip()
+    if len(t) == 10:
+        t += "T10:00:00"
+    return parse_datetime(t), time.monotonic()
+
+
+def _pinned_utc() -> datetime | None:
+    text = os.environ.get(PIN_ENV, "").strip()
+    if not text:
+        return None
+    start, mono = _pin_start(text)
+    return start + timedelta(seconds=max(0.0, time.monotonic() - mono))
+
 
 def now_utc() -> datetime:
     """Now, as a naive UTC datetime (how the database stores date-times)."""
+    pinned = _pinned_utc()
+    if pinned is not None:
+        return pinned
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 def today_denver() -> date:
     """Today's date in America/Denver."""
-    return datetime.now(DENVER).date()
+    return denver_date(now_utc())
 
 
 def to_utc_naive(dt: datetime) -> datetime:
