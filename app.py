@@ -6,7 +6,7 @@ lives in ecomm/ui.py (PAGES); adding a page is one line there. Page files are in
 """
 import streamlit as st
 
-from ecomm import ui
+from ecomm import practice, ui
 
 st.set_page_config(page_title=ui.APP_TITLE, page_icon=":material/badge:", layout="wide")
 
@@ -15,6 +15,10 @@ if ui.store_or_none() is None:
     st.navigation([st.Page("app_pages/setup.py", title="Setup", icon=":material/build:")],
                   position="hidden").run()
     st.stop()
+
+practice_banner = practice.banner_text()  # a demo database's practice clock (ecomm.practice)
+if practice_banner:
+    st.info(practice_banner, icon=":material/event:")
 
 user = ui.current_user()
 ui.sidebar_account(user)

@@ -23,6 +23,23 @@ the process first reads it (so events keep their order), but starts at the pinne
 """
 
 
+_practice_date: date | None = None
+"""The practice clock: a demo database made ``--as-of DATE`` keeps DATE as its 'today'
+(``ecomm.storage.practice``). Set for the process when such a database is opened; it wins over
+ECOMM_NOW and the wall clock for the date, while the time of day ticks as usual."""
+
+
+def set_practice_date(day: date | None) -> None:
+    """Use ``day`` as today's date for this process (None: the pinned or wall clock again)."""
+    global _practice_date
+    _practice_date = day
+
+
+def practice_date() -> date | None:
+    """The practice date in force in this process, if any."""
+    return _practice_date
+
+
 @lru_cache(maxsize=8)
 def _pin_start(text: str) -> tuple[datetime, float]:
     t = text.strip()
@@ -40,11 +57,17 @@ def _pinned_utc() -> datetime | None:
 
 
 def now_utc() -> datetime:
-    """Now, as a naive UTC datetime (how the database stores date-times)."""
-    pinned = _pinned_utc()
-    if pinned is not None:
-        return pinned
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    """Now, as a naive UTC datetime (how the database stores date-times).
+
+    Precedence: the practice date of a demo database (its day, with the current time of day),
+    then ECOMM_NOW, then the wall clock."""
+    now = _pinned_utc()
+    if now is None:
+        now = datetime.now(timezone.utc).replace(tzinfo=None)
+    if _practice_date is not None:
+        local = to_denver(now)
+        now = to_utc_naive(datetime.combine(_practice_date, local.time().replace(tzinfo=None)))
+    return now
 
 
 def today_denver() -> date:

@@ -1,12 +1,13 @@
-"""CLI: ``init [--demo]``, ``import PATH`` and ``export PATH`` (spec/cli.md, import-format.md)."""
+"""CLI: ``init [--demo [--as-of DATE]]``, ``import PATH`` and ``export PATH`` (spec/cli.md, import-format.md)."""
 from __future__ import annotations
 
 import argparse
 import sys
 
-from ecomm import clock
+from ecomm import clock, practice
 from ecomm.cli import EXIT_OK, EXIT_USAGE, add_db_arg, print_json
 from ecomm.errors import EcommError
+from ecomm.identity import CLI_ACTOR
 from ecomm.storage import Store, open_store, resolve_db_path
 from ecomm.storage import imports as import_store
 
@@ -21,6 +22,15 @@ def _positive_int(text: str) -> int:
     return n
 
 
+def _day(text: str):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
 def register(subs) -> None:
     p = subs.add_parser("init", help="create the database or bring its schema up to date",
                         description="Create the database or bring its schema up to date; with "
@@ -28,6 +38,10 @@ def register(subs) -> None:
     p.add_argument("--demo", action="store_true", help="load the demo data set")
     p.add_argument("--licenses", type=_positive_int, metavar="N",
                    help="with --demo: how many licenses the demo organisation has")
+    p.add_argument("--as-of", type=_day, metavar="DATE", dest="as_of",
+                   help="with --demo: build the demo around DATE (YYYY-MM-DD, default today); "
+                        "the database keeps DATE as its today (a practice clock). Without "
+                        "--demo, on a demo database: move its practice date")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     add_db_arg(p)
     p.set_defaults(handler=run_init)
@@ -85,9 +99,19 @@ def run_init(args) -> int:
         return EXIT_USAGE
     path = resolve_db_path(args.db)
     created = not path.exists()
+    if args.as_of is not None and not args.demo and created:
+        print("python -m ecomm init: --as-of goes with --demo (or a demo database)", file=sys.stderr)
+        return EXIT_USAGE
     with Store(path, migrate=False) as store:
         applied = store.migrate()
+        store.use_practice_clock()
         report = None
+        if args.as_of is not None and not args.demo:
+            if import_store.database_is_empty(store) and not practice.is_demo(store):
+                print("python -m ecomm init: --as-of goes with --demo (or a demo database)",
+                      file=sys.stderr)
+                return EXIT_USAGE
+            practice.keep_practice_date(store, CLI_ACTOR, args.as_of)  # refused on real data
         if args.demo:
             if not import_store.database_is_empty(store):
                 raise EcommError(
@@ -97,16 +121,20 @@ def run_init(args) -> int:
 
             extra = {} if args.licenses is None else {"licenses": args.licenses}
             try:
-                report = load_demo(store, as_of=clock.today_denver(), actor="cli",
+                as_of = args.as_of or clock.today_denver()
+                report = load_demo(store, as_of=as_of, actor="cli",
                                    progress=None if args.json else StderrProgress(), **extra)
             except ValueError as exc:  # the demo's own limits, e.g. too few licenses asked for
                 print(f"python -m ecomm init: {exc}", file=sys.stderr)
                 return EXIT_USAGE
+            practice.keep_practice_date(store, CLI_ACTOR, as_of, demo_built=True)
         version = store.schema_version()
+        today = practice.stored_practice_date(store)
     if args.json:
         print_json({"db": str(path), "created": created, "schema_version": version,
                     "migrations_applied": applied,
-                    "demo": _report_json(report) if report is not None else None})
+                    "demo": _report_json(report) if report is not None else None,
+                    "practice_date": today.isoformat() if today else None})
         return EXIT_OK
     state = "created" if created else "opened"
     done = f"applied migrations {', '.join(map(str, applied))}" if applied else "already up to date"
@@ -115,6 +143,8 @@ def run_init(args) -> int:
         print("Demo data loaded:")
         for line in report.summary_lines():
             print("  " + line)
+    if today is not None:
+        print(f"{practice.banner_text(today)} (the app and the command line take it as today).")
     return EXIT_OK
 
 

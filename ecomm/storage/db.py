@@ -11,6 +11,7 @@ import re
 import threading
 import time
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence, TypeVar
 
@@ -64,6 +65,16 @@ class Store:
         self._con.execute("SET TimeZone = 'UTC'")
         if migrate:
             self.migrate()
+            self.use_practice_clock()
+
+    def use_practice_clock(self) -> None:
+        """A demo database made ``--as-of DATE`` keeps DATE as today (ecomm.practice): the
+        process's clock takes the practice date of the database it opened, or none."""
+        from ecomm import clock
+        from ecomm.storage.facts import PRACTICE_DATE, get_fact
+
+        text = get_fact(self, PRACTICE_DATE)
+        clock.set_practice_date(date.fromisoformat(text) if text else None)
 
     # -- lifecycle -------------------------------------------------------------------
     def close(self) -> None:

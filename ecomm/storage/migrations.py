@@ -348,6 +348,16 @@ M006_BILLING_WORKFLOW: list[Step] = [
     )""",
 ]
 
+M007_DATABASE_FACTS: list[Step] = [
+    # facts about the database itself (key -> text), e.g. the practice date of a demo database
+    """CREATE TABLE database_facts (
+        key VARCHAR PRIMARY KEY,
+        value VARCHAR NOT NULL,
+        set_at TIMESTAMP NOT NULL,             -- UTC
+        set_by VARCHAR NOT NULL
+    )""",
+]
+
 # (version, description, steps)
 MIGRATIONS: list[tuple[int, str, list[Step]]] = [
     (1, "core schema: people, licenses, requests, cycles, billing, reference, audit", M001_CORE),
@@ -356,6 +366,7 @@ MIGRATIONS: list[tuple[int, str, list[Step]]] = [
     (4, "notifications: message templates, outbox, mail settings", M004_NOTIFICATIONS),
     (5, "eligibility lookup indexes (contact facts, duplicates)", M005_ELIGIBILITY_INDEXES),
     (6, "billing workflow: stored invoice details, net-new reviews and captures", M006_BILLING_WORKFLOW),
+    (7, "database facts: the demo's practice date", M007_DATABASE_FACTS),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]

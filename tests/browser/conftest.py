@@ -14,6 +14,7 @@ from urllib.parse import quote
 import pytest
 
 from ecomm.storage import Store
+from tests.conftest import PINNED_TODAY
 from tools import appserver
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -60,14 +61,15 @@ def browser_db(tmp_path_factory) -> Path:
                 "INSERT INTO app_users (email, name, role, campus, quiz_passed_on, active) "
                 "VALUES (?, ?, ?, ?, ?, TRUE)", [list(u) for u in FALLBACK_USERS]))
         else:
-            load_demo(store, as_of=date.today(), licenses=DEMO_LICENSES)
+            load_demo(store, as_of=PINNED_TODAY, licenses=DEMO_LICENSES)
     return path
 
 
 @contextmanager
 def served(db: Path, workdir: Path) -> Iterator[str]:
     """`streamlit run app.py` on a free port against ``db`` (tools/appserver.py, the one way
-    the tests, benchmarks and screenshots start the app); yields its URL."""
+    the tests, benchmarks and screenshots start the app); yields its URL. The server inherits
+    the suite's pinned clock (ECOMM_NOW, tests/conftest.py)."""
     with ExitStack() as stack:
         try:
             app = stack.enter_context(appserver.serve(db, workdir))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
@@ -20,6 +20,7 @@ from ecomm.demo import load_demo
 from ecomm.identity import CLI_ACTOR
 from ecomm.storage import Store
 from tests.browser.conftest import DEMO_LICENSES, open_as, served, wait_idle
+from tests.conftest import PINNED_TODAY
 
 pytestmark = pytest.mark.browser
 
@@ -57,7 +58,7 @@ def due_app(chromium_path, tmp_path_factory):
     """`streamlit run app.py` on a demo made 40 days ago, whose requests' cycle is due today;
     yields (url, expected) with what the preview of that cycle says."""
     path = tmp_path_factory.mktemp("batch-browser") / "ecomm.duckdb"
-    today = date.today()
+    today = PINNED_TODAY  # the served app's clock
     with Store(path) as store:
         load_demo(store, as_of=today - timedelta(days=40), licenses=DEMO_LICENSES)
         cycle = batch.due_cycle(store, today)

@@ -13,18 +13,18 @@ from __future__ import annotations
 
 import csv
 import re
-from datetime import date
 from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import expect
 
-from ecomm import admin, clock
+from ecomm import admin
 from ecomm.demo import load_demo
 from ecomm.storage import Store
 from ecomm.storage import compliance as store_c
 from ecomm.storage.settings import load_policy
 from tests.browser.conftest import DEMO_LICENSES, open_as, served, wait_idle
+from tests.conftest import PINNED_TODAY
 
 pytestmark = pytest.mark.browser
 
@@ -38,9 +38,9 @@ HEADER_PX, ROW_PX, MARKER_X = 36, 35, 15   # st.dataframe's header, rows, row-ma
 def compliance_app(chromium_path, tmp_path_factory):
     """`streamlit run app.py` on a fresh demo database; yields (url, expected)."""
     path = tmp_path_factory.mktemp("compliance-browser") / "ecomm.duckdb"
-    today = clock.today_denver()           # the pages' default "as of" day
+    today = PINNED_TODAY                   # the pages' default "as of" day (the served app's clock)
     with Store(path) as store:
-        load_demo(store, as_of=date.today(), licenses=DEMO_LICENSES)
+        load_demo(store, as_of=today, licenses=DEMO_LICENSES)
         policy = load_policy(store)
         boulder = admin.find_identity(store, BOULDER)
         seen_by_boulder = store_c.quiz_list(store, today, policy, boulder)

@@ -4,15 +4,15 @@ and sees the confirmation with the request id, the license record and the cost."
 from __future__ import annotations
 
 import re
-from datetime import date
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
-from ecomm import admin, clock, readiness
+from ecomm import admin, readiness
 from ecomm.storage import Store, contacts
 from tests.browser.conftest import DEMO_LICENSES, open_as, wait_idle
+from tests.conftest import PINNED_TODAY
 
 pytestmark = pytest.mark.browser
 demo = pytest.importorskip("ecomm.demo")
@@ -29,9 +29,9 @@ def ready_contact(tmp_path_factory) -> dict:
     services look at a twin: the demo is deterministic, and the same as_of, seed and size give
     the same data (see ecomm.demo)."""
     path = tmp_path_factory.mktemp("twin") / "twin.duckdb"
-    today = clock.today_denver()
+    today = PINNED_TODAY  # the browser database's as_of, and the served app's clock
     with Store(path) as store:
-        demo.load_demo(store, as_of=date.today(), licenses=DEMO_LICENSES)
+        demo.load_demo(store, as_of=today, licenses=DEMO_LICENSES)
         boulder = admin.find_identity(store, BOULDER)
         for row in contacts.search_contacts(store, "", campus="Boulder", limit=1000):
             if not row["employee_id"]:

@@ -26,6 +26,7 @@ from ecomm.rules import ProvisionDraft
 from ecomm.storage import Store
 from tests.integration import requests_fixtures as rf
 from tests.integration.batch_seed import snapshot
+from tests.conftest import PINNED_TODAY
 
 FIELDS = list(ProvisionDraft.model_fields)
 FIELD_WORDS = sorted({f.replace("_", " ") for f in FIELDS}, key=len, reverse=True)
@@ -37,7 +38,7 @@ hostile = st.one_of(
     st.text(max_size=30), st.text(alphabet=st.characters(max_codepoint=31), max_size=5),
     st.sampled_from(["=1+1", "@cmd", "-1", "../../etc/passwd", "Boulder", "boulder ",
                      "Salesforce", "LN-0776", "x" * 100_000, "2026-11-31", "9999-12-31"]),
-    st.dates(min_value=date.today(), max_value=date(9999, 12, 31)),
+    st.dates(min_value=PINNED_TODAY, max_value=date(9999, 12, 31)),
     st.lists(st.text(max_size=10), max_size=4),
     st.dictionaries(st.text(max_size=5), st.integers(), max_size=2),
 )
