@@ -1,20 +1,32 @@
-# eComm Licenses: `make run` serves the demo, `make test` runs the whole suite.
+# eComm Licenses: `make run` serves the demo, `make check` is the everyday test run (no browser
+# journeys, no slow tests: under 3 minutes), `make test` runs the whole suite (what CI runs).
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cksum < requirements.txt | cut -d' ' -f1)
+# What the app needs at run time (requirements.txt), and what the tests and benchmarks need
+# besides (requirements-dev.txt): each installed once per version of its file(s).
+STAMP := $(VENV)/.installed-run-$(shell cksum < requirements.txt | cut -d' ' -f1)
+DEV_STAMP := $(VENV)/.installed-dev-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 DB ?= data/ecomm.duckdb
 PORT ?= 8501
 
-.PHONY: run test bench screenshots install clean-db
+.PHONY: run test check bench screenshots install install-dev clean-db
 
 install: $(STAMP)
+
+install-dev: $(DEV_STAMP)
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
-	rm -f $(VENV)/.installed-*
+	rm -f $(VENV)/.installed-run-*
 	touch $(STAMP)
+
+$(DEV_STAMP): requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	rm -f $(VENV)/.installed-dev-*
+	touch $(DEV_STAMP)
 
 $(DB): | $(STAMP)
 	$(BIN)/python -m ecomm init --demo --db $(DB)
@@ -22,19 +34,24 @@ $(DB): | $(STAMP)
 run: $(STAMP) $(DB)
 	ECOMM_DB=$(DB) $(BIN)/streamlit run app.py --server.port $(PORT) --server.address localhost
 
-test: $(STAMP)
+# The whole suite, browser journeys and slow tests included: before a merge, and in CI (.ci/run).
+test: $(DEV_STAMP)
 	$(BIN)/python -m pytest
+
+# Everyday: everything but the browser journeys (tests/browser) and the tests marked slow.
+check: $(DEV_STAMP)
+	$(BIN)/python -m pytest -m "not browser and not slow" --ignore=tests/browser
 
 # Benchmarks at 1x and 100x (demo databases cached in benchmarks/.data/, made on first use:
 # the 100x one takes about a minute); the report goes to benchmarks/results.md, even when a
 # benchmark failed (make then fails too).
-bench: $(STAMP)
+bench: $(DEV_STAMP)
 	mkdir -p benchmarks/.data
 	status=0; $(BIN)/python -m pytest benchmarks -o addopts="-q" --benchmark-only \
 		-p no:cacheprovider --benchmark-json=benchmarks/.data/last.json || status=$$?; \
 		$(BIN)/python -m benchmarks.report && exit $$status
 
-screenshots: $(STAMP)
+screenshots: $(DEV_STAMP)
 	$(BIN)/python -m tools.screenshots
 
 clean-db:
