@@ -266,6 +266,14 @@ def _holders(ctx: Ctx, lics: list[License]) -> list[Person]:
         lic.holder.tag = "q3_expiring"
         people.course_expiring(ctx, lic.holder, rng.choice(ref.COURSES),
                                as_of + timedelta(days=2), as_of + timedelta(days=58))
+    for campus in ref.CAMPUSES:  # every campus's specialist has a Q3 row to follow up
+        if not any(x.campus == campus and x.holder.tag == "q3_expiring" for x in active):
+            mine = [x for x in active if x.campus == campus and x.holder.tag == "holder"]
+            if mine:
+                lic = rng.choice(mine)
+                lic.holder.tag = "q3_expiring"
+                people.course_expiring(ctx, lic.holder, rng.choice(ref.COURSES),
+                                       as_of + timedelta(days=2), as_of + timedelta(days=58))
     fine = [x for x in active if x.holder.tag == "holder"]
     for lic in rng.sample(fine, ctx.count(0.05, 3)):  # Q3: already out of date
         lic.holder.tag = "q3_out_of_date"
@@ -312,6 +320,14 @@ def _quiz(ctx: Ctx, lics: list[License]) -> None:
                             key=lambda x: (-x.start.toordinal(), x.idx))[: max(need * 3, 6)]
         for lic in rng.sample(candidates, min(need, len(candidates))):
             lic.quiz = None
+    for campus in ref.CAMPUSES:  # every campus's specialist has overdue users (Q1)
+        mine = [x for x in lics if x.active and x.campus == campus
+                and x.start <= as_of - timedelta(days=deadline + 1)]
+        short = 3 - sum(1 for x in mine if x.quiz is None)
+        passed = sorted((x for x in mine if x.quiz is not None),
+                        key=lambda x: (-x.start.toordinal(), x.idx))
+        for lic in passed[:max(0, short)]:
+            lic.quiz = None
 
 
 def _idle(ctx: Ctx, lics: list[License]) -> None:
@@ -322,6 +338,10 @@ def _idle(ctx: Ctx, lics: list[License]) -> None:
     old_enough = [x for x in lics if x.active and x.start <= cut]
     for lic in rng.sample(old_enough, min(len(old_enough), ctx.count(0.06, 3))):
         lic.idle = True
+    for campus in ref.CAMPUSES:  # every campus's specialist has an idle user (Q2)
+        mine = [x for x in old_enough if x.campus == campus]
+        if mine and not any(x.idle for x in mine):
+            rng.choice(mine).idle = True
     for lic in lics:
         for row in lic.apps:
             prov, dep = row[1], row[2]

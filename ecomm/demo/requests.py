@@ -136,6 +136,11 @@ def make_requests(ctx: Ctx, lics: list[License]) -> tuple[list[Request], list[Pe
         r.courses = _latest_courses(r.contact)
     _deprovisions(ctx, lics, reqs, used)
     _group_changes(ctx, lics, reqs, used)
+    from ecomm.demo.past_cycles import make_past_requests  # it builds on this module
+
+    past, past_people = make_past_requests(ctx)
+    reqs += past
+    new_people += past_people
     reqs.sort(key=lambda r: (r.submitted_at, r.kind, r.contact.employee_id or ""))
     width = max(4, len(str(len(reqs))))
     for n, r in enumerate(reqs, 1):
@@ -175,6 +180,14 @@ def _deprovisions(ctx: Ctx, lics: list[License], reqs: list[Request], used: set[
     taken = {x.idx for x in picked}
     rest = [x for x in active if x.idx not in taken]
     picked += rng.sample(rest, n - len(picked))
+    for campus in ref.CAMPUSES:  # every campus's specialist has a deprovisioning in the queue
+        # (one with more than Salesforce: Salesforce alone is removed at once, C4)
+        if not any(x.campus == campus and len(x.active_apps()) > 1 for x in picked):
+            taken = {x.idx for x in picked}
+            mine = [x for x in active if x.campus == campus and x.idx not in taken
+                    and len(x.active_apps()) > 1]
+            if mine:
+                picked.append(rng.choice(mine))
     for k, lic in enumerate(picked):
         used.add(lic.idx)
         r = Request("deprovision", lic.holder, lic.campus, _submission(ctx), "deprovision")

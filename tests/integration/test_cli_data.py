@@ -52,7 +52,13 @@ def test_init_demo_loads_the_demo_into_an_empty_database(capsys, tmp_path):
     doc = json.loads(out)
     assert doc["demo"]["inserted"] > 0
     with Store(db) as store:
-        assert store.query_value("SELECT count(*) FROM licenses") == next(f["rows"] for f in doc["demo"]["files"] if f["file"] == "licenses.csv") > 0
+        # issue 13: the licenses of licenses.csv, and those the past batches the loader
+        # processed created (one for each new user's request processed)
+        made = store.query_value("SELECT count(*) FROM requests WHERE kind = 'provision' "
+                                 "AND status = 'processed'")
+        assert made > 0 and store.query_value("SELECT count(*) FROM batches") == 2
+        assert store.query_value("SELECT count(*) FROM licenses") == next(f["rows"] for f in doc["demo"]["files"] if f["file"] == "licenses.csv") + made
+        assert doc["practice_date"] == "2026-11-23"   # the pinned today (tests/conftest.py)
         assert store.query_value("SELECT bool_and(is_demo) FROM rates") is True  # B2: marked as demo
         assert store.query_value("SELECT count(DISTINCT actor) FROM audit_log WHERE action = 'import'") == 1
         assert store.query_value("SELECT min(actor) FROM audit_log WHERE action = 'import'") == "cli"
