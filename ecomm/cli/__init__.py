@@ -52,11 +52,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _use_database_clock(args: argparse.Namespace) -> None:
+    """A demo database's practice date is the command's today (ecomm.practice), also for the
+    defaults worked out before the command opens it (``--on`` = today)."""
+    if args.command == "init" or not hasattr(args, "db"):
+        return
+    from ecomm.storage import Store, resolve_db_path
+
+    path = resolve_db_path(args.db)
+    if path.exists():
+        with Store(path, migrate=False) as store:
+            store.use_practice_clock()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     handler: Callable[[argparse.Namespace], int] = args.handler
     try:
+        _use_database_clock(args)
         return handler(args)
     except EcommError as exc:
         if getattr(args, "json", False):

@@ -9,12 +9,12 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from ecomm import clock
 from ecomm.storage import Store
+from tests.conftest import PINNED_TODAY
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
-TODAY = date(2026, 11, 23)  # a Monday; November's cutoff is Monday the 30th
+TODAY = PINNED_TODAY  # 2026-11-23, a Monday; November's cutoff is Monday the 30th
 
 SYSTEM = "sam.system@cu.edu"
 MANAGER = "morgan.manager@cu.edu"
@@ -43,8 +43,7 @@ def add_users(store: Store, rows) -> None:
 def app_store(tmp_path, monkeypatch):
     """A migrated tmp database with the test users, used by the app through ECOMM_DB."""
     path = tmp_path / "app.duckdb"
-    monkeypatch.setenv("ECOMM_DB", str(path))
-    monkeypatch.setattr(clock, "today_denver", lambda: TODAY)
+    monkeypatch.setenv("ECOMM_DB", str(path))   # today: the suite's pinned clock (TODAY)
     store = Store(path)
     add_users(store, USERS)
     yield store

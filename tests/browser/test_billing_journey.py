@@ -1,4 +1,5 @@
-"""Browser journey of the January true-up (B5-B8) on its own demo database (made as of today):
+"""Browser journey of the January true-up (B5-B8) on its own demo database, made as of a
+January day that it keeps as its today (the practice clock, issue 13), whatever the real day:
 the System team (Sam) drafts the latest January true-up that can be drafted and sends it for
 review; Boulder's specialist (Priya) approves Boulder's invoices on the Invoices page; Sam
 downloads the two spreadsheets, which read back equal to what the run bills, Boulder's invoice
@@ -11,10 +12,13 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
+from ecomm import admin, practice
 from ecomm.billing import frames
 from ecomm.billing import workflow as wf
 from ecomm.billing.fiscal import fy_label
+from ecomm.billing.records import IN_REVIEW
 from ecomm.demo import load_demo
+from ecomm.identity import CLI_ACTOR
 from ecomm.storage import Store
 from tests.browser.conftest import DEMO_LICENSES, open_as, served, wait_idle
 from tests.integration.billing_seed import read_workbook
@@ -24,18 +28,24 @@ pytestmark = pytest.mark.browser
 SAM = "sam.system@cu.edu"
 PRIYA = "ecomm.boulder@colorado.edu"
 JAN = "january"
+JANUARY_DAY = date(2027, 1, 11)   # the served app's today: its database's practice date
 
 
 @pytest.fixture(scope="module")
 def billing_app(chromium_path, tmp_path_factory):
-    """`streamlit run app.py` on a fresh demo; yields (url, run) with the fiscal year whose
-    January true-up can be drafted today and what it bills, by campus and group."""
+    """`streamlit run app.py` on a fresh demo whose today is JANUARY_DAY; yields (url, run)
+    with the fiscal year whose January true-up can be drafted then and what it bills, by
+    campus and group."""
     path = tmp_path_factory.mktemp("billing-browser") / "ecomm.duckdb"
-    today = date.today()
-    fy = today.year         # its January (Jan 1 of this year) is over whatever the month
-    as_of = frames.default_as_of(fy, JAN, today)
+    fy = JANUARY_DAY.year   # FY2027's January window is over on January 11, 2027
+    as_of = frames.default_as_of(fy, JAN, JANUARY_DAY)
     with Store(path) as store:
-        load_demo(store, as_of=today, licenses=DEMO_LICENSES)
+        load_demo(store, as_of=JANUARY_DAY, licenses=DEMO_LICENSES)
+        practice.keep_practice_date(store, CLI_ACTOR, JANUARY_DAY, demo_built=True)
+        priya = admin.find_identity(store, PRIYA)   # Boulder approved what it had in review
+        for inv in wf.list_summaries(store, priya):  # (the demo has invoices in every state)
+            if inv.status == IN_REVIEW:
+                wf.approve(store, priya, inv.invoice_id)
         computed = wf.compute_run(store, fiscal_year=fy, kind=JAN, as_of=as_of)
     expected = {(i.campus, i.group): (len(i.lines), i.total) for i in computed}
     assert any(campus == "Boulder" for campus, _ in expected), expected
@@ -64,8 +74,9 @@ def test_b8_system_drafts_the_january_true_up_specialist_approves_system_downloa
     fy, expected = run["fy"], run["expected"]
     label = f"FY{fy} January true-up"
 
-    # 1. the System team drafts the run and sends it to the campuses
+    # 1. the System team drafts the run and sends it to the campuses (practising in January)
     open_run(page, url, fy)
+    expect(page.get_by_text("Demo data: today is Mon Jan 11, 2027")).to_be_visible()
     page.get_by_role("button", name=f"Draft the {label}").click()
     wait_idle(page)
     expect(page.get_by_test_id("stAlertContentSuccess").first).to_contain_text(
