@@ -3,6 +3,7 @@ import streamlit as st
 
 from ecomm import admin, ui
 from ecomm.errors import EcommError
+from ecomm.importer.report import MAX_LISTED_PROBLEMS, problems_heading
 
 RESULT_KEY = "import_result"
 
@@ -30,8 +31,9 @@ if st.button("Import", type="primary", disabled=not uploads, key="import_run"):
             progress=lambda message, fraction: bar.progress(min(max(fraction, 0.0), 1.0),
                                                             text=message))
     except EcommError as exc:
-        st.session_state[RESULT_KEY] = {"ok": False, "message": exc.message,
-                                        "problems": list(exc.problems)}
+        # every problem (ImportRefused keeps them all; its .problems stops at 1,000)
+        st.session_state[RESULT_KEY] = {"ok": False, "message": exc.message, "problems": list(
+            getattr(exc, "all_problems", exc.problems))}
     else:
         ui.clear_caches()
         st.session_state[RESULT_KEY] = {"ok": True, "lines": report.summary_lines(),
@@ -46,10 +48,12 @@ if result and result["ok"]:
 elif result:
     st.error(result["message"], icon=":material/error:")
     if result["problems"]:
-        st.write(f"**Nothing was changed.** Every problem found ({len(result['problems'])}):")
-        problems = ui.problems_frame(result["problems"])
-        st.dataframe(problems, hide_index=True, width="stretch")
-        ui.download_csv(problems, "import-problems.csv", "Download the problems as CSV",
+        every = result["problems"]
+        shown = every[:MAX_LISTED_PROBLEMS]
+        st.write(f"**Nothing was changed.** {problems_heading(len(every), len(shown))}:")
+        st.dataframe(ui.problems_frame(shown), hide_index=True, width="stretch")
+        ui.download_csv(ui.problems_frame(every), "import-problems.csv",
+                        f"Download all {len(every):,} problems as CSV",
                         key="import_problems_csv")
 
 st.divider()

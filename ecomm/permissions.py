@@ -4,11 +4,18 @@
   name them (by email) as an additional eComm specialist (``additional_email`` gives the
   email a query matches; ``ecomm.requests.access`` checks single records);
 - A2 the System team sees and changes everything;
-- A3 a manager reads every campus and changes nothing.
+- A3 a manager reads every campus and changes nothing;
+- P14 every write of an eComm specialist is a submission: without a recorded license-change
+  quiz pass they can view but not submit (``require_quiz_pass``). Requests (provisioning,
+  deprovisioning, group changes) name P14 among their rules (``ecomm.rules.p14_quiz``); every
+  other specialist write (cancelling a request, the P4 agreement fix, the net-new review,
+  approving or returning an invoice) calls ``require_quiz_pass``.
 
 Every check raises ``AccessDenied`` with a sentence the person understands.
 """
 from __future__ import annotations
+
+from datetime import date
 
 from ecomm import reference as ref
 from ecomm.errors import AccessDenied
@@ -96,3 +103,18 @@ def require_campus_writer(identity: Identity | None, campus: str | None,
     """A1-A3: may change records of ``campus`` (own campus for specialists, any for System)."""
     require_writer(identity, action)
     return require_campus(identity, campus)
+
+
+def require_quiz_pass(identity: Identity | None, on: date, action: str = "make changes"
+                      ) -> Identity:
+    """P14 (with A3): an eComm specialist without a license-change quiz pass recorded on or
+    before ``on`` can view but not ``action``; the System team is exempt, managers change
+    nothing. The one check of every specialist write that is not a request."""
+    from ecomm.rules.request import p14_quiz
+
+    who = require_writer(identity, action)
+    if who.is_specialist and not p14_quiz(who, on).passed:
+        raise AccessDenied(
+            f"P14: you have not passed the license-change quiz, so you can view but not "
+            f"{action} until the System team records your pass.")
+    return who

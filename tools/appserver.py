@@ -49,20 +49,24 @@ def _healthy(url: str) -> bool:
 
 
 @contextmanager
-def serve(db: Path, workdir: Path, env: dict | None = None) -> Iterator[App]:
-    """`streamlit run app.py` against ``db``; logs and an empty secrets file in ``workdir``."""
+def serve(db: Path, workdir: Path, env: dict | None = None, *, port: int | None = None,
+          secrets: Path | None = None) -> Iterator[App]:
+    """`streamlit run app.py` against ``db``; logs and an empty secrets file in ``workdir``.
+    ``secrets``: a secrets.toml to read instead (e.g. an [auth] section for real sign-in,
+    whose redirect_uri names ``port``)."""
     workdir.mkdir(parents=True, exist_ok=True)
-    port = free_port()
+    port = port or free_port()
     url = f"http://127.0.0.1:{port}"
     log_path = workdir / "server.log"
-    no_secrets = workdir / "no-secrets.toml"  # never read a developer's [auth] secrets
+    # never read a developer's .streamlit/secrets.toml ([auth] would turn off ?as=)
+    secrets_file = secrets or workdir / "no-secrets.toml"
     full_env = {**os.environ, "ECOMM_DB": str(db), **(env or {})}
     with open(log_path, "w") as log:
         proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py",
              "--server.port", str(port), "--server.address", "127.0.0.1",
              "--server.headless", "true", "--browser.gatherUsageStats", "false",
-             "--server.fileWatcherType", "none", "--secrets.files", str(no_secrets)],
+             "--server.fileWatcherType", "none", "--secrets.files", str(secrets_file)],
             cwd=ROOT, env=full_env, stdout=log, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + START_TIMEOUT_S

@@ -19,8 +19,8 @@ from ecomm.billing.proration import KIND_LABEL, TRUE_UPS
 from ecomm.billing.records import NetNewCandidate, ReviewStatus
 from ecomm.errors import AccessDenied, EcommError, NotFound
 from ecomm.identity import Identity
-from ecomm.permissions import (require_campus, require_campus_writer, require_system,
-                               visible_campuses)
+from ecomm.permissions import (require_campus, require_campus_writer, require_quiz_pass,
+                               require_system, visible_campuses)
 from ecomm.storage import audit
 from ecomm.storage import billing_writes as bw
 from ecomm.storage import invoice_reads as ir
@@ -107,6 +107,7 @@ def review_candidate(store, who: Identity | None, *, fiscal_year: int, kind: str
                            f"{license_number} is not on the net-new list of the {what}.")
         cand = found[0]
         actor = require_campus_writer(who, cand.campus, "review net-new lists")
+        require_quiz_pass(actor, clock.denver_date(now), "review net-new lists")
         _captured_refusal(reader, fiscal_year, kind, cand.campus)
         _decide(cur, reader, actor, cand, net_new, reason, now)
         return ir.load_candidates(reader, fiscal_year, kind, license_number=license_number,
@@ -120,6 +121,7 @@ def confirm_remaining(store, who: Identity | None, *, fiscal_year: int, kind: st
     check_true_up(fiscal_year, kind)
     actor = require_campus_writer(who, campus, "review net-new lists")
     now = now_utc or clock.now_utc()
+    require_quiz_pass(actor, clock.denver_date(now), "review net-new lists")
 
     def work(cur):
         reader = CursorReader(cur)

@@ -43,8 +43,8 @@ from ecomm.billing.workbook import (workbook_bytes_of_frame, workbooks_of_frame,
 from ecomm.errors import AccessDenied, EcommError, NotFound
 from ecomm.gc_pause import gc_paused
 from ecomm.identity import Identity
-from ecomm.permissions import (require_campus, require_system, require_writer,
-                               visible_campuses)
+from ecomm.permissions import (require_campus, require_quiz_pass, require_system,
+                               require_writer, visible_campuses)
 from ecomm.storage import audit
 from ecomm.storage import billing_reads as reads
 from ecomm.storage import billing_writes as bw
@@ -302,6 +302,7 @@ def _step(store, who: Identity | None, invoice_ids: Iterable[str], action: str, 
             if inv is None:
                 raise NotFound(f"There is no invoice {iid}.")
             actor = check(who, inv.campus, words)
+            require_quiz_pass(actor, clock.denver_date(now), words)  # P14
             if inv.status != src:
                 raise EcommError(
                     f"B8: {describe(inv)} is {inv.status_label.lower()}; only an invoice that "

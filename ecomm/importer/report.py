@@ -54,12 +54,23 @@ class ImportReport(BaseModel):
         return [fmt.format(*head)] + [fmt.format(*r) for r in body]
 
 
+def problems_heading(total: int, shown: int) -> str:
+    """How many problems an import found and how many a list shows, in words, e.g.
+    "50,000 problems found; the first 1,000 are shown"."""
+    noun = "problem" if total == 1 else "problems"
+    if shown >= total:
+        return f"{total:,} {noun} found" + ("" if total == 1 else ", all shown")
+    return f"{total:,} {noun} found; the first {shown:,} are shown"
+
+
 class ImportRefused(EcommError):
     """An import with bad rows: nothing was written; ``problems`` lists every bad row
-    as ``file:line column: what is wrong`` (past 1,000, the rest are counted)."""
+    as ``file:line column: what is wrong`` (past 1,000, the rest are counted);
+    ``all_problems`` keeps every one of them and ``total`` their number."""
 
     def __init__(self, problems: list[str], files: list[str]):
         self.total = len(problems)
+        self.all_problems = list(problems)
         listed = problems[:MAX_LISTED_PROBLEMS]
         if self.total > MAX_LISTED_PROBLEMS:
             listed.append(f"... and {self.total - MAX_LISTED_PROBLEMS:,} more problems not listed")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timezone
 
-from ecomm import clock
+from ecomm import clock, permissions
 from ecomm import reference as ref
 from ecomm.errors import EcommError, NotFound
 from ecomm.identity import Identity
@@ -38,6 +38,9 @@ def record_agreement_fix(store, actor: Identity, contact_id: str, *, reason: str
         raise NotFound(f"There is no contact {contact_id!r}: check the contact ID.")
     access.require_can_change_contact(actor, campuses, additional,
                                       doing="add a contact to the agreement campaign by hand")
+    now_utc = now_utc or clock.now_utc()
+    permissions.require_quiz_pass(actor, clock.denver_date(now_utc),
+                                  "add a contact to the agreement campaign by hand")
     campus = actor.campus if actor.campus in campuses else (sorted(campuses) or [None])[0]
     reason = (reason or "").strip()
     dcr = (dcr_reference or "").strip()
@@ -50,7 +53,6 @@ def record_agreement_fix(store, actor: Identity, contact_id: str, *, reason: str
                         "only after the DCR is filed.")
     if signed_at is None:
         problems.append("P4: Give the date the user signed the agreement (confirm they signed it).")
-    now_utc = now_utc or clock.now_utc()
     signed = _signed_utc(signed_at) if signed_at is not None else None
     if signed is not None and signed > now_utc:
         problems.append("P4: The signed date is in the future: give the date the user signed.")

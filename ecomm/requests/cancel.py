@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from ecomm import clock, permissions
 from ecomm import reference as ref
 from ecomm.errors import EcommError, NotFound
 from ecomm.identity import Identity
@@ -23,6 +24,7 @@ def cancel_request(store, actor: Identity, request_id: str, *, reason: str,
     if req is None or not access.can_see(actor, req["campus"], additional):
         raise NotFound(f"Request {request_id} was not found.")
     access.require_can_change(actor, req["campus"], additional, doing="cancel requests")
+    permissions.require_quiz_pass(actor, clock.denver_date(now_utc), "cancel requests")
     reason = (reason or "").strip()
     if not reason:
         raise EcommError("Give the reason for cancelling the request.")

@@ -72,3 +72,26 @@ def test_full_export_download_is_offered(open_app):
     at = open_app(SYSTEM, IMPORT)
     button = at.download_button(key="export_zip")
     assert button.label == "Download a full export"
+
+
+def test_import_with_thousands_of_problems_says_how_many_and_how_many_are_shown(open_app):
+    """Issue 14 item 11: 5,000 bad rows are 5,000 problems (not "1001"); the table shows the
+    first 1,000 and the download holds all 5,000."""
+    rows = "".join(f"C-{i},\n" for i in range(5000))  # every row lacks its last_name
+    at = open_app(SYSTEM, IMPORT)
+    upload(at, [("contacts.csv", ("contact_id,last_name\n" + rows).encode())])
+    assert "5,000 problems" in at.error[0].value
+    page = texts(at)
+    assert "5,000 problems found; the first 1,000 are shown" in page
+    assert "1001" not in page and "1,001" not in page
+    table = at.dataframe[0].value
+    assert len(table) == 1000
+    assert list(table["where"])[-1] == "contacts.csv:1001 last_name"
+    button = at.download_button(key="import_problems_csv")
+    assert button.label == "Download all 5,000 problems as CSV"
+
+
+def test_import_with_a_few_problems_says_all_are_shown(open_app):
+    at = open_app(SYSTEM, IMPORT)
+    upload(at, [("contacts.csv", BAD_CONTACTS), ("holidays.csv", HOLIDAYS)])
+    assert "2 problems found, all shown" in texts(at)

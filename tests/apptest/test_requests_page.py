@@ -6,7 +6,7 @@ import pytest
 
 from ecomm import reference as ref
 from ecomm.requests import submit_deprovision, submit_provision
-from tests.apptest.conftest import BOULDER, DENVER, MANAGER, SYSTEM, texts
+from tests.apptest.conftest import BOULDER, DENVER, MANAGER, NEW_SPECIALIST, SYSTEM, texts
 from tests.apptest.pages_helpers import REQUESTS, click, errors, ok, open_page
 from tests.apptest.requests_seed import NOW, count, seeded, who  # noqa: F401
 from tests.integration.requests_fixtures import draft, upload
@@ -82,3 +82,16 @@ def test_a3_a_manager_reads_every_request_and_cannot_cancel(with_requests):
     assert not [b for b in at.button if b.key == "req_cancel"]
     assert "A3" in texts(at)
     assert count(with_requests, "requests", "status = 'cancelled'") == 0
+
+
+def test_p14_a_specialist_without_the_quiz_pass_cannot_cancel(with_requests):
+    """Issue 14 item 8: Casey (Boulder, no recorded quiz pass) sees the request but the
+    cancel is refused with P14's sentence; nothing changes."""
+    at = open_page(NEW_SPECIALIST, REQUESTS)
+    assert list(table(at)["request"]) == ["R-000001"]        # can view
+    ok(at.selectbox(key="req_cancel_pick").select("R-000001").run())
+    at.text_input(key="req_cancel_reason").input("not needed")
+    click(at, "req_cancel")
+    assert "P14: you have not passed the license-change quiz" in errors(at)
+    assert with_requests.query_value("SELECT status FROM requests WHERE request_id = 'R-000001'") \
+        == "pending"

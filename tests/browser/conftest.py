@@ -66,13 +66,14 @@ def browser_db(tmp_path_factory) -> Path:
 
 
 @contextmanager
-def served(db: Path, workdir: Path) -> Iterator[str]:
+def served(db: Path, workdir: Path, **options) -> Iterator[str]:
     """`streamlit run app.py` on a free port against ``db`` (tools/appserver.py, the one way
     the tests, benchmarks and screenshots start the app); yields its URL. The server inherits
-    the suite's pinned clock (ECOMM_NOW, tests/conftest.py)."""
+    the suite's pinned clock (ECOMM_NOW, tests/conftest.py); ``options`` go to
+    ``appserver.serve`` (``port``, ``secrets``)."""
     with ExitStack() as stack:
         try:
-            app = stack.enter_context(appserver.serve(db, workdir))
+            app = stack.enter_context(appserver.serve(db, workdir, **options))
         except RuntimeError as exc:  # the server did not start: its log says why
             pytest.fail(str(exc))
         yield app.url

@@ -148,6 +148,17 @@ def test_long_problem_lists_are_capped_with_a_count(store, tmp_path):
     assert problems[-1] == "... and 500 more problems not listed"
 
 
+def test_a_refusal_keeps_every_problem_and_their_count(store, tmp_path):
+    """Issue 14 item 11: past the 1,000 listed, the refusal still holds all of them."""
+    rows = "".join(f"C-{i},\n" for i in range(1500))
+    folder = write_sample(tmp_path / "in", {**NONE, "contacts.csv": "contact_id,last_name\n" + rows})
+    with pytest.raises(ImportRefused) as refused_:
+        import_path(store, folder, actor="t")
+    assert refused_.value.total == 1500
+    assert len(refused_.value.all_problems) == 1500
+    assert refused_.value.all_problems[-1] == "contacts.csv:1501 last_name: is required but empty"
+
+
 def test_nothing_to_import_is_an_error(store, tmp_path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(EcommError, match="No CSV files"):
