@@ -78,7 +78,9 @@ with tab_inv:
         st.info("No invoices have been sent to your campus yet." if user.is_specialist
                 else "No invoices have been sent for review yet.")
     else:
+        waiting_runs = {(i.fiscal_year, i.kind) for i in waiting}  # open on one to review
         run = st.selectbox("Invoice run", runs, format_func=lambda r: workflow.run_label(*r),
+                           index=next((n for n, r in enumerate(runs) if r in waiting_runs), 0),
                            key="inv_run")
         invoices = [i for i in invoices_all if (i.fiscal_year, i.kind) == run]
         st.dataframe(frames.invoices_frame(invoices), hide_index=True, width="stretch",
@@ -114,8 +116,11 @@ with tab_inv:
             if inv.status == IN_REVIEW and may_act:
                 st.markdown("**Your review (B8)**")
                 if st.button("Approve this invoice", type="primary", key="inv_approve"):
-                    attempt(lambda: workflow.approve(store, user, chosen),
-                            f"Approved {workflow.describe(inv)}.")
+                    def approve_then_next():
+                        done = workflow.approve(store, user, chosen)
+                        st.session_state.pop("inv_invoice", None)  # open the next to review
+                        return done
+                    attempt(approve_then_next, f"Approved {workflow.describe(inv)}.")
                 reason = st.text_input("Or say what is wrong with it", key="inv_return_reason")
                 if st.button("Return it to the System team", key="inv_return"):
                     attempt(lambda: workflow.return_to_draft(store, user, chosen, reason=reason),

@@ -263,8 +263,9 @@ def test_billing_pages_work_on_the_demo_data(tmp_path, monkeypatch):
 
     day = date(2026, 11, 23)
     path = tmp_path / "demo.duckdb"
-    with Store(path) as store:
-        load_demo(store, as_of=day, licenses=150)
+    with Store(path) as store:   # the demo's data before its July invoice was drafted (the
+        # loader's play-out drafts it and moves it through every state: issue 13)
+        load_demo(store, as_of=day, licenses=150, play_out=False)
         expected = {(i.campus, i.group): i.total
                     for i in wf.compute_run(store, fiscal_year=FY, kind="annual", as_of=day)}
     monkeypatch.setenv("ECOMM_DB", str(path))

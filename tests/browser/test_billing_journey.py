@@ -91,6 +91,8 @@ def test_b8_system_drafts_the_january_true_up_specialist_approves_system_downloa
     expect(page.get_by_role("heading", name="Invoices — Boulder")).to_be_visible()
     boulder = sorted(g for c, g in expected if c == "Boulder")
     expect(page.get_by_text(f"{len(boulder)} invoice(s) wait for your review")).to_be_visible()
+    # the page opens on the run waiting for review (the demo has earlier runs too)
+    expect(page.get_by_role("combobox", name="Invoice run")).to_have_value(label)
     for _ in boulder:
         page.get_by_role("button", name="Approve this invoice").click()
         wait_idle(page)
