@@ -353,13 +353,19 @@ def check_group_change(draft: GroupChangeDraft, license: HeldLicense, submitter:
         results.append(_no("P11", "Nothing to change: choose groups to add or remove"))
     else:
         problems = []
-        for label, removing, current in (
-                ("business unit", draft.remove_business_units, license.business_units),
-                ("public group", draft.remove_public_groups, license.public_groups)):
+        for label, adding, removing, current in (
+                ("business unit", draft.business_units, draft.remove_business_units,
+                 license.business_units),
+                ("public group", draft.public_groups, draft.remove_public_groups,
+                 license.public_groups)):
             missing = [g for g in removing if g not in current]
             if missing:
                 problems.append(_no("P11", f"{license.license_number} is not in {label} "
                                            f"{'; '.join(missing)}: nothing to remove"))
+            present = [g for g in adding if g in current]
+            if present:
+                problems.append(_no("P11", f"{license.license_number} is already in {label} "
+                                           f"{'; '.join(present)}: ask only for what changes"))
         if problems:
             results.extend(problems)
         else:

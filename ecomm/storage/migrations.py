@@ -348,6 +348,26 @@ M006_BILLING_WORKFLOW: list[Step] = [
     )""",
 ]
 
+def _m007_fill_open_keys(cur) -> None:
+    from ecomm.storage.open_requests import fill_missing
+    fill_missing(cur)
+
+
+def _m007_index(cur) -> None:
+    from ecomm.storage.open_requests import INDEX_SQL
+    cur.execute(INDEX_SQL)
+
+
+# P7, C4, C5: identical waiting requests are refused by a unique index on the open key (of
+# duplicates already waiting, the oldest holds the key; the others stay for a specialist to
+# cancel). Note: DuckDB refuses DROP/RENAME COLUMN on an indexed table: drop the index first.
+# DuckDB creates no index in a transaction that updated the table: the index is migration 8.
+M007_OPEN_REQUEST_KEY: list[Step] = [
+    "ALTER TABLE requests ADD COLUMN open_key VARCHAR",
+    _m007_fill_open_keys,
+]
+M008_OPEN_REQUEST_INDEX: list[Step] = [_m007_index]
+
 # (version, description, steps)
 MIGRATIONS: list[tuple[int, str, list[Step]]] = [
     (1, "core schema: people, licenses, requests, cycles, billing, reference, audit", M001_CORE),
@@ -356,6 +376,9 @@ MIGRATIONS: list[tuple[int, str, list[Step]]] = [
     (4, "notifications: message templates, outbox, mail settings", M004_NOTIFICATIONS),
     (5, "eligibility lookup indexes (contact facts, duplicates)", M005_ELIGIBILITY_INDEXES),
     (6, "billing workflow: stored invoice details, net-new reviews and captures", M006_BILLING_WORKFLOW),
+    (7, "one waiting request per thing: requests.open_key and its unique index (P7, C5)",
+     M007_OPEN_REQUEST_KEY),
+    (8, "the unique index on waiting requests' open keys (P7, C5)", M008_OPEN_REQUEST_INDEX),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]

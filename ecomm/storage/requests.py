@@ -12,6 +12,7 @@ from typing import Any, Iterator, Sequence
 
 from ecomm.reference import AGREEMENT_CAMPAIGN, CAMPUS_EMAIL_FIELD
 from ecomm.reference import SALESFORCE as SALESFORCE_APP
+from ecomm.storage import open_requests
 
 REQUEST_COLUMNS = (
     "request_id", "kind", "contact_id", "campus", "submitted_at", "submitted_by",
@@ -127,9 +128,12 @@ def set_license_groups(cur, license_number: str, business_units: list[str],
 
 # -- requests -----------------------------------------------------------------------------
 def insert_request(cur, values: dict) -> None:
+    """Insert a request and give it its open key (P7, C4, C5: the unique index refuses a
+    second identical waiting request, ``ecomm.storage.open_requests``)."""
     cols = [c for c in REQUEST_COLUMNS if c in values]
     cur.execute(f"INSERT INTO requests ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
                 [values[c] for c in cols])
+    open_requests.claim(cur, values["request_id"], what=open_requests.identical_sentence(values))
 
 
 def add_status(cur, request_id: str, at: datetime, status: str, actor: str,
