@@ -26,7 +26,7 @@ from ecomm.storage.settings import load_policy
 def load_license_for(store, actor: Identity, license_number: str):
     """The license (rules' ReplacedLicense view) if this person may see it, else NotFound (A1)."""
     lic = contacts.load_license(store, license_number)
-    if lic is None or not access.can_see(actor, lic.affiliated_campus, lic.additional_specialists):
+    if lic is None or not access.can_see(actor, lic.affiliated_campus, access.named(lic)):
         raise NotFound(f"License {(license_number or '').strip()} was not found.")
     return lic
 
@@ -92,7 +92,7 @@ def submit_deprovision(store, actor: Identity, license_number: str, applications
     """C4 (with P6, P7, P14): remove held applications from a license; Salesforce at once
     (billed through the end of the month), the others in the next batch."""
     lic = load_license_for(store, actor, license_number)
-    access.require_can_change(actor, lic.affiliated_campus, lic.additional_specialists,
+    access.require_can_change(actor, lic.affiliated_campus, access.named(lic),
                               doing="submit deprovisioning requests")
     try:
         draft = DeprovisionDraft(campus=lic.affiliated_campus, license_number=lic.license_number,

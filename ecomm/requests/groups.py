@@ -26,7 +26,7 @@ def request_group_change(store, actor: Identity, license_number: str,
     """C5 (with P6, P7, P11, P14): ask for business units / public groups to be added or
     removed; the request waits for the System team, not for a batch."""
     lic = load_license_for(store, actor, license_number)
-    access.require_can_change(actor, lic.affiliated_campus, lic.additional_specialists,
+    access.require_can_change(actor, lic.affiliated_campus, access.named(lic),
                               doing="ask for group changes")
     try:
         draft = GroupChangeDraft(
