@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from ecomm import reference as ref
+from tests.apptest.compliance_page_seed import compliance_db  # noqa: F401
 from tests.apptest.conftest import BOULDER, DENVER, MANAGER, NEW_SPECIALIST, SYSTEM, texts
 from tests.apptest.pages_helpers import CHECK, CONTACT, LICENSE, ok, open_page
 from tests.apptest.requests_seed import seeded  # noqa: F401
@@ -101,3 +102,19 @@ def test_a1_the_primary_specialist_has_the_denver_license_on_the_dashboard(app_s
     other = open_page(NEW_SPECIALIST, "app_pages/dashboard.py")
     assert not any("LN-0005" in str(v) for df in other.dataframe
                    for v in df.value.astype(str).to_numpy().ravel())
+
+
+def test_a1_the_primary_specialist_lists_and_deprovisions_the_denver_license_on_compliance(
+        compliance_db):
+    """The issue's case: Denver's LN-0100 names Boulder's specialist as its primary specialist;
+    it was listed on Compliance, but "Request deprovisioning" was refused."""
+    from tests.apptest.test_compliance_page import PAGE, licenses, requests, select
+    compliance_db.write(lambda cur: cur.execute(
+        "UPDATE licenses SET ecomm_specialist = ? WHERE license_number = 'LN-0100'", [BOULDER]))
+    at = open_page(BOULDER, PAGE)
+    assert licenses(at, "quiz") == ["LN-0001", "LN-0002", "LN-0100"]
+    select(at, "quiz", [2])
+    ok(at.button(key="cmp_quiz_deprovision").click().run())
+    assert [(r[0], r[2]) for r in requests(compliance_db)] == [("LN-0100", BOULDER)]
+    assert "1 deprovisioning request(s) created" in " ".join(s.value for s in at.success)
+    assert licenses(open_page(NEW_SPECIALIST, PAGE), "quiz") == ["LN-0001", "LN-0002"]
