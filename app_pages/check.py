@@ -37,13 +37,17 @@ if not found:
     st.stop()
 
 st.dataframe(pd.DataFrame([{
-    "contact": ui.record_url(ui.CONTACT_PAGE, r["contact_id"]), "name": r["name"],
+    "contact": None if r["limited"] else ui.record_url(ui.CONTACT_PAGE, r["contact_id"]),
+    "contact ID": r["contact_id"], "name": r["name"],
     "employee ID": r["employee_id"], "email": r["email"],
     "university emails": r["university_emails"]} for r in found]),
     column_config={"contact": ui.link_column("contact", ui.CONTACT_PAGE)},
     hide_index=True, width="stretch")
 if len(found) >= 50:
     st.caption("Showing the first 50 matches: add a word to narrow the search.")
+if any(r["limited"] for r in found):
+    st.caption("A1: a person who is not of your campus is found only by their full employee ID "
+               "or email, and shows only whether they can be provisioned at your campus.")
 
 by_id = {r["contact_id"]: r for r in found}
 picked = st.selectbox("Person to check", list(by_id), index=0 if len(by_id) == 1 else None,
@@ -72,7 +76,11 @@ except EcommError as exc:
     st.stop()
 
 st.subheader(f"{ready.name} at {campus}")
-ui.record_link(ui.CONTACT_PAGE, picked, f"Contact record {picked}")
+if ready.limited:
+    st.info(f"A1: {ready.name} is not a person of {campus}: only whether they can be "
+            f"provisioned at {campus} is shown, not their records.", icon=":material/lock:")
+else:
+    ui.record_link(ui.CONTACT_PAGE, picked, f"Contact record {picked}")
 if ready.ready:
     st.success(f"Ready to be provisioned at {campus} on {ready.on}: P1-P5 are met.",
                icon=":material/check_circle:")
@@ -83,6 +91,9 @@ else:
 st.markdown("\n".join(f"- {ui.rule_line(r)}" for r in ready.checks))
 for w in ready.warnings:
     st.warning(f"**{w.rule}** {ui.md(w.message)}", icon=":material/warning:")
+
+if ready.limited:
+    st.stop()
 
 st.markdown("**Current access**")
 if ready.held:

@@ -77,7 +77,7 @@ if rf["contact_id"] is None:
     pick = st.selectbox("Person", list(by_id), index=None, key="rf_pick",
                         placeholder="Search above, then choose the person",
                         format_func=lambda c: f"{by_id[c]['name']} · {c} · "
-                                              f"{by_id[c]['university_emails'] or by_id[c]['email']}")
+                                              f"{by_id[c]['university_emails'] or by_id[c]['email'] or 'not of your campus'}")
     if st.button("Use this person", type="primary", disabled=pick is None, key="rf_use"):
         reset(pick)
         st.rerun()

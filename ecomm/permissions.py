@@ -1,8 +1,9 @@
 """Who may see and change what (A1-A3). Services call these; widgets never decide access.
 
 - A1 an eComm specialist sees and acts on their own campus, and on licenses of any campus that
-  name them (by email) as an additional eComm specialist (``additional_email`` gives the
-  email a query matches; ``ecomm.requests.access`` checks single records);
+  name them (by email) as their eComm specialist, primary or additional (``named_emails``;
+  ``additional_email`` gives the email a query matches; ``ecomm.requests.access`` checks
+  single records);
 - A2 the System team sees and changes everything;
 - A3 a manager reads every campus and changes nothing;
 - P14 every write of an eComm specialist is a submission: without a recorded license-change
@@ -11,11 +12,24 @@
   other specialist write (cancelling a request, the P4 agreement fix, the net-new review,
   approving or returning an invoice) calls ``require_quiz_pass``.
 
+This module is the Python half of A1-A3; ``ecomm.storage.scope`` is the SQL half (the same
+decision as a parameterised WHERE fragment: ``license_scope_sql``, ``contact_scope_sql``), and
+tests/unit/test_access_twins.py compares the two. Every read of licenses, requests and
+contacts goes through one of them:
+
+- a license (and its applications, requests, files, audit entries) is visible when it is of
+  the person's campus or names them as its primary or additional eComm specialist;
+- a contact is visible when it belongs to the person's campus (a university email in the
+  campus's field, an employment, a license or a request there) or one of its licenses names
+  them. Check a person shows a contact outside that only by an exact employee ID or email,
+  and then only the verdict for the specialist's campus (``ecomm.readiness``).
+
 Every check raises ``AccessDenied`` with a sentence the person understands.
 """
 from __future__ import annotations
 
 from datetime import date
+from typing import Iterable
 
 from ecomm import reference as ref
 from ecomm.errors import AccessDenied
@@ -51,6 +65,43 @@ def additional_email(identity: Identity | None) -> str | None:
         return None
     email = (identity.email or "").strip().lower()
     return email or None
+
+
+def named_emails(primary: str | None, additional: Iterable[str] | None = None) -> list[str]:
+    """A1: the emails (trimmed, lower case) a license names as its eComm specialists: the
+    primary one (``ecomm_specialist``) and the additional ones."""
+    out = [(e or "").strip().lower() for e in [primary, *(additional or [])]]
+    return [e for e in dict.fromkeys(out) if e]
+
+
+def is_named(identity: Identity | None, primary: str | None,
+             additional: Iterable[str] | None = None) -> bool:
+    """A1: the license names this active specialist (by email) as primary or additional."""
+    email = additional_email(identity)
+    return email is not None and email in named_emails(primary, additional)
+
+
+def can_see_license(identity: Identity | None, campus: str | None, primary: str | None = None,
+                    additional: Iterable[str] | None = None) -> bool:
+    """A1-A3: may this person read a license of ``campus`` naming these specialists (and its
+    applications, requests, files)? SQL twin: ``ecomm.storage.scope.license_scope_sql``."""
+    return can_see_campus(identity, campus) or is_named(identity, primary, additional)
+
+
+def can_see_contact(identity: Identity | None, campuses: Iterable[str],
+                    named_on_licenses: Iterable[str] = ()) -> bool:
+    """A1-A3: a contact belongs to every campus it has a university email, an employment, a
+    license or a request at; a specialist sees it through their campus or a license of it
+    naming them (``named_on_licenses``: every email its licenses name). SQL twin:
+    ``ecomm.storage.scope.contact_scope_sql``."""
+    if identity is None or not identity.active:
+        return False
+    if identity.is_system or identity.is_manager:
+        return True
+    email = additional_email(identity)
+    named = {(e or "").strip().lower() for e in named_on_licenses}
+    return bool(identity.is_specialist and (identity.campus in set(campuses)
+                                            or (email is not None and email in named)))
 
 
 def can_see_campus(identity: Identity | None, campus: str | None) -> bool:

@@ -214,7 +214,8 @@ def _salesforce_removed_at_submission(lic: License, day: date) -> None:
 
 
 def _group_changes(ctx: Ctx, lics: list[License], reqs: list[Request], used: set[int]) -> None:
-    """C5: off-cycle changes of business units and public groups (the full new lists)."""
+    """C5: off-cycle changes adding business units and public groups the license is not in
+    yet (a request lists only what it adds: P11 refuses asking for what the license has)."""
     rng = ctx.rng
     pool = [x for x in lics if _clean_holder(ctx, x) and x.idx not in used]
     for lic in rng.sample(pool, min(len(pool), max(2, round(ctx.licenses / 750)))):
@@ -223,6 +224,6 @@ def _group_changes(ctx: Ctx, lics: list[License], reqs: list[Request], used: set
         r.license = lic
         more_units = [u for u in org.active_units(lic.campus) if u not in lic.units]
         more_groups = [g for g in org.active_groups(lic.campus) if g not in lic.groups]
-        r.units = list(lic.units) + rng.sample(more_units, 1 if ctx.chance(0.5) else 0)
-        r.groups = list(lic.groups) + rng.sample(more_groups, 1)
+        r.units = rng.sample(more_units, 1 if ctx.chance(0.5) else 0)
+        r.groups = rng.sample(more_groups, 1)
         reqs.append(r)

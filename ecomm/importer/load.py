@@ -10,7 +10,7 @@ from ecomm.importer.columns import FILES_BY_NAME, FileSpec
 from ecomm.importer.parse import ParsedTable, parse_sheet
 from ecomm.importer.read import FILE_RANK, Problem, RawSheet, read_path, read_uploads
 from ecomm.importer.report import FileReport, ImportRefused, ImportReport
-from ecomm.storage import audit
+from ecomm.storage import audit, open_requests
 from ecomm.storage import imports as sql
 from ecomm.storage.settings import load_policy
 
@@ -101,6 +101,7 @@ def _import(store, source: str, sheets: list[RawSheet], problems: list[Problem],
             rule_problems = _check_request_rules(cur, by_name["requests"], actor)
             if rule_problems:
                 _refuse(rule_problems)  # rolls back everything written above
+            open_requests.fill_missing(cur)  # P7, C5: imported waiting requests join the index
         for t in tables:
             sql.drop_stage(cur, t.spec.name)
         return ImportReport(source=source, files=reports)

@@ -1,8 +1,10 @@
 """A1-A3 for requests and records, on top of ``ecomm.permissions``.
 
-``ecomm.permissions`` decides campus access; this adds what only licenses know: a
-specialist also reaches a license that names them (by email) as an additional eComm
-specialist, and the requests and files of that license.
+``ecomm.permissions`` decides (campus, and licenses naming the person); this applies it to
+records: a specialist also reaches a license that names them (by email) as its primary or
+additional eComm specialist, and the requests and files of that license. Functions taking
+``additional_specialists`` expect every email the license names (``named(license)``: the
+primary specialist and the additional ones).
 """
 from __future__ import annotations
 
@@ -33,30 +35,28 @@ def scope_for(actor: Identity) -> Scope:
     raise AccessDenied(f"The role '{actor.role}' has no access to requests or records.")
 
 
+def named(lic) -> list[str]:
+    """A1: every email a license (row dict or model) names as its eComm specialist."""
+    get = lic.get if isinstance(lic, dict) else (lambda k: getattr(lic, k, None))
+    return permissions.named_emails(get("ecomm_specialist"), get("additional_specialists"))
+
+
 def is_additional(actor: Identity, additional_specialists: Iterable[str] | None) -> bool:
-    """A1: the person is named (by email) as an additional eComm specialist on a license."""
-    names = {(a or "").strip().lower() for a in (additional_specialists or [])}
-    return actor.is_specialist and actor.email.strip().lower() in names
+    """A1: the person is named (by email) as an eComm specialist on a license."""
+    return permissions.is_named(actor, None, additional_specialists)
 
 
 def can_see(actor: Identity | None, campus: str | None,
             additional_specialists: Iterable[str] | None = None) -> bool:
-    """A1-A3: may this person read a record of ``campus`` with these additional specialists?"""
-    if actor is None or not actor.active:
-        return False
-    return permissions.can_see_campus(actor, campus) or is_additional(actor, additional_specialists)
+    """A1-A3: may this person read a record of ``campus`` naming these specialists?"""
+    return permissions.can_see_license(actor, campus, None, additional_specialists)
 
 
 def can_see_contact(actor: Identity | None, campuses: Iterable[str],
                     additional_specialists: Iterable[str] | None = None) -> bool:
     """A1-A3: a contact belongs to every campus it has a university email, an employment, a
     license or a request at; a specialist sees it through their campus or a license naming them."""
-    if actor is None or not actor.active:
-        return False
-    if actor.is_system or actor.is_manager:
-        return True
-    return (actor.is_specialist and actor.campus in set(campuses)) or is_additional(
-        actor, additional_specialists)
+    return permissions.can_see_contact(actor, campuses, additional_specialists or ())
 
 
 def require_can_change_contact(actor: Identity, campuses: Iterable[str],

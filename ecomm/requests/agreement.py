@@ -33,7 +33,7 @@ def record_agreement_fix(store, actor: Identity, contact_id: str, *, reason: str
     if campuses is None:
         raise NotFound(f"There is no contact {contact_id!r}: check the contact ID.")
     additional = [a for lic in rs.licenses_of_contact(store, contact_id)
-                  for a in (lic["additional_specialists"] or [])]
+                  for a in access.named(lic)]
     if not access.can_see_contact(actor, campuses, additional):
         raise NotFound(f"There is no contact {contact_id!r}: check the contact ID.")
     access.require_can_change_contact(actor, campuses, additional,

@@ -20,7 +20,7 @@ def cancel_request(store, actor: Identity, request_id: str, *, reason: str,
     """A1-A3: the campus's specialist or the System team cancels a pending or held request;
     a cancelled deprovisioning does not give Salesforce back (C4 removed it at submission)."""
     req = rs.request(store, request_id)
-    additional = (req or {}).get("license_additional")
+    additional = (req or {}).get("license_named")
     if req is None or not access.can_see(actor, req["campus"], additional):
         raise NotFound(f"Request {request_id} was not found.")
     access.require_can_change(actor, req["campus"], additional, doing="cancel requests")

@@ -15,7 +15,7 @@ from ecomm import clock
 from ecomm import reference as ref
 from ecomm.errors import EcommError, NotFound, from_validation_error
 from ecomm.identity import Identity
-from ecomm.requests import access, timing
+from ecomm.requests import access, duplicates, timing
 from ecomm.requests.models import Confirmation
 from ecomm.rules import DeprovisionDraft, check_deprovision
 from ecomm.storage import audit, contacts
@@ -26,7 +26,7 @@ from ecomm.storage.settings import load_policy
 def load_license_for(store, actor: Identity, license_number: str):
     """The license (rules' ReplacedLicense view) if this person may see it, else NotFound (A1)."""
     lic = contacts.load_license(store, license_number)
-    if lic is None or not access.can_see(actor, lic.affiliated_campus, lic.additional_specialists):
+    if lic is None or not access.can_see(actor, lic.affiliated_campus, access.named(lic)):
         raise NotFound(f"License {(license_number or '').strip()} was not found.")
     return lic
 
@@ -92,7 +92,7 @@ def submit_deprovision(store, actor: Identity, license_number: str, applications
     """C4 (with P6, P7, P14): remove held applications from a license; Salesforce at once
     (billed through the end of the month), the others in the next batch."""
     lic = load_license_for(store, actor, license_number)
-    access.require_can_change(actor, lic.affiliated_campus, lic.additional_specialists,
+    access.require_can_change(actor, lic.affiliated_campus, access.named(lic),
                               doing="submit deprovisioning requests")
     try:
         draft = DeprovisionDraft(campus=lic.affiliated_campus, license_number=lic.license_number,
@@ -100,16 +100,20 @@ def submit_deprovision(store, actor: Identity, license_number: str, applications
     except ValidationError as exc:
         raise from_validation_error(exc, "The deprovisioning request") from None
     on = clock.denver_date(now_utc)
-    verdict = check_deprovision(draft, lic, actor, on,
-                                pending_removals=contacts.pending_removals(store, lic.license_number))
-    verdict.raise_if_refused("This deprovisioning request")
-
     policy = load_policy(store)
     salesforce, others = c4_split(list(draft.applications))
     info = timing.cycle_info(store, now_utc, policy) if others else None
     status = "pending" if others else "completed"
 
     def fn(cur):
+        # P6, P7, P14 inside the transaction: of submissions made at once, one lands
+        duplicates.p7_deprovision_pending(cur, lic.license_number, list(draft.applications))
+        reader = rs.CursorReader(cur)
+        now_lic = contacts.load_license(reader, lic.license_number)
+        if now_lic is None:
+            raise NotFound(f"License {lic.license_number} no longer exists.")
+        check_deprovision(draft, now_lic, actor, on, pending_removals=contacts.pending_removals(
+            reader, lic.license_number)).raise_if_refused("This deprovisioning request")
         rid = rs.next_request_id(cur)
         request = {"request_id": rid, "kind": "deprovision", "contact_id": lic.contact_id,
                    "campus": lic.affiliated_campus, "submitted_at": now_utc,

@@ -153,7 +153,7 @@ def read_evidence(store, actor: Identity, file_id: str) -> tuple[str, str, bytes
     from ecomm.storage import requests as rs
 
     row = rs.evidence_file(store, file_id)
-    if row is None or not access.can_see(actor, row["campus"], row["additional_specialists"]):
+    if row is None or not access.can_see(actor, row["campus"], access.named(row)):
         raise NotFound("That transcript file was not found.")
     root = uploads_root(store)
     path = root / row["stored_name"]

@@ -10,11 +10,11 @@ from ecomm import clock
 from ecomm import reference as ref
 from ecomm.errors import EcommError, NotFound, from_validation_error
 from ecomm.identity import Identity
-from ecomm.requests import access
+from ecomm.requests import access, duplicates
 from ecomm.requests.deprovision import load_license_for
 from ecomm.requests.models import Confirmation, Outcome
 from ecomm.rules import GroupChangeDraft, check_group_change, p11_groups
-from ecomm.storage import audit
+from ecomm.storage import audit, contacts
 from ecomm.storage import requests as rs
 
 
@@ -26,7 +26,7 @@ def request_group_change(store, actor: Identity, license_number: str,
     """C5 (with P6, P7, P11, P14): ask for business units / public groups to be added or
     removed; the request waits for the System team, not for a batch."""
     lic = load_license_for(store, actor, license_number)
-    access.require_can_change(actor, lic.affiliated_campus, lic.additional_specialists,
+    access.require_can_change(actor, lic.affiliated_campus, access.named(lic),
                               doing="ask for group changes")
     try:
         draft = GroupChangeDraft(
@@ -37,10 +37,17 @@ def request_group_change(store, actor: Identity, license_number: str,
     except ValidationError as exc:
         raise from_validation_error(exc, "The group change") from None
     on = clock.denver_date(now_utc)
-    check_group_change(draft, lic, actor, on, groups=rs.group_choices(
-        store, lic.affiliated_campus)).raise_if_refused("This group change")
 
     def fn(cur):
+        # P6, P7, P11, P14 and C5's "not twice" inside the transaction: of changes asked at
+        # once, one lands; the license's groups are read as they are now
+        reader = rs.CursorReader(cur)
+        now_lic = contacts.load_license(reader, lic.license_number)
+        if now_lic is None:
+            raise NotFound(f"License {lic.license_number} no longer exists.")
+        check_group_change(draft, now_lic, actor, on, groups=rs.group_choices(
+            reader, lic.affiliated_campus)).raise_if_refused("This group change")
+        duplicates.c5_group_change_pending(cur, lic.license_number, draft.model_dump())
         rid = rs.next_request_id(cur)
         request = {"request_id": rid, "kind": "change_groups", "contact_id": lic.contact_id,
                    "campus": lic.affiliated_campus, "submitted_at": now_utc,

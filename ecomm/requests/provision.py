@@ -17,7 +17,7 @@ from ecomm import clock
 from ecomm.errors import EcommError, NotFound, from_validation_error
 from ecomm.identity import Identity
 from ecomm.policy import Policy
-from ecomm.requests import access, evidence, timing
+from ecomm.requests import access, duplicates, evidence, timing
 from ecomm.requests.models import Confirmation, Upload
 from ecomm.rules import (Eligibility, ProvisionDraft, apply_billing_defaults, check_provision,
                          is_net_new)
@@ -88,20 +88,23 @@ def submit_provision(store, actor: Identity, contact_id: str, draft: ProvisionDr
     draft = apply_billing_defaults(draft, None)
     uploads, upload_problems = _checked_uploads(uploads, policy)
 
-    verdict = check(store, actor, contact_id, draft, on, policy)
-    if not upload_problems:
-        verdict = verdict + Eligibility(results=[evidence.p5_transcript_attached(uploads)])
-    if not verdict.eligible or upload_problems:
-        problems = verdict.problems() + upload_problems
-        raise EcommError(f"This provisioning request cannot be submitted: {len(problems)} "
-                         "requirement(s) not met. Nothing was saved.", problems)
-
     info = timing.cycle_info(store, now_utc, policy)
     root = evidence.uploads_root(store)
     written: list = []
+    verdicts: list[Eligibility] = []
 
     def fn(cur):
         _discard(written)  # files of an attempt retried after a write conflict
+        # P1-P14 inside the transaction, so that two submissions at once cannot both pass P7
+        duplicates.p7_provision_pending(cur, contact_id, list(draft.applications))
+        verdict = check(rs.CursorReader(cur), actor, contact_id, draft, on, policy)
+        if not upload_problems:
+            verdict = verdict + Eligibility(results=[evidence.p5_transcript_attached(uploads)])
+        if not verdict.eligible or upload_problems:
+            problems = verdict.problems() + upload_problems
+            raise EcommError(f"This provisioning request cannot be submitted: {len(problems)} "
+                             "requirement(s) not met. Nothing was saved.", problems)
+        verdicts[:] = [verdict]
         rid = rs.next_request_id(cur)
         lic = _existing_license(cur, contact_id, draft.campus)
         created = lic is None
@@ -138,7 +141,7 @@ def submit_provision(store, actor: Identity, contact_id: str, draft: ProvisionDr
     except BaseException:
         _discard(written)
         raise
-    return _confirmation(store, draft, rid, number, created, info, verdict, policy)
+    return _confirmation(store, draft, rid, number, created, info, verdicts[0], policy)
 
 
 def _checked_uploads(uploads: list[Upload] | None, policy: Policy

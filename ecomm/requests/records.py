@@ -87,7 +87,7 @@ def contact_record(store, actor: Identity, contact_id: str, *, on: date | None =
     row = rs.contact_row(store, contact_id)
     campuses = rs.contact_campuses(store, contact_id) if row else None
     lics = rs.licenses_of_contact(store, contact_id) if row else []
-    additional = [a for lic in lics for a in (lic["additional_specialists"] or [])]
+    additional = [a for lic in lics for a in access.named(lic)]
     if row is None or not access.can_see_contact(actor, campuses or set(), additional):
         raise NotFound(f"Contact {contact_id} was not found.")
     on = on or clock.today_denver()
@@ -95,12 +95,12 @@ def contact_record(store, actor: Identity, contact_id: str, *, on: date | None =
     completions = rs.completions_of(store, contact_id)
     visible_lics = []
     for lic in lics:
-        if access.can_see(actor, lic["affiliated_campus"], lic["additional_specialists"]):
+        if access.can_see(actor, lic["affiliated_campus"], access.named(lic)):
             apps = _app_rows(rs.license_apps(store, lic["license_number"]), on)
             visible_lics.append({**lic, "applications": [a for a in apps if a["held"]],
                                  "held": sorted({a["application"] for a in apps if a["held"]})})
     reqs = [r for r in rs.requests_of_contact(store, contact_id)
-            if access.can_see(actor, r["campus"], r.pop("license_additional"))]
+            if access.can_see(actor, r["campus"], r.pop("license_named"))]
     return ContactRecord(
         contact=row, name=_name(row), emails=_emails(row),
         employments=rs.employments_of(store, contact_id),
@@ -114,8 +114,7 @@ def license_record(store, actor: Identity, license_number: str, *, on: date | No
     """A1-A3: a license's full record: applications, billing, requests and their history,
     transcript files and audit entries."""
     lic = rs.license(store, (license_number or "").strip())
-    if lic is None or not access.can_see(actor, lic["affiliated_campus"],
-                                         lic["additional_specialists"]):
+    if lic is None or not access.can_see(actor, lic["affiliated_campus"], access.named(lic)):
         raise NotFound(f"License {license_number} was not found.")
     on = on or clock.today_denver()
     contact = rs.contact_row(store, lic["contact_id"]) or {}

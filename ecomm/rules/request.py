@@ -37,8 +37,8 @@ def _names(items: Collection[str]) -> str:
 
 def p6_campus(submitter: Identity, campus: str, *, additional_specialists: Collection[str] = ()
               ) -> RuleResult:
-    """P6: a specialist submits only for their own campus (or a license they are an additional
-    specialist of); the System team may submit for any campus."""
+    """P6: a specialist submits only for their own campus (or a license naming them as its
+    primary or additional specialist, A1); the System team may submit for any campus."""
     if not submitter.active:
         return _no("P6", f"{submitter.email} is no longer an active user of the app: ask the "
                          "System team")
@@ -48,9 +48,9 @@ def p6_campus(submitter: Identity, campus: str, *, additional_specialists: Colle
         return _no("P6", f"A {submitter.role_label} reads reports but cannot submit requests")
     if submitter.campus == campus:
         return _ok("P6", f"Submitted by {campus}'s eComm specialist")
-    extra = {e.strip().lower() for e in additional_specialists}
+    extra = {(e or "").strip().lower() for e in additional_specialists}
     if submitter.email.strip().lower() in extra:
-        return _ok("P6", "Submitted by an additional eComm specialist of this license")
+        return _ok("P6", "Submitted by an eComm specialist this license names")
     return _no("P6", f"You are the eComm specialist for {submitter.campus}, not {campus}: ask "
                      f"{campus}'s specialist or the System team to submit it")
 
@@ -298,6 +298,11 @@ def check_provision(facts: ContactFacts, draft: ProvisionDraft, submitter: Ident
     return _in_rule_order(results)
 
 
+def _named(license: HeldLicense) -> list[str]:
+    """A1: the license's primary and additional eComm specialists (emails)."""
+    return [e for e in [license.ecomm_specialist, *license.additional_specialists] if e]
+
+
 def _license_matches(draft_campus: str, license: HeldLicense) -> list[RuleResult]:
     if license.affiliated_campus != draft_campus:
         return [_no("P6", f"License {license.license_number} is a {license.affiliated_campus} "
@@ -310,7 +315,7 @@ def check_deprovision(draft: DeprovisionDraft, license: HeldLicense, submitter: 
     """P6, P14 and the applications to remove are held by the license on ``on`` (P7);
     ``pending_removals``: applications already in a pending deprovisioning request."""
     results = [
-        p6_campus(submitter, draft.campus, additional_specialists=license.additional_specialists),
+        p6_campus(submitter, draft.campus, additional_specialists=_named(license)),
         *_license_matches(draft.campus, license),
         p14_quiz(submitter, on),
     ]
@@ -338,7 +343,7 @@ def check_group_change(draft: GroupChangeDraft, license: HeldLicense, submitter:
     least one business unit and one public group, and the ones added are among the campus's
     (``groups``; P11)."""
     results = [
-        p6_campus(submitter, draft.campus, additional_specialists=license.additional_specialists),
+        p6_campus(submitter, draft.campus, additional_specialists=_named(license)),
         *_license_matches(draft.campus, license),
         p14_quiz(submitter, on),
     ]
@@ -353,13 +358,19 @@ def check_group_change(draft: GroupChangeDraft, license: HeldLicense, submitter:
         results.append(_no("P11", "Nothing to change: choose groups to add or remove"))
     else:
         problems = []
-        for label, removing, current in (
-                ("business unit", draft.remove_business_units, license.business_units),
-                ("public group", draft.remove_public_groups, license.public_groups)):
+        for label, adding, removing, current in (
+                ("business unit", draft.business_units, draft.remove_business_units,
+                 license.business_units),
+                ("public group", draft.public_groups, draft.remove_public_groups,
+                 license.public_groups)):
             missing = [g for g in removing if g not in current]
             if missing:
                 problems.append(_no("P11", f"{license.license_number} is not in {label} "
                                            f"{'; '.join(missing)}: nothing to remove"))
+            present = [g for g in adding if g in current]
+            if present:
+                problems.append(_no("P11", f"{license.license_number} is already in {label} "
+                                           f"{'; '.join(present)}: ask only for what changes"))
         if problems:
             results.extend(problems)
         else:

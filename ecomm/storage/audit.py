@@ -65,7 +65,7 @@ def _filters(*, campuses: list[str] | None = None, named_email: str | None = Non
 
     ``campuses`` scopes the rows to those campuses (A1: a specialist's own; entries without a
     campus are left out), plus, with ``named_email``, the entries of the licenses naming that
-    specialist as an additional eComm specialist and of their requests (A1);
+    specialist as their primary or an additional eComm specialist and of their requests (A1);
     ``campus`` is the person's own choice of one campus."""
     where, params = [], []
     if campuses is not None:

@@ -26,14 +26,14 @@ from ecomm.storage.notifications import full_name_sql, specialists, user_email_s
 from ecomm.storage.scope import named_specialist_sql
 
 def _scope(viewer: Identity | None, params: dict[str, Any], lic: str = "l") -> str:
-    """A1/A3: a specialist sees their campus and licenses naming them; others see everything."""
+    """A1/A3: a specialist sees their campus and licenses naming them (primary or additional:
+    ``scope.named_specialist_sql``); others see everything."""
     if viewer is None or viewer.is_system or viewer.is_manager:
         return "TRUE"
     params["scope_campuses"] = permissions.visible_campuses(viewer)
-    params["scope_email"] = viewer.email.lower()
+    params["scope_email"] = viewer.email.strip().lower()
     return (f"({lic}.affiliated_campus IN (SELECT unnest($scope_campuses::VARCHAR[])) "
-            f"OR lower({lic}.ecomm_specialist) = $scope_email "
-            f"OR {named_specialist_sql(lic)})")
+            f"OR coalesce({named_specialist_sql(lic)}, FALSE))")
 
 
 def _fetch(cur, sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:

@@ -345,12 +345,14 @@ def contact_exists(store, contact_id: str) -> bool:
     return bool(store.query_value("SELECT count(*) FROM contacts WHERE contact_id = ?", [contact_id]))
 
 
-def search_contacts(store, text: str, *, campus: str | None = None, limit: int = 50) -> list[dict]:
+def search_contacts(store, text: str, *, campus: str | None = None, limit: int = 50,
+                    scope: tuple[str, list] | None = None) -> list[dict]:
     """Contacts whose name, any email or employee ID contains every word of ``text`` (ignoring
     case). With ``campus``: only contacts with that campus's university email, an employment
     there (Boulder and Boulder Advancement count as one here: they read the same UCB Email),
     or a license there. Rows: contact_id, first_name, last_name, name, employee_id,
-    email, university_email (of ``campus``, when given)."""
+    email, university_email (of ``campus``, when given). ``scope``: an A1 fragment over alias
+    ``c`` with its parameters (``ecomm.storage.scope.contact_scope_sql``)."""
     words = [w for w in (text or "").split() if w.strip()]
     columns = ("first_name", "last_name", "employee_id", *EMAIL_COLUMNS)
     any_column = "(" + " OR ".join(f"c.{col} ILIKE ? ESCAPE '\\'" for col in columns) + ")"
@@ -371,6 +373,9 @@ def search_contacts(store, text: str, *, campus: str | None = None, limit: int =
             " OR c.contact_id IN (SELECT contact_id FROM employments WHERE list_contains(?, campus))"
             " OR c.contact_id IN (SELECT contact_id FROM licenses WHERE affiliated_campus = ?))")
         params += [family, campus]
+    if scope is not None:
+        where.append(scope[0])
+        params += list(scope[1])
     sql = (f"SELECT c.contact_id, c.first_name, c.last_name, c.employee_id, c.email, "
            f"{uni} AS university_email FROM contacts c")
     if where:

@@ -35,13 +35,14 @@ class Where:
     campus: str | None = None           # Campus Support | eComm Specialist (affiliated campus)
     billing_campus: str | None = None   # the campus invoiced (billing campus, else affiliated)
     public_group: str | None = None     # eComm Public Group
-    # A1: with ``campuses``, licenses of any campus naming this email (lower case) as an
-    # additional eComm specialist are in scope too (and the requests on them).
+    # A1: with ``campuses``, licenses of any campus naming this email (lower case) as their
+    # primary or an additional eComm specialist are in scope too (and the requests on them).
     email: str | None = None
 
 
 def _scope(w: Where, params: dict[str, Any], campus_col: str, lic: str) -> str:
-    """A1: the viewer's campuses, or a license naming them as additional specialist."""
+    """A1: the viewer's campuses, or a license naming them as primary or additional
+    specialist (``scope.named_specialist_sql``)."""
     params["scope"] = list(w.campuses or ())
     own = f"list_contains($scope::VARCHAR[], {campus_col})"
     if not w.email:

@@ -40,6 +40,19 @@ def usual_campus_speedtype(store, billing_campus: str) -> str | None:
         [billing_campus])
 
 
+def exact_contacts(store, text: str, limit: int = 5) -> list[dict]:
+    """Contacts whose employee ID is ``text`` or one of whose emails is ``text`` (trimmed,
+    ignoring case): contact_id, first_name, last_name only (A1: Check a person finds a
+    person of another campus only this way)."""
+    value = (text or "").strip()
+    if not value:
+        return []
+    emails = " OR ".join(f"lower(trim({c})) = lower(?)" for c in EMAIL_COLUMNS)
+    return store.query_dicts(
+        f"SELECT contact_id, first_name, last_name FROM contacts WHERE trim(employee_id) = ? "
+        f"OR {emails} ORDER BY contact_id LIMIT ?", [value, *[value] * len(EMAIL_COLUMNS), limit])
+
+
 def contact_emails(store, contact_ids: list[str]) -> dict[str, dict]:
     """Every email field of these contacts, by contact ID (for search results)."""
     if not contact_ids:

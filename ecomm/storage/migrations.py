@@ -358,6 +358,27 @@ M007_DATABASE_FACTS: list[Step] = [
     )""",
 ]
 
+
+def _m008_fill_open_keys(cur) -> None:
+    from ecomm.storage.open_requests import fill_missing
+    fill_missing(cur)
+
+
+def _m009_index(cur) -> None:
+    from ecomm.storage.open_requests import INDEX_SQL
+    cur.execute(INDEX_SQL)
+
+
+# P7, C4, C5: identical waiting requests are refused by a unique index on the open key (of
+# duplicates already waiting, the oldest holds the key; the others stay for a specialist to
+# cancel). Note: DuckDB refuses DROP/RENAME COLUMN on an indexed table: drop the index first.
+# DuckDB creates no index in a transaction that updated the table: the index is migration 9.
+M008_OPEN_REQUEST_KEY: list[Step] = [
+    "ALTER TABLE requests ADD COLUMN open_key VARCHAR",
+    _m008_fill_open_keys,
+]
+M009_OPEN_REQUEST_INDEX: list[Step] = [_m009_index]
+
 # (version, description, steps)
 MIGRATIONS: list[tuple[int, str, list[Step]]] = [
     (1, "core schema: people, licenses, requests, cycles, billing, reference, audit", M001_CORE),
@@ -367,6 +388,9 @@ MIGRATIONS: list[tuple[int, str, list[Step]]] = [
     (5, "eligibility lookup indexes (contact facts, duplicates)", M005_ELIGIBILITY_INDEXES),
     (6, "billing workflow: stored invoice details, net-new reviews and captures", M006_BILLING_WORKFLOW),
     (7, "database facts: the demo's practice date", M007_DATABASE_FACTS),
+    (8, "one waiting request per thing: requests.open_key and its unique index (P7, C5)",
+     M008_OPEN_REQUEST_KEY),
+    (9, "the unique index on waiting requests' open keys (P7, C5)", M009_OPEN_REQUEST_INDEX),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]

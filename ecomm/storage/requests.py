@@ -12,6 +12,8 @@ from typing import Any, Iterator, Sequence
 
 from ecomm.reference import AGREEMENT_CAMPAIGN, CAMPUS_EMAIL_FIELD
 from ecomm.reference import SALESFORCE as SALESFORCE_APP
+from ecomm.storage import open_requests
+from ecomm.storage.scope import named_specialist_sql
 
 REQUEST_COLUMNS = (
     "request_id", "kind", "contact_id", "campus", "submitted_at", "submitted_by",
@@ -47,14 +49,14 @@ def _one(conn, sql: str, params: Sequence[Any] | None = None) -> dict | None:
 
 
 # -- scope (A1-A3) in the query itself ------------------------------------------------------
-def scope_sql(campus_col: str, additional_col: str, campus: str | None,
+def scope_sql(campus_col: str, license_alias: str, campus: str | None,
               email: str | None) -> tuple[str, list]:
-    """A1: a WHERE fragment limiting rows to a campus or to licenses naming the person (by
-    email) as additional specialist; ('TRUE', []) for everything."""
+    """A1: a WHERE fragment limiting rows to a campus or to licenses (alias ``license_alias``)
+    naming the person (by email) as primary or additional specialist; ('TRUE', []) for
+    everything. (The one A1 fragment: ``ecomm.storage.scope``.)"""
     if campus is None and email is None:
         return "TRUE", []
-    frag = (f"({campus_col} = ? OR EXISTS (SELECT 1 FROM unnest(coalesce({additional_col}, "
-            "[]::VARCHAR[])) AS t(x) WHERE lower(trim(x)) = ?))")
+    frag = f"({campus_col} = ? OR coalesce({named_specialist_sql(license_alias, '?')}, FALSE))"
     return frag, [campus or "", (email or "").strip().lower()]
 
 
@@ -127,9 +129,12 @@ def set_license_groups(cur, license_number: str, business_units: list[str],
 
 # -- requests -----------------------------------------------------------------------------
 def insert_request(cur, values: dict) -> None:
+    """Insert a request and give it its open key (P7, C4, C5: the unique index refuses a
+    second identical waiting request, ``ecomm.storage.open_requests``)."""
     cols = [c for c in REQUEST_COLUMNS if c in values]
     cur.execute(f"INSERT INTO requests ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
                 [values[c] for c in cols])
+    open_requests.claim(cur, values["request_id"], what=open_requests.identical_sentence(values))
 
 
 def add_status(cur, request_id: str, at: datetime, status: str, actor: str,
@@ -144,9 +149,11 @@ def set_status(cur, request_id: str, status: str, processed_at: datetime | None 
 
 
 def request(conn, request_id: str) -> dict | None:
-    """*conn*: a request with its license's campus and additional specialists."""
+    """*conn*: a request with its license's campus, additional specialists and every email
+    the license names as its specialist (``license_named``: primary and additional, A1)."""
     return _one(conn, "SELECT r.*, l.affiliated_campus AS license_campus, "
-                      "l.additional_specialists AS license_additional FROM requests r "
+                      "l.additional_specialists AS license_additional, "
+                      "list_prepend(l.ecomm_specialist, coalesce(l.additional_specialists, []::VARCHAR[])) AS license_named FROM requests r "
                       "LEFT JOIN licenses l USING (license_number) WHERE r.request_id = ?",
                 [request_id])
 
@@ -176,7 +183,7 @@ def list_requests(store, *, campus_scope: str | None, email_scope: str | None,
                   campus: str | None = None, contact_id: str | None = None,
                   license_number: str | None = None) -> list[dict]:
     """Requests newest first with the contact's name, limited by scope (A1-A3) in the query."""
-    frag, params = scope_sql("r.campus", "l.additional_specialists", campus_scope, email_scope)
+    frag, params = scope_sql("r.campus", "l", campus_scope, email_scope)
     where = [frag]
     for col, val in (("r.status", status), ("r.kind", kind), ("r.campus", campus),
                      ("r.contact_id", contact_id), ("r.license_number", license_number)):
@@ -207,11 +214,12 @@ def insert_evidence(cur, *, file_id: str, request_id: str, license_number: str |
 
 
 def evidence_file(store, file_id: str) -> dict | None:
-    """An evidence row with the campus and additional specialists that decide who sees it."""
+    """An evidence row with the campus and the license's specialists (primary and additional)
+    that decide who sees it (A1)."""
     return _one(
         store,
         "SELECT e.*, coalesce(l.affiliated_campus, r.campus) AS campus, "
-        "l.additional_specialists FROM evidence_files e "
+        "l.ecomm_specialist, l.additional_specialists FROM evidence_files e "
         "LEFT JOIN requests r USING (request_id) "
         "LEFT JOIN licenses l ON l.license_number = coalesce(e.license_number, r.license_number) "
         "WHERE e.file_id = ?", [file_id])
@@ -267,9 +275,10 @@ def requests_of_license(store, license_number: str, contact_id: str, campus: str
 
 
 def requests_of_contact(store, contact_id: str) -> list[dict]:
-    """A contact's requests with their license's additional specialists (for A1 filtering)."""
+    """A contact's requests with every email their license names as its specialist
+    (``license_named``, for A1 filtering)."""
     return store.query_dicts(
-        "SELECT r.*, l.additional_specialists AS license_additional FROM requests r "
+        "SELECT r.*, list_prepend(l.ecomm_specialist, coalesce(l.additional_specialists, []::VARCHAR[])) AS license_named FROM requests r "
         "LEFT JOIN licenses l USING (license_number) WHERE r.contact_id = ? "
         "ORDER BY r.submitted_at DESC, r.request_id DESC", [contact_id])
 

@@ -230,7 +230,8 @@ def test_p14_a_specialist_without_the_quiz_is_warned_and_refused(seeded):
 
 
 def test_p6_a_specialist_can_only_choose_their_own_campus(seeded):
-    at = start_request(DENVER, "Rita Ready")
+    # (Denver's own person: since issue 14 Check a person lists no Boulder person for Denver)
+    at = start_request(DENVER, "Dana Mile")
     click(at, "rf_ack")
     campus = at.selectbox(key="rf_campus")
     assert campus.options == ["Denver"] and campus.disabled

@@ -23,6 +23,10 @@ GROUP = "N/A - User"
 AT = "2026-11-23T10:00:00"
 
 
+# A second active Boulder business unit, one LN-0776 is not in yet (C5 group changes add it).
+WITH_MUSIC = SAMPLE["reference.csv"] + "business_unit,Boulder,Music,,true\n"
+
+
 def row(**kw) -> str:
     """One requests.csv row: C-001 (eligible at Boulder, holds Salesforce and Cvent on LN-0776)
     asking Marketing Cloud, submitted by Boulder's specialist; ``kw`` changes cells."""
@@ -85,11 +89,12 @@ def test_c2_cycle_of_an_imported_request_is_read_in_denver_time(store, tmp_path)
     load(store, tmp_path, requests_csv(
         row(request_id="R-LATE", submitted_at="2026-11-30T23:30:00"),
         row(request_id="R-DEC", kind="change_groups", applications="", license_number="LN-0776",
-            submitted_at="2026-12-05T09:00:00", business_units="Advancement", public_groups=""),
+            submitted_at="2026-12-05T09:00:00", business_units="Music", public_groups=""),
         row(request_id="R-NEXT", contact_id="C-003", campus="Anschutz",
             submitted_by="spec.anschutz@cuanschutz.edu", applications="Salesforce",
             submitted_at="2026-12-01T00:30:00-07:00", course_privacy_awareness_on="2026-10-01",
-            course_it_providers_on="2026-10-01", course_pci_on="2026-10-01")))
+            course_it_providers_on="2026-10-01", course_pci_on="2026-10-01")),
+        reference=WITH_MUSIC)
     cycles = dict(store.query("SELECT request_id, cycle FROM requests WHERE request_id LIKE 'R-%'"))
     assert cycles["R-LATE"] == "2026-12"
     assert cycles["R-NEXT"] == "2027-01"
@@ -265,8 +270,13 @@ def test_c5_imported_group_change_is_checked_against_the_license_and_reference(s
     assert problems == ["requests.csv:2 business_units: P11: 'Nowhere Unit' is not an active "
                         "business unit of Boulder: choose one of Boulder's business units (the "
                         "System team keeps the list)"]
-    load(store, tmp_path, requests_csv(row(**change, business_units="Advancement",
-                                           public_groups="")))
+    # P11: LN-0776 is already in Advancement: only a unit it is not in yet may be asked for
+    assert refused(store, tmp_path, requests_csv(row(**change, business_units="Advancement",
+                                                     public_groups=""))) == [
+        "requests.csv:2 business_units: P11: LN-0776 is already in business unit Advancement: "
+        "ask only for what changes"]
+    load(store, tmp_path, requests_csv(row(**change, business_units="Music", public_groups="")),
+         reference=WITH_MUSIC)
     assert store.query_value("SELECT status FROM requests WHERE request_id = 'R-G'") == "pending"
 
 
