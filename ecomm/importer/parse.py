@@ -19,6 +19,7 @@ from ecomm import reference as ref
 from ecomm.clock import parse_datetime
 from ecomm.emails import check_email, simple_email_mask
 from ecomm.importer.columns import Column, FileSpec, header_key
+from ecomm.importer.plausible import first_error, implausible
 from ecomm.importer.read import FILE_RANK, Problem, RawSheet, problem
 from ecomm.rules.request import SPLIT_FORMAT, format_unit_speedtypes, parse_unit_speedtypes
 
@@ -202,6 +203,7 @@ def parse_series(values: pd.Series, col: Column, split_total: int) -> tuple[pd.S
                     errors[k] = str(exc)
         out = pd.Series(results[codes], index=s.index, dtype="str")
         err = pd.Series(errors[codes], index=s.index, dtype=object)
+    err = first_error(err, implausible(s, col.name, col.kind))
     if col.default is not None:
         out = out.where(~empty, col.default)
     return out, err

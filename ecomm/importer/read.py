@@ -65,6 +65,10 @@ def read_csv_bytes(label: str, spec: FileSpec, data: bytes) -> tuple[RawSheet | 
                               "the file is not UTF-8 text; save it as 'CSV UTF-8' and try again")]
     if not text.strip():
         return None, [problem(label, rank, None, None, "the file is empty; it needs at least a header row")]
+    if '"' in text:
+        quoting = _check_quotes(label, rank, text)
+        if quoting:
+            return None, quoting
     cells = _read_fast(data, text)
     problems: list[Problem] = []
     if cells is None:
@@ -74,6 +78,28 @@ def read_csv_bytes(label: str, spec: FileSpec, data: bytes) -> tuple[RawSheet | 
         except pd.errors.ParserError:
             cells, problems = _read_ragged_csv(label, rank, text)
     return _raw_sheet(label, spec, cells.fillna(""), np.arange(1, len(cells) + 1)), problems
+
+
+def _check_quotes(label: str, rank: int, text: str) -> list[Problem]:
+    """A quoted cell must be closed, and its closing quote followed by a comma or the end of
+    the line: otherwise the rows after it would be read into that one cell (a contact
+    swallowed into a last name). The problem names the line where the quoted cell starts."""
+    reader = csv.reader(io.StringIO(text), strict=True)
+    start = 1
+    try:
+        while True:
+            start = reader.line_num + 1
+            next(reader)
+    except StopIteration:
+        return []
+    except csv.Error as exc:
+        if "end of data" in str(exc):
+            what = ("a quoted cell starts on this line and is never closed (a missing closing "
+                    'quote "): every row after it would be read into that one cell')
+        else:
+            what = ("a quote is closed in the middle of a cell (text after the closing quote "
+                    '"); inside a quoted cell write a quote as two quotes ""')
+        return [problem(label, rank, start, None, what + "; correct the file and import again")]
 
 
 def _read_fast(data: bytes, text: str) -> pd.DataFrame | None:
@@ -146,17 +172,27 @@ def _cell_text(v) -> str:
 
 
 def read_workbook(label: str, data: bytes) -> tuple[list[RawSheet], list[Problem]]:
-    """An XLSX workbook: sheet ``contacts`` = contacts.csv; line = the sheet's row number."""
+    """An XLSX workbook: sheet ``contacts`` = contacts.csv; line = the sheet's row number.
+    A damaged sheet (a shared-string index or a cell reference that does not exist) is refused
+    with a sentence; formula cells are named (the import reads values, not formulas)."""
     import openpyxl
 
     try:
-        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise EcommError(f"{label} cannot be read as an XLSX workbook ({exc}).") from exc
     sheets, problems, seen = [], [], {}
     try:
         for ws in wb.worksheets:
-            rows = [[_cell_text(v) for v in row] for row in ws.iter_rows(min_row=1, values_only=True)]
+            try:
+                rows, formulas = _sheet_rows(ws)
+            except EcommError:
+                raise
+            except Exception as exc:  # a damaged sheet: say so, never a traceback
+                raise EcommError(
+                    f"{label}: the sheet {ws.title} cannot be read: the workbook is damaged "
+                    f"({type(exc).__name__}: {str(exc)[:200]}). Open it in Excel, save it again "
+                    "(or save the sheet as 'CSV UTF-8') and import again.") from exc
             numbered = [(i, r) for i, r in enumerate(rows, start=1) if any(c.strip() for c in r)]
             spec = spec_for(ws.title)
             if spec is None:
@@ -175,6 +211,9 @@ def read_workbook(label: str, data: bytes) -> tuple[list[RawSheet], list[Problem
                 problems.append(problem(ws.title, FILE_RANK[spec.name], None, None,
                                         "the sheet is empty; it needs at least a header row"))
                 continue
+            if formulas:
+                problems += _formula_problems(ws.title, FILE_RANK[spec.name], numbered[0], formulas)
+                continue
             width = len(numbered[0][1])
             while width and not numbered[0][1][width - 1].strip():
                 width -= 1
@@ -190,6 +229,38 @@ def read_workbook(label: str, data: bytes) -> tuple[list[RawSheet], list[Problem
     finally:
         wb.close()
     return sheets, problems
+
+
+def _sheet_rows(ws) -> tuple[list[list[str]], list[tuple[int, int, str]]]:
+    """The sheet's rows as text, and its formula cells as (row, column index, formula)."""
+    rows, formulas = [], []
+    for r, row in enumerate(ws.iter_rows(min_row=1), start=1):
+        texts = []
+        for c, cell in enumerate(row):
+            value = getattr(cell, "value", None)
+            if getattr(cell, "data_type", None) == "f":
+                formulas.append((r, c, str(value)))
+                value = None
+            texts.append(_cell_text(value))
+        rows.append(texts)
+    return rows, formulas
+
+
+def _formula_problems(sheet: str, rank: int, header: tuple[int, list[str]],
+                      formulas: list[tuple[int, int, str]]) -> list[Problem]:
+    """Each formula cell, named by row and column: the import reads values only."""
+    from openpyxl.utils import get_column_letter
+
+    out = []
+    for r, c, formula in formulas:
+        name = header[1][c].strip() if r != header[0] and c < len(header[1]) else ""
+        column = name or f"column {get_column_letter(c + 1)}"
+        shown = formula if len(formula) <= 40 else formula[:37] + "..."
+        out.append(problem(sheet, rank, r, column,
+                           f"holds a formula ({shown}), not a value; the import reads values "
+                           "only: copy the cells and Paste Special > Values (or save the sheet "
+                           "as 'CSV UTF-8'), then import again", c))
+    return out
 
 
 def read_uploads(files: dict[str, bytes]) -> tuple[list[RawSheet], list[Problem]]:
