@@ -37,6 +37,7 @@ from ecomm.importer.columns import FILES
 from ecomm.storage import audit
 from ecomm.storage import backup as sql
 from ecomm.storage.migrations import LATEST_VERSION
+from ecomm.ziplimits import BACKUP_LIMITS, zip_problems
 
 FORMAT = "ecomm-licenses-backup"
 FORMAT_VERSION = 1
@@ -174,6 +175,10 @@ def read_backup(data: bytes) -> tuple[dict, dict[str, bytes]]:
     except (zipfile.BadZipFile, ValueError) as exc:
         raise _refuse("the file is not a zip file made by eComm Licenses' backup.") from exc
     with zf:
+        too_big = zip_problems(zf, BACKUP_LIMITS)  # a zip bomb: before anything is read
+        if too_big:
+            raise _refuse("it would expand far beyond what a backup holds (a damaged or "
+                          "crafted file).", too_big)
         names = zf.namelist()
         unsafe = [n for n in names if not _safe_member(n)]
         if unsafe:
@@ -246,7 +251,12 @@ def _tables(manifest: dict, files: dict[str, bytes]) -> dict[str, pa.Table]:
     out = {}
     for table, meta in sorted((manifest.get("tables") or {}).items()):
         try:
-            data = pq.read_table(io.BytesIO(files[meta["file"]]))
+            source = io.BytesIO(files[meta["file"]])
+            rows = pq.ParquetFile(source).metadata.num_rows  # before the rows are decoded
+            if rows != meta.get("rows"):
+                raise _refuse(f"table {table} holds {rows} rows; the manifest says "
+                              f"{meta.get('rows')}.")
+            data = pq.read_table(source)
         except (KeyError, pa.ArrowException) as exc:
             raise _refuse(f"the rows of table {table} cannot be read.") from exc
         if data.num_rows != meta.get("rows"):

@@ -16,8 +16,17 @@ import pandas as pd
 
 from ecomm.errors import EcommError
 from ecomm.importer.columns import FILES, FileSpec, spec_for
+from ecomm.ziplimits import check_xlsx
 
 FILE_RANK = {f.name: i for i, f in enumerate(FILES)}
+
+# Bounds on a workbook's sheet (the zip itself is bounded by ecomm.ziplimits.XLSX_LIMITS). The
+# 100x demo data set's largest table has about 300,000 rows of at most 30 columns.
+MAX_SHEET_ROWS = 1_048_576         # Excel's own limit
+MAX_SHEET_COLUMNS = 200            # the widest file of the import format has about 30
+MAX_SHEET_CELLS = 12_000_000       # non-blank rows x their width
+MAX_SHEET_CELLS_VISITED = 60_000_000  # every cell the reader steps over, blank ones included
+MAX_CELL_CHARS = 32_767            # Excel's own limit for one cell
 _WORKBOOK_RANK = len(FILES)  # problems about the upload itself come last
 
 
@@ -177,6 +186,7 @@ def read_workbook(label: str, data: bytes) -> tuple[list[RawSheet], list[Problem
     with a sentence; formula cells are named (the import reads values, not formulas)."""
     import openpyxl
 
+    check_xlsx(label, data)  # zip bomb: refused before anything is decompressed
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
@@ -185,7 +195,7 @@ def read_workbook(label: str, data: bytes) -> tuple[list[RawSheet], list[Problem
     try:
         for ws in wb.worksheets:
             try:
-                rows, formulas = _sheet_rows(ws)
+                numbered, formulas = _sheet_rows(ws, label)
             except EcommError:
                 raise
             except Exception as exc:  # a damaged sheet: say so, never a traceback
@@ -193,7 +203,6 @@ def read_workbook(label: str, data: bytes) -> tuple[list[RawSheet], list[Problem
                     f"{label}: the sheet {ws.title} cannot be read: the workbook is damaged "
                     f"({type(exc).__name__}: {str(exc)[:200]}). Open it in Excel, save it again "
                     "(or save the sheet as 'CSV UTF-8') and import again.") from exc
-            numbered = [(i, r) for i, r in enumerate(rows, start=1) if any(c.strip() for c in r)]
             spec = spec_for(ws.title)
             if spec is None:
                 if numbered:
@@ -231,19 +240,53 @@ def read_workbook(label: str, data: bytes) -> tuple[list[RawSheet], list[Problem
     return sheets, problems
 
 
-def _sheet_rows(ws) -> tuple[list[list[str]], list[tuple[int, int, str]]]:
-    """The sheet's rows as text, and its formula cells as (row, column index, formula)."""
-    rows, formulas = [], []
+def _sheet_rows(ws, label: str) -> tuple[list[tuple[int, list[str]]], list[tuple[int, int, str]]]:
+    """The sheet's non-blank rows as (row number, texts), and its formula cells as (row,
+    column index, formula). Refused as soon as the sheet goes past MAX_SHEET_ROWS,
+    MAX_SHEET_COLUMNS, MAX_SHEET_CELLS or a cell past MAX_CELL_CHARS: the rows are read one at
+    a time, so a crafted sheet never fills the memory. The sheet's declared dimension is
+    ignored (a false "A1:XFD1048576" would pad every row to 16,384 cells)."""
+    ws.reset_dimensions()
+    numbered, formulas, cells, visited = [], [], 0, 0
+
+    def refuse(what: str) -> EcommError:
+        return EcommError(f"{label}: the sheet {ws.title} was not imported: {what}. An "
+                          "import-format sheet is far smaller; check the file (or save the "
+                          "sheet as 'CSV UTF-8') and import again.")
+
     for r, row in enumerate(ws.iter_rows(min_row=1), start=1):
+        if r > MAX_SHEET_ROWS:
+            raise refuse(f"it has more than {MAX_SHEET_ROWS:,} rows")
+        visited += len(row)
+        if visited > MAX_SHEET_CELLS_VISITED:
+            raise refuse(f"it spans more than {MAX_SHEET_CELLS_VISITED:,} cells")
+        last = len(row)
+        while last and getattr(row[last - 1], "value", None) in (None, ""):
+            last -= 1
+        if not last:
+            continue
+        if last > MAX_SHEET_COLUMNS:
+            from openpyxl.utils import get_column_letter
+
+            raise refuse(f"row {r} has a value in column {get_column_letter(last)}, and a sheet "
+                         f"has at most {MAX_SHEET_COLUMNS} columns")
         texts = []
-        for c, cell in enumerate(row):
-            value = getattr(cell, "value", None)
-            if getattr(cell, "data_type", None) == "f":
-                formulas.append((r, c, str(value)))
+        for c, cell in enumerate(row[:last]):
+            value = cell.value
+            if cell.data_type == "f":
+                formulas.append((r, c, str(value)[:200]))
                 value = None
-            texts.append(_cell_text(value))
-        rows.append(texts)
-    return rows, formulas
+            text = _cell_text(value)
+            if len(text) > MAX_CELL_CHARS:
+                raise refuse(f"row {r} has a cell of {len(text):,} characters; a cell holds at "
+                             f"most {MAX_CELL_CHARS:,} (Excel's own limit)")
+            texts.append(text)
+        if any(t.strip() for t in texts):
+            cells += len(texts)
+            if cells > MAX_SHEET_CELLS:
+                raise refuse(f"it holds more than {MAX_SHEET_CELLS:,} cells")
+            numbered.append((r, texts))
+    return numbered, formulas
 
 
 def _formula_problems(sheet: str, rank: int, header: tuple[int, list[str]],
