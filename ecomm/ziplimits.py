@@ -5,9 +5,9 @@ to exhaust the memory (a "zip bomb": a few MB that expand to many GB).
 Python's ``zipfile`` never returns more than a member's declared size (more is a CRC error), so
 checking the declared sizes in the zip's directory bounds what is read.
 
-The limits are far above real data (the 100x demo data set: about 250,000 contacts and
-150,000 licenses; see README "Import and restore limits" for its measured sizes): real CSV and
-XML members compress about 5 to 15 times, parquet members are stored as they are.
+The limits are far above real data: a backup of the 100x demo data set (250,000 contacts,
+150,000 licenses) is a 39 MB zip that expands to 148 MB, its largest member 34 MB, no member
+compressed more than 8 times; XML and CSV members of real files compress 5 to 15 times.
 """
 from __future__ import annotations
 

@@ -1,8 +1,9 @@
 """P5 evidence: learning-transcript screenshots (PNG, JPEG or PDF) kept outside the web root.
 
 Files are recognised by their content (magic bytes), never by their name; names are reduced
-to safe characters; files live in ``<database folder>/uploads/<request_id>/<uuid>-<name>``
-with their size and SHA-256 recorded in ``evidence_files``.
+to safe characters; files live in
+``<database folder>/uploads/<db name>/<request_id>/<uuid>-<name>`` (each database its own
+folder) with their size and SHA-256 recorded in ``evidence_files``.
 """
 from __future__ import annotations
 
