@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from ecomm import admin, backup, ui
+from ecomm.backup_restore import restore_to_new_file
 from ecomm import reference as ref
 from ecomm.errors import EcommError
 
@@ -192,23 +193,37 @@ with tab_backup:
             "new.duckdb`, then start the app with `ECOMM_DB=new.duckdb`; or upload the backup "
             "here to restore it into a new database file beside this one. Every checksum and "
             "the schema version are checked first; everything lands in one transaction or "
-            "nothing does.", icon=":material/settings_backup_restore:")
+            "nothing does. A backup must be signed with this installation's backup key (README: "
+            "configuration).", icon=":material/settings_backup_restore:")
     upload = st.file_uploader("Backup zip", type=["zip"], key="restore_upload")
     if upload is not None:
         data = upload.getvalue()
         try:
-            held = backup.inspect(user, data)
+            held = backup.inspect(store, user, data)
         except EcommError as exc:
             ui.show_error(exc)
         else:
-            st.success(f"The backup checks out: made {held.created_at} by {held.created_by}, "
-                       f"schema version {held.schema_version}, {held.total_rows:,} rows, "
-                       f"{held.uploads} uploaded files.", icon=":material/verified:")
+            signed = held.signature == "signed"
+            (st.success if signed else st.warning)(
+                ("The backup checks out" if signed else "The backup's checksums agree")
+                + f": made {held.created_at} by {held.created_by}, "
+                f"schema version {held.schema_version}, {held.total_rows:,} rows, "
+                f"{held.uploads} uploaded files. It is {held.signature_note}.",
+                icon=":material/verified:" if signed else ":material/gpp_maybe:")
             st.dataframe(pd.DataFrame(sorted(held.tables.items()), columns=["table", "rows"]),
                          hide_index=True, width="stretch", height=240)
-            if st.button("Restore into a new database file", type="primary", key="restore_new"):
+            reason = None
+            if not signed:
+                reason = st.text_input(
+                    "Reason to accept this backup although it is not signed with this "
+                    "installation's key (recorded in the audit log)", key="restore_accept_reason",
+                    help="Only for a file you trust: anyone could have changed an unsigned "
+                         "backup, e.g. made a specialist a System team member.")
+            if st.button("Restore into a new database file", type="primary", key="restore_new",
+                         disabled=not signed and not (reason or "").strip()):
                 try:
-                    path, done = backup.restore_to_new_file(store, user, data, now=ui.now_utc())
+                    path, done = restore_to_new_file(store, user, data, now=ui.now_utc(),
+                                                     accept_unsigned=reason)
                 except EcommError as exc:
                     ui.show_error(exc)
                 else:

@@ -106,9 +106,13 @@ with tab_outbox:
                     + (f" ({clock.format_datetime(m.sent_at)})" if m.sent_at else "")
                     + (f"  \n**Error:** {ui.md(m.error)}" if m.error else ""))
         st.text(m.body)
-        ui.download_bytes(to_eml(m, smtp.from_addr or None), eml_filename(m),
-                          "Download as .eml (opens as a draft to send)", "message/rfc822",
-                          key=f"msg_eml_{m.message_id}")
+        try:
+            eml = to_eml(m, smtp.from_addr or None)
+        except EcommError as exc:  # an address that is not one: no .eml, say why
+            ui.show_error(exc)
+        else:
+            ui.download_bytes(eml, eml_filename(m), "Download as .eml (opens as a draft to send)",
+                              "message/rfc822", key=f"msg_eml_{m.message_id}")
         if m.superseded:
             st.caption("Superseded: a later message of the same series replaced it (or the "
                        "quiz was passed); it is not sent.")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import json
-import re
 import tempfile
 import zipfile
 from datetime import date, datetime
@@ -17,12 +16,12 @@ from pydantic import BaseModel, ValidationError, field_validator, model_validato
 from ecomm import clock, policy
 from ecomm import reference as ref
 from ecomm.errors import EcommError, NotFound, from_validation_error
+from ecomm.emails import check_email, check_sender
 from ecomm.identity import Identity
 from ecomm.permissions import require_system
 from ecomm.storage import admin as db
 from ecomm.storage import audit
 
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 REFERENCE_KIND_LABEL = {"business_unit": "business unit", "public_group": "public group",
                         "speedtype": "speedtype"}
 
@@ -55,10 +54,7 @@ class AppUserInput(BaseModel):
     @field_validator("email")
     @classmethod
     def _email(cls, v: str) -> str:
-        v = (v or "").strip().lower()
-        if not EMAIL_RE.match(v):
-            raise ValueError(f"{v!r} is not an email address")
-        return v
+        return check_email(v)
 
     @field_validator("name")
     @classmethod
@@ -300,6 +296,8 @@ def _check_setting(key: str, value: Any) -> Any:
                                  f"(one of {', '.join(ref.APPLICATIONS)}).")
             out.append(a)
         return out
+    if key == "smtp_from" and value:
+        return check_sender(value)
     if key == "credentials_day" and not 1 <= value <= 31:
         raise ValueError("give a day of the month from 1 to 31.")
     if key == "quiz_reminder_days":

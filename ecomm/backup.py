@@ -10,7 +10,9 @@ What the zip holds:
 - ``tables/<table>.parquet``: every table of the database (settings, cycles, request history,
   invoices and their lines and events, net-new reviews, message templates, outbox, audit log,
   uploads metadata...) with its exact types: the restore loads these;
-- ``uploads/<stored name>``: the transcript files the uploads metadata points to.
+- ``uploads/<stored name>``: the transcript files the uploads metadata points to;
+- ``manifest.sig``: the HMAC-SHA256 of ``manifest.json`` under the installation's backup key
+  (``ecomm.backup_signing``): a backup edited and re-checksummed without the key is refused.
 
 A restore goes only into an EMPTY database (freshly created: at most the migrations' default
 settings and templates), checks every checksum and the schema version before writing anything,
@@ -30,6 +32,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from pydantic import BaseModel
 
+from ecomm import backup_signing as signing
 from ecomm import clock, permissions
 from ecomm.errors import EcommError
 from ecomm.identity import Identity
@@ -37,6 +40,7 @@ from ecomm.importer.columns import FILES
 from ecomm.storage import audit
 from ecomm.storage import backup as sql
 from ecomm.storage.migrations import LATEST_VERSION
+from ecomm.ziplimits import BACKUP_LIMITS, zip_problems
 
 FORMAT = "ecomm-licenses-backup"
 FORMAT_VERSION = 1
@@ -55,6 +59,8 @@ class BackupSummary(BaseModel):
     uploads: int
     missing_uploads: list[str] = []
     size_bytes: int = 0
+    signature: str = ""       # "signed", "unsigned" or "wrong_key" (ecomm.backup_signing)
+    signature_note: str = ""  # the sentence saying so
 
     @property
     def total_rows(self) -> int:
@@ -120,8 +126,11 @@ def build_backup(store, actor: Identity | None, *, now: datetime) -> tuple[bytes
                   for name, data in sorted(files.items())},
     }
     buf = io.BytesIO()
+    manifest_bytes = json.dumps(manifest, indent=2, sort_keys=True).encode()
     with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
-        zf.writestr(MANIFEST, json.dumps(manifest, indent=2, sort_keys=True))
+        zf.writestr(MANIFEST, manifest_bytes)
+        zf.writestr(signing.SIGNATURE, signing.sign(manifest_bytes, signing.find_key(
+            store.path, create=True)))
         for name, data in sorted(files.items()):
             # Parquet is compressed already (zstd): stored as it is, which saves seconds
             stored = zipfile.ZIP_STORED if name.endswith(".parquet") else None
@@ -166,14 +175,20 @@ def _safe_member(name: str) -> bool:
     return bool(name) and not p.is_absolute() and ".." not in p.parts and "\\" not in name
 
 
-def read_backup(data: bytes) -> tuple[dict, dict[str, bytes]]:
-    """Open and verify a backup zip: (manifest, file name -> bytes). Refuses a damaged or
-    tampered file (any checksum, size or listing that differs from the manifest)."""
+def read_backup(data: bytes, key: signing.BackupKey | None, accept_unsigned: str | None = None,
+                *, require_signature: bool = True) -> tuple[dict, dict[str, bytes], signing.Verdict]:
+    """Open and verify a backup zip: (manifest, file name -> bytes, signature verdict). Refuses
+    a damaged or tampered file (any checksum, size or listing that differs from the manifest)
+    and one not signed with ``key`` unless ``accept_unsigned`` gives the reason to accept it."""
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError) as exc:
         raise _refuse("the file is not a zip file made by eComm Licenses' backup.") from exc
     with zf:
+        too_big = zip_problems(zf, BACKUP_LIMITS)  # a zip bomb: before anything is read
+        if too_big:
+            raise _refuse("it would expand far beyond what a backup holds (a damaged or "
+                          "crafted file).", too_big)
         names = zf.namelist()
         unsafe = [n for n in names if not _safe_member(n)]
         if unsafe:
@@ -182,9 +197,18 @@ def read_backup(data: bytes) -> tuple[dict, dict[str, bytes]]:
             raise _refuse(f"the zip has no {MANIFEST}; it is not a backup made by eComm Licenses "
                           "(an `export` folder is loaded with `python -m ecomm import`).")
         try:
-            manifest = json.loads(zf.read(MANIFEST))
+            raw = zf.read(MANIFEST)
+            manifest = json.loads(raw)
+            verdict = signing.verify(raw, zf.read(signing.SIGNATURE)
+                                     if signing.SIGNATURE in names else None, key)
         except (ValueError, zipfile.BadZipFile) as exc:
             raise _refuse(f"its {MANIFEST} cannot be read.") from exc
+        if require_signature and not verdict.valid and not (accept_unsigned or "").strip():
+            raise _refuse(verdict.sentence + ". Only a backup signed with this installation's "
+                          "key is restored. If you trust this file, the System team can accept "
+                          "it with a reason, which is recorded in the audit log: `python -m "
+                          "ecomm restore FILE.zip --accept-unsigned REASON`, or the reason field "
+                          "on the Admin page.")
         if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
             raise _refuse(f"its {MANIFEST} is not an eComm Licenses backup manifest.")
         if manifest.get("format_version") != FORMAT_VERSION:
@@ -192,7 +216,7 @@ def read_backup(data: bytes) -> tuple[dict, dict[str, bytes]]:
                           f"version of the app reads format {FORMAT_VERSION}.")
         listed = manifest.get("files") or {}
         problems = []
-        present = set(names) - {MANIFEST}
+        present = set(names) - {MANIFEST, signing.SIGNATURE}
         for name in sorted(present - set(listed)):
             problems.append(f"{name}: in the zip but not in the manifest")
         files: dict[str, bytes] = {}
@@ -211,7 +235,7 @@ def read_backup(data: bytes) -> tuple[dict, dict[str, bytes]]:
             files[name] = content
         if problems:
             raise _refuse("the file is damaged or was changed after it was made.", problems)
-    return manifest, files
+    return manifest, files, verdict
 
 
 def _check_schema(reader, manifest: dict) -> None:
@@ -246,7 +270,12 @@ def _tables(manifest: dict, files: dict[str, bytes]) -> dict[str, pa.Table]:
     out = {}
     for table, meta in sorted((manifest.get("tables") or {}).items()):
         try:
-            data = pq.read_table(io.BytesIO(files[meta["file"]]))
+            source = io.BytesIO(files[meta["file"]])
+            rows = pq.ParquetFile(source).metadata.num_rows  # before the rows are decoded
+            if rows != meta.get("rows"):
+                raise _refuse(f"table {table} holds {rows} rows; the manifest says "
+                              f"{meta.get('rows')}.")
+            data = pq.read_table(source)
         except (KeyError, pa.ArrowException) as exc:
             raise _refuse(f"the rows of table {table} cannot be read.") from exc
         if data.num_rows != meta.get("rows"):
@@ -256,14 +285,18 @@ def _tables(manifest: dict, files: dict[str, bytes]) -> dict[str, pa.Table]:
     return out
 
 
-def restore_backup(store, actor: Identity | None, data: bytes) -> BackupSummary:
-    """A2: load a backup into an EMPTY database: verified first, then every table in one
-    transaction (all or nothing) with an audit entry (A4); transcript files are written to the
-    uploads folder and removed again if the transaction fails."""
+def restore_backup(store, actor: Identity | None, data: bytes, *, accept_unsigned: str | None = None,
+                   key: signing.BackupKey | None = None) -> BackupSummary:
+    """A2: load a backup into an EMPTY database: verified first (checksums, and its signature
+    with ``key``, default this installation's, unless ``accept_unsigned`` gives a reason, which
+    is audited), then every table in one transaction (all or nothing) with an audit entry
+    (A4); transcript files are written to the uploads folder and removed if it fails."""
     from ecomm.requests.evidence import remove_files, uploads_root
 
     who = permissions.require_system(actor, "restore a backup")
-    manifest, files = read_backup(data)
+    key = key or signing.find_key(store.path)
+    manifest, files, verdict = read_backup(data, key, accept_unsigned)
+    accepted = None if verdict.valid else accept_unsigned.strip()
     _check_schema(store, manifest)
     _check_empty(store, store.path)
     tables = _tables(manifest, files)
@@ -297,14 +330,18 @@ def restore_backup(store, actor: Identity | None, data: bytes) -> BackupSummary:
                                 created_by=str(manifest.get("created_by")),
                                 tables=counts, uploads=len(uploads),
                                 missing_uploads=list(manifest.get("missing_uploads") or []),
-                                size_bytes=len(data))
+                                size_bytes=len(data), signature=verdict.status,
+                                signature_note=verdict.sentence)
         audit.record(cur, actor=who.email, action="restore", entity="database",
                      after={"schema_version": summary.schema_version, "rows": summary.total_rows,
                             "tables": counts, "uploads": summary.uploads,
                             "backup_created_at": summary.created_at,
-                            "backup_created_by": summary.created_by, "sha256": _sha256(data)},
+                            "backup_created_by": summary.created_by, "sha256": _sha256(data),
+                            "signature": verdict.status, "accepted_unsigned_reason": accepted},
                      detail=f"Restored the backup made {summary.created_at} by "
-                            f"{summary.created_by} ({summary.total_rows:,} rows)")
+                            f"{summary.created_by} ({summary.total_rows:,} rows)" + (
+                                f"; NOT validly signed ({verdict.sentence}), accepted by "
+                                f"{who.email}: {accepted}" if accepted else ""))
         return summary
 
     try:
@@ -325,11 +362,12 @@ def read_file(path: str | Path) -> bytes:
         raise EcommError(f"Cannot read the backup {path}: {exc.strerror or exc}.") from exc
 
 
-def inspect(actor: Identity | None, data: bytes) -> BackupSummary:
-    """A2: verify a backup zip (checksums, format, schema version) and say what it holds,
-    without writing anything."""
+def inspect(store, actor: Identity | None, data: bytes) -> BackupSummary:
+    """A2: verify a backup zip (checksums, format, schema version) and say what it holds and
+    whether it is signed with this installation's key, without writing anything."""
     permissions.require_system(actor, "restore a backup")
-    manifest, files = read_backup(data)
+    manifest, files, verdict = read_backup(data, signing.find_key(store.path),
+                                           require_signature=False)
     if manifest.get("schema_version") != LATEST_VERSION:
         raise _refuse(
             f"it was made with database schema version {manifest.get('schema_version')}, and "
@@ -340,38 +378,5 @@ def inspect(actor: Identity | None, data: bytes) -> BackupSummary:
         created_by=str(manifest.get("created_by")),
         tables={t: int(meta.get("rows") or 0) for t, meta in tables.items()},
         uploads=sum(1 for n in files if n.startswith(UPLOADS_DIR + "/")),
-        missing_uploads=list(manifest.get("missing_uploads") or []), size_bytes=len(data))
-
-
-def restore_to_new_file(store, actor: Identity | None, data: bytes, *,
-                        now: datetime) -> tuple[Path, BackupSummary]:
-    """A2: restore a backup into a NEW database file in a new folder beside this database's
-    (``restored-YYYYMMDD-HHMMSS/ecomm.duckdb``, its own uploads folder): the empty database a
-    restore needs, made from the Admin page. This database only records that it was done (A4);
-    the app keeps using it until it is started with ECOMM_DB pointing at the new file."""
-    import shutil
-
-    from ecomm.storage import Store
-
-    who = permissions.require_system(actor, "restore a backup")
-    read_backup(data)  # refuse a damaged file before creating anything
-    folder = Path(store.path).resolve().parent / f"restored-{now:%Y%m%d-%H%M%S}"
-    try:
-        folder.mkdir()
-    except FileExistsError as exc:
-        raise _refuse(f"the folder {folder} already exists; try again in a second.") from exc
-    target = folder / "ecomm.duckdb"
-    try:
-        with Store(target) as new:
-            summary = restore_backup(new, who, data)
-    except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
-        raise
-    store.write(lambda cur: audit.record(
-        cur, actor=who.email, action="restore_to_new_file", entity="database",
-        entity_id=str(target), after={"path": str(target), "rows": summary.total_rows,
-                                      "backup_created_at": summary.created_at,
-                                      "backup_created_by": summary.created_by},
-        detail=f"Restored the backup made {summary.created_at} by {summary.created_by} into "
-               f"the new database {target}"))
-    return target, summary
+        missing_uploads=list(manifest.get("missing_uploads") or []), size_bytes=len(data),
+        signature=verdict.status, signature_note=verdict.sentence)

@@ -5,7 +5,8 @@ import-format folder that scripts read.
 
 JSON: backup ``{"path": "...", "schema_version": 6, "bytes": 123, "uploads": 0,
 "tables": {"contacts": 2500, ...}}``; restore ``{"db": "...", "path": "...", "schema_version": 6,
-"created_at": "...", "created_by": "...", "uploads": 0, "tables": {...}}``.
+"created_at": "...", "created_by": "...", "uploads": 0, "tables": {...}, "signature": "signed"}``
+(``"unsigned"`` or ``"wrong_key"`` when accepted with ``--accept-unsigned REASON``).
 """
 from __future__ import annotations
 
@@ -34,6 +35,10 @@ def register(subs) -> None:
                                     "version are checked first; everything lands in one "
                                     "transaction or nothing does.")
     p.add_argument("path", metavar="FILE.zip")
+    p.add_argument("--accept-unsigned", metavar="REASON", default=None,
+                   help="restore a backup that is not signed with this installation's backup "
+                        "key (ECOMM_BACKUP_KEY, backup_key in secrets.toml, or backup.key beside "
+                        "the database); the reason is recorded in the audit log")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     add_db_arg(p)
     p.set_defaults(handler=run_restore)
@@ -70,7 +75,7 @@ def run_restore(args) -> int:
     created = not path.exists()
     try:
         with open_store(args.db) as store:
-            summary = restore_backup(store, CLI_ACTOR, data)
+            summary = restore_backup(store, CLI_ACTOR, data, accept_unsigned=args.accept_unsigned)
     except BaseException:
         if created:  # leave no half-made database file behind
             for leftover in (path, Path(str(path) + ".wal")):
@@ -80,9 +85,12 @@ def run_restore(args) -> int:
         print_json({"db": str(path), "path": str(args.path),
                     "schema_version": summary.schema_version, "created_at": summary.created_at,
                     "created_by": summary.created_by, "uploads": summary.uploads,
-                    "tables": summary.tables})
+                    "tables": summary.tables, "signature": summary.signature})
         return EXIT_OK
     print(f"Restored {args.path} into {path}: the backup made {summary.created_at} by "
           f"{summary.created_by}, {summary.total_rows:,} rows, {summary.uploads} uploaded files.")
     print("\n".join(_table_lines(summary.tables)))
+    if summary.signature != "signed":
+        print(f"  warning: the backup is not validly signed ({summary.signature_note}); "
+              f"accepted with the reason {args.accept_unsigned!r}, recorded in the audit log")
     return EXIT_OK

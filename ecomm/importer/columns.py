@@ -108,9 +108,10 @@ _PROFILE = dict(choices=ref.SALESFORCE_PROFILES, what="Salesforce profile")
 
 FILES: tuple[FileSpec, ...] = (
     FileSpec("contacts", "contacts", ("contact_id",), (
-        _req("contact_id"), _req("last_name"), _c("first_name"), _c("email"), _c("employee_id"),
-        _c("ucb_email"), _c("ucd_email"), _c("anschutz_email"), _c("uccs_email"),
-        _c("cu_system_email"), _c("poi", "bool", default="false"), _c("poi_active", "bool"),
+        _req("contact_id"), _req("last_name"), _c("first_name"), _c("email", "email"),
+        _c("employee_id"), _c("ucb_email", "email"), _c("ucd_email", "email"),
+        _c("anschutz_email", "email"), _c("uccs_email", "email"), _c("cu_system_email", "email"),
+        _c("poi", "bool", default="false"), _c("poi_active", "bool"),
     )),
     FileSpec("employments", "employments", ("contact_id", "campus", "start_date"), (
         _req("contact_id"), _req("campus", "campus"),

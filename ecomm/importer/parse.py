@@ -17,7 +17,9 @@ import pandas as pd
 
 from ecomm import reference as ref
 from ecomm.clock import parse_datetime
+from ecomm.emails import check_email, simple_email_mask
 from ecomm.importer.columns import Column, FileSpec, header_key
+from ecomm.importer.plausible import first_error, implausible
 from ecomm.importer.read import FILE_RANK, Problem, RawSheet, problem
 from ecomm.rules.request import SPLIT_FORMAT, format_unit_speedtypes, parse_unit_speedtypes
 
@@ -43,7 +45,6 @@ def _show(v: str) -> str:
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _MONEY_RE = re.compile(r"\$?(\d{1,3}(?:,\d{3})+|\d+)(\.\d{1,2})?")
 _LICENSE_RE = r"LN-\d+"
-_EMAIL_RE = r"[^@\s;,]+@[^@\s;,]+"
 _BOOLS = {"true": "true", "yes": "true", "1": "true", "x": "true",
           "false": "false", "no": "false", "0": "false"}
 
@@ -134,9 +135,8 @@ def parse_license_number(v: str) -> str:
 
 
 def parse_email(v: str) -> str:
-    if not re.fullmatch(_EMAIL_RE, v):
-        raise ValueError(f"{_show(v)} is not an email address")
-    return v.lower()
+    """An email address (ecomm.emails: no spaces or line breaks, one '@', a domain)."""
+    return check_email(v)
 
 
 def _list_of(item: Callable[[str], str] | None) -> Callable[[str], str]:
@@ -181,12 +181,14 @@ def parse_series(values: pd.Series, col: Column, split_total: int) -> tuple[pd.S
     if fn is None:
         out = s.mask(empty)
     elif col.kind in ("license_number", "email"):
-        pattern = _LICENSE_RE if col.kind == "license_number" else _EMAIL_RE
-        ok = s.str.fullmatch(pattern, case=False).to_numpy(dtype=bool, na_value=False)
+        if col.kind == "license_number":
+            ok = s.str.fullmatch(_LICENSE_RE, case=False).to_numpy(dtype=bool, na_value=False)
+        else:
+            ok = simple_email_mask(s).to_numpy(dtype=bool)
         out = (s.str.upper() if col.kind == "license_number" else s.str.lower()).mask(~ok | empty)
         for i in np.flatnonzero(~ok & ~empty):
             try:
-                fn(s.iloc[i])
+                out.iloc[i] = fn(s.iloc[i])  # a rarer valid form (email-validator)
             except ValueError as exc:
                 err.iloc[i] = str(exc)
     else:
@@ -201,6 +203,7 @@ def parse_series(values: pd.Series, col: Column, split_total: int) -> tuple[pd.S
                     errors[k] = str(exc)
         out = pd.Series(results[codes], index=s.index, dtype="str")
         err = pd.Series(errors[codes], index=s.index, dtype=object)
+    err = first_error(err, implausible(s, col.name, col.kind))
     if col.default is not None:
         out = out.where(~empty, col.default)
     return out, err

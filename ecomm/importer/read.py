@@ -16,8 +16,17 @@ import pandas as pd
 
 from ecomm.errors import EcommError
 from ecomm.importer.columns import FILES, FileSpec, spec_for
+from ecomm.ziplimits import check_xlsx
 
 FILE_RANK = {f.name: i for i, f in enumerate(FILES)}
+
+# Bounds on a workbook's sheet (the zip itself is bounded by ecomm.ziplimits.XLSX_LIMITS). The
+# 100x demo data set's largest table has about 300,000 rows of at most 30 columns.
+MAX_SHEET_ROWS = 1_048_576         # Excel's own limit
+MAX_SHEET_COLUMNS = 200            # the widest file of the import format has about 30
+MAX_SHEET_CELLS = 12_000_000       # non-blank rows x their width
+MAX_SHEET_CELLS_VISITED = 60_000_000  # every cell the reader steps over, blank ones included
+MAX_CELL_CHARS = 32_767            # Excel's own limit for one cell
 _WORKBOOK_RANK = len(FILES)  # problems about the upload itself come last
 
 
@@ -65,6 +74,10 @@ def read_csv_bytes(label: str, spec: FileSpec, data: bytes) -> tuple[RawSheet | 
                               "the file is not UTF-8 text; save it as 'CSV UTF-8' and try again")]
     if not text.strip():
         return None, [problem(label, rank, None, None, "the file is empty; it needs at least a header row")]
+    if '"' in text:
+        quoting = _check_quotes(label, rank, text)
+        if quoting:
+            return None, quoting
     cells = _read_fast(data, text)
     problems: list[Problem] = []
     if cells is None:
@@ -74,6 +87,28 @@ def read_csv_bytes(label: str, spec: FileSpec, data: bytes) -> tuple[RawSheet | 
         except pd.errors.ParserError:
             cells, problems = _read_ragged_csv(label, rank, text)
     return _raw_sheet(label, spec, cells.fillna(""), np.arange(1, len(cells) + 1)), problems
+
+
+def _check_quotes(label: str, rank: int, text: str) -> list[Problem]:
+    """A quoted cell must be closed, and its closing quote followed by a comma or the end of
+    the line: otherwise the rows after it would be read into that one cell (a contact
+    swallowed into a last name). The problem names the line where the quoted cell starts."""
+    reader = csv.reader(io.StringIO(text), strict=True)
+    start = 1
+    try:
+        while True:
+            start = reader.line_num + 1
+            next(reader)
+    except StopIteration:
+        return []
+    except csv.Error as exc:
+        if "end of data" in str(exc):
+            what = ("a quoted cell starts on this line and is never closed (a missing closing "
+                    'quote "): every row after it would be read into that one cell')
+        else:
+            what = ("a quote is closed in the middle of a cell (text after the closing quote "
+                    '"); inside a quoted cell write a quote as two quotes ""')
+        return [problem(label, rank, start, None, what + "; correct the file and import again")]
 
 
 def _read_fast(data: bytes, text: str) -> pd.DataFrame | None:
@@ -146,18 +181,28 @@ def _cell_text(v) -> str:
 
 
 def read_workbook(label: str, data: bytes) -> tuple[list[RawSheet], list[Problem]]:
-    """An XLSX workbook: sheet ``contacts`` = contacts.csv; line = the sheet's row number."""
+    """An XLSX workbook: sheet ``contacts`` = contacts.csv; line = the sheet's row number.
+    A damaged sheet (a shared-string index or a cell reference that does not exist) is refused
+    with a sentence; formula cells are named (the import reads values, not formulas)."""
     import openpyxl
 
+    check_xlsx(label, data)  # zip bomb: refused before anything is decompressed
     try:
-        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise EcommError(f"{label} cannot be read as an XLSX workbook ({exc}).") from exc
     sheets, problems, seen = [], [], {}
     try:
         for ws in wb.worksheets:
-            rows = [[_cell_text(v) for v in row] for row in ws.iter_rows(min_row=1, values_only=True)]
-            numbered = [(i, r) for i, r in enumerate(rows, start=1) if any(c.strip() for c in r)]
+            try:
+                numbered, formulas = _sheet_rows(ws, label)
+            except EcommError:
+                raise
+            except Exception as exc:  # a damaged sheet: say so, never a traceback
+                raise EcommError(
+                    f"{label}: the sheet {ws.title} cannot be read: the workbook is damaged "
+                    f"({type(exc).__name__}: {str(exc)[:200]}). Open it in Excel, save it again "
+                    "(or save the sheet as 'CSV UTF-8') and import again.") from exc
             spec = spec_for(ws.title)
             if spec is None:
                 if numbered:
@@ -175,6 +220,9 @@ def read_workbook(label: str, data: bytes) -> tuple[list[RawSheet], list[Problem
                 problems.append(problem(ws.title, FILE_RANK[spec.name], None, None,
                                         "the sheet is empty; it needs at least a header row"))
                 continue
+            if formulas:
+                problems += _formula_problems(ws.title, FILE_RANK[spec.name], numbered[0], formulas)
+                continue
             width = len(numbered[0][1])
             while width and not numbered[0][1][width - 1].strip():
                 width -= 1
@@ -190,6 +238,72 @@ def read_workbook(label: str, data: bytes) -> tuple[list[RawSheet], list[Problem
     finally:
         wb.close()
     return sheets, problems
+
+
+def _sheet_rows(ws, label: str) -> tuple[list[tuple[int, list[str]]], list[tuple[int, int, str]]]:
+    """The sheet's non-blank rows as (row number, texts), and its formula cells as (row,
+    column index, formula). Refused as soon as the sheet goes past MAX_SHEET_ROWS,
+    MAX_SHEET_COLUMNS, MAX_SHEET_CELLS or a cell past MAX_CELL_CHARS: the rows are read one at
+    a time, so a crafted sheet never fills the memory. The sheet's declared dimension is
+    ignored (a false "A1:XFD1048576" would pad every row to 16,384 cells)."""
+    ws.reset_dimensions()
+    numbered, formulas, cells, visited = [], [], 0, 0
+
+    def refuse(what: str) -> EcommError:
+        return EcommError(f"{label}: the sheet {ws.title} was not imported: {what}. An "
+                          "import-format sheet is far smaller; check the file (or save the "
+                          "sheet as 'CSV UTF-8') and import again.")
+
+    for r, row in enumerate(ws.iter_rows(min_row=1), start=1):
+        if r > MAX_SHEET_ROWS:
+            raise refuse(f"it has more than {MAX_SHEET_ROWS:,} rows")
+        visited += len(row)
+        if visited > MAX_SHEET_CELLS_VISITED:
+            raise refuse(f"it spans more than {MAX_SHEET_CELLS_VISITED:,} cells")
+        last = len(row)
+        while last and getattr(row[last - 1], "value", None) in (None, ""):
+            last -= 1
+        if not last:
+            continue
+        if last > MAX_SHEET_COLUMNS:
+            from openpyxl.utils import get_column_letter
+
+            raise refuse(f"row {r} has a value in column {get_column_letter(last)}, and a sheet "
+                         f"has at most {MAX_SHEET_COLUMNS} columns")
+        texts = []
+        for c, cell in enumerate(row[:last]):
+            value = cell.value
+            if cell.data_type == "f":
+                formulas.append((r, c, str(value)[:200]))
+                value = None
+            text = _cell_text(value)
+            if len(text) > MAX_CELL_CHARS:
+                raise refuse(f"row {r} has a cell of {len(text):,} characters; a cell holds at "
+                             f"most {MAX_CELL_CHARS:,} (Excel's own limit)")
+            texts.append(text)
+        if any(t.strip() for t in texts):
+            cells += len(texts)
+            if cells > MAX_SHEET_CELLS:
+                raise refuse(f"it holds more than {MAX_SHEET_CELLS:,} cells")
+            numbered.append((r, texts))
+    return numbered, formulas
+
+
+def _formula_problems(sheet: str, rank: int, header: tuple[int, list[str]],
+                      formulas: list[tuple[int, int, str]]) -> list[Problem]:
+    """Each formula cell, named by row and column: the import reads values only."""
+    from openpyxl.utils import get_column_letter
+
+    out = []
+    for r, c, formula in formulas:
+        name = header[1][c].strip() if r != header[0] and c < len(header[1]) else ""
+        column = name or f"column {get_column_letter(c + 1)}"
+        shown = formula if len(formula) <= 40 else formula[:37] + "..."
+        out.append(problem(sheet, rank, r, column,
+                           f"holds a formula ({shown}), not a value; the import reads values "
+                           "only: copy the cells and Paste Special > Values (or save the sheet "
+                           "as 'CSV UTF-8'), then import again", c))
+    return out
 
 
 def read_uploads(files: dict[str, bytes]) -> tuple[list[RawSheet], list[Problem]]:

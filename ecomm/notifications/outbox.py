@@ -12,6 +12,8 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
 from ecomm.compliance import quiz_deadline
+from ecomm.emails import header_safe, is_email
+from ecomm.errors import EcommError
 from ecomm.notifications import templates as t
 from ecomm.notifications.models import NewMessage, OutboxMessage
 from ecomm.policy import Policy
@@ -86,14 +88,31 @@ def queue_requests_held(cur, items: list[tuple[str, list[str]]], cycle: str) -> 
 
 
 # -- .eml ---------------------------------------------------------------------------------
+class UnsendableMessage(EcommError):
+    """An outbox message that cannot be written as an email (an address that is not one)."""
+
+
+def _addresses(message: OutboxMessage, field: str, addrs: list[str]) -> str:
+    """The header value of To/Cc; every address checked (no CR/LF ever reaches a header)."""
+    bad = [a for a in addrs if not is_email(a)]
+    if bad:
+        raise UnsendableMessage(
+            f"Message {message.message_id} cannot be sent: its {field} holds "
+            f"{header_safe(bad[0])[:80]!r}, which is not an email address. Correct the address "
+            "(the contact's email by import, an app user's under Admin), then queue the message "
+            "again or send it by hand.")
+    return ", ".join(a.strip() for a in addrs)
+
+
 def email_message(message: OutboxMessage, from_addr: str | None = None) -> EmailMessage:
-    """The outbox message as an email (From, To, Cc, Subject, Date, Message-ID, text body)."""
+    """The outbox message as an email (From, To, Cc, Subject, Date, Message-ID, text body).
+    UnsendableMessage when an address is not one; the subject is kept on one line."""
     msg = EmailMessage()
-    msg["From"] = from_addr or DEFAULT_FROM
-    msg["To"] = ", ".join(message.to_addrs)
+    msg["From"] = header_safe(from_addr or DEFAULT_FROM)
+    msg["To"] = _addresses(message, "To", message.to_addrs)
     if message.cc_addrs:
-        msg["Cc"] = ", ".join(message.cc_addrs)
-    msg["Subject"] = message.subject
+        msg["Cc"] = _addresses(message, "Cc", message.cc_addrs)
+    msg["Subject"] = header_safe(message.subject)
     msg["Date"] = format_datetime(message.created_at.replace(tzinfo=timezone.utc))
     msg["Message-ID"] = make_msgid(idstring=f"ecomm-{message.message_id}")
     msg.set_content(message.body)

@@ -42,9 +42,15 @@ def send_pending(store, smtp: SmtpSettings | None = None, *, limit: int | None =
                 server.starttls()
             for m in messages:
                 try:
-                    refused = server.send_message(email_message(m, settings.from_addr))
+                    email = email_message(m, settings.from_addr)
+                except (EcommError, ValueError) as exc:  # a bad address: this one fails only
+                    store_n.mark_failed(store, m.message_id, f"Not sent: {exc}")
+                    continue
+                try:
+                    refused = server.send_message(email)
                 except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError,
-                        smtplib.SMTPSenderRefused) as exc:
+                        smtplib.SMTPSenderRefused, smtplib.SMTPNotSupportedError,
+                        UnicodeError) as exc:
                     store_n.mark_failed(store, m.message_id, f"Refused by the mail server: {exc}")
                     continue
                 # partly refused: the others did get it, so it is not sent again

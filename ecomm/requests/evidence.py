@@ -1,8 +1,9 @@
 """P5 evidence: learning-transcript screenshots (PNG, JPEG or PDF) kept outside the web root.
 
 Files are recognised by their content (magic bytes), never by their name; names are reduced
-to safe characters; files live in ``<database folder>/uploads/<request_id>/<uuid>-<name>``
-with their size and SHA-256 recorded in ``evidence_files``.
+to safe characters; files live in
+``<database folder>/uploads/<db name>/<request_id>/<uuid>-<name>`` (each database its own
+folder) with their size and SHA-256 recorded in ``evidence_files``.
 """
 from __future__ import annotations
 
@@ -93,10 +94,36 @@ def p5_transcript_attached(uploads: list[Upload]) -> RuleResult:
 
 
 def uploads_root(store) -> Path:
-    """The uploads folder beside the database file (outside the web root)."""
+    """This database's own uploads folder: ``uploads/<database file name without .duckdb>/``
+    beside the database file (outside the web root), so that databases in one folder never
+    share (or overwrite) each other's files. Files of the older shared layout
+    (``uploads/<stored name>``) that this database names are copied in on first use."""
     if str(store.path) == ":memory:":
         raise EcommError("Transcript files need a database file on disk; this one is in memory.")
-    return Path(store.path).resolve().parent / UPLOADS_DIR
+    db = Path(store.path).resolve()
+    root = db.parent / UPLOADS_DIR / db.stem
+    if (db.parent / UPLOADS_DIR).is_dir() and db not in _ADOPTED:
+        _ADOPTED.add(db)
+        _adopt_shared_files(store, db.parent / UPLOADS_DIR, root)
+    return root
+
+
+_ADOPTED: set[Path] = set()  # databases whose shared-layout files were looked for
+
+
+def _adopt_shared_files(store, shared: Path, root: Path) -> None:
+    """Copy each file this database names from the old shared uploads folder into its own
+    (copied, not moved: another database of the folder may name the same file)."""
+    import shutil
+
+    from ecomm.storage import backup as sql
+
+    for name in sql.evidence_names(store):
+        old, new = (shared / name).resolve(), (root / name).resolve()
+        if (old.is_relative_to(shared.resolve()) and new.is_relative_to(root.resolve())
+                and old.is_file() and not new.exists()):
+            new.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(old, new)
 
 
 def _inside(root: Path, path: Path) -> bool:

@@ -85,3 +85,36 @@ def test_a4_admin_refuses_a_tampered_backup(backup_tab, app_store):
     assert "Nothing was written" in at.error[0].value
     assert "restore_new" not in [b.key for b in at.button]
     assert restored_folders(app_store) == []
+
+
+def test_an_unsigned_backup_is_restored_only_with_a_reason_which_is_audited(backup_tab, app_store):
+    """Issue 14 item 9: checksums are not signatures. Without manifest.sig the page warns, the
+    restore button waits for a reason, and the reason lands in both databases' audit logs."""
+    import json
+
+    with zipfile.ZipFile(io.BytesIO(made_backup(app_store))) as zf:
+        files = {n: zf.read(n) for n in zf.namelist() if n != "manifest.sig"}
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for name, content in files.items():
+            zf.writestr(name, content)
+    at = backup_tab
+    at.file_uploader(key="restore_upload").set_value(("backup.zip", buf.getvalue(),
+                                                      "application/zip"))
+    at.run()
+    assert not at.exception and not at.error
+    assert "it is not signed" in " ".join(w.value for w in at.warning)
+    assert at.button(key="restore_new").disabled
+    reason = "Backup from before signing existed (change 881)"
+    at.text_input(key="restore_accept_reason").input(reason).run()
+    assert not at.button(key="restore_new").disabled
+    at.button(key="restore_new").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    [new] = [p / "ecomm.duckdb" for p in restored_folders(app_store)]
+    with Store(new) as restored:
+        after = json.loads(restored.query_value(
+            "SELECT after FROM audit_log WHERE action = 'restore'"))
+    assert after["signature"] == "unsigned" and after["accepted_unsigned_reason"] == reason
+    mine = json.loads(app_store.query_value(
+        "SELECT after FROM audit_log WHERE action = 'restore_to_new_file'"))
+    assert mine["accepted_unsigned_reason"] == reason

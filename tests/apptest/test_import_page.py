@@ -95,3 +95,38 @@ def test_import_with_a_few_problems_says_all_are_shown(open_app):
     at = open_app(SYSTEM, IMPORT)
     upload(at, [("contacts.csv", BAD_CONTACTS), ("holidays.csv", HOLIDAYS)])
     assert "2 problems found, all shown" in texts(at)
+
+
+def _upload_any(at, name, data, mime):
+    at.file_uploader(key="import_files").set_value([(name, data, mime)])
+    at.run()
+    at.button(key="import_run").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def test_malformed_files_are_refused_with_sentences_not_tracebacks(open_app, app_store):
+    """Issue 14 item 7: an unterminated quote, a damaged workbook and a formula cell."""
+    from tests.integration.crafted_files import (CONTACT_HEADER, bad_shared_string,
+                                                 contacts_workbook, workbook)
+
+    before = snapshot(app_store)
+    at = open_app(SYSTEM, IMPORT)
+    _upload_any(at, "contacts.csv", CONTACTS.replace(b"C-1,Lopez", b'C-1,"Lopez'), "text/csv")
+    shown = at.dataframe[0].value
+    assert list(shown["where"]) == ["contacts.csv:2"]
+    assert "never closed" in " ".join(shown.astype(str).to_numpy().ravel())
+
+    at = open_app(SYSTEM, IMPORT)
+    _upload_any(at, "book.xlsx", bad_shared_string(contacts_workbook()), XLSX)
+    assert "the workbook is damaged" in " ".join(e.value for e in at.error)
+
+    at = open_app(SYSTEM, IMPORT)
+    book = workbook({"contacts": [CONTACT_HEADER, ["C-1", "=A1", "Ana", "100001", ""]]})
+    _upload_any(at, "book.xlsx", book, XLSX)
+    shown = " ".join(at.dataframe[0].value.astype(str).to_numpy().ravel())
+    assert "holds a formula (=A1)" in shown and "required but empty" not in shown
+    assert snapshot(app_store) == before

@@ -152,3 +152,19 @@ def test_q1_catch_up_policy_is_stated_and_a_superseded_reminder_is_listed_apart(
     ok(at.radio(key="msg_status").set_value("superseded").run())
     frame = outbox_table(at)
     assert list(frame["id"]) == [old] and list(frame["status"]) == ["superseded"]
+
+
+def test_a_message_with_a_bad_address_is_shown_with_why_not_a_traceback(compliance_db):
+    """Issue 14 item 4: an outbox row whose To holds a line break (imported before emails were
+    checked) is read with a sentence instead of its .eml; the page does not break."""
+    from ecomm.notifications import templates as tpl
+    from ecomm.storage import notifications as sn
+
+    compliance_db.write(lambda cur: sn.queue_message(
+        cur, tpl.QUIZ_REMINDER, "bad", ["x@cuanschutz.edu\r\nBcc: attacker@evil.example"], [],
+        {"first_name": "Ada", "reminder_number": 1, "reminder_count": 4}))
+    bad = outbox_ids(compliance_db, "dedup_key = 'bad'")[0]
+    at = open_page(SYSTEM, PAGE)
+    ok(at.selectbox(key="msg_read").select(bad).run())
+    assert "not an email address" in errors(at)
+    assert not [b for b in at.get("download_button") if b.key == f"msg_eml_{bad}"]

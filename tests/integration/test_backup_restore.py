@@ -86,6 +86,18 @@ def all_rows(store: Store) -> dict[str, list[tuple]]:
     return out
 
 
+TEST_KEY = "test-key-of-the-backup-restore-tests"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def backup_key():
+    """The source and target databases sit in different folders, like two installations:
+    they share the backup key through ECOMM_BACKUP_KEY (issue 14 item 9: backups are signed)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ECOMM_BACKUP_KEY", TEST_KEY)
+        yield
+
+
 @pytest.fixture(scope="module")
 def source(tmp_path_factory):
     """The demo data set (1x) plus a row in every other table and a transcript file: its rows
@@ -231,11 +243,17 @@ def test_a4_not_a_zip_and_path_traversal_names_are_refused(source, target):
     nothing_written(target)
 
 
-def _with_manifest(payload: bytes, edit) -> bytes:
+def _with_manifest(payload: bytes, edit, *, sign: bool = True) -> bytes:
+    """The backup with its manifest edited and (by someone holding the key) signed again."""
+    from ecomm import backup_signing
+
     def change(files):
         manifest = json.loads(files["manifest.json"])
         edit(manifest, files)
         files["manifest.json"] = json.dumps(manifest).encode()
+        if sign:
+            files["manifest.sig"] = backup_signing.sign(files["manifest.json"],
+                                                        backup_signing.find_key(None))
     return rezip(payload, change)
 
 

@@ -10,6 +10,7 @@ import pytest
 from ecomm import reference as ref
 from ecomm.errors import AccessDenied, EcommError
 from ecomm.requests import submit_provision
+from ecomm.requests.evidence import uploads_root
 from tests.integration.requests_fixtures import (BOULDER, DENVER, MANAGER, NO_QUIZ, NOW, PNG,
                                                  SYSTEM, add_contact, count, draft, seed, upload,
                                                  uploaded_files)
@@ -58,14 +59,15 @@ def test_p1_p14_provision_saved_with_cycle_cutoff_credentials_and_net_new_cost(s
     actions = {r[0] for r in store.query("SELECT action FROM audit_log")}
     assert {"submit_provision", "open_license"} <= actions
 
-    # P5 evidence: stored under <db folder>/uploads/<request>/<uuid>-<safe name>, hashed.
+    # P5 evidence: stored under <db folder>/uploads/<db name>/<request>/<uuid>-<safe name>,
+    # hashed (issue 14 item 9: each database has its own uploads folder).
     ev = store.query_dicts("SELECT * FROM evidence_files")
     assert len(ev) == 1
     assert ev[0]["original_name"] == "My Transcript.png"
     assert ev[0]["sha256"] == hashlib.sha256(PNG).hexdigest() and ev[0]["size_bytes"] == len(PNG)
     files = uploaded_files(store)
     assert len(files) == 1
-    assert files[0].parent == store.path.parent / "uploads" / conf.request_id
+    assert files[0].parent == store.path.parent / "uploads" / "ecomm" / conf.request_id
     assert files[0].name.endswith("-My Transcript.png")
     assert files[0].read_bytes() == PNG
 
@@ -231,7 +233,7 @@ def test_failed_write_leaves_no_rows_and_no_files(seeded, monkeypatch):
     assert count(seeded, "licenses") == 3
     assert len(written) == 2
     assert uploaded_files(seeded) == []
-    assert not any((seeded.path.parent / "uploads").glob("R-*"))
+    assert not any(uploads_root(seeded).glob("R-*"))
 
 
 def test_p11_form_refuses_an_unknown_or_retired_business_unit_naming_it(seeded):

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from ecomm.errors import EcommError
 from ecomm.policy import Policy
 from ecomm.requests import submit_provision
-from ecomm.requests.evidence import KINDS, validate_upload
+from ecomm.requests.evidence import KINDS, uploads_root, validate_upload
 from ecomm.requests.provision import as_draft
 from ecomm.rules import ProvisionDraft
 from ecomm.storage import Store
@@ -81,7 +81,7 @@ def test_p_a_hostile_submission_is_refused_with_nothing_written_or_lands_safely(
     changes.pop("contact_id", None)
     answers = {**rf.draft(), **changes}
     upload_data = (KINDS[0][1] + data) if png else data
-    root = seeded.path.parent / "uploads"
+    root = uploads_root(seeded)  # <db folder>/uploads/<db name>/ (issue 14 item 9)
     before, files_before = snapshot(seeded), _files(root)
     try:
         uploads = [validate_upload(name, upload_data, Policy())]
@@ -113,7 +113,7 @@ def test_p5_a_path_traversal_name_is_stored_inside_the_request_folder(store, nam
     assert "/" not in up.name and "\\" not in up.name and ".." not in up.name
     assert up.name.endswith(".png") and up.name.isprintable()
     conf = submit_provision(store, rf.BOULDER, "C-ELIG", rf.draft(), [up], now_utc=rf.NOW)
-    root = (store.path.parent / "uploads").resolve()
+    root = uploads_root(store).resolve()  # <db folder>/uploads/<db name>/ (issue 14 item 9)
     files = _files(root)
     assert len(files) == 1 and files[0].resolve().parent == root / conf.request_id
 

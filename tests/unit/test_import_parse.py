@@ -284,10 +284,10 @@ def test_fast_and_careful_csv_readers_agree():
     from ecomm.importer import read
 
     text = ('contact_id,last_name,employee_id,first_name\r\n'
-            'C-1,"O\'Neil, Jr.",007,"two\nlines"\n'
+            'C-1,"O\'Neil, Jr.",001007,"two\nlines"\n'
             'C-2,"Say ""hi""",,\n'
             ',,,\n'
-            'C-3,Ng,0100,Li\n')
+            'C-3,Ng,000100,Li\n')
     data = text.encode("utf-8")
     fast = read._read_fast(data, text)
     assert fast is not None
@@ -296,8 +296,12 @@ def test_fast_and_careful_csv_readers_agree():
     assert fast.astype(object).values.tolist() == careful.astype(object).values.tolist()
     raw, problems = read_csv_bytes("contacts.csv", CONTACTS, data)
     t = parse_sheet(raw, split_total=100)
-    assert problems == [] and t.problems == []
-    assert list(t.frame["employee_id"].fillna("-")) == ["007", "-", "0100"]  # leading zeros kept
+    assert problems == []
+    # issue 14 item 7: a name is one line (a row swallowed by a stray quote is refused)
+    assert [p.text for p in t.problems] == [
+        "contacts.csv:2 first_name: 'two\\nlines' is not a name (one line with at least one "
+        "letter, at most 100 characters)"]
+    assert list(t.frame["employee_id"].fillna("-")) == ["001007", "-", "000100"]  # zeros kept
     assert list(t.frame["first_name"].fillna("-")) == ["two\nlines", "-", "Li"]
     assert list(t.frame["last_name"]) == ["O'Neil, Jr.", 'Say "hi"', "Ng"]
     assert list(t.frame["_line"]) == [2, 3, 5]  # records, header = 1; the all-empty row skipped
