@@ -62,7 +62,7 @@ def read_csv_bytes(label: str, spec: FileSpec, data: bytes) -> tuple[RawSheet | 
     rank = FILE_RANK[spec.name]
     nul = data.find(b"\x00")
     if nul >= 0:  # valid UTF-8, but UTF-16/32 text or a binary file: refuse, naming the line
-        line = data[:nul].count(b"\n") + 1
+        line = _record_of(data[:nul])
         return None, [problem(label, rank, line, None,
                               "the file holds NUL bytes, so it is not UTF-8 text (UTF-16 text or "
                               "a binary file?); save it as 'CSV UTF-8' and try again")]
@@ -89,15 +89,22 @@ def read_csv_bytes(label: str, spec: FileSpec, data: bytes) -> tuple[RawSheet | 
     return _raw_sheet(label, spec, cells.fillna(""), np.arange(1, len(cells) + 1)), problems
 
 
+def _record_of(prefix: bytes) -> int:
+    """The line (record, the header being 1, as everywhere in the import) where ``prefix`` ends:
+    a quoted cell may hold line breaks, so physical lines are not counted."""
+    text = prefix.decode("utf-8", errors="replace")
+    return max(1, sum(1 for _ in csv.reader(io.StringIO(text + "\x01"))))
+
+
 def _check_quotes(label: str, rank: int, text: str) -> list[Problem]:
     """A quoted cell must be closed, and its closing quote followed by a comma or the end of
     the line: otherwise the rows after it would be read into that one cell (a contact
-    swallowed into a last name). The problem names the line where the quoted cell starts."""
+    swallowed into a last name). The problem names the line (record) where the cell starts."""
     reader = csv.reader(io.StringIO(text), strict=True)
-    start = 1
+    start = 0
     try:
         while True:
-            start = reader.line_num + 1
+            start += 1  # records, the header being line 1 (as the rows' lines)
             next(reader)
     except StopIteration:
         return []

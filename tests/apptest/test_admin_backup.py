@@ -118,3 +118,24 @@ def test_an_unsigned_backup_is_restored_only_with_a_reason_which_is_audited(back
     mine = json.loads(app_store.query_value(
         "SELECT after FROM audit_log WHERE action = 'restore_to_new_file'"))
     assert mine["accepted_unsigned_reason"] == reason
+
+
+def test_a_backup_zip_bomb_is_refused_on_the_admin_page(backup_tab, app_store, tmp_path):
+    """Issue 14 item 5: Admin restore reads the same guarded code as the CLI: a member that
+    would expand 1,000 times is refused from the zip's directory, before it is read."""
+    from tests.integration.test_bounded_input import stream_member
+
+    bomb = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(io.BytesIO(made_backup(app_store))) as src, \
+            zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zf:
+        for info in src.infolist():
+            if info.filename != "contacts.csv":
+                zf.writestr(info.filename, src.read(info.filename))
+        stream_member(zf, "contacts.csv", b"contact_id\n", b"0", 200 * 1024 * 1024, b"\n")
+    at = backup_tab
+    at.file_uploader(key="restore_upload").set_value(("bomb.zip", bomb.read_bytes(),
+                                                      "application/zip"))
+    at.run()
+    assert not at.exception
+    assert "contacts.csv: expands" in at.error[0].value and "zip bomb" in at.error[0].value
+    assert "restore_new" not in [b.key for b in at.button]

@@ -130,3 +130,27 @@ def test_malformed_files_are_refused_with_sentences_not_tracebacks(open_app, app
     shown = " ".join(at.dataframe[0].value.astype(str).to_numpy().ravel())
     assert "holds a formula (=A1)" in shown and "required but empty" not in shown
     assert snapshot(app_store) == before
+
+
+def test_implausible_values_and_a_sheet_beyond_its_bounds_are_refused(open_app, app_store):
+    """Issue 14 items 5 and 7 on the Import page: 'N/A' as a UCB email, a 10 MB name, and a
+    workbook with a value in column XFD (refused while it is read, before memory goes)."""
+    from tests.integration.crafted_files import SHEET1, contacts_workbook, rewrite
+
+    before = snapshot(app_store)
+    at = open_app(SYSTEM, IMPORT)
+    bad = (b"contact_id,last_name,first_name,employee_id,ucb_email\n"
+           b"C-1,Lopez,Ana,100001,N/A\n"
+           b"C-2," + b"N" * 10_000_000 + b",Bao,100002,bao.nguyen@colorado.edu\n")
+    _upload_any(at, "contacts.csv", bad, "text/csv")
+    shown = at.dataframe[0].value
+    assert list(shown["where"]) == ["contacts.csv:2 ucb_email", "contacts.csv:3 last_name"]
+    said = " ".join(shown.astype(str).to_numpy().ravel())
+    assert "'N/A' is not an email address" in said and "is not a name" in said
+
+    wide = rewrite(contacts_workbook(), SHEET1, lambda x: x.replace(
+        "</row>", '<c r="XFD1" t="inlineStr"><is><t>far</t></is></c></row>', 1))
+    at = open_app(SYSTEM, IMPORT)
+    _upload_any(at, "book.xlsx", wide, XLSX)
+    assert "has a value in column XFD" in " ".join(e.value for e in at.error)
+    assert snapshot(app_store) == before

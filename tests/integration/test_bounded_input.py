@@ -111,6 +111,7 @@ def test_a_giant_cell_is_refused(tmp_path):
     got = run_cli("import", book, "--db", tmp_path / "t.duckdb")
     assert got["code"] == 1, got
     assert "row 2 has a cell of 40,000 characters; a cell holds at most 32,767" in got["out"]
+    assert got["peak_mb"] < PEAK_LIMIT_MB, got
 
 
 def test_a_backup_zip_bomb_is_refused_before_it_is_read(tmp_path, store):
