@@ -348,6 +348,23 @@ M006_BILLING_WORKFLOW: list[Step] = [
     )""",
 ]
 
+M007_JOB_RUNS: list[Step] = [
+    # the scheduled jobs run in the app's process (ecomm.jobs): every run, its outcome and time
+    "CREATE SEQUENCE job_runs_seq",
+    """CREATE TABLE job_runs (
+        run_id BIGINT PRIMARY KEY,
+        job VARCHAR NOT NULL,                  -- daily_messages | nightly_backup | cycle_reminders
+        trigger VARCHAR NOT NULL,              -- schedule | catch-up | manual
+        slot TIMESTAMP,                        -- UTC: the scheduled moment it ran for (NULL: manual)
+        started_at TIMESTAMP NOT NULL,         -- UTC
+        finished_at TIMESTAMP,                 -- UTC; NULL while running
+        outcome VARCHAR NOT NULL,              -- running | ok | failed | interrupted
+        detail VARCHAR,                        -- what it did, or why it failed
+        actor VARCHAR NOT NULL                 -- who started it (the scheduler or a person)
+    )""",
+    "CREATE INDEX idx_job_runs_job ON job_runs (job, started_at)",
+]
+
 # (version, description, steps)
 MIGRATIONS: list[tuple[int, str, list[Step]]] = [
     (1, "core schema: people, licenses, requests, cycles, billing, reference, audit", M001_CORE),
@@ -356,6 +373,7 @@ MIGRATIONS: list[tuple[int, str, list[Step]]] = [
     (4, "notifications: message templates, outbox, mail settings", M004_NOTIFICATIONS),
     (5, "eligibility lookup indexes (contact facts, duplicates)", M005_ELIGIBILITY_INDEXES),
     (6, "billing workflow: stored invoice details, net-new reviews and captures", M006_BILLING_WORKFLOW),
+    (7, "scheduled jobs: their runs and outcomes", M007_JOB_RUNS),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]
