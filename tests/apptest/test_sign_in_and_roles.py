@@ -199,6 +199,9 @@ def test_a_database_held_by_another_program_is_explained_not_crashed(tmp_path, m
         at.run()
         assert not at.exception
         assert "in use by another program" in at.error[0].value
+        # issue 14 item 10: web users get words of their own, not the terminal's
+        assert "Ctrl+C" not in at.error[0].value and "--db" not in at.error[0].value
+        assert "reloading this page" in at.error[0].value
         assert "Welcome" not in texts(at)
     finally:
         holder.stdin.close()
