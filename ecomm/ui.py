@@ -44,6 +44,7 @@ PAGES: tuple[PageSpec, ...] = (
              (ref.APP_MANAGER, ref.APP_SYSTEM)),
     PageSpec("app_pages/import_data.py", "Import", ":material/upload_file:", SYSTEM),
     PageSpec("app_pages/admin.py", "Admin", ":material/admin_panel_settings:", SYSTEM),
+    PageSpec("app_pages/jobs.py", "Jobs", ":material/schedule:", SYSTEM),
     PageSpec("app_pages/check.py", "Check a person", ":material/person_search:", ALL_ROLES),
     PageSpec("app_pages/request_form.py", "New request", ":material/add_circle:",
              (ref.APP_SPECIALIST, ref.APP_SYSTEM)),

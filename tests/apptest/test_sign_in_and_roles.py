@@ -38,6 +38,8 @@ AUDIT = "app_pages/audit.py"
 SYSTEM_PAGES = sorted([*SYSTEM_PAGES, AUDIT])
 SPECIALIST_PAGES = sorted([*SPECIALIST_PAGES, AUDIT])
 MANAGER_PAGES = sorted([*MANAGER_PAGES, AUDIT])
+# Issue 19 (run as a service): the Jobs page for the System team.
+SYSTEM_PAGES = sorted([*SYSTEM_PAGES, "app_pages/jobs.py"])
 AUTH = {"auth": {"redirect_uri": "http://localhost:8501/oauth2callback",
                  "cookie_secret": "x" * 32, "client_id": "id", "client_secret": "secret",
                  "server_metadata_url": "https://login.example.edu/.well-known/openid-configuration"}}

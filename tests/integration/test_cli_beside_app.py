@@ -194,3 +194,16 @@ def test_commands_sent_to_the_app_are_audited_as_the_tokens_user(served, copies)
             "SELECT actor FROM audit_log WHERE action IN ('import', 'queue_messages', "
             "'process_batch', 'backup') OR entity IN ('backup', 'invoice', 'outbox', 'batch')")}
     assert SYSTEM in actors and "cli@system" not in actors, actors
+
+
+def test_healthz_503_when_a_daily_job_has_not_succeeded_for_a_day(served):
+    # this app runs without its scheduler (ECOMM_JOBS=off): nothing has run since the demo was
+    # loaded, so the nightly backup of 2026-11-30 02:00 has not succeeded for more than a day
+    try:
+        urllib.request.urlopen(f"{served.url}/healthz", timeout=60)
+        raise AssertionError("/healthz answered 200")
+    except urllib.error.HTTPError as exc:
+        assert exc.code == 503
+        doc = json.loads(exc.read())
+    assert doc["status"] == "failing" and doc["schema_version"] >= 7
+    assert any(p.startswith("nightly_backup has not succeeded") for p in doc["problems"])

@@ -175,3 +175,42 @@ def test_a_run_left_running_by_a_stopped_server_is_interrupted(team_store):
     team_store.write(lambda cur: sql.start_run_cur(cur, "nightly_backup", "manual", None, now, "x"))
     assert team_store.write(lambda cur: sql.interrupt_running_cur(cur, now)) == 1
     assert sql.last_runs(team_store)["nightly_backup"]["outcome"] == "interrupted"
+
+
+def test_health_fails_when_a_daily_job_has_not_succeeded_for_a_day(team_store, monkeypatch):
+    from ecomm.jobs.health import health
+
+    at(monkeypatch, "2026-12-01T10:00")
+    ok, doc = health(team_store, clock.now_utc())  # nothing ever ran: the slots of Nov 30
+    assert not ok and len(doc["problems"]) == 2   # (backup 02:00, messages 07:00) are a day old
+    tick(team_store)
+    ok, doc = health(team_store, clock.now_utc())
+    assert ok and doc["schema_version"] >= 7 and doc["jobs"]["daily_messages"]["outcome"] == "ok"
+    # both ran at Tue 1 10:00; nothing runs after (the server is down): Wednesday's slots
+    # (backup 02:00, messages 07:00) are missed, and each fails /healthz a day after its slot
+    assert health(team_store, clock.parse_datetime("2026-12-03T01:59"))[0]
+    ok, doc = health(team_store, clock.parse_datetime("2026-12-03T02:01"))
+    assert not ok and [p.split()[0] for p in doc["problems"]] == ["nightly_backup"]
+    ok, doc = health(team_store, clock.parse_datetime("2026-12-03T07:01"))
+    assert [p.split()[0] for p in doc["problems"]] == ["daily_messages", "nightly_backup"]
+
+
+def test_health_after_a_weekend_counts_business_days(team_store, monkeypatch):
+    from ecomm.jobs.health import health
+
+    at(monkeypatch, "2026-12-04T10:00")  # Friday
+    tick(team_store)
+    at(monkeypatch, "2026-12-07T06:00")  # Monday before 07:00: only backups were due since
+    tick(team_store)
+    assert health(team_store, clock.parse_datetime("2026-12-07T06:30"))[0]
+
+
+def test_health_fails_when_the_database_cannot_be_read(db_path):
+    from ecomm.jobs.health import health
+    from ecomm.storage import Store
+
+    closed = Store(db_path)
+    closed.close()
+    ok, doc = health(closed, datetime(2026, 12, 1, 17))
+    assert not ok and "cannot be read" in doc["problems"][0]
+    assert health(None, datetime(2026, 12, 1, 17))[0] is False
