@@ -14,7 +14,7 @@ COPY app.py /app/app.py
 COPY app_pages /app/app_pages
 COPY ecomm /app/ecomm
 COPY .streamlit/config.toml /app/.streamlit/config.toml
-RUN /opt/venv/bin/python -c "import app_pages, ecomm.server.api, ecomm.jobs.scheduler, httpx, authlib"
+RUN /opt/venv/bin/python -c "import ecomm.server.api, ecomm.jobs.scheduler, httpx, authlib"
 
 RUN useradd --system --home-dir /data --shell /usr/sbin/nologin ecomm && mkdir -p /data && chown ecomm /data
 USER ecomm
