@@ -9,7 +9,9 @@ which are printed here unchanged. Files travel with it: ``import`` uploads its f
 
 Finding the app: ``ECOMM_URL`` when set, else the file ``<database>.app.json`` the server
 writes beside its database when it starts (its URL and process id) and removes when it stops.
-The token: ``ECOMM_API_TOKEN``, else ``token`` of ``[api]`` in ``.streamlit/secrets.toml``.
+The token: ``ECOMM_API_TOKEN``, else ``token`` of ``[api]`` in ``.streamlit/secrets.toml``, else
+the local token in the info file (mode 600: only the database's owner reads it), which acts
+as the command line on the file does.
 """
 from __future__ import annotations
 
@@ -51,25 +53,40 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def _info(db: Path) -> dict:
+    try:
+        info = json.loads(info_path(db).read_text())
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(info, dict) or not _alive(int(info.get("pid", 0) or 0)):
+        return {}
+    return info
+
+
 def find_app(db: Path) -> str | None:
     """The URL of the app serving ``db``: ECOMM_URL, else its info file (when its process
     still runs), else None."""
     url = os.environ.get(URL_ENV, "").strip()
     if url:
         return url.rstrip("/")
-    try:
-        info = json.loads(info_path(db).read_text())
-    except (OSError, ValueError):
-        return None
-    if not isinstance(info, dict) or not _alive(int(info.get("pid", 0) or 0)):
-        return None
-    return str(info.get("url") or "").rstrip("/") or None
+    return str(_info(db).get("url") or "").rstrip("/") or None
 
 
-def client_token() -> str | None:
+def client_token(db: Path | None = None) -> str | None:
+    """ECOMM_API_TOKEN, else ``[api] token`` of .streamlit/secrets.toml, else the local token
+    of the app's info file (readable only by the database's owner)."""
     token = os.environ.get(TOKEN_ENV, "").strip()
     if token:
         return token
+    token = _secrets_token()
+    if token:
+        return token
+    if db is not None and not os.environ.get(URL_ENV, "").strip():
+        return str(_info(db).get("token") or "") or None
+    return None
+
+
+def _secrets_token() -> str | None:
     for folder in (Path.cwd(), Path(__file__).resolve().parents[2]):
         try:
             doc = tomllib.loads((folder / SECRETS).read_text())
@@ -126,7 +143,7 @@ def forward(args, argv: list[str]) -> int | None:
     url = find_app(db)
     if url is None:
         return None
-    token = client_token()
+    token = client_token(db)
     if not token:
         raise EcommError(
             f"The database {db} is held by the running app ({url}). To send this command to "

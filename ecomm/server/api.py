@@ -6,6 +6,9 @@ The token and the user it acts as (an active System-team user, in whose name eve
 audited) come from ``ECOMM_API_TOKEN`` and ``ECOMM_API_USER``, else from ``[api]`` (``token``,
 ``user``) in ``.streamlit/secrets.toml``. Without a token: 401; a wrong one, a user who is not
 an active System-team user, a request from another machine or an app with no token: 403.
+Each start of the server also makes a local token, written only to ``<database>.app.json``
+(readable by the database's owner alone): a command sent with it acts as the command line on
+the file does (``cli@system``), since whoever reads that file could open the database anyway.
 """
 from __future__ import annotations
 
@@ -24,6 +27,13 @@ from ecomm.storage.served import served_store
 
 TOKEN_ENV, USER_ENV = "ECOMM_API_TOKEN", "ECOMM_API_USER"
 MAX_BODY = 512 * 1024 * 1024
+
+
+_LOCAL: list[str] = []  # the token of this start, written to <database>.app.json (mode 600)
+
+
+def set_local_token(token: str | None) -> None:
+    _LOCAL[:] = [token] if token else []
 
 
 def configured_token() -> tuple[str, str] | None:
@@ -61,12 +71,19 @@ def authorise(request: Request):
     if not header.lower().startswith("bearer ") or not header[7:].strip():
         return _refuse(401, "an API token is needed: Authorization: Bearer TOKEN "
                             f"(the command line sends {TOKEN_ENV})")
+    given = header[7:].strip().encode()
+    if _LOCAL and hmac.compare_digest(given, _LOCAL[0].encode()):
+        # whoever can read the file beside the database can open the database itself: the
+        # command acts as the command line does on the file
+        from ecomm.identity import CLI_ACTOR
+
+        return CLI_ACTOR
     configured = configured_token()
     if configured is None:
         return _refuse(403, f"this app has no API token: set {TOKEN_ENV} and {USER_ENV}, or "
                             "[api] token and user in .streamlit/secrets.toml, and restart it")
     token, email = configured
-    if not hmac.compare_digest(header[7:].strip().encode(), token.encode()):
+    if not hmac.compare_digest(given, token.encode()):
         return _refuse(403, "the API token is wrong")
     store = served_store()
     if store is None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import secrets
 import shutil
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from ecomm import clock
 from ecomm.cli.remote import info_path
 from ecomm.errors import EcommError
+from ecomm.server import api
 from ecomm.storage import Store, resolve_db_path
 from ecomm.storage import jobs as jobs_sql
 from ecomm.storage import served
@@ -92,9 +94,14 @@ def start() -> Services | None:
         scheduler = Scheduler(store)
         scheduler.start()
     info = info_path(path)
+    local_token = secrets.token_urlsafe(32)
     try:
-        info.write_text(json.dumps({"url": _url(), "pid": os.getpid(),
-                                    "db": str(path.resolve())}))
+        info.unlink(missing_ok=True)
+        fd = os.open(info, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            json.dump({"url": _url(), "pid": os.getpid(), "db": str(path.resolve()),
+                       "token": local_token}, f)
+        api.set_local_token(local_token)
     except OSError as exc:
         log.warning("cannot write %s (the command line will not find the app): %s", info, exc)
         info = None
@@ -106,6 +113,7 @@ def start() -> Services | None:
 def stop(services: Services | None) -> None:
     if services is None:
         return
+    api.set_local_token(None)
     if services.scheduler is not None:
         services.scheduler.stop()
     if services.info is not None:

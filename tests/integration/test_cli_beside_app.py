@@ -55,13 +55,16 @@ def served(copies, tmp_path_factory):
         yield app
 
 
-def cli(db: Path, *argv: str, token: str | None = TOKEN) -> subprocess.CompletedProcess:
+def cli(db: Path, *argv: str, token: str | None = TOKEN, url: str | None = None
+        ) -> subprocess.CompletedProcess:
     """`python -m ecomm ARGV --db DB`, run in the database's folder (relative paths land there)."""
     env = {**os.environ, "ECOMM_NOW": NOW, "PYTHONPATH": str(ROOT)}
     env.pop("ECOMM_URL", None)
     env.pop("ECOMM_API_TOKEN", None)
     if token is not None:
         env["ECOMM_API_TOKEN"] = token
+    if url is not None:
+        env["ECOMM_URL"] = url
     return subprocess.run([sys.executable, "-m", "ecomm", *argv, "--db", str(db)],
                           cwd=db.parent, env=env, capture_output=True, text=True, timeout=600)
 
@@ -181,19 +184,15 @@ def test_the_api_refuses_without_or_with_a_wrong_token(served, copies):
     assert post({"Authorization": f"Bearer {TOKEN}"}) == 200
     wrong = cli(copies[0], "calendar", "2026-12", token="wrong")
     assert wrong.returncode == 1 and "refused the command (HTTP 403)" in wrong.stderr
-    none = cli(copies[0], "calendar", "2026-12", token=None)
+    # no token of one's own: the app's local token in <database>.app.json (mode 600, for the
+    # database's owner only) is used, as `make run` + another terminal needs
+    info = copies[0].parent / "ecomm.duckdb.app.json"
+    assert info.stat().st_mode & 0o777 == 0o600
+    local = cli(copies[0], "calendar", "2026-12", token=None)
+    assert local.returncode == 0 and local.stdout == cli(copies[1], "calendar", "2026-12").stdout
+    # ECOMM_URL names the app but no token is given: said how to give one
+    none = cli(copies[0], "calendar", "2026-12", token=None, url=served.url)
     assert none.returncode == 1 and "ECOMM_API_TOKEN" in none.stderr
-
-
-def test_commands_sent_to_the_app_are_audited_as_the_tokens_user(served, copies):
-    same(copies, "notify", "--on", "2026-12-02")
-    served.proc.terminate()  # read the audit log once the app let go of the file
-    served.proc.wait(timeout=60)
-    with Store(copies[0]) as store:
-        actors = {r[0] for r in store.query(
-            "SELECT actor FROM audit_log WHERE action IN ('import', 'queue_messages', "
-            "'process_batch', 'backup') OR entity IN ('backup', 'invoice', 'outbox', 'batch')")}
-    assert SYSTEM in actors and "cli@system" not in actors, actors
 
 
 def test_healthz_503_when_a_daily_job_has_not_succeeded_for_a_day(served):
@@ -207,3 +206,22 @@ def test_healthz_503_when_a_daily_job_has_not_succeeded_for_a_day(served):
         doc = json.loads(exc.read())
     assert doc["status"] == "failing" and doc["schema_version"] >= 7
     assert any(p.startswith("nightly_backup has not succeeded") for p in doc["problems"])
+
+
+def test_commands_sent_to_the_app_are_audited_as_the_tokens_user(served, copies):
+    """Last: it stops the app to read its audit log."""
+    same(copies, "notify", "--on", "2026-12-02")
+    local = cli(copies[0], "backup", "--out", "local.zip", token=None)  # the local token
+    assert local.returncode == 0, local.stderr
+    served.proc.terminate()  # read the audit log once the app let go of the file
+    served.proc.wait(timeout=60)
+    with Store(copies[0]) as store:
+        actors = {r[0] for r in store.query(
+            "SELECT actor FROM audit_log WHERE action IN ('import', 'queue_messages', "
+            "'process_batch', 'backup') OR entity IN ('backup', 'invoice', 'outbox', 'batch')")}
+        backups = {r[0] for r in store.query(
+            "SELECT actor FROM audit_log WHERE action = 'backup'")}
+    assert SYSTEM in actors, actors
+    # backup.zip sent with the API token, local.zip with the local token (as the command line)
+    assert backups == {SYSTEM, "cli@system"}, backups
+

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -60,9 +61,10 @@ def test_dockerfile_steps_run_on_a_clean_python(tmp_path):
     image = tmp_path / "image"
     paths = {"/opt/venv": image / "opt" / "venv", "/app": image / "app", "/data": image / "data"}
 
-    def mapped(text: str) -> str:
+    def mapped(text: str) -> str:  # "/app/app.py" -> <image>/app/app.py, never "/app.py" alone
         for inside, outside in paths.items():
-            text = text.replace(inside, str(outside))
+            text = re.sub(rf"(?<![\w./-]){re.escape(inside)}(?![\w.-])",
+                          str(outside).replace("\\", "\\\\"), text)
         return text
 
     shims = tmp_path / "bin"  # the base image's `python` is Debian's Python 3.11
