@@ -298,6 +298,10 @@ def _check_setting(key: str, value: Any) -> Any:
         return out
     if key == "smtp_from" and value:
         return check_sender(value)
+    if key.startswith("job_") and key.endswith("_hour"):
+        if not 0 <= value <= 23:
+            raise ValueError("give an hour of the day from 0 to 23 (Denver time).")
+        return value
     if key == "credentials_day" and not 1 <= value <= 31:
         raise ValueError("give a day of the month from 1 to 31.")
     if key == "quiz_reminder_days":

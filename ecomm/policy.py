@@ -53,6 +53,15 @@ SETTINGS: tuple[SettingSpec, ...] = (
                 description="Sender address of notifications, e.g. ecomm@cu.edu"),
     SettingSpec(key="smtp_starttls", default=False, rule="Mail",
                 description="Use STARTTLS with the mail server (true/false)"),
+    SettingSpec(key="job_messages_hour", default=7, rule="Jobs",
+                description="Hour (0-23, Denver) of the daily compliance messages on business "
+                            "days; the first processing day's batch reminder goes out with them"),
+    SettingSpec(key="job_backup_hour", default=2, rule="Jobs",
+                description="Hour (0-23, Denver) of the nightly backup"),
+    SettingSpec(key="job_backup_folder", default="", rule="Jobs",
+                description="Folder of the nightly backups (empty: 'backups' beside the database)"),
+    SettingSpec(key="job_backup_keep", default=14, rule="Jobs",
+                description="How many nightly backups are kept (older ones are deleted)"),
 )
 
 SETTINGS_BY_KEY = {s.key: s for s in SETTINGS}

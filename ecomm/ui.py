@@ -44,6 +44,7 @@ PAGES: tuple[PageSpec, ...] = (
              (ref.APP_MANAGER, ref.APP_SYSTEM)),
     PageSpec("app_pages/import_data.py", "Import", ":material/upload_file:", SYSTEM),
     PageSpec("app_pages/admin.py", "Admin", ":material/admin_panel_settings:", SYSTEM),
+    PageSpec("app_pages/jobs.py", "Jobs", ":material/schedule:", SYSTEM),
     PageSpec("app_pages/check.py", "Check a person", ":material/person_search:", ALL_ROLES),
     PageSpec("app_pages/request_form.py", "New request", ":material/add_circle:",
              (ref.APP_SPECIALIST, ref.APP_SYSTEM)),
@@ -89,8 +90,13 @@ def _open_store(path: str) -> Store:
 
 
 def get_store() -> Store:
-    """The process's one Store for the configured file (raises DatabaseBusy if it is locked)."""
-    return _open_store(str(db_path()))
+    """The process's one Store for the configured file: the one the server opened when it
+    started (ecomm.storage.served), else opened here (raises DatabaseBusy if it is locked)."""
+    from ecomm.storage.served import served_store
+
+    path = db_path()
+    held = served_store(path) if path.exists() else None
+    return held if held is not None else _open_store(str(path))
 
 
 def store_or_none() -> Store | None:
@@ -101,6 +107,12 @@ def store_or_none() -> Store | None:
         return get_store()
     except EcommError:
         return None
+
+
+BUSY_FOR_WEB = (
+    "eComm Licenses cannot open its data right now: it is in use by another program (for "
+    "example an import or a backup the System team started). Try again in a few minutes by "
+    "reloading this page; if this message stays, tell the CU System eComm team.")
 
 
 def render_store_problem() -> None:
@@ -117,8 +129,8 @@ def render_store_problem() -> None:
         return
     try:
         get_store()
-    except DatabaseBusy as exc:
-        st.error(exc.message)
+    except DatabaseBusy:
+        st.error(BUSY_FOR_WEB)
     except EcommError as exc:
         show_error(exc)
     else:

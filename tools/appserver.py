@@ -60,7 +60,9 @@ def serve(db: Path, workdir: Path, env: dict | None = None, *, port: int | None 
     log_path = workdir / "server.log"
     # never read a developer's .streamlit/secrets.toml ([auth] would turn off ?as=)
     secrets_file = secrets or workdir / "no-secrets.toml"
-    full_env = {**os.environ, "ECOMM_DB": str(db), **(env or {})}
+    # the scheduled jobs stay off unless asked for (ECOMM_JOBS=on): a test's app must not queue
+    # messages or write backups by itself while the test looks at it
+    full_env = {**os.environ, "ECOMM_DB": str(db), "ECOMM_JOBS": "off", **(env or {})}
     with open(log_path, "w") as log:
         proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py",

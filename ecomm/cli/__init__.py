@@ -65,13 +65,40 @@ def _use_database_clock(args: argparse.Namespace) -> None:
             store.use_practice_clock()
 
 
+def actor_of(args: argparse.Namespace):
+    """Who a command acts as: the command line (the System team at a terminal, A2), or the API
+    token's user when the running app runs it for the command line (ecomm.server.commands)."""
+    from ecomm.identity import CLI_ACTOR
+
+    return getattr(args, "identity", None) or CLI_ACTOR
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
     args = parser.parse_args(argv)
+    return run_args(args, argv)
+
+
+def run_args(args: argparse.Namespace, argv: list[str] | None = None) -> int:
+    """Run a parsed command. When its database is held by the running app (DatabaseBusy) and
+    the app can be found, the command is sent to the app (ecomm.cli.remote) with ``argv``."""
+    from ecomm.errors import DatabaseBusy
+
     handler: Callable[[argparse.Namespace], int] = args.handler
     try:
-        _use_database_clock(args)
-        return handler(args)
+        try:
+            _use_database_clock(args)
+            return handler(args)
+        except DatabaseBusy:
+            from ecomm.cli import remote
+
+            if argv is None or not remote.can_forward(args):
+                raise
+            forwarded = remote.forward(args, argv)
+            if forwarded is None:
+                raise
+            return forwarded
     except EcommError as exc:
         if getattr(args, "json", False):
             print_json({"error": exc.message, "problems": exc.problems})

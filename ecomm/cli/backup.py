@@ -13,8 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ecomm import clock
-from ecomm.cli import EXIT_OK, add_db_arg, print_json
-from ecomm.identity import CLI_ACTOR
+from ecomm.cli import EXIT_OK, actor_of, add_db_arg, print_json
 from ecomm.storage import open_store, resolve_db_path
 
 
@@ -53,7 +52,7 @@ def run_backup(args) -> int:
     from ecomm.backup import write_backup
 
     with open_store(args.db) as store:
-        summary = write_backup(store, CLI_ACTOR, args.out, now=clock.now_utc())
+        summary = write_backup(store, actor_of(args), args.out, now=clock.now_utc())
     if args.json:
         print_json({"path": str(args.out), "schema_version": summary.schema_version,
                     "bytes": summary.size_bytes, "uploads": summary.uploads,
@@ -75,7 +74,8 @@ def run_restore(args) -> int:
     created = not path.exists()
     try:
         with open_store(args.db) as store:
-            summary = restore_backup(store, CLI_ACTOR, data, accept_unsigned=args.accept_unsigned)
+            summary = restore_backup(store, actor_of(args), data,
+                                     accept_unsigned=args.accept_unsigned)
     except BaseException:
         if created:  # leave no half-made database file behind
             for leftover in (path, Path(str(path) + ".wal")):

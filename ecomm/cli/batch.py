@@ -14,9 +14,8 @@ import sys
 from ecomm import clock
 from ecomm.batch import service
 from ecomm.batch.models import BatchPlan
-from ecomm.cli import EXIT_OK, add_db_arg, print_json
+from ecomm.cli import EXIT_OK, actor_of, add_db_arg, print_json
 from ecomm.cli.requests import _date_arg, _month_arg
-from ecomm.identity import CLI_ACTOR
 from ecomm.storage import open_store
 
 
@@ -68,7 +67,7 @@ def run_batch(args) -> int:
     with open_store(args.db) as store:
         on = args.on or service.default_processing_day(store, cycle, today)
         if args.dry_run:
-            plan = service.preview_batch(store, CLI_ACTOR, cycle, on=on)
+            plan = service.preview_batch(store, actor_of(args), cycle, on=on)
             if args.json:
                 print_json(plan.to_json(dry_run=True))
             else:
@@ -76,7 +75,7 @@ def run_batch(args) -> int:
             return EXIT_OK
         if not args.json:
             print(f"Processing cycle {cycle} on {on.isoformat()} ...", file=sys.stderr)
-        outcome = service.process_batch(store, CLI_ACTOR, cycle, on=on, now_utc=now)
+        outcome = service.process_batch(store, actor_of(args), cycle, on=on, now_utc=now)
     if args.json:
         print_json(outcome.to_json())
     elif outcome.already_processed:

@@ -14,9 +14,8 @@ from ecomm.billing import workflow
 from ecomm.billing.models import GROUP_LABEL
 from ecomm.billing.proration import KINDS
 from ecomm.billing.records import STATUS_LABEL
-from ecomm.cli import EXIT_OK, add_db_arg, print_json
+from ecomm.cli import EXIT_OK, actor_of, add_db_arg, print_json
 from ecomm.cli.requests import _date_arg
-from ecomm.identity import CLI_ACTOR
 from ecomm.storage import open_store
 
 
@@ -59,11 +58,11 @@ def run_invoice(args) -> int:
     with open_store(args.db) as store:
         if not args.json:
             print(f"Drafting the {label} as of {as_of.isoformat()} ...", file=sys.stderr)
-        outcome = workflow.draft_run(store, CLI_ACTOR, fiscal_year=args.fy, kind=args.kind,
+        outcome = workflow.draft_run(store, actor_of(args), fiscal_year=args.fy, kind=args.kind,
                                      as_of=as_of, now_utc=now)
         files = []
         if args.out is not None:
-            files = workflow.save_workbooks(store, CLI_ACTOR, args.out, fiscal_year=args.fy,
+            files = workflow.save_workbooks(store, actor_of(args), args.out, fiscal_year=args.fy,
                                             kind=args.kind)
     invoices = outcome.invoices
     if args.json:

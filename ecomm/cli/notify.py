@@ -11,10 +11,9 @@ JSON: ``{"on": "2026-11-23", "queued": 3, "sent": 3, "pending": 0, "smtp_configu
 from __future__ import annotations
 
 from ecomm import clock
-from ecomm.cli import EXIT_OK, add_db_arg, print_json
+from ecomm.cli import EXIT_OK, actor_of, add_db_arg, print_json
 from ecomm.cli.requests import _date_arg
 from ecomm.errors import EcommError
-from ecomm.identity import CLI_ACTOR
 from ecomm.notifications.actions import (SMTP_WHERE, queue_compliance_messages,
                                          queued_sentence, send_now)
 from ecomm.storage import notifications as store_n
@@ -46,8 +45,8 @@ def run_notify(args) -> int:
             raise EcommError(f"Nothing was queued or sent: no mail server is configured. Set "
                              f"{SMTP_WHERE}, or run without --send and download the messages "
                              "as .eml from the Messages page.")
-        queued = queue_compliance_messages(store, CLI_ACTOR, on)
-        report = send_now(store, CLI_ACTOR) if args.send else None
+        queued = queue_compliance_messages(store, actor_of(args), on)
+        report = send_now(store, actor_of(args)) if args.send else None
         pending = report.pending if report else store_n.count_pending(store)
     if args.json:
         print_json({"on": on.isoformat(), "queued": queued,

@@ -48,6 +48,7 @@ IDLE_WARNING = "idle_warning"
 REQUEST_HELD = "request_held"
 COURSE_RETAKE = "course_retake"
 COURSE_NON_COMPLIANT = "course_non_compliant"
+BATCH_DUE = "batch_due"
 
 TEMPLATES: dict[str, TemplateSpec] = {t.key: t for t in (
     _spec(CREDENTIALS_READY, "Credentials ready (C2)", "The new user; eComm specialists cc'd",
@@ -185,6 +186,19 @@ requirements: '$course' $course_problem.
 
 This is the last opportunity to encourage the user to complete the course; otherwise please
 submit a deprovisioning request.
+"""),
+    _spec(BATCH_DUE, "Batch due: the cycle's first processing day (C1, scheduled job)",
+          "The System team (every active System-team user)",
+          {"cycle": "The cycle, named by its processing month, e.g. 2026-12",
+           "processing_day": "Its first processing day, e.g. 'December 1, 2026'",
+           "waiting": "How many requests wait for this batch (pending or held)"},
+          "Batch $cycle is due today: $waiting request(s) waiting",
+          """
+Hello,
+
+Today, $processing_day, is the first processing day of cycle $cycle. $waiting request(s)
+wait for this batch. Preview and process it on the Batch page (or `python -m ecomm batch
+$cycle`).
 """),
 )}
 

@@ -211,5 +211,12 @@ def _is_conflict(exc: BaseException) -> bool:
 
 
 def open_store(path: str | os.PathLike | None = None) -> Store:
-    """Open (creating and upgrading as needed) the database at ``resolve_db_path(path)``."""
-    return Store(resolve_db_path(path))
+    """Open (creating and upgrading as needed) the database at ``resolve_db_path(path)``; in
+    the app's server process, its own Store for that file (``ecomm.storage.served``)."""
+    from ecomm.storage.served import Borrowed, served_store
+
+    resolved = resolve_db_path(path)
+    held = served_store(resolved) if resolved.exists() else None
+    if held is not None:
+        return Borrowed(held)
+    return Store(resolved)

@@ -379,6 +379,24 @@ M008_OPEN_REQUEST_KEY: list[Step] = [
 ]
 M009_OPEN_REQUEST_INDEX: list[Step] = [_m009_index]
 
+
+M010_JOB_RUNS: list[Step] = [
+    # the scheduled jobs run in the app's process (ecomm.jobs): every run, its outcome and time
+    "CREATE SEQUENCE job_runs_seq",
+    """CREATE TABLE job_runs (
+        run_id BIGINT PRIMARY KEY,
+        job VARCHAR NOT NULL,                  -- daily_messages | nightly_backup | cycle_reminders
+        trigger VARCHAR NOT NULL,              -- schedule | catch-up | manual
+        slot TIMESTAMP,                        -- UTC: the scheduled moment it ran for (NULL: manual)
+        started_at TIMESTAMP NOT NULL,         -- UTC
+        finished_at TIMESTAMP,                 -- UTC; NULL while running
+        outcome VARCHAR NOT NULL,              -- running | ok | failed | interrupted
+        detail VARCHAR,                        -- what it did, or why it failed
+        actor VARCHAR NOT NULL                 -- who started it (the scheduler or a person)
+    )""",
+    "CREATE INDEX idx_job_runs_job ON job_runs (job, started_at)",
+]
+
 # (version, description, steps)
 MIGRATIONS: list[tuple[int, str, list[Step]]] = [
     (1, "core schema: people, licenses, requests, cycles, billing, reference, audit", M001_CORE),
@@ -391,6 +409,7 @@ MIGRATIONS: list[tuple[int, str, list[Step]]] = [
     (8, "one waiting request per thing: requests.open_key and its unique index (P7, C5)",
      M008_OPEN_REQUEST_KEY),
     (9, "the unique index on waiting requests' open keys (P7, C5)", M009_OPEN_REQUEST_INDEX),
+    (10, "scheduled jobs: their runs and outcomes", M010_JOB_RUNS),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]

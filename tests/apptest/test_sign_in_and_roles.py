@@ -38,6 +38,8 @@ AUDIT = "app_pages/audit.py"
 SYSTEM_PAGES = sorted([*SYSTEM_PAGES, AUDIT])
 SPECIALIST_PAGES = sorted([*SPECIALIST_PAGES, AUDIT])
 MANAGER_PAGES = sorted([*MANAGER_PAGES, AUDIT])
+# Issue 19 (run as a service): the Jobs page for the System team.
+SYSTEM_PAGES = sorted([*SYSTEM_PAGES, "app_pages/jobs.py"])
 AUTH = {"auth": {"redirect_uri": "http://localhost:8501/oauth2callback",
                  "cookie_secret": "x" * 32, "client_id": "id", "client_secret": "secret",
                  "server_metadata_url": "https://login.example.edu/.well-known/openid-configuration"}}
@@ -199,6 +201,9 @@ def test_a_database_held_by_another_program_is_explained_not_crashed(tmp_path, m
         at.run()
         assert not at.exception
         assert "in use by another program" in at.error[0].value
+        # issue 14 item 10: web users get words of their own, not the terminal's
+        assert "Ctrl+C" not in at.error[0].value and "--db" not in at.error[0].value
+        assert "reloading this page" in at.error[0].value
         assert "Welcome" not in texts(at)
     finally:
         holder.stdin.close()

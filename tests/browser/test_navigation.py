@@ -26,6 +26,8 @@ SPECIALIST_NAV = [SPECIALIST_NAV[0], "Dashboard", *SPECIALIST_NAV[1:]]
 # Issue 7 (trust): the Audit log for everyone, last.
 SYSTEM_NAV = [*SYSTEM_NAV, "Audit log"]
 SPECIALIST_NAV = [*SPECIALIST_NAV, "Audit log"]
+# Issue 19 (run as a service): Jobs for the System team, after Admin.
+SYSTEM_NAV.insert(SYSTEM_NAV.index("Admin") + 1, "Jobs")
 
 
 def test_a2_system_team_navigation_lists_home_import_and_admin(page, app_url):

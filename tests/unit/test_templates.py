@@ -14,6 +14,8 @@ from ecomm.notifications.outbox import to_eml
 
 SOURCES_MESSAGES = {t.CREDENTIALS_READY, t.QUIZ_REMINDER, t.QUIZ_PASSED, t.QUIZ_OVERDUE,
                     t.IDLE_WARNING, t.REQUEST_HELD, t.COURSE_RETAKE, t.COURSE_NON_COMPLIANT}
+# Issue 19: the scheduled job's reminder to the System team on a cycle's first processing day.
+SOURCES_MESSAGES |= {t.BATCH_DUE}
 
 
 def test_every_message_the_sources_name_has_a_template():
