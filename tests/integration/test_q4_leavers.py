@@ -119,3 +119,20 @@ def test_q4_a1_specialist_sees_only_their_campus_leavers(store):
     seed(store)
     rows = leaver_list(store, END + timedelta(days=1), BOULDER)
     assert [r.license_number for r in rows] == ["LN-0001", "LN-0006", "LN-0008"]
+
+
+def test_q4_dashboard_leavers_row_and_its_rows_to_deprovisioning_items(store):
+    from ecomm.dashboard import panels as dash
+    from ecomm.dashboard.filters import DashboardFilters
+    from tests.integration.dashboard_seed import SYSTEM
+
+    seed(store)
+    board = dash.dashboard(store, SYSTEM, DashboardFilters(), END + timedelta(days=1))
+    row = board.panels[dash.LEAVERS]
+    assert list(row.frame["license_number"]) == ["LN-0001", "LN-0003", "LN-0006", "LN-0008",
+                                                 "LN-0009"]
+    assert row.counts == {"n_rows": 5, "n_contacts": 4}
+    assert "5 license(s) of 4 user(s) who no longer meet P3" in row.summary
+    items = dash.deprovision_items(dash.LEAVERS, row.frame.iloc[[0, 4]], "left CU")
+    assert [(i.license_number, i.applications, i.reason) for i in items] == [
+        ("LN-0001", None, "left CU"), ("LN-0009", None, "left CU")]
