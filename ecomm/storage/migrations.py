@@ -348,6 +348,32 @@ M006_BILLING_WORKFLOW: list[Step] = [
     )""",
 ]
 
+# B10 seats and the Q5 June review (rules revision 2)
+M007_SEATS_JUNE_REVIEW: list[Step] = [
+    # B10: seats purchased per application and fiscal year, and their cost
+    """CREATE TABLE seats (
+        fiscal_year INTEGER NOT NULL,
+        application VARCHAR NOT NULL,
+        purchased INTEGER NOT NULL,
+        cost DECIMAL(14, 2),
+        contract_end DATE,
+        notes VARCHAR,
+        PRIMARY KEY (fiscal_year, application)
+    )""",
+    # Q5: a specialist's decision on one active license in a year's June review
+    """CREATE TABLE june_reviews (
+        review_year INTEGER NOT NULL,          -- the calendar year of the June
+        license_number VARCHAR NOT NULL,
+        campus VARCHAR NOT NULL,
+        decision VARCHAR NOT NULL,             -- keep | remove
+        request_id VARCHAR,                    -- the deprovisioning request of a removal
+        reason VARCHAR,
+        decided_by VARCHAR NOT NULL,
+        decided_at TIMESTAMP NOT NULL,         -- UTC
+        PRIMARY KEY (review_year, license_number)
+    )""",
+]
+
 # (version, description, steps)
 MIGRATIONS: list[tuple[int, str, list[Step]]] = [
     (1, "core schema: people, licenses, requests, cycles, billing, reference, audit", M001_CORE),
@@ -356,6 +382,8 @@ MIGRATIONS: list[tuple[int, str, list[Step]]] = [
     (4, "notifications: message templates, outbox, mail settings", M004_NOTIFICATIONS),
     (5, "eligibility lookup indexes (contact facts, duplicates)", M005_ELIGIBILITY_INDEXES),
     (6, "billing workflow: stored invoice details, net-new reviews and captures", M006_BILLING_WORKFLOW),
+    (7, "seats per application and fiscal year (B10); June review decisions (Q5)",
+     M007_SEATS_JUNE_REVIEW),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]

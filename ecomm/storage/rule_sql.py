@@ -16,10 +16,11 @@ from ecomm.policy import Policy
 
 
 # -- held on a day (Q1-Q3, B4) -------------------------------------------------------------------
-def held_on(alias: str) -> str:
-    """Q1-Q3: the application row ``alias`` is held on $as_of (ecomm.compliance.app_held)."""
-    return (f"{alias}.provisioned_on <= $as_of AND ({alias}.deprovisioned_on IS NULL "
-            f"OR {alias}.deprovisioned_on > $as_of)")
+def held_on(alias: str, day: str = "as_of") -> str:
+    """Q1-Q3: the application row ``alias`` is held on $as_of (or the parameter ``day``;
+    ecomm.compliance.app_held)."""
+    return (f"{alias}.provisioned_on <= ${day} AND ({alias}.deprovisioned_on IS NULL "
+            f"OR {alias}.deprovisioned_on > ${day})")
 
 
 # -- Q1 ------------------------------------------------------------------------------------------
