@@ -18,7 +18,7 @@ Decisions:
 """
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from pydantic import BaseModel, Field
 
@@ -64,7 +64,7 @@ def q5_second_reminder_day(year: int, business_days: int, closures=frozenset()) 
     business day (June 30, 2027 is a Wednesday: the reminder goes on Wednesday June 23)."""
     day = q5_last_business_day(year, closures)
     for _ in range(business_days):
-        day = cal.previous_business_day(day, closures)
+        day = cal.previous_business_day(day - timedelta(days=1), closures)
     return day
 
 
