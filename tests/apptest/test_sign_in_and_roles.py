@@ -38,6 +38,11 @@ AUDIT = "app_pages/audit.py"
 SYSTEM_PAGES = sorted([*SYSTEM_PAGES, AUDIT])
 SPECIALIST_PAGES = sorted([*SPECIALIST_PAGES, AUDIT])
 MANAGER_PAGES = sorted([*MANAGER_PAGES, AUDIT])
+# Issue 17 (rules revision 2, Q5): the June review for every role (managers read it).
+JUNE_REVIEW = "app_pages/june_review.py"
+SYSTEM_PAGES = sorted([*SYSTEM_PAGES, JUNE_REVIEW])
+SPECIALIST_PAGES = sorted([*SPECIALIST_PAGES, JUNE_REVIEW])
+MANAGER_PAGES = sorted([*MANAGER_PAGES, JUNE_REVIEW])
 AUTH = {"auth": {"redirect_uri": "http://localhost:8501/oauth2callback",
                  "cookie_secret": "x" * 32, "client_id": "id", "client_secret": "secret",
                  "server_metadata_url": "https://login.example.edu/.well-known/openid-configuration"}}
