@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from ecomm import compliance_actions, ui
+from ecomm import compliance_actions, seats, ui
 from ecomm.dashboard import export, keydates
 from ecomm.dashboard import panels as dash
 from ecomm.dashboard.filters import (PARAM_BILLING, PARAM_CAMPUS, PARAM_GROUP,
@@ -145,11 +145,23 @@ for param in (PARAM_CAMPUS, PARAM_BILLING, PARAM_GROUP):
     elif param not in wanted and param in st.query_params:
         del st.query_params[param]
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def cached_seats(_store, db: str, as_of, stamp):
+    return seats.seat_lines(_store, as_of)
+
+
 def user_counts() -> None:
-    """000's last row: Number of Users and the users per application."""
+    """000's last row: Number of Users and the users per application; B10 (rev 2): the seats
+    purchased, assigned and available per application this fiscal year (every campus)."""
     with st.container(horizontal=True, wrap=True, gap="small"):  # each as wide as its label
         for label, n in board.user_counts.items():
             st.metric(label, f"{n:,}", width="content")
+    lines = [x for x in cached_seats(store, str(store.path), today, version) if x.recorded]
+    if lines:
+        st.caption(f"Seats FY{lines[0].fiscal_year} (B10, all campuses): " + "; ".join(
+            f"{x.application} {x.available:,} available of {x.purchased:,} "
+            f"({x.assigned:,} assigned, {x.queued:,} in the queue)"
+            + (" :red[below the alert threshold]" if x.low else "") for x in lines) + ".")
 
 
 # -- panels ----------------------------------------------------------------------------------------

@@ -205,3 +205,15 @@ def test_q1_selected_rows_become_deprovisioning_requests(seeded):
     assert counts(at)["Quiz due and overdue"] == "1"
     assert counts(at)["Active eComm users"] == "2"
     assert at.button(key="dash_deprov_quiz").disabled
+
+
+def test_b10_the_last_row_shows_the_seats_available(seeded):
+    from ecomm import reference as ref
+    from ecomm import seats
+    from tests.integration.dashboard_seed import SYSTEM as SYSTEM_ID
+
+    seats.record_seats(seeded, SYSTEM_ID, fiscal_year=2027, application=ref.CVENT, purchased=40)
+    at = open_page(BOULDER, PAGE)
+    # Cvent held by LN-0001 and LN-0004; R-1 asks for it: 40 - 2 - 1 = 37
+    assert ("Seats FY2027 (B10, all campuses): Cvent 37 available of 40 (2 assigned, 1 in the "
+            "queue).") in texts(at)
