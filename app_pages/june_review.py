@@ -1,6 +1,8 @@
 """June review (Q5, rev 2): from June 1 each eComm specialist keeps or removes each active user
 of their campus (a removal becomes a deprovisioning request, through the usual rules); the
 System team sees every campus's progress and may review any campus; managers read (A3)."""
+from datetime import date
+
 import pandas as pd
 import streamlit as st
 
@@ -43,7 +45,7 @@ if review.open:
             f"{review.last_business_day:%A, %B %-d} (the last business day of June). Reminder "
             f"messages go out on June 1 and on {review.second_reminder:%B %-d}.",
             icon=":material/event_available:")
-elif today < pd.Timestamp(year, 6, 1).date():
+elif today < date(year, 6, 1):
     st.info(f"The June review of {year} opens on June 1.", icon=":material/event:")
 else:
     st.info(f"The June review of {year} closed on June 30: it shows the active users of "

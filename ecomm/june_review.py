@@ -33,6 +33,7 @@ from ecomm.requests.deprovision import load_license_for
 from ecomm.storage import audit
 from ecomm.storage import calendar as cal_db
 from ecomm.storage import june_review as db
+from ecomm.storage.settings import load_policy
 
 KEEP, REMOVE = "keep", "remove"
 DEFAULT_REASON = "Q5: removed in the June review"
@@ -130,7 +131,6 @@ def review(store, actor: Identity, year: int, as_of: date, campus: str | None = 
     """Q5: a campus's (or every campus's) licenses in the review of ``year`` with the decisions."""
     campus = _campus_for(actor, campus)
     closures = frozenset(cal_db.extra_closures(store))
-    from ecomm.storage.settings import load_policy
     policy = load_policy(store)
     day = q5_review_day(year, as_of)
     rows = [ReviewRow(**{**r, "name": r["name"] or "", "applications": list(r["applications"] or []),
