@@ -69,7 +69,7 @@ def leaver_sentence(reason: str, since: date | None) -> str:
     return f"{text} (leaver since {since.isoformat()})" if since else text
 
 
-def q4_leaver_reason(person: PersonStatus, as_of: date) -> tuple[str, date | None] | None:
+def q4_leaver(person: PersonStatus, as_of: date) -> tuple[str, date | None] | None:
     """Q4: why this contact no longer meets P3 on as_of (reason, since), or None when they do
     (an active employment on that day, or an active Person of Interest)."""
     if any(e.active_on(as_of) for e in person.employments):
@@ -97,7 +97,7 @@ def q4_leavers(licenses: Iterable[LicenseFacts], people: dict[str, PersonStatus]
         if not held:
             continue
         person = people.get(lic.contact_id) or PersonStatus(contact_id=lic.contact_id)
-        found = q4_leaver_reason(person, as_of)
+        found = q4_leaver(person, as_of)
         if found is None:
             continue
         out.append(Leaver(license_number=lic.license_number, contact_id=lic.contact_id,

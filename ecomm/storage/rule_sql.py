@@ -107,7 +107,7 @@ def course_status(rows: str) -> str:
 # -- Q4 (rev 2) ----------------------------------------------------------------------------------
 def q4_leaver_sql(contact_ids: str) -> str:
     """Q4: the leavers among the contacts of ``contact_ids`` (a query of ``contact_id``), one
-    row each with ``reason`` and ``since`` (ecomm.leavers.q4_leaver_reason) on $as_of."""
+    row each with ``reason`` and ``since`` (ecomm.leavers.q4_leaver) on $as_of."""
     return f"""SELECT contact_id, reason,
                    CASE WHEN reason = 'employment_ended' THEN last_end + 1 END AS since
             FROM (

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from ecomm import compliance as q
 from ecomm.leavers import (EMPLOYMENT_ENDED, EMPLOYMENT_INACTIVE, NO_EMPLOYMENT, POI_INACTIVE,
-                           PersonStatus, q4_leaver_reason, q4_leavers)
+                           PersonStatus, q4_leaver, q4_leavers)
 from ecomm.rules.models import Employment
 from ecomm.storage.leavers import leaver_list
 from tests.integration.dashboard_seed import BOULDER, bulk
@@ -21,26 +21,26 @@ def emp(status="Active", end=None, campus="Boulder", start=date(2020, 1, 1)) -> 
 
 def test_q4_employment_ending_on_a_day_makes_a_leaver_the_day_after():
     person = PersonStatus(contact_id="C1", employments=[emp(end=END)])
-    assert q4_leaver_reason(person, END) is None                       # still employed that day
-    assert q4_leaver_reason(person, END + timedelta(days=1)) == (
+    assert q4_leaver(person, END) is None                       # still employed that day
+    assert q4_leaver(person, END + timedelta(days=1)) == (
         EMPLOYMENT_ENDED, END + timedelta(days=1))
 
 
 def test_q4_one_active_employment_is_enough_and_an_inactive_poi_is_a_leaver():
     two = PersonStatus(contact_id="C1", employments=[emp(end=END), emp(campus="Denver")])
-    assert q4_leaver_reason(two, END + timedelta(days=40)) is None
-    assert q4_leaver_reason(PersonStatus(contact_id="P", poi=True, poi_active=True),
+    assert q4_leaver(two, END + timedelta(days=40)) is None
+    assert q4_leaver(PersonStatus(contact_id="P", poi=True, poi_active=True),
                             END) is None
-    assert q4_leaver_reason(PersonStatus(contact_id="P", poi=True, poi_active=False),
+    assert q4_leaver(PersonStatus(contact_id="P", poi=True, poi_active=False),
                             END) == (POI_INACTIVE, None)
-    assert q4_leaver_reason(PersonStatus(contact_id="P", poi=True), END) == (POI_INACTIVE, None)
-    assert q4_leaver_reason(PersonStatus(contact_id="N"), END) == (NO_EMPLOYMENT, None)
+    assert q4_leaver(PersonStatus(contact_id="P", poi=True), END) == (POI_INACTIVE, None)
+    assert q4_leaver(PersonStatus(contact_id="N"), END) == (NO_EMPLOYMENT, None)
     inactive = PersonStatus(contact_id="I", employments=[emp(status="Inactive")])
-    assert q4_leaver_reason(inactive, END) == (EMPLOYMENT_INACTIVE, None)
+    assert q4_leaver(inactive, END) == (EMPLOYMENT_INACTIVE, None)
     # Inactive with an end date still ahead: inactive, the data does not say since when
     later = PersonStatus(contact_id="I", employments=[emp(status="Inactive", end=END)])
-    assert q4_leaver_reason(later, END) == (EMPLOYMENT_INACTIVE, None)
-    assert q4_leaver_reason(later, END + timedelta(days=1)) == (
+    assert q4_leaver(later, END) == (EMPLOYMENT_INACTIVE, None)
+    assert q4_leaver(later, END + timedelta(days=1)) == (
         EMPLOYMENT_ENDED, END + timedelta(days=1))
 
 
