@@ -1,5 +1,5 @@
 """Admin (System team, A2): users and roles, reference data per campus, settings, closures,
-backup and restore."""
+backup and restore, and the seats purchased per application and fiscal year (B10)."""
 import pandas as pd
 import streamlit as st
 
@@ -35,8 +35,9 @@ except EcommError as exc:  # A2: only the System team gets here
     st.stop()
 
 st.title("Admin")
-tab_users, tab_ref, tab_settings, tab_holidays, tab_backup = st.tabs(
-    ["Users and roles", "Reference data", "Settings", "Extra holidays", "Backup and restore"])
+tab_users, tab_ref, tab_settings, tab_holidays, tab_backup, tab_seats = st.tabs(
+    ["Users and roles", "Reference data", "Settings", "Extra holidays", "Backup and restore",
+     "Seats"])
 
 # -- users and roles ---------------------------------------------------------------------
 with tab_users:
@@ -229,3 +230,42 @@ with tab_backup:
                 else:
                     ui.done(f"Restored {done.total_rows:,} rows into the new database {path}. "
                             f"To use it, stop the app and start it with ECOMM_DB={path}.")
+
+# -- seats (B10, rev 2) ----------------------------------------------------------------------------
+with tab_seats:
+    from ecomm import seats
+    from ecomm.billing.fiscal import fiscal_year_of
+
+    today = ui.today()
+    this_fy = fiscal_year_of(today)
+    seat_fy = st.selectbox("Fiscal year (B1)", [this_fy + 1, this_fy, this_fy - 1], index=1,
+                           format_func=lambda y: f"FY{y}", key="seats_fy")
+    st.write("B10: the seats purchased of each application and their cost for the year. "
+             "Assigned: licenses holding it today (Chatter Free takes no paid Salesforce seat); "
+             "in the queue: pending and held provisioning requests. The System team is alerted "
+             "when the seats available fall below the seats_alert_percent setting.")
+    lines = seats.seat_lines(store, today, fiscal_year=seat_fy)
+    st.dataframe(pd.DataFrame([{
+        "application": x.application,
+        "purchased": x.purchased, "cost": None if x.cost is None else f"${x.cost:,.2f}",
+        "assigned": x.assigned, "in the queue": x.queued, "available": x.available,
+        "below the alert threshold": x.low} for x in lines]),
+        hide_index=True, width="stretch", key="seats_table")
+    with st.form("record_seats"):
+        st.markdown(f"**Record the seats of FY{seat_fy}**")
+        c1, c2, c3 = st.columns(3)
+        seat_app = c1.selectbox("Application", ref.APPLICATIONS, key="seats_app")
+        seat_n = c2.number_input("Seats purchased", min_value=0, step=1, value=0,
+                                 key="seats_purchased")
+        seat_cost = c3.text_input("Cost for the year (dollars)", key="seats_cost",
+                                  placeholder="e.g. 62400.00")
+        c4, c5 = st.columns(2)
+        seat_end = c4.date_input("Contract end", value=None, key="seats_contract_end")
+        seat_notes = c5.text_input("Notes", key="seats_notes")
+        if st.form_submit_button("Record seats", type="primary", key="seats_submit"):
+            attempt(lambda: seats.record_seats(
+                store, user, fiscal_year=seat_fy, application=seat_app, purchased=seat_n,
+                cost=seat_cost or None, contract_end=seat_end, notes=seat_notes),
+                f"Recorded {int(seat_n)} {seat_app} seat(s) for FY{seat_fy}.")
+    st.caption("Or import a seats.csv (fiscal_year, application, purchased, cost, "
+               "contract_end, notes) on the Import page.")

@@ -1,4 +1,4 @@
-"""Compliance (Q1-Q3): the quiz, idle and course lists as of a day, for the person's campus
+"""Compliance (Q1-Q4): the quiz, idle, course and leaver lists as of a day, for the person's campus
 (A1; the System team and managers see every campus, with a campus filter). Selected rows
 become deprovisioning requests in one step (ecomm.compliance_actions); managers read (A3)."""
 import pandas as pd
@@ -8,12 +8,13 @@ from ecomm import compliance_frames as cf
 from ecomm import reference as ref
 from ecomm import ui
 from ecomm.compliance import COURSE_EXPIRING, COURSE_NON_COMPLIANT
-from ecomm.compliance_actions import (COURSES, IDLE, QUIZ, default_reason,
+from ecomm.compliance_actions import (COURSES, IDLE, LEAVERS, QUIZ, default_reason,
                                       request_deprovisioning, table_items)
 from ecomm.errors import EcommError
 from ecomm.identity import Identity
 from ecomm.policy import Policy
 from ecomm.storage import compliance as store_c
+from ecomm.storage import leavers as store_q4
 from ecomm.storage.settings import load_policy
 
 store = ui.get_store()
@@ -35,7 +36,8 @@ def _lists(_store, db: str, as_of, viewer_json: str, policy_json: str):
     policy = Policy.model_validate_json(policy_json)
     return (cf.quiz_table(store_c.quiz_frame(_store, as_of, policy, viewer)),
             cf.idle_table(store_c.idle_frame(_store, as_of, policy, viewer)),
-            cf.course_table(store_c.course_frame(_store, as_of, policy, viewer)))
+            cf.course_table(store_c.course_frame(_store, as_of, policy, viewer)),
+            cf.leaver_table(store_q4.leaver_frame(_store, as_of, viewer)))
 
 
 st.title("Compliance")
@@ -49,10 +51,10 @@ if not user.is_specialist:
 else:
     c2.caption(f"A1: {user.campus} licenses and licenses naming you as a specialist.")
 
-quiz, idle, courses = _lists(store, str(store.path), as_of, user.model_dump_json(),
-                             policy.model_dump_json())
-quiz, idle, courses = (cf.in_campus(quiz, campus), cf.in_campus(idle, campus),
-                       cf.in_campus(courses, campus))
+quiz, idle, courses, leavers = _lists(store, str(store.path), as_of, user.model_dump_json(),
+                                      policy.model_dump_json())
+quiz, idle, courses, leavers = (cf.in_campus(quiz, campus), cf.in_campus(idle, campus),
+                                cf.in_campus(courses, campus), cf.in_campus(leavers, campus))
 can_act = not user.is_manager
 nonce = st.session_state.get(NONCE_KEY, 0)
 
@@ -118,8 +120,9 @@ def list_table(kind: str, frame: pd.DataFrame, csv_name: str, link: tuple[str, s
             st.rerun()
 
 
-tab_quiz, tab_idle, tab_courses = st.tabs([
-    f"Quiz ({len(quiz)})", f"Idle six months ({len(idle)})", f"Courses ({len(courses)})"])
+tab_quiz, tab_idle, tab_courses, tab_leavers = st.tabs([
+    f"Quiz ({len(quiz)})", f"Idle six months ({len(idle)})", f"Courses ({len(courses)})",
+    f"Leavers ({len(leavers)})"])
 
 with tab_quiz:
     counts = cf.quiz_counts(quiz)
@@ -154,3 +157,11 @@ with tab_courses:
     list_table(COURSES, cf.course_shown(courses, show),
                f"compliance-courses-{as_of.isoformat()}.csv",
                ("contact", ui.CONTACT_PAGE, "record"))
+
+with tab_leavers:
+    st.metric("License records of leavers: no longer meet P3 (Q4)", len(leavers))
+    st.caption("Q4: a licensed user whose CU employment ended, or whose Person of Interest "
+               "status is no longer active, is due for deprovisioning from the day the data "
+               "shows it (the day after the employment's end date).")
+    list_table(LEAVERS, leavers, f"compliance-leavers-{as_of.isoformat()}.csv",
+               ("license", ui.LICENSE_PAGE, "record"))

@@ -1,5 +1,7 @@
-"""Dashboard: key dates, the three filters of 001's dashboard, and the panels (queue, held,
-deprovisioning, Q1-Q3, active users) with counts, record links and CSV/XLSX downloads.
+"""Dashboard: key dates, the three filters of 001's dashboard, and the panels in the rows of D1
+(rev 2: provisioning queue with the held requests marked, deprovisioning queue, the 60-day quiz,
+idle, courses, leavers, then the active users with the counts per application) with counts,
+record links and CSV/XLSX downloads.
 Everything is counted and filtered in DuckDB (ecomm.dashboard); a specialist sees their own
 campus and the licenses naming them as additional specialist, whatever the widgets or the
 link ask (A1)."""
@@ -10,7 +12,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from ecomm import compliance_actions, ui
+from ecomm import compliance_actions, seats, ui
 from ecomm.dashboard import export, keydates
 from ecomm.dashboard import panels as dash
 from ecomm.dashboard.filters import (PARAM_BILLING, PARAM_CAMPUS, PARAM_GROUP,
@@ -143,11 +145,23 @@ for param in (PARAM_CAMPUS, PARAM_BILLING, PARAM_GROUP):
     elif param not in wanted and param in st.query_params:
         del st.query_params[param]
 
-# -- the counts of 000's last row -----------------------------------------------------------------
-counts = board.user_counts
-with st.container(horizontal=True, wrap=True, gap="small"):  # each count as wide as its label
-    for label, n in counts.items():
-        st.metric(label, f"{n:,}", width="content")
+@st.cache_data(show_spinner=False, max_entries=16)
+def cached_seats(_store, db: str, as_of, stamp):
+    return seats.seat_lines(_store, as_of)
+
+
+def user_counts() -> None:
+    """000's last row: Number of Users and the users per application; B10 (rev 2): the seats
+    purchased, assigned and available per application this fiscal year (every campus)."""
+    with st.container(horizontal=True, wrap=True, gap="small"):  # each as wide as its label
+        for label, n in board.user_counts.items():
+            st.metric(label, f"{n:,}", width="content")
+    lines = [x for x in cached_seats(store, str(store.path), today, version) if x.recorded]
+    if lines:
+        st.caption(f"Seats FY{lines[0].fiscal_year} (B10, all campuses): " + "; ".join(
+            f"{x.application} {x.available:,} available of {x.purchased:,} "
+            f"({x.assigned:,} assigned, {x.queued:,} in the queue)"
+            + (" :red[below the alert threshold]" if x.low else "") for x in lines) + ".")
 
 
 # -- panels ----------------------------------------------------------------------------------------
@@ -207,7 +221,7 @@ def downloads(key: str) -> None:
         ui.download_bytes(lambda: export.to_csv(rows()),
                           dash.file_name(key, resolved, today, "csv"), "CSV", "text/csv",
                           key=f"dash_csv_{key}")
-        ui.download_bytes(lambda: export.to_xlsx(rows(), sheet=dash.SPECS[key].title[:31]),
+        ui.download_bytes(lambda: export.to_xlsx(rows(), sheet=dash.ROW_SPECS[key].title[:31]),
                           dash.file_name(key, resolved, today, "xlsx"), "XLSX",
                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                           key=f"dash_xlsx_{key}")
@@ -226,7 +240,7 @@ def show_result(key: str) -> None:
 
 
 def deprovision_action(key: str, frame, selection) -> None:
-    """Q1-Q3: send the selected rows to deprovisioning, one request per license, through the
+    """Q1-Q4: send the selected rows to deprovisioning, one request per license, through the
     usual rules (ecomm.compliance_actions); a refused one does not stop the others."""
     rows = sorted(i for i in (selection.rows if selection is not None else []) if i < len(frame))
     reason = st.text_input("Reason (kept on each request)", key=f"dash_reason_{key}",
@@ -249,11 +263,14 @@ def deprovision_action(key: str, frame, selection) -> None:
             st.rerun()
 
 
-for key, panel in board.panels.items():
+for panel in board.rows():  # D1: the rows in the order of 000
     spec = panel.spec
+    key = spec.key
     with st.container(border=True, key=f"dash_panel_{key}"):
         st.subheader(f"{spec.title} · {panel.count:,}")
         st.caption(ui.md(panel.summary))
+        if key == dash.ACTIVE:
+            user_counts()
         if panel.count == 0:
             st.write("Nothing to show for these filters.")
             continue

@@ -4,6 +4,7 @@ cost, actual and projected (B2-B5). Plotly charts with the numbers beside them, 
 downloadable. Counting and filtering happen in DuckDB (ecomm.dashboard.reports); the numbers,
 charts and tables are cached per database, person, year, day, campuses and data version (a
 write changes the version, and ui.clear_caches() runs after every write)."""
+import pandas as pd
 import streamlit as st
 
 from ecomm import ui
@@ -170,3 +171,39 @@ with right:
     with st.expander("Per run"):
         st.dataframe(detail, hide_index=True, key="rep_df_cost")
     downloads(frame.drop(columns=["kind"]), "cost-by-campus", "cost")
+
+# -- B10 seats and B11 cost recovery (rules revision 2) -----------------------------------------------
+from ecomm.dashboard import recovery  # noqa: E402
+
+st.subheader("Seats: purchased, assigned and available (B10)")
+st.caption("Seats the System team recorded for the year (Admin > Seats or seats.csv). Assigned: "
+           "licenses holding the application on the day counted (Chatter Free takes no paid "
+           "Salesforce seat); in the queue: pending and held provisioning requests.")
+try:
+    seat_table = recovery.seats_frame(store, user, fy, as_of)
+    cost_recovery = recovery.recovery_frame(store, user, fy)
+except EcommError as exc:
+    ui.show_error(exc)
+    st.stop()
+if seat_table["purchased"].isna().all():
+    st.info(f"No seats are recorded for FY{fy} yet (Admin > Seats, or seats.csv).")
+st.dataframe(seat_table, hide_index=True, key="rep_df_seats")
+downloads(seat_table, "seats", "seats")
+
+st.subheader("Cost recovery: fees invoiced against the seats' cost (B11)")
+st.caption("The July invoice and the true-ups of the year (the latest revision of each; sent "
+           "invoices as invoiced, drafts apart), from the stored invoice lines, per application, "
+           "against the seats' cost recorded for the year. The program is funded by these fees "
+           "(002).")
+left, right = st.columns([3, 2])
+recovery_fig = recovery.recovery_figure(cost_recovery, fy)
+if recovery_fig is not None:
+    left.plotly_chart(recovery_fig, key="rep_chart_recovery")
+else:
+    left.write(f"No invoice and no seat cost for FY{fy} yet.")
+with right:
+    st.dataframe(cost_recovery.assign(**{
+        col: cost_recovery[col].map(lambda v: "" if v is None or pd.isna(v) else dollars(v))
+        for col in ("seat cost", "invoiced", "in draft")}), hide_index=True,
+        key="rep_df_recovery")
+    downloads(cost_recovery, "cost-recovery", "recovery")

@@ -8,6 +8,7 @@ import streamlit as st
 from ecomm import form_choices, readiness, ui
 from ecomm import reference as ref
 from ecomm.errors import EcommError
+from ecomm import seats
 from ecomm.requests import Upload, submit_deprovision, submit_provision, validate_upload
 from ecomm.storage.settings import load_policy
 
@@ -110,6 +111,14 @@ if rf["confirmation"] is not None:
         reset()
         st.rerun()
     st.stop()
+
+def seat_warnings(applications: list[str], replaces: str | None) -> None:
+    """B10 (rev 2): a warning, never a block, when the request would go past the seats
+    available (ecomm.seats.submission_warnings)."""
+    for warning in seats.submission_warnings(store, applications, as_of=ui.today(),
+                                             replaces_license=replaces):
+        st.warning(ui.md(warning), icon=":material/event_seat:")
+
 
 step = rf["step"]
 campus = A.get("campus") if A.get("campus") in campuses else (
@@ -225,6 +234,7 @@ if step == "user":
         key="rf_apps")
     if ready.held:
         st.caption("Already held (not offered again, P7): " + ", ".join(ready.held))
+    seat_warnings(A.get("applications") or [], A.get("replaces_license"))
     if ref.CVENT in A["applications"] or ref.CVENT in ready.held:
         A["cvent_add_ons"] = st.multiselect(
             "Cvent Add-ons", ref.CVENT_ADD_ONS, default=A.get("cvent_add_ons", []),
@@ -337,6 +347,7 @@ if step == "courses":
         if A.get("uploads"):
             st.info("Attached earlier: " + ", ".join(u.name for u in A["uploads"])
                     + ". Upload again to replace them.", icon=":material/attach_file:")
+    seat_warnings(A.get("applications") or [], A.get("replaces_license"))
     left, right = st.columns([1, 1])
     if left.button("Previous", key="rf_prev"):
         go("unit")

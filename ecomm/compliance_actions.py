@@ -1,4 +1,4 @@
-"""From list to action (Q1-Q3): people selected on a compliance list become deprovisioning
+"""From list to action (Q1-Q4): people selected on a compliance list become deprovisioning
 requests in one step. Each item goes through ``ecomm.requests.submit_deprovision`` (C4 with
 P6, P7, P14 and A1-A3): the same rules and permission checks as the request form.
 
@@ -31,6 +31,7 @@ from ecomm.storage import contacts
 from ecomm.storage.compliance_actions import record_deprovision_reason
 
 QUIZ, IDLE, COURSES = "quiz", "idle", "courses"
+LEAVERS = "leavers"  # Q4 (rev 2)
 
 
 class DeprovisionItem(BaseModel):
@@ -153,6 +154,8 @@ def default_reason(kind: str, policy: Policy) -> str:
         return f"Q2: no login for {policy.idle_months} months"
     if kind == COURSES:
         return "Q3: pre-access course out of date (non-compliant)"
+    if kind == LEAVERS:
+        return "Q4: leaver: no longer meets P3 (employment ended or Person of Interest inactive)"
     raise ValueError(f"unknown list {kind!r}")
 
 
@@ -189,7 +192,7 @@ def course_items(rows: Iterable[CourseStatus], reason: str) -> list[DeprovisionI
 
 def table_items(kind: str, table: pd.DataFrame, reason: str) -> list[DeprovisionItem]:
     """Q1-Q3 rows of the page's tables (``ecomm.compliance_frames``), as the items above."""
-    if kind == QUIZ:
+    if kind in (QUIZ, LEAVERS):
         return _license_items(table["license"], reason)
     if kind == IDLE:
         return _idle_items(zip(table["license"], table["application"]), reason)

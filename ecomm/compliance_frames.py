@@ -20,6 +20,8 @@ QUIZ_COLUMNS = ["license", "name", "campus", "user email", "provisioned on", "da
                 "quiz deadline", "reminder due (day)", "overdue", "specialists"]
 IDLE_COLUMNS = ["license", "name", "campus", "application", "provisioned on", "last login",
                 "idle since", "idle on", "specialists"]
+LEAVER_COLUMNS = ["license", "name", "campus", "user email", "applications", "reason",
+                  "leaver since", "specialists"]
 COURSE_COLUMNS = ["contact", "name", "campus", "course", "status", "completed on", "expires on",
                   "licenses", "specialists"]
 
@@ -80,6 +82,19 @@ def course_table(frame: pd.DataFrame) -> pd.DataFrame:
         "licenses": [", ".join(ns) for ns in frame["license_numbers"]],
         "specialists": [", ".join(course_specialists(a, b)) for a, b in
                         zip(frame["ecomm_specialists"], frame["additional_specialists"])]})
+
+
+def leaver_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """Q4: licenses whose user no longer meets P3 (from ``storage.leavers.leaver_frame``)."""
+    from ecomm.leavers import REASON_LABEL
+
+    return _table(frame, LEAVER_COLUMNS, {
+        "license": frame["license_number"], "name": frame["full_name"], "campus": frame["campus"],
+        "user email": frame["user_email"],
+        "applications": [", ".join(_value(a) or []) for a in frame["applications"]],
+        "reason": [REASON_LABEL.get(r, r) for r in frame["reason"]],
+        "leaver since": _none_when_all_missing(frame["since"]),
+        "specialists": _license_specialists(frame)})
 
 
 def in_campus(table: pd.DataFrame, campus: str | None) -> pd.DataFrame:

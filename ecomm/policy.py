@@ -43,6 +43,12 @@ SETTINGS: tuple[SettingSpec, ...] = (
                 description="Days before a course goes out of date when it is flagged 'expiring'"),
     SettingSpec(key="billable_applications", default=["Salesforce", "Marketing Cloud", "Cvent"],
                 rule="B2", description="Applications billed by default (others have rate 0 until set)"),
+    SettingSpec(key="seats_alert_percent", default=5, rule="B10",
+                description="Alert the System team when an application's available seats fall "
+                            "below this percentage of those purchased"),
+    SettingSpec(key="june_review_reminder_business_days", default=5, rule="Q5",
+                description="Business days before June's last business day when the June "
+                            "review's second reminder goes out (a week)"),
     SettingSpec(key="upload_max_bytes", default=5 * 1024 * 1024, rule="P5",
                 description="Largest transcript screenshot accepted, in bytes"),
     SettingSpec(key="smtp_host", default="", rule="Mail",
@@ -89,6 +95,8 @@ class Policy(BaseModel):
     billable_applications: list[str] = Field(
         default_factory=lambda: ["Salesforce", "Marketing Cloud", "Cvent"])
     upload_max_bytes: int = 5 * 1024 * 1024
+    seats_alert_percent: int = 5
+    june_review_reminder_business_days: int = 5
 
     def course_valid_days(self, course: str) -> int:
         """P5: how many days a completion of ``course`` stays valid."""

@@ -58,6 +58,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("app_pages/invoices.py", "Invoices", ":material/request_quote:",
              (ref.APP_SPECIALIST, ref.APP_MANAGER)),
     PageSpec("app_pages/compliance.py", "Compliance", ":material/verified_user:", ALL_ROLES),
+    PageSpec("app_pages/june_review.py", "June review", ":material/fact_check:", ALL_ROLES),
     PageSpec("app_pages/compliance_records.py", "Compliance records", ":material/fact_check:",
              SYSTEM),
     PageSpec("app_pages/notifications.py", "Messages", ":material/mail:", SYSTEM),

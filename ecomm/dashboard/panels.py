@@ -1,5 +1,9 @@
-"""The campus dashboard (001 "View Pending Requests", "View Existing Users", rows 1-3; Q1-Q3):
-one panel per list, each a count and a table whose rows name the contact and license record.
+"""The campus dashboard (000 "View Pending Requests", "View Existing Users"; Q1-Q4): one panel
+per list, each a count and a table whose rows name the contact and license record, shown in the
+rows of D1 (rev 2, ``D1_ROWS``): row 1 the provisioning requests in the queue with the held ones
+in that row, marked with what is missing (``QUEUE``, made from the ``provision`` and ``held``
+panels); row 2 the deprovisioning queue; row 3 the 60-day quiz (Q1); then idle (Q2), courses
+(Q3) and leavers (Q4); last the active users with the counts per application.
 
 Everything is computed by a few set-based queries (``ecomm.storage.dashboard``) limited in
 SQL to what the viewer may see (A1) and to the filters picked. A panel carries its first
@@ -29,6 +33,8 @@ CUTOFF_MONTHS_BACK = 36
 
 PROVISION, HELD, DEPROVISION = "provision", "held", "deprovision"
 QUIZ, IDLE, COURSES, ACTIVE = "quiz", "idle", "courses", "active"
+LEAVERS = "leavers"
+QUEUE = "queue"  # D1 row 1: provision + held, marked
 
 
 @dataclass(frozen=True)
@@ -46,8 +52,15 @@ SPECS: dict[str, PanelSpec] = {s.key: s for s in (
     PanelSpec(QUIZ, "Quiz due and overdue", "Q1", deprovision_action=True),
     PanelSpec(IDLE, "Idle six months", "Q2", deprovision_action=True),
     PanelSpec(COURSES, "Courses expiring or non-compliant", "Q3", deprovision_action=True),
+    PanelSpec(LEAVERS, "Leavers: employment ended or POI inactive", "Q4",
+              deprovision_action=True),
     PanelSpec(ACTIVE, "Active eComm users", "B3"),
 )}
+QUEUE_SPEC = PanelSpec(QUEUE, "Provisioning requests in the queue", "C1, C3")
+
+# D1 (rev 2): the dashboard's rows in the order of 000, which specialists scroll by.
+D1_ROWS: tuple[str, ...] = (QUEUE, DEPROVISION, QUIZ, IDLE, COURSES, LEAVERS, ACTIVE)
+ROW_SPECS: dict[str, PanelSpec] = {QUEUE: QUEUE_SPEC, **SPECS}
 
 # The active-users counts, labelled as 000's dashboard shows them.
 USER_COUNT_LABELS: dict[str, str] = {
@@ -99,6 +112,10 @@ class Dashboard:
         ``deprovision_reason``, from the Policy already read)."""
         return default_reason(key, self.policy)
 
+    def rows(self) -> list[Panel]:
+        """D1: the panels in the dashboard's row order (those made)."""
+        return [self.panels[k] for k in D1_ROWS if k in self.panels]
+
     @property
     def user_counts(self) -> dict[str, int]:
         """000: Number of Users and users per application (Chatter Free apart, B3)."""
@@ -130,6 +147,7 @@ def _query(key: str) -> Callable:
         QUIZ: compliance(db.quiz_panel),
         IDLE: compliance(db.idle_panel),
         COURSES: compliance(db.course_panel),
+        LEAVERS: compliance(db.leaver_panel),
         ACTIVE: lambda store, w, ctx, limit: db.active_users(store, w, ctx.as_of, limit=limit),
     }[key]
 
@@ -173,13 +191,58 @@ def summary(key: str, counts: dict, ctx: Context) -> str:
         return (f"{counts['n_contacts']} user(s): {counts['n_expiring']} course(s) expiring "
                 f"within {ctx.policy.course_expiring_days} days, {counts['n_non_compliant']} "
                 "missing or out of date (Q3).")
+    if key == LEAVERS:
+        return (f"{n} license(s) of {counts['n_contacts']} user(s) who no longer meet P3 "
+                "(employment ended, or Person of Interest inactive): leavers, due for "
+                "deprovisioning (Q4).")
+    if key == QUEUE:
+        return (f"{n} provisioning request(s) in the queue{batches}; {counts['n_held']} of them "
+                "held (marked, with what is missing): a held request goes through once its "
+                "requirements are met on the processing day (C3). New users get credentials "
+                "around the 5th (C2).")
     return (f"{n} active user(s) holding at least one application on {ctx.as_of.isoformat()}; "
             "Chatter Free users are counted apart from paid Salesforce users (B3).")
 
 
+def _in_words(key: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """Q4: the leaver's reason in words (the query gives its code)."""
+    if key == LEAVERS and len(frame):
+        from ecomm.leavers import REASON_LABEL
+        frame = frame.assign(reason=[REASON_LABEL.get(r, r) for r in frame["reason"]])
+    return frame
+
+
+def queue_panel(provision: Panel, held: Panel, ctx: Context) -> Panel:
+    """D1 row 1: the provisioning requests in the queue, pending and held together in order of
+    submission, each marked ``held`` with what is ``missing`` (C3)."""
+    pending = provision.frame.assign(held=False, missing="")
+    marked = held.frame.assign(held=True)
+    for app in ref.APPLICATIONS:
+        marked[app] = [app in str(a or "").split("; ") for a in marked["applications"]]
+    for col in ("public_groups", "replaces_license"):
+        if col not in marked:
+            marked[col] = ""
+    frame = pd.concat([pending, marked[pending.columns]], ignore_index=True) if len(marked) \
+        else pending
+    frame = frame.sort_values(["submitted", "request"], kind="stable").reset_index(drop=True)
+    front = ["request", "submitted", "cycle", "held", "missing"]
+    frame = frame[front + [c for c in frame.columns if c not in front]]
+    by_cycle = dict(provision.counts.get("by_cycle") or {})
+    for cycle, n in (held.counts.get("by_cycle") or {}).items():
+        by_cycle[cycle] = by_cycle.get(cycle, 0) + n
+    counts = {"n_rows": provision.count + held.count, "n_held": held.count,
+              "by_cycle": dict(sorted(by_cycle.items()))}
+    return Panel(spec=QUEUE_SPEC, frame=frame, counts=counts,
+                 summary=summary(QUEUE, counts, ctx))
+
+
 def panel(store, key: str, resolved: Resolved, ctx: Context, *, limit: int | None) -> Panel:
-    """One panel for already-resolved filters."""
+    """One panel for already-resolved filters (``QUEUE``: made from provision and held)."""
+    if key == QUEUE:
+        return queue_panel(panel(store, PROVISION, resolved, ctx, limit=limit),
+                           panel(store, HELD, resolved, ctx, limit=limit), ctx)
     frame, counts = _query(key)(store, resolved.where(), ctx, limit)
+    frame = _in_words(key, frame)
     return Panel(spec=SPECS[key], frame=frame, counts=counts, summary=summary(key, counts, ctx))
 
 
@@ -196,11 +259,14 @@ def dashboard(store, identity: Identity, asked: DashboardFilters, as_of: date, *
                             cutoffs=ctx.cutoffs, limit=limit)
         for key in keys:
             frame, counts = got[key]
+            frame = _in_words(key, frame)
             out.panels[key] = Panel(spec=SPECS[key], frame=frame, counts=counts,
                                     summary=summary(key, counts, ctx))
-        return out
-    for key in keys:
-        out.panels[key] = panel(store, key, resolved, ctx, limit=limit)
+    else:
+        for key in keys:
+            out.panels[key] = panel(store, key, resolved, ctx, limit=limit)
+    if PROVISION in out.panels and HELD in out.panels:  # D1 row 1
+        out.panels[QUEUE] = queue_panel(out.panels[PROVISION], out.panels[HELD], ctx)
     return out
 
 
@@ -234,7 +300,7 @@ def file_name(key: str, resolved: Resolved, as_of: date, ext: str) -> str:
 
 
 def deprovision_reason(store, key: str) -> str:
-    """Q1-Q3: the reason offered for sending a panel's rows to deprovisioning."""
+    """Q1-Q4: the reason offered for sending a panel's rows to deprovisioning."""
     return default_reason(key, load_policy(store))
 
 
@@ -242,7 +308,7 @@ def deprovision_items(key: str, rows: pd.DataFrame, reason: str) -> list[Deprovi
     """Q1-Q3: the selected rows of a compliance panel as deprovisioning items, one per license
     (as ecomm.compliance_actions makes them): Q1 every application held, Q2 the idle
     applications, Q3 every license of the contact with all its applications."""
-    if key not in (QUIZ, IDLE, COURSES):
+    if key not in (QUIZ, IDLE, COURSES, LEAVERS):
         raise ValueError(f"{key} is not a compliance panel")
     apps: dict[str, set[str] | None] = {}
     for row in rows.to_dict("records"):
@@ -251,7 +317,7 @@ def deprovision_items(key: str, rows: pd.DataFrame, reason: str) -> list[Deprovi
             if held is not None:
                 held.add(row["application"])
             continue
-        numbers = ([row["license_number"]] if key == QUIZ
+        numbers = ([row["license_number"]] if key in (QUIZ, LEAVERS)
                    else [n for n in str(row.get("license_numbers") or "").split("; ") if n])
         for number in numbers:
             apps[number] = None

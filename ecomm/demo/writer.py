@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from ecomm import reference as ref
-from ecomm.demo import org, people
+from ecomm.demo import org, people, rev2
 from ecomm.demo.context import Ctx
 from ecomm.demo.licenses import License, make_licenses
 from ecomm.demo.people import Person
@@ -45,6 +45,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "reference": ("kind", "campus", "value", "label", "active"),
     "rates": ("fiscal_year", "application", "monthly_rate", "is_demo"),
     "holidays": ("date", "name"),
+    "seats": ("fiscal_year", "application", "purchased", "cost", "contract_end", "notes"),
 }
 EMAIL_FIELDS = ("ucb_email", "ucd_email", "anschutz_email", "uccs_email", "cu_system_email")
 B36 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -122,6 +123,7 @@ def write_data(data: DemoData, folder: Path) -> Path:
     _write(folder, "reference", (tuple(r[c] for c in COLUMNS["reference"]) for r in org.reference_rows()))
     _write(folder, "rates", _rate_rows(ctx))
     _write(folder, "holidays", ctx.extra_closures.items())
+    _write(folder, "seats", rev2.seat_rows(data))   # B10 (rules revision 2)
     return folder
 
 

@@ -15,6 +15,7 @@ Kinds of column and what a cell may hold:
   unit_speedtypes '61000342:20;61000530:80', percentages adding to the P12 setting
   money           dollars and cents, not negative
   year            a fiscal year such as 2027
+  count           a whole number, not negative (seats)
 
 Columns marked ``extension`` are not in the spec: they carry the rest of a table's columns so
 that ``export`` is a faithful backup that ``import`` reads back (all optional).
@@ -35,7 +36,7 @@ SQL_TYPES: dict[str, str] = {
     "license_number": "VARCHAR", "unit_speedtypes": "VARCHAR",
     "email_list": "VARCHAR[]", "list": "VARCHAR[]", "choice_list": "VARCHAR[]",
     "date": "DATE", "datetime": "TIMESTAMP", "bool": "BOOLEAN",
-    "money": "DECIMAL(12, 2)", "year": "INTEGER",
+    "money": "DECIMAL(12, 2)", "year": "INTEGER", "count": "INTEGER",
 }
 
 
@@ -187,6 +188,12 @@ FILES: tuple[FileSpec, ...] = (
         _req("fiscal_year", "year"), _req("application", "choice", **_APP),
         _req("monthly_rate", "money"),
         _c("is_demo", "bool", default="false", extension=True),
+    )),
+    # B10 (rev 2): seats purchased per application and fiscal year, and their cost
+    FileSpec("seats", "seats", ("fiscal_year", "application"), (
+        _req("fiscal_year", "year"), _req("application", "choice", **_APP),
+        _req("purchased", "count"), _c("cost", "money"), _c("contract_end", "date"),
+        _c("notes"),
     )),
     FileSpec("holidays", "extra_holidays", ("date",), (
         _req("date", "date"), _c("name"),

@@ -97,6 +97,14 @@ def parse_year(v: str) -> str:
     return str(int(v))
 
 
+def parse_count(v: str) -> str:
+    """A whole number, not negative (B10: seats purchased)."""
+    t = v.replace(",", "").replace(" ", "")
+    if not re.fullmatch(r"\d{1,9}", t):
+        raise ValueError(f"{_show(v)} is not a whole number of seats (e.g. 120)")
+    return str(int(t))
+
+
 def canonical_unit_speedtypes(v: str, total: int) -> str:
     """P12: unit speedtypes 'speedtype:percent;...' whose percentages add up to the
     ``unit_speedtype_split_total`` setting (a lone speedtype may omit it: it takes the whole);
@@ -165,6 +173,7 @@ def value_parser(col: Column, split_total: int) -> Callable[[str], str] | None:
         "unit_speedtypes": lambda v: canonical_unit_speedtypes(v, split_total),
         "money": parse_money,
         "year": parse_year,
+        "count": parse_count,
     }[col.kind]
 
 

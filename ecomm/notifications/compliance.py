@@ -81,7 +81,8 @@ def compliance_messages(cur, as_of: date, policy: Policy) -> list[NewMessage]:
         elif stage == t.COURSE_NON_COMPLIANT and c.specialists:
             out.append(NewMessage(
                 template_key=t.COURSE_NON_COMPLIANT, to=c.specialists, dedup_key=key, context=ctx))
-    return out
+    from ecomm.notifications.rev2 import rev2_messages  # B10 seats, Q5 June review (rev 2)
+    return out + rev2_messages(cur, as_of, policy)
 
 
 def queue_compliance_notifications(store, as_of: date, policy: Policy,

@@ -251,3 +251,57 @@ def check_template(key: str, subject: str, body: str) -> list[str]:
                 problems.append(f"The {part} uses ${name}, which this message does not have. "
                                 f"Placeholders: {', '.join('$' + p for p in sorted(allowed))}.")
     return problems
+
+
+# -- rules revision 2: seats (B10) and the June review (Q5) ---------------------------------------
+SEATS_LOW = "seats_low"
+JUNE_REVIEW_OPEN = "june_review_open"
+JUNE_REVIEW_REMINDER = "june_review_reminder"
+
+_JUNE = {"campus": "The campus reviewed",
+         "year": "The year of the June review, e.g. 2027",
+         "active_users": "Active users of the campus to review",
+         "to_review": "Active users not reviewed yet",
+         "last_business_day": "June's last business day (C1), e.g. 'June 30, 2027'"}
+
+TEMPLATES.update({t.key: t for t in (
+    _spec(SEATS_LOW, "Seats running out (B10)", "The System team",
+          {"application": "The application", "fiscal_year": "The fiscal year, e.g. 2027",
+           "purchased": "Seats purchased", "assigned": "Seats assigned (held)",
+           "queued": "Seats asked for by requests in the queue",
+           "available": "Seats available (purchased - assigned - in the queue)",
+           "threshold_percent": "The alert threshold (B10 setting, e.g. 5)"},
+          "Seats running out: $available $application seat(s) left for FY$fiscal_year",
+          """
+Hello,
+
+$application has $available seat(s) available for FY$fiscal_year: $purchased purchased,
+$assigned assigned and $queued asked for by requests in the queue. That is below the alert
+threshold of $threshold_percent% of the seats purchased.
+
+Please procure more seats if needed, and record them on Admin > Seats.
+"""),
+    _spec(JUNE_REVIEW_OPEN, "June review open (Q5)", "The campus's eComm specialists",
+          _JUNE,
+          "June review: confirm or remove your $active_users active eComm users ($campus)",
+          """
+Hello,
+
+The June review of $year is open. Before July billing, please review every active eComm user
+of $campus ($active_users) on the June review page: keep each one, or remove them (a removal
+becomes a deprovisioning request).
+
+Please finish, and submit any provisioning requests, by $last_business_day, the last business
+day of June, so July's invoice is right.
+"""),
+    _spec(JUNE_REVIEW_REMINDER, "June review: a week left (Q5)", "The campus's eComm specialists",
+          _JUNE,
+          "June review: $to_review of $active_users users of $campus still to review",
+          """
+Hello,
+
+$to_review of the $active_users active eComm users of $campus have not been reviewed yet in
+the June review of $year. Please keep or remove each of them on the June review page by
+$last_business_day, the last business day of June.
+"""),
+)})

@@ -360,6 +360,29 @@ def course_panel(store, w: Where, as_of: date, policy: Policy, *, limit: int | N
                   count_cols=("n_rows", "n_expiring", "n_non_compliant", "n_contacts"))
 
 
+def leaver_panel(store, w: Where, as_of: date, policy: Policy, *, limit: int | None = None
+                 ) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Q4 (rev 2): licenses holding an application whose user no longer meets P3 (employment
+    ended, or Person of Interest inactive): leavers, due for deprovisioning."""
+    params: dict[str, Any] = {"as_of": as_of}
+    ctes = f"""
+        lic AS MATERIALIZED (
+            SELECT l.license_number, l.contact_id FROM licenses l
+            WHERE l.license_number IN (SELECT la.license_number FROM license_apps la
+                                       WHERE {rule.held_on('la')})
+              AND {license_where(w, params)}
+        ), lv AS ({rule.q4_leaver_sql('SELECT contact_id FROM lic')})"""
+    base = """
+        SELECT l.license_number, l.contact_id, lv.reason, lv.since
+        FROM lic l JOIN lv ON lv.contact_id = l.contact_id"""
+    select = f"t.license_number, {PERSON}, ap.applications, t.reason, t.since"
+    return _panel(store, params, ctes=ctes, base=base,
+                  counts="count(*) AS n_rows, count(DISTINCT contact_id) AS n_contacts",
+                  order="license_number", select=select,
+                  joins=f"{_person_joins()} {_held_apps_join()}", limit=limit,
+                  count_cols=("n_rows", "n_contacts"))
+
+
 def active_users(store, w: Where, as_of: date, *, limit: int | None = None
                  ) -> tuple[pd.DataFrame, dict[str, Any]]:
     """000 "View Existing Users": licenses holding an application on ``as_of``, with their
@@ -400,7 +423,7 @@ def active_users(store, w: Where, as_of: date, *, limit: int | None = None
 
 
 # -- every panel in one query: the scoped pass shared, the names read once ---------------------
-PANEL_KEYS = ("provision", "held", "deprovision", "quiz", "idle", "courses", "active")
+PANEL_KEYS = ("provision", "held", "deprovision", "quiz", "idle", "courses", "leavers", "active")
 _REQUEST_PANELS = {  # key: (kind, statuses, columns)
     "provision": ("provision", ("pending",), PROVISION_COLUMNS),
     "held": ("provision", ("held",), HELD_COLUMNS),
@@ -480,6 +503,11 @@ def all_panels(store, w: Where, as_of: date, policy: Policy, *, cutoffs: dict[st
         ), {_course_ctes("lic3", of_lic3)}, courses_base AS MATERIALIZED (
             SELECT * FROM ({rule.course_status('s')}) WHERE status <> 'ok'
         ), {top("courses", "courses_base", "status DESC, expires_on NULLS FIRST, contact_id, ord")},
+        leavers_base AS MATERIALIZED (
+            SELECT l.license_number, l.contact_id, lv.reason, lv.since
+            FROM lic3 l JOIN ({rule.q4_leaver_sql('SELECT contact_id FROM lic3')}) lv
+              ON lv.contact_id = l.contact_id
+        ), {top("leavers", "leavers_base", "license_number")},
         active_base AS MATERIALIZED (
             SELECT l.license_number, l.chatter_free, """ + ", ".join(
         f"p.{col[a]}" for a in apps) + f"""
@@ -525,6 +553,7 @@ def all_panels(store, w: Where, as_of: date, policy: Policy, *, cutoffs: dict[st
     name_ctes = f"""
         shown AS (
             SELECT license_number FROM quiz_top UNION ALL SELECT license_number FROM idle_top
+            UNION ALL SELECT license_number FROM leavers_top
             UNION ALL SELECT license_number FROM active_top
             UNION ALL SELECT license_number FROM lic3
                       WHERE contact_id IN (SELECT contact_id FROM courses_top)
@@ -551,6 +580,14 @@ def all_panels(store, w: Where, as_of: date, policy: Policy, *, cutoffs: dict[st
                               ORDER BY h.application) AS applications
                        FROM held h WHERE h.license_number IN (SELECT license_number FROM quiz_top)
                        GROUP BY h.license_number) ap ON ap.license_number = t.license_number""",
+        "leavers": f"""SELECT t.rn AS _rn, t.license_number, {PERSON}, ap.applications,
+                   t.reason, t.since
+            FROM leavers_top t {person}
+            LEFT JOIN (SELECT h.license_number, string_agg(DISTINCT h.application, '; '
+                              ORDER BY h.application) AS applications
+                       FROM held h WHERE h.license_number IN
+                           (SELECT license_number FROM leavers_top)
+                       GROUP BY h.license_number) ap ON ap.license_number = t.license_number""",
         "idle": f"""SELECT t.rn AS _rn, t.license_number, {PERSON}, t.application,
                    t.provisioned_on, t.last_login_on, t.idle_since, t.idle_on
             FROM idle_top t {person}""",
@@ -576,6 +613,7 @@ def all_panels(store, w: Where, as_of: date, policy: Policy, *, cutoffs: dict[st
         "quiz": "struct_pack(n_rows := count(*), "
                 "n_overdue := sum(CASE WHEN overdue THEN 1 ELSE 0 END))",
         "idle": "struct_pack(n_rows := count(*), n_licenses := count(DISTINCT license_number))",
+        "leavers": "struct_pack(n_rows := count(*), n_contacts := count(DISTINCT contact_id))",
         "courses": "struct_pack(n_rows := count(*), "
                    "n_expiring := sum(CASE WHEN status = 'expiring' THEN 1 ELSE 0 END), "
                    "n_non_compliant := sum(CASE WHEN status = 'non_compliant' THEN 1 ELSE 0 END), "

@@ -397,6 +397,33 @@ M010_JOB_RUNS: list[Step] = [
     "CREATE INDEX idx_job_runs_job ON job_runs (job, started_at)",
 ]
 
+
+# B10 seats and the Q5 June review (rules revision 2)
+M011_SEATS_JUNE_REVIEW: list[Step] = [
+    # B10: seats purchased per application and fiscal year, and their cost
+    """CREATE TABLE seats (
+        fiscal_year INTEGER NOT NULL,
+        application VARCHAR NOT NULL,
+        purchased INTEGER NOT NULL,
+        cost DECIMAL(14, 2),
+        contract_end DATE,
+        notes VARCHAR,
+        PRIMARY KEY (fiscal_year, application)
+    )""",
+    # Q5: a specialist's decision on one active license in a year's June review
+    """CREATE TABLE june_reviews (
+        review_year INTEGER NOT NULL,          -- the calendar year of the June
+        license_number VARCHAR NOT NULL,
+        campus VARCHAR NOT NULL,
+        decision VARCHAR NOT NULL,             -- keep | remove
+        request_id VARCHAR,                    -- the deprovisioning request of a removal
+        reason VARCHAR,
+        decided_by VARCHAR NOT NULL,
+        decided_at TIMESTAMP NOT NULL,         -- UTC
+        PRIMARY KEY (review_year, license_number)
+    )""",
+]
+
 # (version, description, steps)
 MIGRATIONS: list[tuple[int, str, list[Step]]] = [
     (1, "core schema: people, licenses, requests, cycles, billing, reference, audit", M001_CORE),
@@ -410,6 +437,8 @@ MIGRATIONS: list[tuple[int, str, list[Step]]] = [
      M008_OPEN_REQUEST_KEY),
     (9, "the unique index on waiting requests' open keys (P7, C5)", M009_OPEN_REQUEST_INDEX),
     (10, "scheduled jobs: their runs and outcomes", M010_JOB_RUNS),
+    (11, "seats per application and fiscal year (B10); June review decisions (Q5)",
+     M011_SEATS_JUNE_REVIEW),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]

@@ -16,10 +16,11 @@ from ecomm.policy import Policy
 
 
 # -- held on a day (Q1-Q3, B4) -------------------------------------------------------------------
-def held_on(alias: str) -> str:
-    """Q1-Q3: the application row ``alias`` is held on $as_of (ecomm.compliance.app_held)."""
-    return (f"{alias}.provisioned_on <= $as_of AND ({alias}.deprovisioned_on IS NULL "
-            f"OR {alias}.deprovisioned_on > $as_of)")
+def held_on(alias: str, day: str = "as_of") -> str:
+    """Q1-Q3: the application row ``alias`` is held on $as_of (or the parameter ``day``;
+    ecomm.compliance.app_held)."""
+    return (f"{alias}.provisioned_on <= ${day} AND ({alias}.deprovisioned_on IS NULL "
+            f"OR {alias}.deprovisioned_on > ${day})")
 
 
 # -- Q1 ------------------------------------------------------------------------------------------
@@ -101,3 +102,32 @@ def course_status(rows: str) -> str:
                             THEN 'expiring'
                         ELSE 'ok' END AS status
             FROM {rows}"""
+
+
+# -- Q4 (rev 2) ----------------------------------------------------------------------------------
+def q4_leaver_sql(contact_ids: str) -> str:
+    """Q4: the leavers among the contacts of ``contact_ids`` (a query of ``contact_id``), one
+    row each with ``reason`` and ``since`` (ecomm.leavers.q4_leaver) on $as_of."""
+    return f"""SELECT contact_id, reason,
+                   CASE WHEN reason = 'employment_ended' THEN last_end + 1 END AS since
+            FROM (
+                SELECT k.contact_id, k.last_end,
+                       CASE WHEN k.employed OR (k.poi AND coalesce(k.poi_active, FALSE)) THEN NULL
+                            WHEN k.poi THEN 'poi_inactive'
+                            WHEN k.n_emp = 0 THEN 'no_employment'
+                            WHEN k.n_end = k.n_emp AND k.last_end < $as_of
+                                THEN 'employment_ended'
+                            ELSE 'employment_inactive' END AS reason
+                FROM (
+                    SELECT c.contact_id, any_value(coalesce(c.poi, FALSE)) AS poi,
+                           any_value(c.poi_active) AS poi_active,
+                           count(e.contact_id) AS n_emp, count(e.end_date) AS n_end,
+                           max(e.end_date) AS last_end,
+                           coalesce(bool_or(lower(trim(e.status)) = 'active'
+                                            AND (e.end_date IS NULL OR e.end_date >= $as_of)),
+                                    FALSE) AS employed
+                    FROM contacts c LEFT JOIN employments e ON e.contact_id = c.contact_id
+                    WHERE c.contact_id IN ({contact_ids})
+                    GROUP BY c.contact_id
+                ) k
+            ) WHERE reason IS NOT NULL"""

@@ -23,9 +23,29 @@ def confirmed(at) -> str:
     return " ".join(s.value for s in at.success)
 
 
-def test_admin_has_the_five_tabs(admin_page):
+def test_admin_has_the_six_tabs(admin_page):
+    # rev 2 (B10): a sixth tab, Seats
     assert [t.label for t in admin_page.tabs] == [
-        "Users and roles", "Reference data", "Settings", "Extra holidays", "Backup and restore"]
+        "Users and roles", "Reference data", "Settings", "Extra holidays", "Backup and restore",
+        "Seats"]
+
+
+def test_b10_record_seats_for_a_fiscal_year(admin_page, app_store):
+    at = admin_page
+    assert at.selectbox(key="seats_fy").value == 2027           # TODAY is 2026-11-23
+    at.selectbox(key="seats_app").select("Cvent")
+    at.number_input(key="seats_purchased").set_value(300)
+    at.text_input(key="seats_cost").input("8,700.00")
+    at.button(key="seats_submit").click().run()
+    assert "Recorded 300 Cvent seat(s) for FY2027." in confirmed(at)
+    assert app_store.query("SELECT fiscal_year, application, purchased, CAST(cost AS VARCHAR) "
+                           "FROM seats") == [(2027, "Cvent", 300, "8700.00")]
+    seats = [d.value for d in at.dataframe if "in the queue" in d.value.columns][0]
+    row = seats.set_index("application").loc["Cvent"]
+    assert (row["purchased"], row["cost"], row["available"]) == (300, "$8,700.00", 300)
+    at.text_input(key="seats_cost").input("lots")
+    at.button(key="seats_submit").click().run()
+    assert "B10: the seats were not recorded." in " ".join(e.value for e in at.error)
 
 
 def test_a2_add_a_specialist_user(admin_page, app_store):
@@ -143,7 +163,8 @@ def test_c1_add_and_remove_an_extra_holiday(admin_page, app_store):
     assert "Added the closure 2026-12-24 (Winter closure)." in confirmed(at)
     assert app_store.query("SELECT date, name FROM extra_holidays") == [
         (date(2026, 12, 24), "Winter closure")]
-    holidays_table = at.dataframe[-1].value
+    holidays_table = [d.value for d in at.dataframe if "day" in d.value.columns][0]  # not last
+    # since the Seats tab (B10) came after it
     assert list(holidays_table["name"]) == ["Winter closure"]
 
     at.selectbox(key="holiday_remove_pick").select(date(2026, 12, 24)).run()

@@ -23,10 +23,11 @@ def seeded(app_store):
 
 
 def frame(at, key):
-    """The table of one panel (panels with no rows show none), or None."""
+    """The table of one row (rows with nothing show none), or None. D1 (rev 2): the rows come
+    in the order of 000 (``dash.D1_ROWS``), the held requests inside row 1."""
     titles = [s.value.rsplit(" · ", 1) for s in at.subheader if " · " in s.value]
-    assert [t for t, _ in titles] == [spec.title for spec in dash.SPECS.values()]
-    shown = [k for k, (_, n) in zip(dash.SPECS, titles) if n != "0"]
+    assert [t for t, _ in titles] == [dash.ROW_SPECS[k].title for k in dash.D1_ROWS]
+    shown = [k for k, (_, n) in zip(dash.D1_ROWS, titles) if n != "0"]
     assert len(at.dataframe) == len(shown)
     return at.dataframe[shown.index(key)].value if key in shown else None
 
@@ -61,11 +62,12 @@ def test_c1_c2_b4_key_dates_strip(seeded):
 
 def test_a2_system_team_sees_every_panel_with_its_count_and_the_user_counts(seeded):
     at = open_page(SYSTEM, PAGE)
-    assert counts(at) == {
-        "Provisioning requests in the queue": "4", "Held requests: requirements still missing": "1",
-        "Deprovisioning requests in the queue": "2", "Quiz due and overdue": "2",
-        "Idle six months": "2", "Courses expiring or non-compliant": "5",
-        "Active eComm users": "5"}
+    # D1 (rev 2): row 1 holds the 4 pending requests and the held one, marked
+    assert list(counts(at).items()) == [
+        ("Provisioning requests in the queue", "5"),
+        ("Deprovisioning requests in the queue", "2"), ("Quiz due and overdue", "2"),
+        ("Idle six months", "2"), ("Courses expiring or non-compliant", "5"),
+        ("Leavers: employment ended or POI inactive", "1"), ("Active eComm users", "5")]
     m = metrics(at)
     assert (m["Number of Users"], m["Salesforce Users"], m["Chatter Free Users"],
             m["Cvent Users"]) == ("5", "2", "1", "2")
@@ -73,12 +75,19 @@ def test_a2_system_team_sees_every_panel_with_its_count_and_the_user_counts(seed
     assert list(quiz["license"]) == [f"license?license=LN-0002&as={SYSTEM.replace('@', '%40')}",
                                      f"license?license=LN-0003&as={SYSTEM.replace('@', '%40')}"]
     assert list(quiz["contact"].str.extract(r"contact=([^&]*)")[0]) == ["C2", "C3"]
-    held = frame(at, dash.HELD)
-    assert held.iloc[0]["missing"].startswith("P5: PCI Compliance is missing")
+    queue = frame(at, dash.QUEUE)
+    assert list(queue["request"]) == ["R-4", "R-2", "R-3", "R-10", "R-1"]  # by submission
+    assert list(queue["held"]) == [True, False, False, False, False]
+    assert queue.iloc[0]["missing"].startswith("P5: PCI Compliance is missing")
+    assert [c for c in queue.columns if c not in ("license", "contact")][:5] == [
+        "request", "submitted", "cycle", "held", "missing"]
+    leavers = frame(at, dash.LEAVERS)
+    assert list(leavers["license"].str.extract(r"license=([^&]*)")[0]) == ["LN-0004"]
+    assert list(leavers["reason"]) == ["CU employment ended"]
+    assert str(leavers.iloc[0]["since"])[:10] == "2026-11-01"    # the day after it ended
     assert "Salesforce already removed on 2026-11-05" in frame(at, dash.DEPROVISION).iloc[0]["note"]
     keys = {b.key for b in at.get("download_button")}
-    assert {f"dash_{kind}_{k}" for kind in ("csv", "xlsx") for k in dash.SPECS} - {
-        "dash_csv_held", "dash_xlsx_held"} <= keys
+    assert {f"dash_{kind}_{k}" for kind in ("csv", "xlsx") for k in dash.D1_ROWS} <= keys
 
 
 def test_filters_by_widget_combine(seeded):
@@ -115,7 +124,7 @@ def test_a1_specialist_is_held_to_their_campus_whatever_the_link_says(seeded):
     ok(at.selectbox(key="dash_billing").select("All").run())
     assert counts(at)["Active eComm users"] == "3"
     assert "not Denver" not in texts(at)     # the link's notice goes once filters change
-    for key in dash.SPECS:
+    for key in dash.D1_ROWS:
         shown = frame(at, key)
         if shown is not None:
             assert set(shown["campus"]) == {"Boulder"}, key
@@ -129,11 +138,11 @@ def test_a1_additional_specialist_sees_the_named_license_of_another_campus(seede
     at = open_page(BOULDER, PAGE, campus="Denver", group=ARTS)
     assert counts(at)["Active eComm users"] == "1"
     assert list(frame(at, dash.ACTIVE)["campus"]) == ["Denver"]     # LN-0004 names them
-    assert list(frame(at, dash.PROVISION)["request"]) == ["R-3"]    # its request
+    assert list(frame(at, dash.QUEUE)["request"]) == ["R-3"]    # its request (D1 row 1)
     assert ARTS in at.selectbox(key="dash_group").options
     # Denver's LN-0005 (billed to Boulder) does not name them: no link or filter reaches it
     at = open_page(BOULDER, PAGE, campus="Denver", billing="Boulder")
-    for key in dash.SPECS:
+    for key in dash.D1_ROWS:
         shown = frame(at, key)
         if shown is not None:
             assert set(shown["campus"]) == {"Boulder"}, key
@@ -160,7 +169,7 @@ def test_long_panels_show_their_first_rows_and_say_so(seeded, monkeypatch):
 
 def test_a4_numbers_are_fresh_after_a_write(seeded):
     at = open_page(SYSTEM, PAGE)
-    assert counts(at)["Provisioning requests in the queue"] == "4"
+    assert counts(at)["Provisioning requests in the queue"] == "5"   # 4 pending + 1 held (D1)
 
     def add_request(cur):
         cur.execute("INSERT INTO requests (request_id, kind, contact_id, campus, submitted_at, "
@@ -169,7 +178,7 @@ def test_a4_numbers_are_fresh_after_a_write(seeded):
         audit.record(cur, actor="x@cu.edu", action="submit", entity="request", entity_id="R-99")
     seeded.write(add_request)
     ok(at.run())
-    assert counts(at)["Provisioning requests in the queue"] == "5"
+    assert counts(at)["Provisioning requests in the queue"] == "6"
 
 
 def test_a3_manager_gets_no_deprovisioning_action(seeded):
@@ -196,3 +205,15 @@ def test_q1_selected_rows_become_deprovisioning_requests(seeded):
     assert counts(at)["Quiz due and overdue"] == "1"
     assert counts(at)["Active eComm users"] == "2"
     assert at.button(key="dash_deprov_quiz").disabled
+
+
+def test_b10_the_last_row_shows_the_seats_available(seeded):
+    from ecomm import reference as ref
+    from ecomm import seats
+    from tests.integration.dashboard_seed import SYSTEM as SYSTEM_ID
+
+    seats.record_seats(seeded, SYSTEM_ID, fiscal_year=2027, application=ref.CVENT, purchased=40)
+    at = open_page(BOULDER, PAGE)
+    # Cvent held by LN-0001 and LN-0004; R-1 asks for it: 40 - 2 - 1 = 37
+    assert ("Seats FY2027 (B10, all campuses): Cvent 37 available of 40 (2 assigned, 1 in the "
+            "queue).") in texts(at)

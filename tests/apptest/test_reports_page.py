@@ -34,7 +34,10 @@ def test_a3_manager_reads_every_report(seeded):
     assert [s.value for s in at.subheader] == [
         "Licenses now against the fiscal-year baseline (B7)", "Active licenses per month",
         "Net new this fiscal year by month and campus",
-        "Cost by campus: July invoice and true-ups, actual and projected"]
+        "Cost by campus: July invoice and true-ups, actual and projected",
+        # rules revision 2: B10 seats and B11 cost recovery
+        "Seats: purchased, assigned and available (B10)",
+        "Cost recovery: fees invoiced against the seats' cost (B11)"]
     assert len(at.get("plotly_chart")) == 4
     baseline = at.dataframe[0].value
     row = baseline[(baseline["campus"] == "Boulder") & (baseline["application"] == ref.SALESFORCE)]
@@ -81,3 +84,36 @@ def test_b2_no_rates_at_all_is_explained(app_store):
 def test_a3_specialists_do_not_get_the_reports(seeded, open_app):
     assert PAGE not in page_paths(open_app(BOULDER))
     assert PAGE in page_paths(open_app(MANAGER))
+
+
+def test_b10_b11_seats_and_cost_recovery_with_their_chart(seeded):
+    from ecomm import seats
+    from tests.integration.compliance_seed import SYSTEM as SYSTEM_ID
+
+    seats.record_seats(seeded, SYSTEM_ID, fiscal_year=2027, application=ref.SALESFORCE,
+                       purchased=4, cost="1248.00")
+    bulk(seeded, "invoices", [{"invoice_id": "I-1", "fiscal_year": 2027, "kind": "annual",
+                               "campus": "Boulder", "invoice_group": "salesforce_marketing_cloud",
+                               "revision": 1, "status": "approved", "as_of": datetime(2026, 7, 10),
+                               "total": Decimal("624.00"), "created_at": datetime(2026, 7, 10),
+                               "created_by": "s@cu.edu"}])
+    bulk(seeded, "invoice_lines", [{"invoice_id": "I-1", "line_no": 1, "license_number": "LN-0001",
+                                    "user_name": "X", "licenses_held": "[]",
+                                    "line_total": Decimal("624.00"),
+                                    "charges": '[{"application": "Salesforce", "amount": "624.00"}]'}])
+    at = open_page(MANAGER, PAGE)
+    seats_table = [d.value for d in at.dataframe if "in the queue" in d.value.columns][0]
+    sf = seats_table.set_index("application").loc[ref.SALESFORCE]
+    # Salesforce held on 2026-11-23 by LN-0001 and LN-0005 (LN-0002 is Chatter Free, LN-0004's
+    # was removed); R-1, R-2 and R-10 wait in the queue: 4 - 2 - 3 = -1 (over the seats)
+    assert (sf["purchased"], sf["assigned"], sf["in the queue"], sf["available"]) == (
+        4, 2, 3, -1)
+    assert bool(sf["below the alert threshold"])
+    recovered = [d.value for d in at.dataframe if "recovered %" in d.value.columns][0]
+    row = recovered.set_index("application").loc[ref.SALESFORCE]
+    # 624.00 invoiced of 1248.00 = 50.0 %
+    assert (row["seat cost"], row["invoiced"], str(row["recovered %"])) == (
+        "$1,248.00", "$624.00", "50.0")
+    assert len(at.get("plotly_chart")) == 5
+    keys = {b.key for b in at.get("download_button")}
+    assert {"rep_csv_seats", "rep_csv_recovery"} <= keys

@@ -40,6 +40,11 @@ SPECIALIST_PAGES = sorted([*SPECIALIST_PAGES, AUDIT])
 MANAGER_PAGES = sorted([*MANAGER_PAGES, AUDIT])
 # Issue 19 (run as a service): the Jobs page for the System team.
 SYSTEM_PAGES = sorted([*SYSTEM_PAGES, "app_pages/jobs.py"])
+# Issue 17 (rules revision 2, Q5): the June review for every role (managers read it).
+JUNE_REVIEW = "app_pages/june_review.py"
+SYSTEM_PAGES = sorted([*SYSTEM_PAGES, JUNE_REVIEW])
+SPECIALIST_PAGES = sorted([*SPECIALIST_PAGES, JUNE_REVIEW])
+MANAGER_PAGES = sorted([*MANAGER_PAGES, JUNE_REVIEW])
 AUTH = {"auth": {"redirect_uri": "http://localhost:8501/oauth2callback",
                  "cookie_secret": "x" * 32, "client_id": "id", "client_secret": "secret",
                  "server_metadata_url": "https://login.example.edu/.well-known/openid-configuration"}}

@@ -28,6 +28,9 @@ SYSTEM_NAV = [*SYSTEM_NAV, "Audit log"]
 SPECIALIST_NAV = [*SPECIALIST_NAV, "Audit log"]
 # Issue 19 (run as a service): Jobs for the System team, after Admin.
 SYSTEM_NAV.insert(SYSTEM_NAV.index("Admin") + 1, "Jobs")
+# Issue 17 (rules revision 2, Q5): the June review for everyone, after Compliance.
+SYSTEM_NAV.insert(SYSTEM_NAV.index("Compliance") + 1, "June review")
+SPECIALIST_NAV.insert(SPECIALIST_NAV.index("Compliance") + 1, "June review")
 
 
 def test_a2_system_team_navigation_lists_home_import_and_admin(page, app_url):

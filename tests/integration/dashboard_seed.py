@@ -76,6 +76,13 @@ def seed_small(store) -> None:
         _app("LN-0006", SF, "2024-01-01", deprov="2026-01-01"),          # nothing held
         _app("LN-0007", GEO, "2026-12-01"),                              # not yet held
     ])
+    # P3/Q4: everyone employed except C4, whose employment ended on 2026-10-31 (a leaver)
+    bulk(store, "employments", [
+        {"contact_id": c, "campus": campus, "status": "Active", "start_date": D("2020-01-01"),
+         "end_date": D("2026-10-31") if c == "C4" else None}
+        for c, campus in (("C1", "Boulder"), ("C2", "Boulder"), ("C3", "Boulder"),
+                          ("C4", "Denver"), ("C5", "Denver"), ("C6", "UCCS"), ("C7", "Boulder"),
+                          ("C8", "Boulder"))])
     courses = []
     for contact, day, which in (("C1", "2026-01-01", ref.COURSES),    # PCI expiring 2027-01-01
                                 ("C2", "2026-08-01", ref.COURSES),

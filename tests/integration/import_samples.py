@@ -85,6 +85,11 @@ date,name
 2026-12-24,Winter closure
 2026-12-31,
 """,
+    "seats.csv": """\
+fiscal_year,application,purchased,cost,contract_end,notes
+2027,Salesforce,1200,62400.00,2027-06-30,annual contract
+2027,Cvent,300,8700.00,,
+""",
 }
 
 ROWS = {name: text.count("\n") - 1 for name, text in SAMPLE.items()}

@@ -17,7 +17,7 @@ from tests.integration.dashboard_seed import (ARTS, AS_OF, ATHLETICS, BOULDER, D
 
 CAMPUS_COLUMN = {dash.PROVISION: "campus", dash.HELD: "campus", dash.DEPROVISION: "campus",
                  dash.QUIZ: "campus", dash.IDLE: "campus", dash.COURSES: "campus",
-                 dash.ACTIVE: "campus"}
+                 dash.ACTIVE: "campus", dash.LEAVERS: "campus", dash.QUEUE: "campus"}
 
 
 def campuses_seen(b) -> set[str]:

@@ -35,7 +35,7 @@ def named(store):
 
 def keys(frame, key: str) -> list[tuple]:
     """A panel's rows as the keys worked out by hand below."""
-    if key in (dash.PROVISION, dash.HELD, dash.DEPROVISION):
+    if key in (dash.PROVISION, dash.HELD, dash.DEPROVISION, dash.QUEUE):
         return list(frame["request"])
     if key == dash.IDLE:
         return list(zip(frame["license_number"], frame["application"]))
@@ -56,6 +56,8 @@ EXPECTED = {
     dash.IDLE: [("LN-0004", "Cvent"), ("LN-0001", "Cvent")],
     dash.COURSES: [("C3", PCI), ("C4", PCI), ("C4", ISPA), ("C4", ISIT), ("C1", PCI)],
     dash.ACTIVE: ["LN-0001", "LN-0002", "LN-0003", "LN-0004"],  # LN-0006 holds nothing
+    dash.LEAVERS: ["LN-0004"],                      # Q4: C4's employment ended 2026-10-31
+    dash.QUEUE: ["R-4", "R-2", "R-3", "R-1"],       # D1 row 1: held R-4 with the pending
 }
 
 

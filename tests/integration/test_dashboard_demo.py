@@ -80,7 +80,7 @@ def test_a1_demo_specialists_counts_add_up_to_the_whole(demo_store):
             "SELECT license_number, additional_specialists FROM licenses"):
         for email in extra or []:
             named.setdefault(email.strip().lower(), set()).add(number)
-    totals = {k: 0 for k in dash.SPECS}
+    totals = {k: 0 for k in dash.ROW_SPECS}
     foreign_seen = 0
     for user in demo.DEMO_USERS:
         if user.role != "specialist" or user.email.startswith("new."):

@@ -27,7 +27,7 @@ TABLES = {"contacts": "contacts", "employments": "employments",
           "campaign_members": "campaign_members", "course_completions": "course_completions",
           "licenses": "licenses", "license_apps": "license_apps", "requests": "requests",
           "users": "app_users", "reference": "reference_values", "rates": "rates",
-          "holidays": "extra_holidays"}
+          "holidays": "extra_holidays", "seats": "seats"}   # seats: B10, rules revision 2
 
 
 @pytest.fixture(scope="module", params=(date(2026, 11, 23), date(2027, 1, 4), date(2027, 6, 30)),
@@ -129,3 +129,24 @@ def test_load_demo_reports_progress_from_the_start(tmp_path):
                   progress=lambda message, fraction: seen.append((message, fraction)))
     assert seen[0][0].startswith("Making the demo data set (60 licenses")
     assert seen[-1][1] == 1.0
+
+
+def test_rev2_demo_shows_seats_near_their_limit_leavers_and_a_june_review_in_progress(loaded):
+    """Issue 17: Cvent one seat from the limit (below B10's 5% threshold), Salesforce near it;
+    Q4 leavers; the latest June review (Q5) partly done: Denver finished, Boulder and UCCS part
+    way, the other campuses not started."""
+    from ecomm import june_review as q5
+    from ecomm import seats
+    from ecomm.storage.leavers import leaver_list
+    from tests.integration.compliance_seed import SYSTEM
+
+    store, _, as_of = loaded
+    lines = {x.application: x for x in seats.seat_lines(store, as_of)}
+    assert lines["Cvent"].low and lines["Cvent"].available <= 1
+    sf = lines["Salesforce"]
+    assert 0 < sf.available <= sf.purchased * 0.1
+    assert leaver_list(store, as_of)
+    progress = {p.campus: p for p in q5.progress(store, SYSTEM, q5.q5_review_year(as_of), as_of)}
+    assert progress["Denver"].to_review == 0 and progress["Denver"].kept > 0
+    assert 0 < progress["Boulder"].kept < progress["Boulder"].active_users
+    assert progress["Anschutz"].kept == 0

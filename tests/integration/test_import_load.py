@@ -17,7 +17,7 @@ TABLES = {"contacts.csv": "contacts", "employments.csv": "employments",
           "campaign_members.csv": "campaign_members", "course_completions.csv": "course_completions",
           "licenses.csv": "licenses", "license_apps.csv": "license_apps", "requests.csv": "requests",
           "users.csv": "app_users", "reference.csv": "reference_values", "rates.csv": "rates",
-          "holidays.csv": "extra_holidays"}
+          "seats.csv": "seats", "holidays.csv": "extra_holidays"}
 
 
 def count(store, table: str) -> int:

@@ -38,6 +38,7 @@ SPEC_COLUMNS = {
     "reference": {"kind", "campus", "value", "label", "active"},
     "rates": {"fiscal_year", "application", "monthly_rate", "is_demo"},
     "holidays": {"date", "name"},
+    "seats": {"fiscal_year", "application", "purchased", "cost", "contract_end", "notes"},  # B10
 }
 KEYS = {
     "contacts": ("contact_id",),

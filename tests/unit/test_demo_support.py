@@ -16,7 +16,8 @@ from ecomm import reference as ref
 from ecomm.policy import Policy
 
 FILES = ("contacts", "employments", "campaign_members", "course_completions", "licenses",
-         "license_apps", "requests", "users", "reference", "rates", "holidays")
+         "license_apps", "requests", "users", "reference", "rates", "holidays",
+         "seats")  # seats: B10 (rules revision 2)
 
 
 def read_folder(folder: Path) -> dict[str, list[dict]]:
