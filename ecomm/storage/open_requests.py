@@ -66,7 +66,7 @@ def identical_sentence(values: dict) -> str:
 
 
 def fill_missing(cur, request_ids: Iterable[str] | None = None) -> int:
-    """Give rows without a key (migration 7; imported rows) their key, except where an open
+    """Give rows without a key (migration 8; imported rows) their key, except where an open
     request with the same key already holds it: of identical open requests made before the
     constraint existed, the oldest (by request id) holds the key and the others stay
     visible for a specialist to cancel. Returns the rows keyed."""
