@@ -24,7 +24,7 @@ from ecomm.storage import audit
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 REFERENCE_KIND_LABEL = {"business_unit": "business unit", "public_group": "public group",
-                        "speedtype": "speedtype"}
+                        "speedtype": "speedtype", "primary_specialist": "primary specialist"}
 
 
 # -- sign-in lookups (no permission needed: this is how a person is recognised) --------
