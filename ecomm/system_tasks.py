@@ -101,3 +101,17 @@ def close_task(store, actor: Identity, request_id: str, note: str | None = None,
         return db.task(cur, request_id)
 
     return store.write(fn)
+
+
+def specialist_gaps(store, actor: Identity) -> list[str]:
+    """P17: sentences for the campuses (this person sees) with no eComm specialist at all:
+    their licenses name none and the System team receives what would go to the specialist."""
+    from ecomm import permissions
+
+    out = []
+    for campus in p17.campuses_without_specialist(store):
+        if actor is not None and actor.active and permissions.can_see_campus(actor, campus):
+            out.append(f"P17: {campus} has no eComm specialist: its licenses name none, and the "
+                       "System team receives what would go to the specialist. Add a specialist "
+                       f"of {campus} (Admin: users, or reference data 'primary specialist').")
+    return out
