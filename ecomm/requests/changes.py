@@ -133,8 +133,8 @@ def update_billing(store, actor: Identity, license_number: str, values: dict, *,
     merged = {k: current.get(k) for k in BILLING_FIELDS}
     merged.update({k: (v.strip() if isinstance(v, str) else v) or None
                    for k, v in values.items()})
-    if not merged["billing_campus"]:
-        raise EcommError("P12: the billing campus is required: choose one.")
+    if not merged["billing_campus"]:   # P12: the affiliated campus by default
+        merged["billing_campus"] = lic.affiliated_campus
     try:
         draft = ProvisionDraft(campus=lic.affiliated_campus, **merged)
     except ValidationError as exc:
