@@ -119,11 +119,10 @@ def show_tasks(cycle: str) -> None:
                "or \"New SpeedType Needed\" open a task when they are submitted; the System team "
                "was told at once. Close a task when it is prepared.")
     cols = ["request", "kind", "license", "name", "campus", "what", "opened", "closed by"]
-    st.dataframe(pd.DataFrame([{
+    st.table(pd.DataFrame([{  # a small static table (the batch's own tables stay dataframes)
         "request": r["request_id"], "kind": r["kind"], "license": r["license_number"],
         "name": r["name"], "campus": r["campus"], "what": r["what"], "opened": r["opened"],
-        "closed by": r["closed_by"]} for r in rows], columns=cols),
-        hide_index=True, width="stretch", key=f"tbl_tasks_{cycle}")
+        "closed by": r["closed_by"]} for r in rows], columns=cols).set_index("request"))
     if open_rows:
         t1, t2, t3 = st.columns([2, 3, 1])
         pick = t1.selectbox("Task", [r["request_id"] for r in open_rows], key="task_pick")
@@ -138,11 +137,10 @@ def show_tasks(cycle: str) -> None:
     others = [r for r in system_tasks.list_tasks(store, user, open_only=True)
               if r["cycle"] != cycle]
     with st.expander(f"Open tasks of other cycles or off-cycle ({len(others)})"):
-        st.dataframe(pd.DataFrame([{
+        st.table(pd.DataFrame([{
             "request": r["request_id"], "cycle": r["cycle"] or "off-cycle", "kind": r["kind"],
             "campus": r["campus"], "what": r["what"], "opened": r["opened"]} for r in others],
-            columns=["request", "cycle", "kind", "campus", "what", "opened"]),
-            hide_index=True, width="stretch", key="tbl_tasks_other")
+            columns=["request", "cycle", "kind", "campus", "what", "opened"]).set_index("request"))
 
 
 show_tasks(cycle)

@@ -78,11 +78,10 @@ def test_c7_batch_page_shows_the_cycle_tasks_and_a_person_closes_one(seeded):
     at = open_page(SYSTEM, BATCH)
     ok(at.selectbox(key="batch_cycle").select("2026-12").run())
     assert "System team tasks (C7): 1 open of 1" in texts(at)
-    frames = [d.value for d in at.dataframe if "what" in d.value.columns]
-    tasks, other = frames        # the cycle's tasks, then the open ones of other cycles
-    assert list(tasks["request"]) == [mec.request_id]
-    assert "new eComm specialist" in tasks["what"][0]
-    assert list(other["request"]) == [group.request_id]     # off-cycle, listed below
+    tasks, other = [tb.value for tb in at.table]   # the cycle's, then other cycles' open ones
+    assert list(tasks.index) == [mec.request_id]
+    assert "new eComm specialist" in tasks["what"].iloc[0]
+    assert list(other.index) == [group.request_id]     # off-cycle, listed below
     ok(at.text_input(key="task_note").input("training booked").run())
     click(at, "task_close")
     assert not at.error, errors(at)
