@@ -96,3 +96,30 @@ def test_p17_imported_licenses_without_a_specialist_name_the_campus_primary(stor
     assert store.query_value("SELECT ecomm_specialist FROM licenses "
                              "WHERE license_number = 'LN-0776'") == "other.boulder@colorado.edu"
     assert store.query_value("SELECT count(*) FROM audit_log WHERE action = 'fill_specialists'") == 1
+
+
+def test_p16_p17_the_batch_opens_the_license_with_chatter_free_and_its_specialist(store,
+                                                                                 tmp_path):
+    from datetime import date, datetime
+
+    from ecomm import batch
+    from tests.integration.requests_fixtures import SYSTEM
+
+    load(store, tmp_path, row(
+        kind="provision", contact_id="C-003", campus="Anschutz", license_number="",
+        applications="Cvent", business_units="CUA Advancement",
+        public_groups="02 College of Nursing", course_privacy_awareness_on="2026-10-01",
+        course_it_providers_on="2026-10-01", course_pci_on="2026-10-01"))
+    outcome = batch.process_batch(store, SYSTEM, "2026-12", on=date(2026, 12, 1),
+                                  now_utc=datetime(2026, 12, 1, 17))
+    [item] = outcome.plan.provisioned
+    lic = store.query_dicts("SELECT * FROM licenses WHERE license_number = ?",
+                            [item.license_number])[0]
+    assert (lic["salesforce_profile"], lic["ecomm_specialist"]) == (
+        ref.PROFILE_CHATTER_FREE, "spec.anschutz@cuanschutz.edu")
+    apps = store.query("SELECT application FROM license_apps WHERE license_number = ? "
+                       "ORDER BY application", [item.license_number])
+    assert [a[0] for a in apps] == [ref.CVENT, ref.SALESFORCE]
+    # C2: the credentials message copies the license's specialist (P17)
+    cc = store.query_value("SELECT cc_addrs FROM outbox WHERE template_key = 'credentials_ready'")
+    assert cc == ["spec.anschutz@cuanschutz.edu"]
