@@ -153,3 +153,23 @@ def test_c7_a_person_of_the_system_team_closes_the_task_audited(seeded):
         system_tasks.close_task(seeded, SYSTEM, conf.request_id, now_utc=LATER)
     entry = seeded.query_dicts("SELECT * FROM audit_log WHERE action = 'close_system_task'")[0]
     assert (entry["actor"], entry["entity_id"]) == (SYSTEM.email, conf.request_id)
+
+
+def test_p17_opening_a_version_6_file_fills_its_licenses_specialists(db_path):
+    from ecomm.storage import Store
+    from ecomm.storage.migrations import LATEST_VERSION
+
+    old = Store(db_path, migrate=False)
+    old.migrate(target=6)
+    old.write(lambda cur: cur.execute(
+        "INSERT INTO app_users VALUES ('spec.denver@ucdenver.edu', 'Den', 'specialist', "
+        "'Denver', DATE '2026-01-05', TRUE)"))
+    old.write(lambda cur: cur.execute(
+        "INSERT INTO licenses (license_number, contact_id, affiliated_campus) VALUES "
+        "('LN-0001', 'C-1', 'Denver'), ('LN-0002', 'C-2', 'UCCS')"))
+    old.close()
+    with Store(db_path) as upgraded:
+        assert upgraded.schema_version() == LATEST_VERSION
+        assert dict(upgraded.query("SELECT license_number, ecomm_specialist FROM licenses")) == {
+            "LN-0001": "spec.denver@ucdenver.edu", "LN-0002": None}
+        assert upgraded.query_value("SELECT count(*) FROM system_tasks") == 0
