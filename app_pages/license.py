@@ -127,6 +127,10 @@ if not user.is_manager:
                     ui.clear_caches()
                     st.rerun()
 
+    if st.button("Request a change (P15): add-ons, super-user permissions, eComm role, full "
+                 "Salesforce", key="lic_change"):
+        ui.start_request(lic["contact_id"], lic["affiliated_campus"])
+
     with st.expander("Edit billing information (P15)", expanded=False):
         st.caption("P15: the campus's eComm specialist keeps billing information current here. "
                    "It takes effect at once and is audited; invoices already in review, "

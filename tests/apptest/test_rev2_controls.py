@@ -89,3 +89,14 @@ def test_c7_batch_page_shows_the_cycle_tasks_and_a_person_closes_one(seeded):
     closed = seeded.query_dicts("SELECT closed_by, close_note FROM system_tasks "
                                 "WHERE request_id = ?", [mec.request_id])[0]
     assert closed == {"closed_by": SYSTEM, "close_note": "training booked"}
+
+
+def test_p15_license_record_starts_a_change_request_in_the_form(seeded):
+    at = open_page(BOULDER, LICENSE, license="LN-0776")
+    click(at, "lic_change")
+    at = ok(at.switch_page("app_pages/request_form.py").run())
+    assert "User Access Change Request for Hana Holder" in texts(at)
+    click(at, "rf_ack")
+    ok(at.radio(key="rf_action").set_value("Change").run())
+    click(at, "rf_next")
+    assert "Change what the user has (P15)" in texts(at)
