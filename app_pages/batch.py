@@ -1,9 +1,9 @@
 """Batch (System team, A2): preview a monthly cycle (C1-C5), process it once (C6), then its
-summary and the new users to announce (C2) as CSV and XLSX."""
+summary and the new users to announce (C2) as CSV and XLSX; the System team tasks (C7)."""
 import pandas as pd
 import streamlit as st
 
-from ecomm import batch, clock, ui
+from ecomm import batch, clock, system_tasks, ui
 from ecomm.batch import export
 from ecomm.errors import EcommError
 
@@ -100,6 +100,50 @@ def show_tables(plan) -> None:
         columns=["request", "name", "campus", "applications", "failing", "reasons",
                  "next cycle"]),
         hide_index=True, width="stretch", key=f"tbl_held_{plan.cycle}")
+    if plan.changed:
+        st.markdown(f"**Changed ({len(plan.changed)})** — change requests (P15)")
+        st.dataframe(pd.DataFrame([{
+            "request": c.request_id, "license": c.license_number, "name": c.name,
+            "campus": c.campus, "change": "; ".join(c.asks),
+            "Salesforce net new": (c.net_new if c.salesforce_upgrade else None)}
+            for c in plan.changed]), hide_index=True, width="stretch",
+            key=f"tbl_changed_{plan.cycle}")
+
+
+def show_tasks(cycle: str) -> None:
+    """C7: the System team's tasks of the cycle, closed by a person; every open one below."""
+    rows = system_tasks.list_tasks(store, user, cycle=cycle)
+    open_rows = [r for r in rows if r["closed_at"] is None]
+    st.subheader(f"System team tasks (C7): {len(open_rows)} open of {len(rows)}")
+    st.caption("Requests for a new MEC, for super-user permissions, with \"New Public Group\" "
+               "or \"New SpeedType Needed\" open a task when they are submitted; the System team "
+               "was told at once. Close a task when it is prepared.")
+    cols = ["request", "kind", "license", "name", "campus", "what", "opened", "closed by"]
+    st.table(pd.DataFrame([{  # a small static table (the batch's own tables stay dataframes)
+        "request": r["request_id"], "kind": r["kind"], "license": r["license_number"],
+        "name": r["name"], "campus": r["campus"], "what": r["what"], "opened": r["opened"],
+        "closed by": r["closed_by"]} for r in rows], columns=cols).set_index("request"))
+    if open_rows:
+        t1, t2, t3 = st.columns([2, 3, 1])
+        pick = t1.selectbox("Task", [r["request_id"] for r in open_rows], key="task_pick")
+        note = t2.text_input("What was done (optional)", key="task_note")
+        if t3.button("Close task", key="task_close"):
+            try:
+                system_tasks.close_task(store, user, pick, note, now_utc=clock.now_utc())
+            except EcommError as exc:
+                ui.show_error(exc)
+            else:
+                ui.done(f"Task of {pick} closed.")
+    others = [r for r in system_tasks.list_tasks(store, user, open_only=True)
+              if r["cycle"] != cycle]
+    with st.expander(f"Open tasks of other cycles or off-cycle ({len(others)})"):
+        st.table(pd.DataFrame([{
+            "request": r["request_id"], "cycle": r["cycle"] or "off-cycle", "kind": r["kind"],
+            "campus": r["campus"], "what": r["what"], "opened": r["opened"]} for r in others],
+            columns=["request", "cycle", "kind", "campus", "what", "opened"]).set_index("request"))
+
+
+show_tasks(cycle)
 
 
 # The click is handled before the page decides what to show, so that someone pressing Process

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from ecomm import compliance_actions, seats, ui
+from ecomm import compliance_actions, seats, system_tasks, ui
 from ecomm.dashboard import export, keydates
 from ecomm.dashboard import panels as dash
 from ecomm.dashboard.filters import (PARAM_BILLING, PARAM_CAMPUS, PARAM_GROUP,
@@ -62,6 +62,8 @@ st.title(f"Welcome, {user.name}")
 st.caption(f"{user.campus + ' dashboard' if user.is_specialist else 'Dashboard'} · "
            f"{user.role_label} · as of {today:%a %b %-d, %Y}")
 ui.role_notice(user)
+for gap in system_tasks.specialist_gaps(store, user):   # P17
+    st.warning(gap, icon=":material/person_off:")
 try:
     strip = cached_strip(store, str(store.path), today, version)
 except EcommError as exc:

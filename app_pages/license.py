@@ -1,6 +1,7 @@
 """License record (`license?license=LN-0042`): applications with dates, net new and last login,
 role, profile, groups, billing, requests with their status history, transcript files, and the
-two actions on an existing user: deprovision applications (C4) and a group change (C5)."""
+actions on an existing user: deprovision applications (C4), a group change (C5) and the
+billing information kept current (P15)."""
 import pandas as pd
 import streamlit as st
 
@@ -8,7 +9,7 @@ from ecomm import clock, form_choices, ui
 from ecomm import reference as ref
 from ecomm.errors import EcommError
 from ecomm.requests import (license_record, read_evidence, request_group_change,
-                            submit_deprovision)
+                            submit_deprovision, update_billing)
 
 CONFIRMATION_KEY = "license_confirmation"
 
@@ -125,6 +126,46 @@ if not user.is_manager:
                     st.session_state[CONFIRMATION_KEY] = conf
                     ui.clear_caches()
                     st.rerun()
+
+    if st.button("Request a change (P15): add-ons, super-user permissions, eComm role, full "
+                 "Salesforce", key="lic_change"):
+        ui.start_request(lic["contact_id"], lic["affiliated_campus"])
+
+    with st.expander("Edit billing information (P15)", expanded=False):
+        st.caption("P15: the campus's eComm specialist keeps billing information current here. "
+                   "It takes effect at once and is audited; invoices already in review, "
+                   "approved or billed are not changed (a draft is drafted again from here).")
+        bill_campus = st.selectbox(
+            "Billing campus", ref.CAMPUSES, key="bill_campus",
+            index=ref.CAMPUSES.index(lic["billing_campus"] or lic["affiliated_campus"]))
+        speedtypes, usual = form_choices.speedtype_choices(store, bill_campus)
+        labels = {c.value: c.label for c in speedtypes}
+        if lic["campus_speedtype"] and lic["campus_speedtype"] not in labels:
+            labels = {lic["campus_speedtype"]: lic["campus_speedtype"], **labels}
+        now_st = lic["campus_speedtype"] if lic["campus_speedtype"] in labels else usual
+        bill_st = st.selectbox("Campus billing speedtype", list(labels), format_func=labels.get,
+                               index=list(labels).index(now_st) if now_st in labels else None,
+                               key=f"bill_speedtype_{bill_campus}")
+        bill_units = st.text_input("Unit billing speedtypes", value=lic["unit_speedtypes"] or "",
+                                   key="bill_units", placeholder="N/A",
+                                   help="N/A, one speedtype, or a split such as "
+                                        "61000342:20;61000530:80 (percentages adding to 100, P12).")
+        bill_notes = st.text_input("Speedtype notes", value=lic["speedtype_notes"] or "",
+                                   key="bill_notes")
+        if st.button("Save billing information", key="bill_save"):
+            try:
+                update_billing(store, user, number, {
+                    "billing_campus": bill_campus, "campus_speedtype": bill_st,
+                    "unit_speedtypes": bill_units, "speedtype_notes": bill_notes},
+                    now_utc=ui.now_utc())
+            except EcommError as exc:
+                ui.show_error(exc)
+            else:
+                ui.clear_caches()
+                st.session_state["bill_saved"] = True
+                st.rerun()
+        if st.session_state.pop("bill_saved", False):
+            st.success("Billing information saved.", icon=":material/check_circle:")
 
 st.subheader("Requests")
 if rec.requests:

@@ -9,19 +9,21 @@ from ecomm import form_choices, readiness, ui
 from ecomm import reference as ref
 from ecomm.errors import EcommError
 from ecomm import seats
+from app_pages.request_change import change_step
 from ecomm.requests import Upload, submit_deprovision, submit_provision, validate_upload
 from ecomm.storage.settings import load_policy
 
 RF = "rf"
-PROVISION, DEPROVISION = "Provision", "Deprovision"
+PROVISION, DEPROVISION, CHANGE = "Provision", "Deprovision", "Change"
 TITLES = {"ack": "Acknowledge", "start": "Campus and request type",
           "current": "Current access", "user": "eComm specialist and new user information",
           "unit": "Unit, department and billing information",
-          "courses": "Pre-access requirement courses", "deprovision": "Applications to remove"}
+          "courses": "Pre-access requirement courses", "deprovision": "Applications to remove",
+          "change": "Change what the user has (P15)"}
 CAMPUS_ANSWERS = ("ecomm_specialist", "additional_specialists", "replaces_license",
                   "business_units", "public_groups", "billing_campus", "campus_speedtype",
                   "unit_split", "unit_speedtypes", "super_user_permissions", "remove")
-DRAFT_KEYS = ("applications", "ecomm_role", "salesforce_profile", "replaces_license",
+DRAFT_KEYS = ("applications", "ecomm_role", "replaces_license",
               "ecomm_specialist", "additional_specialists", "business_units", "public_groups",
               "new_public_group", "billing_campus", "campus_speedtype", "unit_speedtypes",
               "speedtype_notes", "super_user_permissions", "cvent_add_ons", "notes",
@@ -163,16 +165,20 @@ if step == "start":
         disabled=len(campuses) == 1, key="rf_campus",
         help="P6: an eComm specialist submits for their own campus. The campus fills in the "
              "following screens.")
-    actions = [PROVISION, DEPROVISION]
+    actions = [PROVISION, DEPROVISION, CHANGE]
     A["action"] = st.radio("What would you like to do today?", actions,
-                           index=actions.index(A.get("action", PROVISION)), key="rf_action")
+                           index=actions.index(A.get("action", PROVISION)), key="rf_action",
+                           captions=["Add applications the user does not have",
+                                     "Remove applications",
+                                     "Change a licensed user's access: add-ons, super-user "
+                                     "permissions, eComm role, full Salesforce (P15)"])
     if nav("ack"):
         if A.get("_answers_campus") not in (None, A["campus"]):
             for key in CAMPUS_ANSWERS:
                 A.pop(key, None)
         A["_answers_campus"] = A["campus"]
-        if A["action"] == DEPROVISION:
-            go("deprovision")
+        if A["action"] in (DEPROVISION, CHANGE):
+            go(A["action"].lower())
         held_now = readiness.contact_readiness(store, user, rf["contact_id"], A["campus"],
                                                ui.today(), facts=facts).held
         go("current" if held_now else "user")
@@ -209,10 +215,6 @@ if step == "user":
         "eComm Role", ref.ECOMM_ROLES, index=ref.ECOMM_ROLES.index(A.get("ecomm_role", ref.ROLE_USER)),
         key="rf_role", horizontal=True,
         help="'User' for basic users and for super users; 'MEC' for a new eComm specialist.")
-    A["salesforce_profile"] = st.selectbox(
-        "Salesforce profile", ref.SALESFORCE_PROFILES, key="rf_profile",
-        index=ref.SALESFORCE_PROFILES.index(A.get("salesforce_profile", ref.PROFILE_STANDARD)),
-        help="Chatter Free User: free, for Cvent-only users in the Collaborative Community (B3).")
     replacing = st.checkbox("This user is replacing another user who will be or is already "
                             "deprovisioned", value=bool(A.get("replaces_license")),
                             key="rf_replacing",
@@ -232,8 +234,12 @@ if step == "user":
     A["applications"] = st.multiselect(
         "Applications", apps, default=[a for a in A.get("applications", []) if a in apps],
         key="rf_apps")
+    st.caption("P16: the Salesforce profile follows the applications: Cvent only gets "
+               "Salesforce with the free Chatter Free profile; choosing Salesforce is a full "
+               "(paid) license.")
     if ready.held:
-        st.caption("Already held (not offered again, P7): " + ", ".join(ready.held))
+        st.caption("Already held (not offered again, P7; to change what the user has, submit "
+                   "a change request): " + ", ".join(ready.held))
     seat_warnings(A.get("applications") or [], A.get("replaces_license"))
     if ref.CVENT in A["applications"] or ref.CVENT in ready.held:
         A["cvent_add_ons"] = st.multiselect(
@@ -394,3 +400,7 @@ if step == "deprovision":
         ui.clear_caches()
         rf.update(confirmation=conf, error=None)
         st.rerun()
+
+# -- change requests (P15) ---------------------------------------------------------------------
+if step == "change":
+    change_step(store, user, rf, A, facts, ready, campus, go, nav)

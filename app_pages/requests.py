@@ -11,7 +11,7 @@ from ecomm.requests import cancel_request, list_requests
 ANY = "All"
 STATUSES = ("pending", "held", "processed", "completed", "cancelled")
 KIND_LABEL = {"provision": "Provisioning", "deprovision": "Deprovisioning",
-              "change_groups": "Group change"}
+              "change_groups": "Group change", "change": "Change (P15)"}
 CANCELLABLE = ("pending", "held")
 
 store = ui.get_store()

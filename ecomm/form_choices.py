@@ -15,6 +15,7 @@ from ecomm.rules.contact import require_campus
 from ecomm.storage import admin as admin_db
 from ecomm.storage import form_choices as db
 from ecomm.storage.settings import load_policy
+from ecomm.storage.specialists import primary_specialist
 
 
 class Choice(BaseModel):
@@ -63,13 +64,12 @@ def _specialists(store) -> list[dict]:
 
 
 def campus_specialist(store, campus: str, actor: Identity | None = None) -> str | None:
-    """The eComm specialist a request of ``campus`` names by default: the submitter when they
-    are that campus's specialist, else the campus's specialist who passed the quiz (P14)."""
+    """P17: the eComm specialist a request of ``campus`` names by default: the submitter when
+    they are that campus's specialist, else the campus's primary specialist (reference data,
+    else its specialist who passed the quiz, P14)."""
     if actor is not None and actor.is_specialist and actor.campus == campus:
         return actor.email
-    mine = sorted((u for u in _specialists(store) if u["campus"] == campus),
-                  key=lambda u: (u["quiz_passed_on"] is None, u["name"]))
-    return mine[0]["email"] if mine else None
+    return primary_specialist(store, campus)
 
 
 def form_choices(store, actor: Identity, campus: str) -> FormChoices:

@@ -452,7 +452,7 @@ def show_confirmation(conf) -> None:
                     f"{conf.processing_starts}"
                     + (f", credentials on {conf.credentials_date}" if conf.credentials_date
                        and conf.kind == "provision" else "") + ".")
-    if conf.kind == "provision":
+    if conf.kind == "provision" or (conf.kind == "change" and conf.cost_note):  # P15 upgrade
         st.markdown("**What it costs your campus this fiscal year**")
         if conf.cost_lines:
             st.dataframe(pd.DataFrame([{

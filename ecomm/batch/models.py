@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from ecomm.rules import ContactFacts, ProvisionDraft
+from ecomm.rules import ChangeDraft, ContactFacts, ProvisionDraft
 
 # Fields a provisioning request copies onto its license record (the form's license answers).
 SCALAR_LICENSE_FIELDS = ("ecomm_role", "salesforce_profile", "ecomm_specialist", "billing_campus",
@@ -32,6 +32,7 @@ class QueuedRequest(BaseModel):
     license_number: str | None = None
     salesforce_removed_on: date | None = None  # C4: removed at submission
     draft: ProvisionDraft | None = None       # provisioning: the form's answers
+    change: ChangeDraft | None = None         # P15: a change request's answers
 
 
 class LicenseState(BaseModel):
@@ -112,6 +113,22 @@ class DeprovisionItem(BaseModel):
     salesforce_removed_on: date | None = None
 
 
+class ChangeItem(BaseModel):
+    """P15: a change request that passed P1-P5 on the processing day (C3)."""
+
+    request_id: str
+    contact_id: str
+    name: str
+    campus: str
+    license_number: str
+    asks: list[str] = Field(default_factory=list)              # what changed, in words
+    salesforce_upgrade: bool = False
+    net_new: bool = True                       # P10 (the upgrade): False for a transfer
+    replaces_license: str | None = None
+    license_before: dict[str, Any] = Field(default_factory=dict)
+    license_after: dict[str, Any] = Field(default_factory=dict)
+
+
 class HeldItem(BaseModel):
     """C3: a provisioning request that failed P1-P5 on the processing day; it stays queued."""
 
@@ -135,10 +152,11 @@ class BatchPlan(BaseModel):
     provisioned: list[ProvisionItem] = Field(default_factory=list)
     deprovisioned: list[DeprovisionItem] = Field(default_factory=list)
     held: list[HeldItem] = Field(default_factory=list)
+    changed: list[ChangeItem] = Field(default_factory=list)    # P15
 
     @property
     def empty(self) -> bool:
-        return not (self.provisioned or self.deprovisioned or self.held)
+        return not (self.provisioned or self.deprovisioned or self.held or self.changed)
 
     def licenses_created(self) -> list[str]:
         return [p.license_number for p in self.provisioned if p.license_created]
@@ -158,11 +176,13 @@ class BatchPlan(BaseModel):
             "licenses_created": self.licenses_created(),
             "cycle_credentials_date": self.cycle_credentials_date.isoformat()
             if self.cycle_credentials_date else None,
+            "changed": [c.request_id for c in self.changed],
         }
 
     def sentence(self) -> str:
-        return (f"{len(self.provisioned)} provisioned, {len(self.deprovisioned)} deprovisioned, "
+        text = (f"{len(self.provisioned)} provisioned, {len(self.deprovisioned)} deprovisioned, "
                 f"{len(self.held)} held")
+        return text + (f", {len(self.changed)} changed" if self.changed else "")
 
     @property
     def credentials_late(self) -> bool:

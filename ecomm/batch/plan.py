@@ -18,10 +18,11 @@ from ecomm.batch.models import (LIST_LICENSE_FIELDS, SCALAR_LICENSE_FIELDS, Batc
                                 ProvisionItem, QueuedRequest)
 from ecomm.policy import Policy
 from ecomm.requests.groups import changed_groups
-from ecomm.rules import check_contact, is_net_new
+from ecomm.batch.changes import plan_changes
+from ecomm.rules import check_contact, is_net_new, p16_profile_for
 
 OPEN_STATUSES = ("pending", "held")
-BATCH_KINDS = ("provision", "deprovision")   # C5: group changes are off-cycle
+BATCH_KINDS = ("provision", "deprovision", "change")   # C5: group changes are off-cycle
 
 
 def next_cycle(cycle: str) -> str:
@@ -125,6 +126,8 @@ def license_values_after(lic: LicenseState, req: QueuedRequest, *, new_user: boo
     after["business_units"], after["public_groups"] = units, groups
     if new_user and lic.quiz_passed_on is None:
         after["not_a_sender"] = True
+    if not after.get("salesforce_profile"):   # P16: follows the applications
+        after["salesforce_profile"] = p16_profile_for([*lic.open_apps, *req.applications])
     return after
 
 
@@ -235,4 +238,5 @@ def plan_batch(inputs: BatchInputs, policy: Policy) -> BatchPlan:
             applications=add, already_held=[a for a in req.applications if a not in add],
             net_new=is_net_new(req.draft), replaces_license=req.draft.replaces_license,
             specialists=_specialists(after, req), license_before=before, license_after=after))
+    plan_changes(queue, inputs, licenses, policy, plan, next_cycle(cycle))   # P15
     return plan

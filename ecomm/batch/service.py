@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from ecomm import calendar as cal
 from ecomm import clock
 from ecomm import reference as ref
+from ecomm.batch import changes as license_changes
 from ecomm.batch import plan as planner
 from ecomm.batch.models import (BatchInputs, BatchOutcome, BatchPlan, BatchRecord, CycleDates,
                                 LicenseState, QueuedRequest)
@@ -27,7 +28,7 @@ from ecomm.permissions import require_system
 from ecomm.policy import Policy
 from ecomm.requests.provision import DRAFT_TO_REQUEST
 from ecomm.rules import ProvisionDraft, apply_billing_defaults
-from ecomm.storage import audit, contacts
+from ecomm.storage import audit, contacts, specialists
 from ecomm.storage import batch as sb
 from ecomm.storage import calendar as cal_store
 from ecomm.storage import requests as rs
@@ -156,7 +157,8 @@ def _queued(row: dict, draft: ProvisionDraft | None = None) -> QueuedRequest:
         submitted_by=row["submitted_by"], cycle=row["cycle"],
         applications=list(row["applications"] or []), license_number=row["license_number"],
         salesforce_removed_on=row["salesforce_removed_on"],
-        draft=(draft or _draft(row)) if row["kind"] == "provision" else None)
+        draft=(draft or _draft(row)) if row["kind"] == "provision" else None,
+        change=license_changes.change_draft(row) if row["kind"] == "change" else None)
 
 
 _LISTS = ("additional_specialists", "super_user_permissions", "cvent_add_ons", "business_units",
@@ -181,7 +183,7 @@ def load_inputs(reader, cycle: str, on: date, closures) -> BatchInputs:
     drafts = _drafts([r for r in rows if r["kind"] == "provision"])
     queued = [q for q in (_queued(r, drafts.get(r["request_id"])) for r in rows)
               if planner.handled_by(q, cycle, closures)]
-    provisioned = sorted({q.contact_id for q in queued if q.kind == "provision"})
+    provisioned = sorted({q.contact_id for q in queued if q.kind in ("provision", "change")})
     numbers = sorted({q.license_number for q in queued if q.license_number})
     return BatchInputs(
         cycle=cycle, on=on, requests=queued,
@@ -344,6 +346,7 @@ def _apply(cur, plan: BatchPlan, actor: str, now_utc: datetime, policy: Policy) 
             credentials.append((p.license_number, p.applications, on))
     sb.insert_licenses(cur, list(created.values()))
     sb.update_licenses(cur, list(updated.items()))
+    specialists.fill_missing_specialists(cur)          # P17: every license names one
     sb.add_license_apps(cur, apps)
     sb.mark_processed_many(cur, processed, now_utc)
     # C2: the credentials messages in one insert (one per license, in the plan's order)
@@ -362,6 +365,7 @@ def _apply(cur, plan: BatchPlan, actor: str, now_utc: datetime, policy: Policy) 
     audit.record_many(cur, entries)
     # C3: the held messages in one insert (in the plan's order)
     outbox.queue_requests_held(cur, [(h.request_id, h.reasons) for h in plan.held], cycle)
+    license_changes.apply(cur, plan, actor, now_utc)   # P15 change requests
 
 
 def _deprovision(cur, plan: BatchPlan) -> None:

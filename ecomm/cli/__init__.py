@@ -15,8 +15,8 @@ from ecomm.errors import EcommError
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 
 # Modules that register commands, in the order they appear in --help.
-COMMAND_MODULES = ("ecomm.cli.data", "ecomm.cli.requests", "ecomm.cli.batch",
-                   "ecomm.cli.invoice", "ecomm.cli.notify", "ecomm.cli.backup")
+COMMAND_MODULES = ("ecomm.cli.data", "ecomm.cli.requests", "ecomm.cli.change",
+                   "ecomm.cli.batch", "ecomm.cli.invoice", "ecomm.cli.notify", "ecomm.cli.backup")
 
 
 class _Parser(argparse.ArgumentParser):

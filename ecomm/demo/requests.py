@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 
 from ecomm import reference as ref
 from ecomm.demo import org, people
+from ecomm.demo.changes import make_change_requests
 from ecomm.demo.context import Ctx
 from ecomm.demo.licenses import CVENT, MC, SF, SPLITS_2, License
 from ecomm.demo.people import Person
@@ -19,7 +20,7 @@ class Request:
 
     __slots__ = ("id", "kind", "contact", "campus", "submitted_at", "apps", "license", "role",
                  "replaces", "units", "groups", "billing_campus", "campus_speedtype",
-                 "unit_speedtypes", "courses", "tag")
+                 "unit_speedtypes", "courses", "tag", "super_perms", "addons", "upgrade")
 
     def __init__(self, kind: str, contact: Person, campus: str, submitted_at: datetime, tag: str):
         self.id = ""
@@ -35,6 +36,9 @@ class Request:
         self.campus_speedtype: str | None = None
         self.unit_speedtypes = ""
         self.courses: dict[str, date] = {}
+        self.super_perms: list[str] = []     # P15 change requests
+        self.addons: list[str] = []
+        self.upgrade: bool | None = None
 
     @property
     def submitted_by(self) -> str:
@@ -141,6 +145,7 @@ def make_requests(ctx: Ctx, lics: list[License]) -> tuple[list[Request], list[Pe
     past, past_people = make_past_requests(ctx)
     reqs += past
     new_people += past_people
+    reqs += make_change_requests(ctx, lics, used, Request)   # P15 (rev 2)
     reqs.sort(key=lambda r: (r.submitted_at, r.kind, r.contact.employee_id or ""))
     width = max(4, len(str(len(reqs))))
     for n, r in enumerate(reqs, 1):

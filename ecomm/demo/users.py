@@ -63,3 +63,9 @@ def user_rows(as_of: date) -> list[dict]:
     """users.csv rows."""
     return [{"email": u.email, "name": u.name, "role": u.role, "campus": u.campus,
              "quiz_passed_on": quiz_passed_on(u, as_of)} for u in DEMO_USERS]
+
+
+def primary_specialist_rows() -> list[dict]:
+    """P17: reference.csv rows naming each campus's primary eComm specialist."""
+    return [{"kind": "primary_specialist", "campus": campus, "value": email, "label": "",
+             "active": True} for campus, email in sorted(CAMPUS_SPECIALIST.items())]

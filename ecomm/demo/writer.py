@@ -13,7 +13,7 @@ from ecomm.demo.context import Ctx
 from ecomm.demo.licenses import License, make_licenses
 from ecomm.demo.people import Person
 from ecomm.demo.requests import Request, make_requests
-from ecomm.demo.users import specialist_for, user_rows
+from ecomm.demo.users import primary_specialist_rows, specialist_for, user_rows
 
 # B2: demo monthly rates (dollars) for the current fiscal year; the previous year's were lower.
 DEMO_RATES: dict[str, Decimal] = {
@@ -40,7 +40,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                  "applications", "license_number", "ecomm_role", "replaces_license",
                  "business_units", "public_groups", "billing_campus", "campus_speedtype",
                  "unit_speedtypes", "course_privacy_awareness_on", "course_it_providers_on",
-                 "course_pci_on"),
+                 "course_pci_on", "super_user_permissions", "cvent_add_ons",
+                 "salesforce_upgrade"),
     "users": ("email", "name", "role", "campus", "quiz_passed_on"),
     "reference": ("kind", "campus", "value", "label", "active"),
     "rates": ("fiscal_year", "application", "monthly_rate", "is_demo"),
@@ -120,7 +121,8 @@ def write_data(data: DemoData, folder: Path) -> Path:
         (x.number, *row) for x in lics for row in sorted(x.apps, key=lambda r: (r[0], r[1]))))
     _write(folder, "requests", (_request_row(r) for r in data.requests))
     _write(folder, "users", (tuple(u[c] for c in COLUMNS["users"]) for u in user_rows(ctx.as_of)))
-    _write(folder, "reference", (tuple(r[c] for c in COLUMNS["reference"]) for r in org.reference_rows()))
+    _write(folder, "reference", (tuple(r[c] for c in COLUMNS["reference"])
+                                 for r in org.reference_rows() + primary_specialist_rows()))
     _write(folder, "rates", _rate_rows(ctx))
     _write(folder, "holidays", ctx.extra_closures.items())
     _write(folder, "seats", rev2.seat_rows(data))   # B10 (rules revision 2)
@@ -149,7 +151,8 @@ def _request_row(r: Request) -> tuple:
             r.license.number if r.license else None, r.role,
             r.replaces.number if r.replaces else None, r.units, r.groups, r.billing_campus,
             r.campus_speedtype, r.unit_speedtypes,
-            *(r.courses.get(course) for course in ref.COURSE_REQUEST_COLUMNS.values()))
+            *(r.courses.get(course) for course in ref.COURSE_REQUEST_COLUMNS.values()),
+            r.super_perms, r.addons, r.upgrade)
 
 
 def _rate_rows(ctx: Ctx) -> Iterable[tuple]:

@@ -102,6 +102,7 @@ def _import(store, source: str, sheets: list[RawSheet], problems: list[Problem],
             if rule_problems:
                 _refuse(rule_problems)  # rolls back everything written above
             open_requests.fill_missing(cur)  # P7, C5: imported waiting requests join the index
+        _license_life(cur, by_name, actor)
         for t in tables:
             sql.drop_stage(cur, t.spec.name)
         return ImportReport(source=source, files=reports)
@@ -109,6 +110,26 @@ def _import(store, source: str, sheets: list[RawSheet], problems: list[Problem],
     report = store.write(run)
     progress("Import finished", 1.0)
     return report
+
+
+def _license_life(cur, by_name: dict[str, ParsedTable], actor: str) -> None:
+    """Rules revision 2 after the rows are written: P17, open requests name the submitting
+    specialist or the campus's primary one and every license its campus's primary specialist
+    (audited; a campus with no specialist at all is left); C7, the imported open requests that
+    need the System team's preparation open their task."""
+    from ecomm import system_tasks
+    from ecomm.storage import specialists as p17
+
+    if "requests" in by_name:
+        ids = list(_request_lines(by_name["requests"]))
+        p17.fill_missing_request_specialists(cur, ids)
+        system_tasks.open_for_imported(cur, ids, actor=actor)
+    filled = p17.fill_missing_specialists(cur)
+    if filled:
+        audit.record(cur, actor=actor, action="fill_specialists", entity="license",
+                     after={"licenses": len(filled)},
+                     detail=f"P17: {len(filled)} license(s) named no eComm specialist: each now "
+                            "names its campus's primary specialist")
 
 
 def _refuse(problems: list[Problem]) -> None:

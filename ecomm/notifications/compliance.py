@@ -26,12 +26,17 @@ from ecomm.policy import Policy
 from ecomm.storage import audit
 from ecomm.storage import compliance as store_c
 from ecomm.storage import notifications as store_n
+from ecomm.storage import specialists as p17
 
 
 def compliance_messages(cur, as_of: date, policy: Policy) -> list[NewMessage]:
     """Q1-Q3: every compliance message due on as_of (before removing those already queued)."""
     out: list[NewMessage] = []
     reminders = sorted(policy.quiz_reminder_days)
+    primaries, system = p17.primary_specialists(cur), p17.system_team(cur)
+
+    def reach(row) -> list[str]:  # P17: "to the specialist" always reaches someone
+        return p17.reach(row.specialists, row.campus, primaries, system)
     for s in store_c.quiz_rows(cur, as_of, policy):
         stage = catchup.quiz_stage(s.provisioned_on, as_of, policy)
         if stage is None:
@@ -40,25 +45,25 @@ def compliance_messages(cur, as_of: date, policy: Policy) -> list[NewMessage]:
                 "license_number": s.license_number, "campus": s.campus,
                 "provisioned_on": s.provisioned_on, "quiz_deadline": s.quiz_deadline}
         if stage.template_key == t.QUIZ_OVERDUE:
-            if s.specialists:
+            if reach(s):
                 out.append(NewMessage(
-                    template_key=t.QUIZ_OVERDUE, to=s.specialists,
+                    template_key=t.QUIZ_OVERDUE, to=reach(s),
                     dedup_key=catchup.quiz_overdue_key(s.license_number, s.provisioned_on),
                     context={**base, "quiz_days": policy.quiz_deadline_days}))
         elif s.user_email:
             day = stage.reminder_day
             out.append(NewMessage(
-                template_key=t.QUIZ_REMINDER, to=[s.user_email], cc=s.specialists,
+                template_key=t.QUIZ_REMINDER, to=[s.user_email], cc=reach(s),
                 dedup_key=catchup.quiz_reminder_key(s.license_number, s.provisioned_on, day),
                 context={**base, "reminder_day": day,
                          "reminder_number": reminders.index(day) + 1,
                          "reminder_count": len(reminders),
                          "days_left": (s.quiz_deadline - as_of).days}))
     for a in store_c.idle_rows(cur, as_of, policy):
-        if not a.specialists:
+        if not reach(a):
             continue
         out.append(NewMessage(
-            template_key=t.IDLE_WARNING, to=a.specialists,
+            template_key=t.IDLE_WARNING, to=reach(a),
             dedup_key=f"idle:{a.license_number}:{a.application}:{a.provisioned_on}:{a.idle_since}",
             context={"full_name": a.full_name, "license_number": a.license_number,
                      "campus": a.campus, "application": a.application,
@@ -76,11 +81,11 @@ def compliance_messages(cur, as_of: date, policy: Policy) -> list[NewMessage]:
         key = catchup.course_key(stage, c.contact_id, c.course, c.completed_on) if stage else ""
         if stage == t.COURSE_RETAKE and c.user_email:
             out.append(NewMessage(
-                template_key=t.COURSE_RETAKE, to=[c.user_email], cc=c.specialists,
+                template_key=t.COURSE_RETAKE, to=[c.user_email], cc=reach(c),
                 dedup_key=key, context={**ctx, "days_left": (c.expires_on - as_of).days}))
-        elif stage == t.COURSE_NON_COMPLIANT and c.specialists:
+        elif stage == t.COURSE_NON_COMPLIANT and reach(c):
             out.append(NewMessage(
-                template_key=t.COURSE_NON_COMPLIANT, to=c.specialists, dedup_key=key, context=ctx))
+                template_key=t.COURSE_NON_COMPLIANT, to=reach(c), dedup_key=key, context=ctx))
     from ecomm.notifications.rev2 import rev2_messages  # B10 seats, Q5 June review (rev 2)
     return out + rev2_messages(cur, as_of, policy)
 

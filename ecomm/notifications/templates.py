@@ -305,3 +305,43 @@ the June review of $year. Please keep or remove each of them on the June review 
 $last_business_day, the last business day of June.
 """),
 )})
+
+
+# -- rules revision 2: the license's life (C5, C7) ------------------------------------------------
+GROUP_CHANGE_DONE = "group_change_done"
+SYSTEM_TASK = "system_task"
+
+TEMPLATES.update({t.key: t for t in (
+    _spec(GROUP_CHANGE_DONE, "Group change completed (C5)",
+          "The specialist who asked for it; the license's eComm specialists cc'd",
+          {**_SPEC, "request_id": "The group change's request id, e.g. R-000123",
+           "business_units": "The license's business units after the change",
+           "public_groups": "The license's public groups after the change"},
+          "Group change $request_id completed ($license_number)",
+          """
+Hello,
+
+The System team completed your group change $request_id for $full_name ($license_number,
+$campus). The license record is now in:
+
+Business units: $business_units
+Public groups: $public_groups
+"""),
+    _spec(SYSTEM_TASK, "System team task opened (C7)", "The System team",
+          {**_SPEC, "request_id": "The request's id, e.g. R-000123",
+           "kind": "The kind of request (provisioning, change, group change)",
+           "reasons": "What to prepare, one per line",
+           "cycle": "The batch the request joins ('off-cycle' for a group change)",
+           "submitted_by": "Who submitted the request"},
+          "Prepare for $request_id: $full_name ($campus)",
+          """
+Hello,
+
+$submitted_by submitted $kind request $request_id for $full_name ($license_number, $campus),
+batch $cycle. It needs advance preparation:
+
+$reasons
+
+Close the task on the Batch page when it is done.
+"""),
+)})

@@ -4,6 +4,7 @@ cancelling, transcript evidence, and the record-page reads. Every service takes 
 ``ecomm.calendar``, costs from ``ecomm.billing``."""
 from ecomm.requests.agreement import record_agreement_fix
 from ecomm.requests.cancel import cancel_request
+from ecomm.requests.changes import submit_change, update_billing
 from ecomm.requests.deprovision import submit_deprovision
 from ecomm.requests.evidence import read_evidence, validate_upload
 from ecomm.requests.groups import (complete_group_change, list_group_change_queue,
@@ -19,5 +20,5 @@ __all__ = [
     "Upload", "cancel_request", "check_imported_requests", "complete_group_change",
     "contact_record", "license_record", "list_group_change_queue", "list_requests",
     "read_evidence", "record_agreement_fix", "request_group_change", "submit_deprovision",
-    "submit_provision", "validate_upload",
+    "submit_provision", "validate_upload", "submit_change", "update_billing",
 ]

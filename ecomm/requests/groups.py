@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import ValidationError
 
-from ecomm import clock
+from ecomm import clock, system_tasks
 from ecomm import reference as ref
 from ecomm.errors import EcommError, NotFound, from_validation_error
 from ecomm.identity import Identity
@@ -14,7 +14,11 @@ from ecomm.requests import access, duplicates
 from ecomm.requests.deprovision import load_license_for
 from ecomm.requests.models import Confirmation, Outcome
 from ecomm.rules import GroupChangeDraft, check_group_change, p11_groups
+from ecomm.notifications import templates as t
+from ecomm.notifications.models import NewMessage
 from ecomm.storage import audit, contacts
+from ecomm.storage import notifications as store_n
+from ecomm.storage import specialists as p17
 from ecomm.storage import requests as rs
 
 
@@ -62,6 +66,7 @@ def request_group_change(store, actor: Identity, license_number: str,
                       "C5: off-cycle; waits for the System team")
         audit.record(cur, actor=actor.email, action="request_group_change", entity="request",
                      entity_id=rid, campus=lic.affiliated_campus, after=request)
+        system_tasks.open_for_request(cur, request, actor=actor.email, now_utc=now_utc)  # C7
         return rid
 
     rid = store.write(fn)
@@ -71,7 +76,7 @@ def request_group_change(store, actor: Identity, license_number: str,
         message=f"Your group change {rid} for {lic.license_number} has been sent to the System team.",
         effects=["C5: group changes are off-cycle: the System team makes the change as soon as "
                  "it completes the ticket, without waiting for the monthly batch. You will see "
-                 "it as completed in the license record."])
+                 "it as completed in the license record, and you will be notified when it is complete."])
 
 
 def changed_groups(current_units: list[str], current_groups: list[str], req: dict
@@ -122,12 +127,32 @@ def complete_group_change(store, actor: Identity, request_id: str, *,
                      entity_id=lic["license_number"], campus=lic["affiliated_campus"],
                      before=before, after={"business_units": units, "public_groups": groups},
                      detail=f"Group change {request_id}")
+        queue_group_change_done(cur, current, units, groups)  # C5 (rev 2)
         return lic["license_number"], units, groups
 
     number, units, groups = store.write(fn)
     return Outcome(id=request_id, status="completed",
                    message=f"Group change {request_id} completed: {number} is now in business "
                            f"units {'; '.join(units)} and public groups {'; '.join(groups)}.")
+
+
+def queue_group_change_done(cur, req: dict, units: list[str], groups: list[str]) -> int:
+    """C5 (rev 2): the requesting specialist is told the group change is complete (the
+    license's specialists cc'd; P17: someone always receives it)."""
+    who = store_n.license_recipients(cur, [req["license_number"]]).get(req["license_number"], {})
+    to = [req["submitted_by"]] if "@" in (req["submitted_by"] or "") else []
+    cc = who.get("specialists") or []
+    if not to:
+        to = p17.reach(cc, req["campus"], p17.primary_specialists(cur), p17.system_team(cur))
+    if not to:
+        return 0
+    return store_n.queue_messages(cur, [NewMessage(
+        template_key=t.GROUP_CHANGE_DONE, dedup_key=f"group_change_done:{req['request_id']}",
+        to=to, cc=cc, context={"full_name": who.get("full_name") or req["contact_id"],
+                               "license_number": req["license_number"], "campus": req["campus"],
+                               "request_id": req["request_id"],
+                               "business_units": "; ".join(units),
+                               "public_groups": "; ".join(groups)})])
 
 
 def list_group_change_queue(store, actor: Identity) -> list[dict]:

@@ -24,25 +24,31 @@ from pydantic import ValidationError
 from ecomm import calendar as cal
 from ecomm import clock
 from ecomm import reference as ref
+from ecomm.batch.changes import change_draft
+from ecomm.errors import EcommError
 from ecomm.gc_pause import gc_paused
 from ecomm.identity import Identity
 from ecomm.requests.deprovision import Submitted, c4_split, take_effect_at_submission
 from ecomm.requests.provision import DRAFT_TO_REQUEST
 from ecomm.rules import (DeprovisionDraft, Eligibility, GroupChangeDraft, GroupChoices,
                          ProvisionDraft, ReplacedLicense, apply_billing_defaults,
-                         check_deprovision, check_group_change, check_provision)
+                         check_change, check_deprovision, check_group_change,
+                         check_provision, p16_resolve)
+from ecomm.rules.profile import license_profile
 from ecomm.storage import calendar as cal_store
 from ecomm.storage import contacts
 from ecomm.storage import request_checks as bulk
 from ecomm.storage import requests as rs
 from ecomm.storage.settings import load_policy
+from ecomm.requests.changes import pending_asks
 
 OPEN = ("pending", "held")
 COURSE_COLUMN = {course: col for col, course in ref.COURSE_REQUEST_COLUMNS.items()}
 RULE_COLUMN = {"P1": "contact_id", "P2": "contact_id", "P3": "contact_id", "P4": "contact_id",
                "P5": "contact_id", "P6": "submitted_by", "P7": "applications",
                "P8": "super_user_permissions", "P9": "cvent_add_ons", "P10": "replaces_license",
-               "P11": "business_units", "P12": "unit_speedtypes", "P14": "submitted_by"}
+               "P11": "business_units", "P12": "unit_speedtypes", "P14": "submitted_by",
+               "P15": "license_number", "P16": "salesforce_profile"}
 GROUP_FIELDS = ("business_units", "public_groups", "new_public_group", "remove_business_units",
                 "remove_public_groups", "notes")
 
@@ -80,14 +86,16 @@ class _Loaded:
         self.users = bulk.users(cur, (r["submitted_by"] for r in rows))
         self._identities: dict[str, Identity | None] = {}
         provisions = [r for r in rows if r["kind"] == "provision"]
+        changes = [r for r in rows if r["kind"] == "change"]
         # P13's duplicates only warn, and name where a missing agreement or course sits when
         # P4/P5 fail: they are loaded for the contacts of failing rows only (``with_duplicates``)
-        self.facts = contacts.contact_facts(cur, (r["contact_id"] for r in provisions),
+        self.facts = contacts.contact_facts(cur, (r["contact_id"] for r in provisions + changes),
                                             with_duplicates=False)
         numbers = [r["license_number"] for r in rows if r["kind"] != "provision"]
-        numbers += [r["replaces_license"] for r in provisions]
+        numbers += [r["replaces_license"] for r in provisions + changes]
         self.licenses = contacts.licenses_by_number(  # P10 names the replaced license's holder
-            cur, numbers, holders=[r["replaces_license"] for r in provisions])
+            cur, numbers, holders=[r["replaces_license"] for r in provisions + changes])
+        self.change_asks: dict[str, list[tuple[str, set[str]]]] = defaultdict(list)
         self.requested: dict[str, list[tuple[str, list[str]]]] = defaultdict(list)
         self.removals: dict[str, list[tuple[str, list[str]]]] = defaultdict(list)
         for o in bulk.open_requests(cur, contact_ids=[r["contact_id"] for r in provisions],
@@ -97,6 +105,8 @@ class _Loaded:
             elif o["kind"] == "deprovision" and o["license_number"]:
                 self.removals[o["license_number"]].append(
                     (o["request_id"], o["applications"] or []))
+            elif o["kind"] == "change" and o["license_number"]:
+                self.change_asks[o["license_number"]].append((o["request_id"], pending_asks(o)))
         values = bulk.active_reference(cur)
         self.groups = {c: GroupChoices(campus=c,
                                        business_units=frozenset(values.get((c, "business_unit"), ())),
@@ -157,6 +167,16 @@ def _judge(row: dict, submitter: Identity, on: date, data: _Loaded) -> Eligibili
         if lic.contact_id != row["contact_id"]:
             return [("contact_id", f"License {lic.license_number} is {lic.contact_id}'s, not "
                                    f"{row['contact_id']}'s: correct the contact or the license")]
+        if kind == "change":
+            facts = data.facts.get(row["contact_id"])
+            if facts is None:
+                return [("contact_id", f"There is no contact {row['contact_id']!r}.")]
+            draft = change_draft(row)
+            return check_change(
+                facts, draft, lic, submitter, on, data.policy,
+                replaced=data.licenses.get(draft.replaces_license or ""),
+                pending={a for rid2, asks in data.change_asks[lic.license_number]
+                         if rid2 != rid for a in asks})
         if kind == "deprovision":
             draft = DeprovisionDraft(campus=row["campus"], license_number=lic.license_number,
                                      applications=row["applications"] or [], notes=row["notes"])
@@ -169,6 +189,8 @@ def _judge(row: dict, submitter: Identity, on: date, data: _Loaded) -> Eligibili
     except ValidationError as exc:
         return [(str(e["loc"][0]) if e.get("loc") else "request_id",
                  e["msg"].removeprefix("Value error, ")) for e in exc.errors()]
+    except EcommError as exc:
+        return [("request_id", p) for p in (exc.problems or [exc.message])]
 
 
 def _open_rows(cur, lines: dict[str, int]) -> dict[str, dict]:
@@ -199,6 +221,8 @@ def check_and_take_effect(cur, lines: dict[str, int], *, label: str = "requests.
         problems, data = _check(cur, rows, lines, label)
         if not problems:
             _take_effect(cur, rows, lines, actor, data.licenses if data else {})
+            if data is not None:
+                _p16_effects(cur, rows, data)
     return problems
 
 
@@ -259,7 +283,7 @@ def _take_effect(cur, open_rows: dict[str, dict], lines: dict[str, int], actor: 
             lic = licenses[r["license_number"]]
             removed[r["request_id"]] = any(a.application == ref.SALESFORCE and
                                            a.deprovisioned_on == on for a in lic.apps)
-    pending = [r for r in rows if r["kind"] in ("provision", "deprovision")]  # C5: off-cycle
+    pending = [r for r in rows if r["kind"] in ("provision", "deprovision", "change")]  # C5
     c4 = [r for r in pending if r["request_id"] in removed]
     statuses = dict(zip((r["request_id"] for r in c4), take_effect_at_submission(cur, [
         Submitted(r["request_id"], r["license_number"], r["campus"], r["applications"],
@@ -280,7 +304,7 @@ def _take_effect(cur, open_rows: dict[str, dict], lines: dict[str, int], actor: 
             if status == "completed":
                 processed = r["submitted_at"]
                 counts["completed"] += 1
-        if (r["kind"] == "provision" or others) and r["cycle"] is None:
+        if (r["kind"] in ("provision", "change") or others) and r["cycle"] is None:
             day = clock.denver_date(r["submitted_at"])  # the cycle depends on the Denver day
             if day not in cycles:
                 cycles[day] = cal.cycle_for_submission(r["submitted_at"], closures)
@@ -291,3 +315,20 @@ def _take_effect(cur, open_rows: dict[str, dict], lines: dict[str, int], actor: 
                             "completed" if processed else None, processed))
     rs.set_imported_effects_many(cur, updates)
     return counts
+
+
+def _p16_effects(cur, open_rows: dict[str, dict], data: _Loaded) -> None:
+    """P16 at import, as the form at submission: a pending Cvent-only provisioning request gets
+    Salesforce with the Chatter Free profile, and every one its profile."""
+    for r in open_rows.values():
+        if r["kind"] != "provision" or r["status"] != "pending":
+            continue
+        facts = data.facts.get(r["contact_id"])
+        on = clock.denver_date(r["submitted_at"])
+        apps, profile, verdict = p16_resolve(
+            r["applications"] or [], r["salesforce_profile"], facts.held_applications(on),
+            license_profile(facts, r["campus"]))
+        if verdict.passed and (apps != list(r["applications"] or [])
+                               or profile != r["salesforce_profile"]):
+            cur.execute("UPDATE requests SET applications = ?, salesforce_profile = ? "
+                        "WHERE request_id = ?", [apps, profile, r["request_id"]])

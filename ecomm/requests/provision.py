@@ -17,11 +17,13 @@ from ecomm import clock
 from ecomm.errors import EcommError, NotFound, from_validation_error
 from ecomm.identity import Identity
 from ecomm.policy import Policy
+from ecomm import system_tasks
 from ecomm.requests import access, duplicates, evidence, timing
 from ecomm.requests.models import Confirmation, Upload
 from ecomm.rules import (Eligibility, ProvisionDraft, apply_billing_defaults, check_provision,
-                         is_net_new)
-from ecomm.storage import audit, contacts
+                         is_net_new, p16_apply)
+from ecomm.rules.profile import license_profile
+from ecomm.storage import audit, contacts, specialists
 from ecomm.storage import requests as rs
 from ecomm.storage.settings import load_policy
 
@@ -68,6 +70,21 @@ def check(store, actor: Identity, contact_id: str, draft: ProvisionDraft, on: da
         requested_apps=requested, groups=rs.group_choices(store, draft.campus))
 
 
+def profile_and_specialist(store, actor: Identity, contact_id: str, draft: ProvisionDraft,
+                           on: date) -> ProvisionDraft:
+    """P16: the applications and Salesforce profile follow the applications (a Cvent-only
+    request gets Salesforce with the Chatter Free profile); P17: the license names the
+    submitting specialist, else the campus's primary specialist."""
+    facts = contacts.load_contact_facts(store, contact_id)
+    draft, _verdict = p16_apply(draft, facts.held_applications(on),
+                                license_profile(facts, draft.campus))
+    if not draft.ecomm_specialist:
+        mine = actor.is_specialist and actor.campus == draft.campus
+        draft = draft.model_copy(update={"ecomm_specialist": actor.email if mine else
+                                         specialists.primary_specialist(store, draft.campus)})
+    return draft
+
+
 def _existing_license(cur, contact_id: str, campus: str) -> dict | None:
     for lic in rs.licenses_of_contact(cur, contact_id):
         if lic["affiliated_campus"] == campus:
@@ -77,7 +94,7 @@ def _existing_license(cur, contact_id: str, campus: str) -> dict | None:
 
 def submit_provision(store, actor: Identity, contact_id: str, draft: ProvisionDraft | dict,
                      uploads: list[Upload], *, now_utc: datetime) -> Confirmation:
-    """P1-P14: submit a provisioning request as of the Denver day of ``now_utc``; refused with
+    """P1-P16: submit a provisioning request as of the Denver day of ``now_utc``; refused with
     every failing rule and nothing saved, or saved with its transcripts and cycle (C1)."""
     draft = as_draft(draft, contact_id)
     access.require_can_change(actor, draft.campus, doing="submit provisioning requests")
@@ -86,6 +103,7 @@ def submit_provision(store, actor: Identity, contact_id: str, draft: ProvisionDr
     policy = load_policy(store)
     on = clock.denver_date(now_utc)
     draft = apply_billing_defaults(draft, None)
+    draft = profile_and_specialist(store, actor, contact_id, draft, on)
     uploads, upload_problems = _checked_uploads(uploads, policy)
 
     info = timing.cycle_info(store, now_utc, policy)
@@ -124,6 +142,7 @@ def submit_provision(store, actor: Identity, contact_id: str, draft: ProvisionDr
         rs.insert_request(cur, request)
         rs.add_status(cur, rid, now_utc, "pending", actor.email,
                       f"Submitted for cycle {info.cycle}")
+        system_tasks.open_for_request(cur, request, actor=actor.email, now_utc=now_utc)  # C7
         written.extend(evidence.write_files(root, rid, uploads))
         for file_id, stored, _path, up in written:
             rs.insert_evidence(cur, file_id=file_id, request_id=rid, license_number=number,

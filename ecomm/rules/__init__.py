@@ -12,6 +12,9 @@ from ecomm.rules.request import (apply_billing_defaults, check_deprovision, chec
                                  p7_applications, p8_super_user, p9_cvent_add_ons, p10_replaces,
                                  p11_groups, p11_known_groups, p12_billing, p14_quiz,
                                  parse_unit_speedtypes)
+from ecomm.rules.profile import p16_apply, p16_profile_for, p16_resolve  # noqa: E402
+from ecomm.rules.license_life import (ChangeDraft, c7_task_reasons,  # noqa: E402
+                                      check_change, p15_change)
 
 __all__ = [
     "AgreementMember", "Contact", "ContactFacts", "DeprovisionDraft", "Duplicate", "Eligibility",
@@ -23,4 +26,6 @@ __all__ = [
     "p1_university_email", "p2_employee_id", "p3_employment", "p4_agreement", "p5_courses",
     "p6_campus", "p7_applications", "p8_super_user", "p9_cvent_add_ons", "p10_replaces",
     "p11_groups", "p11_known_groups", "p12_billing", "p13_duplicates", "p14_quiz",
+    "ChangeDraft", "c7_task_reasons", "check_change", "p15_change", "p16_apply",
+    "p16_profile_for", "p16_resolve",
 ]

@@ -98,6 +98,10 @@ class HeldLicense(BaseModel):
     business_units: list[str] = Field(default_factory=list)
     public_groups: list[str] = Field(default_factory=list)
     apps: list[LicenseApp] = Field(default_factory=list)
+    ecomm_role: str | None = None              # P15: what a change request may change
+    salesforce_profile: str | None = None      # P16
+    super_user_permissions: list[str] = Field(default_factory=list)
+    cvent_add_ons: list[str] = Field(default_factory=list)
 
     def applications_on(self, on: date) -> set[str]:
         """Applications this license holds on ``on``."""
@@ -222,7 +226,7 @@ class ProvisionDraft(BaseModel):
     campus: CampusName
     applications: Applications = Field(default_factory=list)
     ecomm_role: str = ref.ROLE_USER
-    salesforce_profile: str = ref.PROFILE_STANDARD
+    salesforce_profile: Optional[str] = None   # P16: follows the applications when not given
     replaces_license: Text = None
     ecomm_specialist: Text = None
     additional_specialists: Strings = Field(default_factory=list)
@@ -254,7 +258,7 @@ class ProvisionDraft(BaseModel):
     @classmethod
     def _v_profile(cls, v):
         if v is None or not str(v).strip():
-            return ref.PROFILE_STANDARD
+            return None
         c = ref.canonical_choice(str(v), ref.SALESFORCE_PROFILES)
         if c is None:
             raise ValueError(f"{v!r} is not a Salesforce profile (Standard or Chatter Free User)")

@@ -15,6 +15,7 @@ from ecomm.errors import EcommError
 from ecomm.identity import Identity
 from ecomm.policy import Policy
 from ecomm.rules.contact import check_contact
+from ecomm.rules.profile import license_profile, p16_resolve
 from ecomm.rules.models import (ContactFacts, DeprovisionDraft, Eligibility, GroupChangeDraft,
                                 GroupChoices, HeldLicense, ProvisionDraft, ReplacedLicense,
                                 RuleResult)
@@ -78,8 +79,11 @@ def p7_applications(draft: ProvisionDraft, held_apps: Collection[str],
     out = []
     held = set(draft.applications) & set(held_apps)
     if held:
-        out.append(_no("P7", f"Already holds {_names(held)}: request only applications the user "
-                             "does not have (to remove access, submit a deprovisioning request)"))
+        out.append(_no("P7", f"Already holds {_names(held)}: a provisioning request adds only "
+                             "applications the user does not have. To change what a licensed "
+                             "user has (Cvent add-ons, super-user permissions, eComm role, the "
+                             "upgrade from Chatter Free to a full Salesforce license) submit a "
+                             "change request (P15); to remove access, a deprovisioning request"))
     pending = (set(draft.applications) & set(requested_apps)) - held
     if pending:
         out.append(_no("P7", f"{_names(pending)} already requested in a pending request: wait "
@@ -273,7 +277,7 @@ def check_provision(facts: ContactFacts, draft: ProvisionDraft, submitter: Ident
                     policy: Policy, *, held_apps: Collection[str],
                     replaced: ReplacedLicense | None, requested_apps: Collection[str] = (),
                     groups: GroupChoices | None = None) -> Eligibility:
-    """P1-P14: may this provisioning request be submitted on ``on``? ``held_apps``: what the
+    """P1-P16: may this provisioning request be submitted on ``on``? ``held_apps``: what the
     contact holds now; ``replaced``: the license of ``draft.replaces_license`` (None when not
     found or not replacing); ``requested_apps``: applications in the contact's pending
     provisioning requests; ``groups``: the campus's business units and public groups (P11;
@@ -284,6 +288,8 @@ def check_provision(facts: ContactFacts, draft: ProvisionDraft, submitter: Ident
     contact = check_contact(facts, draft.campus, on, policy, course_dates=draft.course_dates())
     results = [
         *contact.results,
+        p16_resolve(draft.applications, draft.salesforce_profile, held_apps,
+                    license_profile(facts, draft.campus))[2],
         p6_campus(submitter, draft.campus),
         *p7_applications(draft, held_apps, requested_apps),
         p8_super_user(draft, policy),

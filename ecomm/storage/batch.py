@@ -13,13 +13,14 @@ from typing import Any
 from ecomm.storage.requests import LICENSE_COLUMNS, dicts
 
 OPEN_STATUSES = ("pending", "held")
-BATCH_KINDS = ("provision", "deprovision")
+BATCH_KINDS = ("provision", "deprovision", "change")
 
 
 # -- the queue --------------------------------------------------------------------------------
 def open_requests(conn) -> list[dict]:
-    """*conn*: every pending or held provisioning/deprovisioning request, oldest first."""
-    return dicts(conn, "SELECT * FROM requests WHERE status IN (?, ?) AND kind IN (?, ?) "
+    """*conn*: every pending or held provisioning, deprovisioning or change (P15) request,
+    oldest first."""
+    return dicts(conn, "SELECT * FROM requests WHERE status IN (?, ?) AND kind IN (?, ?, ?) "
                        "ORDER BY submitted_at, request_id", [*OPEN_STATUSES, *BATCH_KINDS])
 
 

@@ -30,7 +30,8 @@ CONTACT_COLUMNS = ("contact_id", "last_name", "first_name", "email", "employee_i
                    "ucd_email", "anschutz_email", "uccs_email", "cu_system_email", "poi",
                    "poi_active")
 _LICENSE_COLUMNS = ("license_number", "contact_id", "affiliated_campus", "ecomm_specialist",
-                    "additional_specialists", "business_units", "public_groups")
+                    "additional_specialists", "business_units", "public_groups", "ecomm_role",
+                    "salesforce_profile", "super_user_permissions", "cvent_add_ons")
 
 # Up to this many values a query takes them as a constant IN list (index lookups); more as
 # one list parameter (a semi-join over a scan).
@@ -151,7 +152,10 @@ def _license_fields(item: dict) -> dict:
                 ecomm_specialist=item["ecomm_specialist"],
                 additional_specialists=item["additional_specialists"] or [],
                 business_units=item["business_units"] or [],
-                public_groups=item["public_groups"] or [], apps=item["apps"])
+                public_groups=item["public_groups"] or [], apps=item["apps"],
+                ecomm_role=item["ecomm_role"], salesforce_profile=item["salesforce_profile"],
+                super_user_permissions=item["super_user_permissions"] or [],
+                cvent_add_ons=item["cvent_add_ons"] or [])
 
 
 # -- P13: possible duplicates --------------------------------------------------------------------

@@ -424,6 +424,42 @@ M011_SEATS_JUNE_REVIEW: list[Step] = [
     )""",
 ]
 
+
+def _m012_fill_specialists(cur) -> None:
+    """P17: licenses that name no eComm specialist get their campus's primary specialist
+    (audited; a campus with no specialist at all is left: the System team receives its
+    messages)."""
+    from ecomm.storage import audit
+    from ecomm.storage.specialists import fill_missing_specialists
+
+    filled = fill_missing_specialists(cur)
+    if filled:
+        audit.record(cur, actor="migration", action="fill_specialists", entity="license",
+                     entity_id=None, after={"licenses": len(filled)},
+                     detail=f"P17: {len(filled)} license(s) without an eComm specialist now "
+                            "name their campus's primary specialist")
+
+
+M012_LICENSE_LIFE: list[Step] = [
+    # P15: a change request's upgrade from Chatter Free to a full Salesforce license
+    "ALTER TABLE requests ADD COLUMN salesforce_upgrade BOOLEAN",
+    # C7: what the System team must prepare before a request's batch (one task per request)
+    """CREATE TABLE system_tasks (
+        request_id VARCHAR PRIMARY KEY,
+        campus VARCHAR NOT NULL,
+        cycle VARCHAR,                         -- 'YYYY-MM' of the request's batch; NULL off-cycle
+        reasons VARCHAR[] NOT NULL,            -- new_mec | super_user | new_public_group | new_speedtype
+        detail VARCHAR,
+        opened_at TIMESTAMP NOT NULL,          -- UTC
+        opened_by VARCHAR NOT NULL,
+        closed_at TIMESTAMP,                   -- UTC; NULL while open
+        closed_by VARCHAR,
+        close_note VARCHAR
+    )""",
+    _m012_fill_specialists,
+]
+
+
 # (version, description, steps)
 MIGRATIONS: list[tuple[int, str, list[Step]]] = [
     (1, "core schema: people, licenses, requests, cycles, billing, reference, audit", M001_CORE),
@@ -439,6 +475,8 @@ MIGRATIONS: list[tuple[int, str, list[Step]]] = [
     (10, "scheduled jobs: their runs and outcomes", M010_JOB_RUNS),
     (11, "seats per application and fiscal year (B10); June review decisions (Q5)",
      M011_SEATS_JUNE_REVIEW),
+    (12, "license life (rev 2): change requests, System team tasks, a specialist on every license",
+     M012_LICENSE_LIFE),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]

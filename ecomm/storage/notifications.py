@@ -94,9 +94,21 @@ def license_recipients(cur, license_numbers: list[str]) -> dict[str, dict[str, A
         f"l.affiliated_campus, {user_email_sql()}, l.ecomm_specialist, l.additional_specialists "
         "FROM licenses l LEFT JOIN contacts c ON c.contact_id = l.contact_id "
         "WHERE l.license_number IN (SELECT unnest(?::VARCHAR[]))", [list(license_numbers)]).fetchall()
+    reach = _p17_reach(cur, any(not specialists(r[6], r[7]) for r in rows))
     return {r[0]: {"license_number": r[0], "contact_id": r[1], "first_name": r[2] or r[3],
                    "full_name": r[3] or r[1], "campus": r[4], "user_email": r[5],
-                   "specialists": specialists(r[6], r[7])} for r in rows}
+                   "specialists": reach(specialists(r[6], r[7]), r[4])} for r in rows}
+
+
+def _p17_reach(cur, needed: bool):
+    """P17: a function giving who receives what goes "to the specialist" of a campus: the
+    specialists named, else the campus's primary specialist, else the System team."""
+    from ecomm.storage import specialists as p17
+
+    if not needed:
+        return lambda addresses, campus: addresses
+    primaries, system = p17.primary_specialists(cur), p17.system_team(cur)
+    return lambda addresses, campus: p17.reach(addresses, campus, primaries, system)
 
 
 def request_recipients_many(cur, request_ids: list[str]) -> dict[str, dict[str, Any]]:

@@ -23,6 +23,7 @@ REQUEST_COLUMNS = (
     "campus_speedtype", "unit_speedtypes", "speedtype_notes", "super_user_permissions",
     "cvent_add_ons", "course_privacy_awareness_on", "course_it_providers_on", "course_pci_on",
     "notes", "status", "cycle", "held_reasons", "processed_at", "salesforce_removed_on",
+    "salesforce_upgrade",
 )
 LICENSE_COLUMNS = (
     "license_number", "contact_id", "affiliated_campus", "ecomm_specialist",

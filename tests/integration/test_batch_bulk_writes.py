@@ -13,6 +13,7 @@ from datetime import date, datetime, time
 import pytest
 
 from ecomm import reference as ref
+from ecomm.batch import changes as license_changes
 from ecomm.batch import plan as planner
 from ecomm.batch import service
 from ecomm.batch.models import BatchPlan
@@ -22,7 +23,7 @@ from ecomm.identity import CLI_ACTOR
 from ecomm.notifications import outbox
 from ecomm.notifications import templates as t
 from ecomm.notifications.models import NewMessage
-from ecomm.storage import Store, audit
+from ecomm.storage import Store, audit, specialists
 from ecomm.storage import notifications as sn
 from ecomm.storage import requests as rs
 from tests.integration.batch_seed import CYCLE, ON, PROCESS_AT, provision, seed_cycle
@@ -152,6 +153,10 @@ def apply_row_by_row(cur, plan: BatchPlan, actor: str, now_utc: datetime, policy
                      after={"status": "held", "cycle": h.next_cycle, "held_reasons": h.reasons,
                             "failures": h.failures}, detail=note)
         _queue_request_held(cur, h.request_id, cycle, h.reasons)
+    # rules revision 2: change requests (P15) and a specialist on every license (P17), the
+    # same functions as the batch (row by row already)
+    specialists.fill_missing_specialists(cur)
+    license_changes.apply(cur, plan, actor, now_utc)
 
 
 # the clock columns written with the real time (now_utc() at the moment of writing)

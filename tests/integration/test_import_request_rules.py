@@ -104,9 +104,12 @@ def test_c2_cycle_of_an_imported_request_is_read_in_denver_time(store, tmp_path)
 def test_refused_request_names_line_and_column_and_nothing_is_written(store, tmp_path):
     problems = refused(store, tmp_path, requests_csv(
         row(request_id="R-OK"), row(request_id="R-BAD", applications="Salesforce")))
-    assert problems == ["requests.csv:3 applications: P7: Already holds Salesforce: request only "
-                        "applications the user does not have (to remove access, submit a "
-                        "deprovisioning request)"]
+    assert problems == ["requests.csv:3 applications: P7: Already holds Salesforce: a "
+                        "provisioning request adds only applications the user does not have. "
+                        "To change what a licensed user has (Cvent add-ons, super-user "
+                        "permissions, eComm role, the upgrade from Chatter Free to a full "
+                        "Salesforce license) submit a change request (P15); to remove access, "
+                        "a deprovisioning request"]
     assert nothing_written(store)
 
 

@@ -13,7 +13,7 @@ from typing import Callable
 
 import pytest
 
-from ecomm import admin
+from ecomm import admin, system_tasks
 from ecomm import reference as ref
 from ecomm.batch import service as batch
 from ecomm.billing import fiscal_setup as fs
@@ -23,8 +23,8 @@ from ecomm.compliance_actions import DeprovisionItem, request_deprovisioning
 from ecomm.errors import AccessDenied, NotFound
 from ecomm.identity import Identity
 from ecomm.notifications import actions as notify
-from ecomm.requests import (cancel_request, record_agreement_fix, submit_deprovision,
-                            submit_provision)
+from ecomm.requests import (cancel_request, record_agreement_fix, submit_change,
+                            submit_deprovision, submit_provision, update_billing)
 from ecomm.requests.groups import complete_group_change, request_group_change
 from ecomm.storage import compliance as compliance_store
 from ecomm.storage import notifications as notifications_store
@@ -71,6 +71,9 @@ def seed_requests(store) -> dict:
     ids["groups"] = request_group_change(
         store, BOULDER, "LN-0776", ["CUB Alumni Association"], [], [], [],
         now_utc=NOW).request_id
+    ids["task"] = request_group_change(  # C7 (rules revision 2): opens a System team task
+        store, BOULDER, "LN-0776", [], [], [ref.NEW_PUBLIC_GROUP], [],
+        new_public_group="09 Boulder Music", now_utc=NOW).request_id
     compliance_store.record_quiz_pass(store, "LN-0776", date(2026, 11, 1), SYSTEM)  # a message
     ids["message"] = store.query_value("SELECT max(message_id) FROM outbox")
     return ids
@@ -98,6 +101,13 @@ REQUEST_ACTIONS = [
            lambda s, who, ids: _all_or_raise(request_deprovisioning(
                s, who, [DeprovisionItem(license_number="LN-0776", reason="Q1 quiz overdue")],
                now_utc=NOW))),
+    # rules revision 2: change requests and billing information (P15), System team tasks (C7)
+    Action("submit a change request", BOULDER, lambda s, who, ids: submit_change(
+        s, who, "LN-0776", {"ecomm_role": ref.ROLE_MEC}, now_utc=NOW)),
+    Action("edit billing information", BOULDER, lambda s, who, ids: update_billing(
+        s, who, "LN-0776", {"campus_speedtype": "11504317"}, now_utc=NOW)),
+    Action("close a System team task", SYSTEM, lambda s, who, ids: system_tasks.close_task(
+        s, who, ids["task"], "done", now_utc=NOW), system_only=True),
     Action("set a cycle's credentials date", SYSTEM, lambda s, who, ids: batch.set_credentials_date(
         s, who, "2026-12", date(2026, 12, 8), now_utc=NOW), system_only=True),
     Action("process a batch", SYSTEM, lambda s, who, ids: batch.process_batch(

@@ -33,7 +33,9 @@ SPEC_COLUMNS = {
                  "applications", "license_number", "ecomm_role", "replaces_license",
                  "business_units", "public_groups", "billing_campus", "campus_speedtype",
                  "unit_speedtypes", "course_privacy_awareness_on", "course_it_providers_on",
-                 "course_pci_on"},
+                 "course_pci_on",
+                 # rules revision 2 (P15): a change request's asks
+                 "super_user_permissions", "cvent_add_ons", "salesforce_upgrade"},
     "users": {"email", "name", "role", "campus", "quiz_passed_on"},
     "reference": {"kind", "campus", "value", "label", "active"},
     "rates": {"fiscal_year", "application", "monthly_rate", "is_demo"},
@@ -172,8 +174,10 @@ def test_demo_reference_lists_are_campus_flavoured_and_exclude_fixed_choices(dem
         assert expected in values
     assert any(v.startswith("09 Adv Anschutz") for k, c, v in values if k == "public_group")
     for campus in ref.CAMPUSES:
-        for kind in ref.REFERENCE_KINDS:
+        for kind in ("business_unit", "public_group", "speedtype"):   # the lists
             assert sum(1 for k, c, _ in values if k == kind and c == campus) >= 3, (campus, kind)
+        # P17 (rev 2): one primary specialist per campus
+        assert sum(1 for k, c, _ in values if k == "primary_specialist" and c == campus) == 1
     fixed = set(ref.FIXED_BUSINESS_UNITS + ref.FIXED_PUBLIC_GROUPS + ref.FIXED_SPEEDTYPES)
     assert not fixed & {v for _, _, v in values}
     assert {r["active"] for r in rows} == {"true", "false"}

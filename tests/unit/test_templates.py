@@ -13,7 +13,9 @@ from ecomm.notifications.models import OutboxMessage
 from ecomm.notifications.outbox import to_eml
 
 SOURCES_MESSAGES = {t.CREDENTIALS_READY, t.QUIZ_REMINDER, t.QUIZ_PASSED, t.QUIZ_OVERDUE,
-                    t.IDLE_WARNING, t.REQUEST_HELD, t.COURSE_RETAKE, t.COURSE_NON_COMPLIANT}
+                    t.IDLE_WARNING, t.REQUEST_HELD, t.COURSE_RETAKE, t.COURSE_NON_COMPLIANT,
+                    # rules revision 2: the group change completed (C5), a System team task (C7)
+                    t.GROUP_CHANGE_DONE, t.SYSTEM_TASK}
 # Issue 19: the scheduled job's reminder to the System team on a cycle's first processing day.
 SOURCES_MESSAGES |= {t.BATCH_DUE}
 

@@ -1,0 +1,109 @@
+"""P15 in the monthly batch: change requests are checked again like provisioning (C3: P1-P5
+on the processing day; a failing one is held) and then change the license record: eComm
+role, super-user permissions, Cvent add-ons, and the upgrade from Chatter Free to a full
+Salesforce license, billed as a new paid Salesforce from the processing day (its Chatter
+Free row is closed that day and a Salesforce row opened, net new unless it replaces: P10's
+``is_net_new``). ``plan_changes`` is pure (called by ``plan.plan_batch``); ``apply`` writes
+inside the batch's transaction."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import ValidationError
+
+from ecomm import reference as ref
+from ecomm.batch.models import BatchPlan, ChangeItem, HeldItem
+from ecomm.errors import EcommError
+from ecomm.policy import Policy
+from ecomm.rules import ChangeDraft, RuleResult, check_contact, is_net_new
+from ecomm.storage import audit
+from ecomm.storage import license_changes as lc
+from ecomm.storage import requests as rs
+
+CHANGE_FIELDS = ("ecomm_role", "super_user_permissions", "cvent_add_ons", "salesforce_upgrade",
+                 "replaces_license", "notes")
+
+
+def change_draft(row: dict) -> ChangeDraft:
+    """The stored change request as a ChangeDraft (EcommError names a row that cannot be read)."""
+    try:
+        return ChangeDraft(campus=row["campus"], license_number=row["license_number"] or "",
+                           **{k: row.get(k) for k in CHANGE_FIELDS if row.get(k) is not None})
+    except ValidationError as exc:
+        problems = [e.get("msg", "").removeprefix("Value error, ") for e in exc.errors()]
+        raise EcommError(f"Request {row['request_id']} cannot be read: fix or cancel it, then "
+                         "process the batch again. Nothing was changed.", problems) from None
+
+
+def license_after_change(values: dict, draft: ChangeDraft) -> dict:
+    """P15: the license's changed fields after the change (lists merged)."""
+    after = dict(values)
+    if draft.ecomm_role:
+        after["ecomm_role"] = draft.ecomm_role
+    for k in ("super_user_permissions", "cvent_add_ons"):
+        current = list(after.get(k) or [])
+        after[k] = current + [v for v in getattr(draft, k) if v not in current]
+    if draft.salesforce_upgrade:
+        after["salesforce_profile"] = ref.PROFILE_STANDARD
+    return after
+
+
+def plan_changes(queue, inputs, licenses, policy: Policy, plan: BatchPlan,
+                 next_cycle: str) -> None:
+    """C3/P15: each change request of the queue, in submission order, is held when the
+    contact fails P1-P5 on the processing day, else changes its license (in ``licenses``,
+    the plan's copies)."""
+    on = inputs.on
+    for req in (r for r in queue if r.kind == "change"):
+        facts = inputs.facts[req.contact_id]
+        name = facts.contact.name or req.contact_id
+        verdict = check_contact(facts, req.campus, on, policy)
+        lic = licenses.get(req.license_number or "")
+        if lic is None:
+            verdict.results.append(RuleResult(
+                rule="P15", passed=False, message=f"License {req.license_number} no longer "
+                                                  "exists: cancel the change request"))
+        if not verdict.eligible:
+            plan.held.append(HeldItem(
+                request_id=req.request_id, contact_id=req.contact_id, name=name,
+                campus=req.campus, applications=list(req.applications),
+                failures=verdict.failed_rules, reasons=verdict.problems(), next_cycle=next_cycle))
+            continue
+        draft = req.change
+        before = lic.values()
+        after = license_after_change(before, draft)
+        for k, v in after.items():
+            setattr(lic, k, v)
+        changed = {k for k in after if after[k] != before.get(k)}
+        upgrade = draft.salesforce_upgrade and ref.SALESFORCE in lic.open_apps
+        plan.changed.append(ChangeItem(
+            request_id=req.request_id, contact_id=req.contact_id, name=name, campus=req.campus,
+            license_number=lic.license_number, asks=draft.asks(), salesforce_upgrade=upgrade,
+            net_new=is_net_new(draft.as_provision()), replaces_license=draft.replaces_license,
+            license_before={k: before.get(k) for k in changed},
+            license_after={k: after[k] for k in changed}))
+
+
+def apply(cur, plan: BatchPlan, actor: str, now_utc: datetime) -> None:
+    """Write the plan's change requests: license fields, the upgraded Salesforce row, the
+    request's status and history, audit entries (A4)."""
+    on = plan.on
+    for c in plan.changed:
+        lc.set_license_fields(cur, c.license_number, c.license_after)
+        if c.salesforce_upgrade:
+            lc.upgrade_salesforce(cur, c.license_number, on, net_new=c.net_new)
+        kind = "net new" if c.net_new else f"license transfer from {c.replaces_license}"
+        note = (f"Batch {plan.cycle}: {'; '.join(c.asks)} on {c.license_number}"
+                + (f" (Salesforce from {on.isoformat()}, {kind})" if c.salesforce_upgrade else ""))
+        rs.set_status(cur, c.request_id, "processed", now_utc)
+        lc.clear_held_reasons(cur, c.request_id)
+        rs.add_status(cur, c.request_id, now_utc, "processed", actor, note)
+        audit.record(cur, actor=actor, action="batch_change", entity="license",
+                     entity_id=c.license_number, campus=c.campus, before=c.license_before or None,
+                     after={**c.license_after, "salesforce_upgrade": c.salesforce_upgrade,
+                            "net_new": c.net_new if c.salesforce_upgrade else None},
+                     detail=note)
+        audit.record(cur, actor=actor, action="batch_change", entity="request",
+                     entity_id=c.request_id, campus=c.campus, before={"status": "pending"},
+                     after={"status": "processed", "license_number": c.license_number},
+                     detail=note)

@@ -1,0 +1,82 @@
+"""Browser journey (rules revision 2, P15): the Boulder eComm specialist finds a licensed user
+who holds Cvent, starts a request, chooses "Change", asks for a Cvent add-on, submits, and
+sees the confirmation naming the change request, its license record and its cycle."""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from playwright.sync_api import expect
+
+from ecomm import admin, clock, readiness
+from ecomm import reference as ref
+from ecomm.storage import Store, contacts
+from tests.browser.conftest import DEMO_LICENSES, open_as, wait_idle
+from tests.browser.test_provision_journey import BOULDER, pick
+
+pytestmark = pytest.mark.browser
+demo = pytest.importorskip("ecomm.demo")
+
+
+@pytest.fixture(scope="module")
+def licensed_contact(tmp_path_factory) -> dict:
+    """A Boulder user of the browser database who holds Cvent without add-on, qualifies
+    (P1-P5) and has no open request: found in a twin of the deterministic demo (the running
+    app holds the browser database)."""
+    path = tmp_path_factory.mktemp("twin") / "twin.duckdb"
+    today = clock.today_denver()
+    with Store(path) as store:
+        demo.load_demo(store, as_of=date.today(), licenses=DEMO_LICENSES)
+        boulder = admin.find_identity(store, BOULDER)
+        for row in contacts.search_contacts(store, "", campus="Boulder", limit=1000):
+            if not row["employee_id"]:
+                continue
+            ready = readiness.contact_readiness(store, boulder, row["contact_id"], "Boulder",
+                                                today)
+            lic = ready.license_at("Boulder")
+            if not (ready.ready and lic and ref.CVENT in lic["held"]
+                    and not ready.open_requests and not ready.warnings):
+                continue
+            number = lic["license_number"]
+            addons = store.query_value("SELECT cvent_add_ons FROM licenses "
+                                       "WHERE license_number = ?", [number])
+            same_id = store.query_value("SELECT count(*) FROM contacts WHERE employee_id = ?",
+                                        [row["employee_id"]])
+            if not addons and same_id == 1:
+                return {**row, "license_number": number}
+    pytest.fail("the demo data set has no Boulder Cvent user to change")
+
+
+def test_p15_specialist_submits_a_change_request_for_a_cvent_add_on(page, app_url,
+                                                                    licensed_contact):
+    open_as(page, app_url, BOULDER, "check")
+    search = page.get_by_label("Name, email or employee ID")
+    search.fill(licensed_contact["employee_id"])
+    search.press("Enter")
+    wait_idle(page)
+    page.get_by_role("button", name="Start a request for this person").click()
+    wait_idle(page)
+    page.get_by_role("button", name="Acknowledge").click()
+    wait_idle(page)
+
+    expect(page.get_by_text("What would you like to do today?")).to_be_visible()
+    page.get_by_text("Change", exact=True).click()
+    wait_idle(page)
+    page.get_by_role("button", name="Next").click()
+    wait_idle(page)
+
+    expect(page.get_by_text("Change what the user has (P15)")).to_be_visible()
+    pick(page, "Cvent add-ons to add", "Event Management")
+    page.get_by_role("button", name="Submit").click()
+    wait_idle(page)
+
+    banner = page.get_by_test_id("stAlertContentSuccess").first
+    expect(banner).to_contain_text(
+        f"for {licensed_contact['license_number']} has been submitted: Cvent add-ons "
+        "Event Management")
+    assert re.search(r"Your change request R-\d{6}", banner.inner_text())
+    expect(page.get_by_text(re.compile(r"P15: a change goes through the monthly cycle"))) \
+        .to_be_visible()
+    expect(page.get_by_role("link", name=re.compile(
+        rf"License record {licensed_contact['license_number']}"))).to_be_visible()
