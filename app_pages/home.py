@@ -1,7 +1,7 @@
 """Home: who you are, this cycle's key dates (C1, C2) and a data-health line."""
 import streamlit as st
 
-from ecomm import home, ui
+from ecomm import home, mywork, ui
 from ecomm.errors import EcommError
 
 store = ui.get_store()
@@ -30,3 +30,26 @@ cols[1].metric("License records", summary.counts["licenses"])
 cols[2].metric("Active applications", summary.counts["active_apps"])
 cols[3].metric("Pending requests", summary.counts["pending_requests"])
 st.caption(home.health_line(summary))
+
+# -- My work (issue 18): what waits for this person, with its due date and where it is done --
+st.subheader("My work")
+if "mywork_since" not in st.session_state:      # the visit before this session's first view
+    st.session_state["mywork_since"] = mywork.record_visit(store, user, ui.now_utc())
+try:
+    work = mywork.my_work(store, user, ui.today(), since=st.session_state["mywork_since"],
+                          until=ui.now_utc())
+except EcommError as exc:
+    ui.show_error(exc)
+    st.stop()
+if not work.waiting:
+    st.success("Nothing waits for you today.")
+for item in work.items:
+    with st.container(border=True, key=f"mywork_{item.key}"):
+        c1, c2 = st.columns([4, 1])
+        c1.markdown(ui.md(f"**{item.title}** ({item.rule}): **{item.count}**"))
+        c1.caption(ui.md(item.due_text(work.as_of)))
+        with c2:
+            st.page_link(item.page, label=item.page_label, icon=":material/arrow_forward:")
+        if item.details:
+            with st.expander(f"Details ({len(item.details)} shown)"):
+                st.markdown("\n".join(f"- {ui.md(d)}" for d in item.details))
