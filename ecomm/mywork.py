@@ -147,10 +147,12 @@ def _campus_requests(store, campus: str) -> dict[str, str]:
             if r["campus"] == campus}
 
 
-def specialist_items(store, who: Identity, as_of: date) -> list[WorkItem]:
+def specialist_items(store, who: Identity, as_of: date, outlook=None) -> list[WorkItem]:
+    """The specialist's items; ``outlook`` is ``batch_outlook``'s answer when already known
+    (the digest plans the batch once for every specialist)."""
     campus = who.campus
     cutoff, cut_cycle = next_cutoff(store, as_of)
-    cycle, on, plan = batch_outlook(store, as_of)
+    cycle, on, plan = outlook or batch_outlook(store, as_of)
     statuses = _campus_requests(store, campus)
     mine = [h for h in plan.held if h.campus == campus]
     will_hold = [h for h in mine if statuses.get(h.request_id) == "pending"]
@@ -250,14 +252,14 @@ def manager_items(store, who: Identity, as_of: date, since: datetime | None,
 
 # -- the whole ----------------------------------------------------------------------------------
 def my_work(store, who: Identity | None, as_of: date, *, since: datetime | None = None,
-            until: datetime | None = None) -> MyWork:
+            until: datetime | None = None, outlook=None) -> MyWork:
     """A1-A3: what waits for this person on ``as_of`` (managers: changes since ``since`` up to
     ``until``, naive UTC)."""
     if who is None or not who.active:
         raise AccessDenied("Please sign in first.")
     out = MyWork(email=who.email, role=who.role, as_of=as_of, since=since)
     if who.is_specialist and who.campus in visible_campuses(who):
-        out.items = specialist_items(store, who, as_of)
+        out.items = specialist_items(store, who, as_of, outlook)
     elif who.is_system:
         out.items = system_items(store, who, as_of)
     elif who.is_manager:
@@ -273,4 +275,10 @@ def record_visit(store, who: Identity, now_utc: datetime) -> datetime | None:
     return previous
 
 
-ROLE_ORDER = (ref.APP_SPECIALIST, ref.APP_SYSTEM, ref.APP_MANAGER)
+def digest_items(work: MyWork) -> list[WorkItem]:
+    """What a daily digest lists: every item waiting when at least one is due within
+    DIGEST_HORIZON_DAYS (or overdue); a manager's changes since the last visit. Empty: no
+    digest."""
+    if work.role == ref.APP_MANAGER:
+        return work.waiting
+    return work.waiting if work.due() else []
