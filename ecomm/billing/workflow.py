@@ -445,3 +445,12 @@ def forecast_for(store, who: Identity | None, as_of: date) -> list[ForecastRow]:
 def run_label(fiscal_year: int, kind: str) -> str:
     """'FY2027 January true-up'."""
     return f"FY{fiscal_year} {KIND_LABEL[kind]}"
+
+
+def returned_reasons(store, who: Identity | None) -> dict[str, str]:
+    """B8: invoice id -> the reason of each draft returned by its campus (or the System team)
+    and not drafted or sent again since, for the invoices this person may read."""
+    from ecomm.storage import mywork as mw   # the SQL of returned invoices
+
+    return {r["invoice_id"]: r["reason"] or "" for r in
+            mw.returned_invoices(store, _visible(who))}
