@@ -191,7 +191,8 @@ def specialist_items(store, who: Identity, as_of: date, outlook=None) -> list[Wo
             key="net_new_review", rule="B6", title=f"Net-new list to review ({kind} true-up)",
             count=max(left, 0), due_on=due, due_why="the second week of the month (B6)",
             page=INVOICES, page_label="Invoices: net-new review"))
-    dash = panels.dashboard(store, who, DashboardFilters(campus=campus), as_of, limit=0,
+    # the panels' counts (limit=1: one row read; a limit of 0 gives no counts)
+    dash = panels.dashboard(store, who, DashboardFilters(campus=campus), as_of, limit=1,
                             keys=(panels.QUIZ, panels.IDLE, panels.COURSES))
     why = f"request deprovisioning by the {cutoff:%B} cutoff to join the {cut_cycle} batch"
     c = {k: dash.panels[k].counts for k in (panels.QUIZ, panels.IDLE, panels.COURSES)}

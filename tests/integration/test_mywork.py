@@ -154,3 +154,21 @@ def test_a4_manager_sees_what_changed_since_the_last_visit(cycle):
     quiet = mywork.my_work(store, MANAGER, NOV_23, since=next_day,
                            until=datetime(2026, 11, 25, 12))
     assert item(quiet, "changes").count == 0 and item(quiet, "changes").details == []
+
+
+def test_q1_q2_q3_specialist_counts_are_the_dashboards(store):
+    from datetime import timedelta
+
+    from tests.integration import compliance_seed as cs
+    # LN-0001: provisioned 70 days ago, no quiz (Q1 overdue, day 60 passed); courses of
+    # 2024-01-10 out of date (Q3). LN-0002 (Denver) alike, not hers.
+    for n, campus in (("1", "Boulder"), ("2", "Denver")):
+        cs.add_user(store, f"C-{n}", f"LN-000{n}", NOV_23 - timedelta(days=70), campus=campus,
+                    courses_on=date(2024, 1, 10), last_login_on=date(2026, 4, 1))
+    who = cs.SPECIALIST
+    work = mywork.my_work(store, who, NOV_23)
+    assert item(work, "quiz_overdue").count == 1
+    assert item(work, "courses").count == len(mywork.ref.COURSES)
+    # never logged in since provisioning 70 days ago: not idle yet (six months)
+    assert item(work, "idle").count == 0
+    assert item(work, "quiz_overdue").due_on == date(2026, 11, 30)   # November's cutoff
