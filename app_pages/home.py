@@ -28,7 +28,9 @@ cols = st.columns(4)
 cols[0].metric("Contacts", summary.counts["contacts"])
 cols[1].metric("License records", summary.counts["licenses"])
 cols[2].metric("Active applications", summary.counts["active_apps"])
-cols[3].metric("Pending requests", summary.counts["pending_requests"])
+cols[3].metric("Pending requests", summary.counts["pending_requests"],
+               help="Provisioning, deprovisioning and group-change requests waiting; held "
+                    "requests are counted apart. The Dashboard lists each kind in its own row.")
 st.caption(home.health_line(summary))
 
 # -- My work (issue 18): what waits for this person, with its due date and where it is done --

@@ -64,3 +64,13 @@ def test_a4_manager_sees_changes_since_the_last_visit(open_app, cycle):
 def test_nothing_waits_on_an_empty_database(open_app):
     page = texts(open_app(SYSTEM, HOME))
     assert "Nothing waits for you today." in page
+
+
+def test_home_pending_requests_add_up_to_the_dashboards_rows(open_app, cycle):
+    # cycle 2026-12: four provisionings (two Boulder, one transfer, one Denver) and one
+    # Boulder deprovisioning pending; the Dashboard lists provisioning and deprovisioning apart
+    at = open_app(SYSTEM, HOME)
+    assert {m.label: m.value for m in at.metric}["Pending requests"] == "5"
+    assert "5 pending requests (4 provisioning, 1 deprovisioning)" in texts(at)
+    boulder = open_app(BOULDER, HOME)
+    assert "4 pending requests (3 provisioning, 1 deprovisioning)" in texts(boulder)
