@@ -151,6 +151,9 @@ with tab_runs:
                 + (f" · other speedtypes on records: {', '.join(inv.other_campus_speedtypes)}"
                    if inv.other_campus_speedtypes else "")
                 + f" · **total** {frames.dollars(inv.total)}"))
+            demo_note = workflow.demo_rates_note(store, inv.fiscal_year)   # issue 18
+            if demo_note:
+                st.warning(demo_note, icon=":material/science:")
             if inv.corrects_invoice_id:
                 st.info(ui.md(f"Corrects {inv.corrects_invoice_id}: {inv.note or ''}"))
             st.dataframe(frames.lines_frame(inv), hide_index=True, width="stretch",

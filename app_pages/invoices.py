@@ -104,6 +104,9 @@ with tab_inv:
                 f"**Status:** {inv.status_label} · **as of** {inv.as_of.isoformat()} · "
                 f"**campus billing speedtype** {inv.campus_speedtype or '(none)'} · "
                 f"**{len(inv.lines)} license(s)** · **total** {frames.dollars(inv.total)}"))
+            demo_note = workflow.demo_rates_note(store, inv.fiscal_year)   # issue 18
+            if demo_note:
+                st.warning(demo_note, icon=":material/science:")
             if inv.corrects_invoice_id:
                 st.info(ui.md(f"Corrects {inv.corrects_invoice_id}: {inv.note or ''}"))
             st.dataframe(frames.lines_frame(inv), hide_index=True, width="stretch",

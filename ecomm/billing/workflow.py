@@ -454,3 +454,19 @@ def returned_reasons(store, who: Identity | None) -> dict[str, str]:
 
     return {r["invoice_id"]: r["reason"] or "" for r in
             mw.returned_invoices(store, _visible(who))}
+
+
+def demo_rates(store, fiscal_year: int) -> list[str]:
+    """B2: the applications whose rate for the fiscal year is a demo rate (not a real one), so
+    an invoice billed with them is marked."""
+    return [r["application"] for r in reads.load_rate_rows(store, fiscal_year) if r["is_demo"]]
+
+
+def demo_rates_note(store, fiscal_year: int) -> str | None:
+    """'Demo rates: ...' for an invoice of ``fiscal_year``, or None when every rate is real."""
+    apps = demo_rates(store, fiscal_year)
+    if not apps:
+        return None
+    return (f"Demo rates: the FY{fiscal_year} rates of {', '.join(apps)} are the demo's, not "
+            "real ones. Set the real rates (Billing > Fiscal year setup) and draft again before "
+            "billing.")

@@ -1,5 +1,6 @@
 """Billing (issue 18): a returned invoice reads "Returned: <reason>", not a plain Draft, and the
-bulk "Send drafts for review" leaves it out until it is fixed (B8)."""
+bulk "Send drafts for review" leaves it out until it is fixed (B8); an invoice billed with demo
+rates is marked (B2)."""
 from __future__ import annotations
 
 import streamlit as st
@@ -36,3 +37,18 @@ def test_b8_a_returned_invoice_shows_its_reason_and_is_not_sent_again_in_bulk(se
     ok(at.button(key="bill_send_one").click().run())
     assert stored(seeded)[("Boulder", SFMC)].status == "in_review"
     assert wf.returned_reasons(seeded, SYSTEM_ID) == {}
+
+
+def test_b2_an_invoice_billed_with_demo_rates_is_marked(seeded, open_app):
+    at = draft_january(open_app)
+    boulder = stored(seeded)[("Boulder", SFMC)].invoice_id
+    ok(at.selectbox(key="bill_invoice").select(boulder).run())
+    assert "Demo rates" not in texts(at)                 # the seed's rates are real
+    seeded.write(lambda cur: cur.execute(
+        "UPDATE rates SET is_demo = TRUE WHERE application = 'Salesforce'"))
+    at = ok(open_app(SYSTEM, BILLING))
+    ok(at.selectbox(key="bill_kind").select(JAN).run())
+    ok(at.selectbox(key="bill_invoice").select(boulder).run())
+    assert [w.value for w in at.warning if w.value.startswith("Demo rates")] == [
+        "Demo rates: the FY2027 rates of Salesforce are the demo's, not real ones. Set the real "
+        "rates (Billing > Fiscal year setup) and draft again before billing."]
