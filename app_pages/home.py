@@ -47,11 +47,9 @@ if not work.waiting:
     st.success("Nothing waits for you today.")
 for item in work.items:
     with st.container(border=True, key=f"mywork_{item.key}"):
-        c1, c2 = st.columns([4, 1])
-        c1.markdown(ui.md(f"**{item.title}** ({item.rule}): **{item.count}**"))
-        c1.caption(ui.md(item.due_text(work.as_of)))
-        with c2:
-            st.page_link(item.page, label=item.page_label, icon=":material/arrow_forward:")
+        st.markdown(ui.md(f"**{item.title}** ({item.rule}): **{item.count}**"))
+        st.caption(ui.md(item.due_text(work.as_of)))
+        st.page_link(item.page, label=item.page_label, icon=":material/arrow_forward:")
         if item.details:
             with st.expander(f"Details ({len(item.details)} shown)"):
                 st.markdown("\n".join(f"- {ui.md(d)}" for d in item.details))
