@@ -193,6 +193,7 @@ INVOICE_IN_REVIEW = "invoice_in_review"
 INVOICE_RETURNED = "invoice_returned"
 INVOICE_APPROVED = "invoice_approved"
 DAILY_DIGEST = "daily_digest"
+GROUP_CHANGE_DONE = "group_change_done"
 
 _INVOICE = {"invoice": "The invoice, e.g. 'Boulder, Cvent, FY2027 January true-up'",
             "invoice_id": "The invoice's id, e.g. FY2027-january-boulder-cvent-r1",
@@ -230,6 +231,21 @@ Hello,
 
 $actor approved the invoice $invoice ($invoice_id). It can now be marked billed.
 $note
+"""),
+    _spec(GROUP_CHANGE_DONE, "Group change completed (C5)",
+          "The specialist who requested it; the license's eComm specialists cc'd",
+          {**_SPEC, "request_id": "The group change request, e.g. R-000123",
+           "business_units": "The license's business units now",
+           "public_groups": "The license's public groups now"},
+          "Group change done: $full_name ($license_number)",
+          """
+Hello,
+
+The CU System eComm team completed the group change $request_id for $full_name
+($license_number, $campus). The license record is now in:
+
+Business units: $business_units
+Public groups: $public_groups
 """),
     _spec(DAILY_DIGEST, "Daily digest: My work", "Each app user with work due",
           {"name": "The person's name", "as_of": "The day of the digest",

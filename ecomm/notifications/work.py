@@ -49,6 +49,22 @@ def queue_invoice_step(cur, action: str, *, invoice_id: str, campus: str, descri
         context=ctx)])
 
 
+def queue_group_change_done(cur, *, request_id: str, requested_by: str, license_number: str,
+                            units: list[str], groups: list[str]) -> int:
+    """C5 (rev 2): the requesting specialist is told when the System team completes their
+    group change (the license's specialists cc'd); inside the completing transaction."""
+    who = store_n.license_recipients(cur, [license_number]).get(license_number) or {}
+    to = [requested_by] if requested_by else list(who.get("specialists") or [])
+    if not to:
+        return 0
+    ctx = {**who, "license_number": license_number, "request_id": request_id,
+           "business_units": "; ".join(units) or "(none)",
+           "public_groups": "; ".join(groups) or "(none)"}
+    return store_n.queue_messages(cur, [NewMessage(
+        template_key=t.GROUP_CHANGE_DONE, dedup_key=f"group_change_done:{request_id}", to=to,
+        cc=list(who.get("specialists") or []), context=ctx)])
+
+
 def digest_messages(store, as_of: date) -> list[NewMessage]:
     """The day's "My work" digest of every active app user with something due (see
     ``mywork.digest_items``), each once per person and day."""

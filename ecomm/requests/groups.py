@@ -10,6 +10,7 @@ from ecomm import clock
 from ecomm import reference as ref
 from ecomm.errors import EcommError, NotFound, from_validation_error
 from ecomm.identity import Identity
+from ecomm.notifications import work as work_messages
 from ecomm.requests import access
 from ecomm.requests.deprovision import load_license_for
 from ecomm.requests.models import Confirmation, Outcome
@@ -115,6 +116,9 @@ def complete_group_change(store, actor: Identity, request_id: str, *,
                      entity_id=lic["license_number"], campus=lic["affiliated_campus"],
                      before=before, after={"business_units": units, "public_groups": groups},
                      detail=f"Group change {request_id}")
+        work_messages.queue_group_change_done(   # C5: the requester is told (issue 18)
+            cur, request_id=request_id, requested_by=current["submitted_by"],
+            license_number=lic["license_number"], units=units, groups=groups)
         return lic["license_number"], units, groups
 
     number, units, groups = store.write(fn)

@@ -16,7 +16,7 @@ SOURCES_MESSAGES = {t.CREDENTIALS_READY, t.QUIZ_REMINDER, t.QUIZ_PASSED, t.QUIZ_
                     t.IDLE_WARNING, t.REQUEST_HELD, t.COURSE_RETAKE, t.COURSE_NON_COMPLIANT,
                     # issue 18: work waiting for someone (B8 steps, the daily digest)
                     t.INVOICE_IN_REVIEW, t.INVOICE_RETURNED, t.INVOICE_APPROVED,
-                    t.DAILY_DIGEST}
+                    t.DAILY_DIGEST, t.GROUP_CHANGE_DONE}
 
 
 def test_every_message_the_sources_name_has_a_template():
