@@ -7,6 +7,7 @@ import streamlit as st
 from ecomm import reference as ref
 from ecomm import ui
 from ecomm.billing import fiscal_setup, frames, net_new, workflow
+from ecomm.billing import invoice_marks  # issue 18: Returned: <reason>, demo rates
 from ecomm.billing.fiscal import fiscal_year_of, fy_end, fy_label, fy_start
 from ecomm.billing.models import GROUP_LABEL
 from ecomm.billing.proration import KIND_LABEL, KINDS, TRUE_UPS
@@ -102,7 +103,7 @@ with tab_runs:
         m2.metric("Lines", f"{sum(i.line_count for i in invoices):,}")
         m3.metric("Total", frames.dollars(sum(i.total for i in invoices)))
         m4.metric("Approved or billed", sum(i.status in FINAL for i in invoices))
-        returned = workflow.returned_reasons(store, user)   # B8: "Returned: <reason>"
+        returned = invoice_marks.returned_reasons(store, user)   # B8: "Returned: <reason>"
         st.dataframe(frames.invoices_frame(invoices, returned), hide_index=True,
                      width="stretch", key=f"bill_table_{fy}_{kind}")
         # a returned draft is sent again once fixed (drafted again or corrected), one by one
@@ -151,7 +152,7 @@ with tab_runs:
                 + (f" · other speedtypes on records: {', '.join(inv.other_campus_speedtypes)}"
                    if inv.other_campus_speedtypes else "")
                 + f" · **total** {frames.dollars(inv.total)}"))
-            demo_note = workflow.demo_rates_note(store, inv.fiscal_year)   # issue 18
+            demo_note = invoice_marks.demo_rates_note(store, inv.fiscal_year)   # issue 18
             if demo_note:
                 st.warning(demo_note, icon=":material/science:")
             if inv.corrects_invoice_id:

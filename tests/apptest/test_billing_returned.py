@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ecomm.billing import invoice_marks
 from ecomm.billing import workflow as wf
 from tests.apptest.conftest import SYSTEM, texts
 from tests.apptest.test_billing_pages import (JAN, SFMC, draft_january, frame_with, ok,  # noqa: F401
@@ -36,7 +37,7 @@ def test_b8_a_returned_invoice_shows_its_reason_and_is_not_sent_again_in_bulk(se
     # once fixed it is sent again from its own page: in review, no longer "Returned"
     ok(at.button(key="bill_send_one").click().run())
     assert stored(seeded)[("Boulder", SFMC)].status == "in_review"
-    assert wf.returned_reasons(seeded, SYSTEM_ID) == {}
+    assert invoice_marks.returned_reasons(seeded, SYSTEM_ID) == {}
 
 
 def test_b2_an_invoice_billed_with_demo_rates_is_marked(seeded, open_app):
