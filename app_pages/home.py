@@ -2,6 +2,7 @@
 import streamlit as st
 
 from ecomm import home, mywork, ui
+from ecomm.dashboard.panels import data_version
 from ecomm.errors import EcommError
 
 store = ui.get_store()
@@ -37,9 +38,17 @@ st.caption(home.health_line(summary))
 st.subheader("My work")
 if "mywork_since" not in st.session_state:      # the visit before this session's first view
     st.session_state["mywork_since"] = mywork.record_visit(store, user, ui.now_utc())
+
+
+@st.cache_data(show_spinner="Finding your work ...", max_entries=64, ttl=600)
+def my_work(_store, path: str, who: tuple, _user, as_of, since, version):
+    """My work, recomputed when the data changes (``version``: every audited write)."""
+    return mywork.my_work(_store, _user, as_of, since=since)
+
+
 try:
-    work = mywork.my_work(store, user, ui.today(), since=st.session_state["mywork_since"],
-                          until=ui.now_utc())
+    work = my_work(store, str(store.path), (user.email, user.role, user.campus), user, ui.today(),
+                   st.session_state["mywork_since"], data_version(store))
 except EcommError as exc:
     ui.show_error(exc)
     st.stop()
