@@ -7,6 +7,7 @@ import streamlit as st
 from ecomm import reference as ref
 from ecomm import ui
 from ecomm.billing import fiscal_setup, frames, net_new, workflow
+from ecomm.billing import invoice_marks  # issue 18: Returned: <reason>, demo rates
 from ecomm.billing.fiscal import fiscal_year_of, fy_end, fy_label, fy_start
 from ecomm.billing.models import GROUP_LABEL
 from ecomm.billing.proration import KIND_LABEL, KINDS, TRUE_UPS
@@ -102,9 +103,17 @@ with tab_runs:
         m2.metric("Lines", f"{sum(i.line_count for i in invoices):,}")
         m3.metric("Total", frames.dollars(sum(i.total for i in invoices)))
         m4.metric("Approved or billed", sum(i.status in FINAL for i in invoices))
-        st.dataframe(frames.invoices_frame(invoices), hide_index=True, width="stretch",
-                     key=f"bill_table_{fy}_{kind}")
-        drafts = [i.invoice_id for i in invoices if i.status == DRAFT]
+        returned = invoice_marks.returned_reasons(store, user)   # B8: "Returned: <reason>"
+        st.dataframe(frames.invoices_frame(invoices, returned), hide_index=True,
+                     width="stretch", key=f"bill_table_{fy}_{kind}")
+        # a returned draft is sent again once fixed (drafted again or corrected), one by one
+        drafts = [i.invoice_id for i in invoices
+                  if i.status == DRAFT and i.invoice_id not in returned]
+        left_out = sum(i.status == DRAFT and i.invoice_id in returned for i in invoices)
+        if left_out:
+            st.warning(f"{left_out} returned invoice(s) are left out of \"Send drafts for "
+                       "review\": fix them (draft the run again, or open one and send it "
+                       "again once it is right).")
         approved = [i.invoice_id for i in invoices if i.status == APPROVED]
         b1, b2 = st.columns(2)
         if b1.button(f"Send {len(drafts)} draft(s) for review", disabled=not drafts,
@@ -125,21 +134,27 @@ with tab_runs:
                     name, f"Download {GROUP_LABEL[group]} ({name})", XLSX, key=f"bill_dl_{group}")
 
         by_id = {i.invoice_id: i for i in invoices}
+
+        def status_of(iid: str) -> str:
+            return frames.status_text(by_id[iid].status, iid, returned)
         chosen = st.selectbox("Open an invoice", list(by_id), index=None,
                               placeholder="Choose an invoice",
                               format_func=lambda i: f"{workflow.describe(by_id[i])} — "
-                                                    f"{by_id[i].status_label}, "
+                                                    f"{status_of(i)}, "
                                                     f"{frames.dollars(by_id[i].total)}",
                               key="bill_invoice")
         if chosen:
             inv = one_invoice(store, str(store.path), user.email, user, chosen)
             st.subheader(workflow.describe(inv))
             st.markdown(ui.md(
-                f"**Status:** {inv.status_label} · **as of** {inv.as_of.isoformat()} · "
+                f"**Status:** {frames.status_text(inv.status, chosen, returned)} · **as of** {inv.as_of.isoformat()} · "
                 f"**campus billing speedtype** {inv.campus_speedtype or '(none)'}"
                 + (f" · other speedtypes on records: {', '.join(inv.other_campus_speedtypes)}"
                    if inv.other_campus_speedtypes else "")
                 + f" · **total** {frames.dollars(inv.total)}"))
+            demo_note = invoice_marks.demo_rates_note(store, inv.fiscal_year)   # issue 18
+            if demo_note:
+                st.warning(demo_note, icon=":material/science:")
             if inv.corrects_invoice_id:
                 st.info(ui.md(f"Corrects {inv.corrects_invoice_id}: {inv.note or ''}"))
             st.dataframe(frames.lines_frame(inv), hide_index=True, width="stretch",

@@ -4,7 +4,7 @@ may not see is 'not found' (A1), with nothing about it shown."""
 import pandas as pd
 import streamlit as st
 
-from ecomm import clock, form_choices, ui
+from ecomm import clock, form_choices, record_search, ui
 from ecomm.errors import EcommError
 from ecomm.requests import contact_record, record_agreement_fix
 
@@ -14,8 +14,10 @@ if user is None:
     st.stop()
 
 st.title("Contact record")
-contact_id = ui.record_id_or_ask(ui.CONTACT_PAGE, "Contact ID",
-                                 help="Or find the person on Check a person and follow the link.")
+contact_id = ui.record_id_or_search(   # issue 18: by name, email, employee ID or the ID
+    ui.CONTACT_PAGE, "Name, email, employee ID or contact ID",
+    lambda text: record_search.find_contacts(store, user, text),
+    placeholder="e.g. Ramirez, ben.ramirez@colorado.edu, 104233 or the contact ID")
 rec = ui.load_record_or_stop(lambda: contact_record(store, user, contact_id, on=ui.today()),
                              f"Contact {contact_id}")
 

@@ -3,7 +3,7 @@ first. The System team completes them; a specialist sees their campus's pending 
 import pandas as pd
 import streamlit as st
 
-from ecomm import clock, ui
+from ecomm import clock, record_search, ui
 from ecomm.errors import EcommError
 from ecomm.requests import complete_group_change, list_group_change_queue
 
@@ -28,6 +28,13 @@ def listed(values) -> str:
 
 if not queue:
     st.info("No group change is waiting.", icon=":material/done_all:")
+    st.stop()
+
+find = st.text_input("Find by name, email, employee ID, license number or request",
+                     key="gc_search")   # issue 18: narrows the queue and the choice below
+queue = record_search.filter_group_changes(store, user, queue, find)
+if not queue:
+    st.info("No group change waiting matches your search.", icon=":material/search_off:")
     st.stop()
 
 st.dataframe(pd.DataFrame([{

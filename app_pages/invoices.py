@@ -7,6 +7,7 @@ import streamlit as st
 from ecomm import reference as ref
 from ecomm import ui
 from ecomm.billing import frames, net_new, workflow
+from ecomm.billing import invoice_marks  # issue 18: demo rates
 from ecomm.billing.fiscal import fiscal_year_of, fy_label
 from ecomm.billing.models import GROUP_LABEL
 from ecomm.billing.proration import KIND_LABEL, TRUE_UPS
@@ -106,6 +107,9 @@ with tab_inv:
                 f"**Status:** {inv.status_label} · **as of** {inv.as_of.isoformat()} · "
                 f"**campus billing speedtype** {inv.campus_speedtype or '(none)'} · "
                 f"**{len(inv.lines)} license(s)** · **total** {frames.dollars(inv.total)}"))
+            demo_note = invoice_marks.demo_rates_note(store, inv.fiscal_year)   # issue 18
+            if demo_note:
+                st.warning(demo_note, icon=":material/science:")
             if inv.corrects_invoice_id:
                 st.info(ui.md(f"Corrects {inv.corrects_invoice_id}: {inv.note or ''}"))
             st.dataframe(frames.lines_frame(inv), hide_index=True, width="stretch",

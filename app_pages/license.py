@@ -5,7 +5,7 @@ billing information kept current (P15)."""
 import pandas as pd
 import streamlit as st
 
-from ecomm import clock, form_choices, ui
+from ecomm import clock, form_choices, record_search, ui
 from ecomm import reference as ref
 from ecomm.errors import EcommError
 from ecomm.requests import (license_record, read_evidence, request_group_change,
@@ -19,7 +19,10 @@ if user is None:
     st.stop()
 
 st.title("License record")
-number = ui.record_id_or_ask(ui.LICENSE_PAGE, "License number", placeholder="LN-0042", upper=True)
+number = ui.record_id_or_search(   # issue 18: by the holder's name, email, employee ID or number
+    ui.LICENSE_PAGE, "License number, or the holder's name, email or employee ID",
+    lambda text: record_search.find_licenses(store, user, text),
+    placeholder="e.g. LN-0042, Ramirez, ben.ramirez@colorado.edu or 104233", upper=True)
 rec = ui.load_record_or_stop(lambda: license_record(store, user, number, on=ui.today()),
                              f"License record {number}")
 

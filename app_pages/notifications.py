@@ -10,6 +10,7 @@ from ecomm.notifications.actions import (queue_compliance_messages, queued_sente
                                          smtp_status)
 from ecomm.notifications.outbox import eml_filename, to_eml
 from ecomm.notifications.templates import TEMPLATES
+from ecomm.notifications.work import queue_daily_digests
 from ecomm.storage import notifications as store_n
 
 store = ui.get_store()
@@ -64,6 +65,12 @@ with tab_outbox:
                       "reminders: each message is queued once."):
         attempt(lambda: queue_compliance_messages(store, user, today),
                 lambda n: queued_sentence(n, today))
+    if c1.button("Queue today's digests", key="msg_digest",
+                 help="Issue 18: one 'My work' message per person with work due within a week "
+                      "(or overdue); each person gets one per day."):
+        attempt(lambda: queue_daily_digests(store, user, today),
+                lambda n: f"Queued {n} daily digest(s) for {today.isoformat()}." if n else
+                f"No new digest for {today.isoformat()}: nobody has work due, or it was queued.")
     if c2.button("Send now", key="msg_send", disabled=not configured, type="primary",
                  help=None if configured else "Set smtp_host under Admin > Settings first."):
         attempt(lambda: send_now(store, user),

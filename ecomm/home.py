@@ -60,6 +60,8 @@ def home_summary(store, identity: Identity, as_of: date) -> HomeSummary:
         raise AccessDenied("Please sign in first.")
     campuses = visible_campuses(identity)
     counts = db.counts(store, campuses, as_of)
+    for kind, n in db.pending_by_kind(store, campuses).items():   # as the dashboard's rows
+        counts[f"pending_{kind}"] = n
     if set(campuses) == set(ref.CAMPUSES):  # everything: include contacts with no campus yet
         counts["contacts"] = db.total_contacts(store)
     return HomeSummary(
@@ -91,13 +93,25 @@ def date_lines(s: HomeSummary) -> list[str]:
     ]
 
 
+PENDING_WORDS = (("provision", "provisioning"), ("deprovision", "deprovisioning"),
+                 ("change_groups", "group change"))
+
+
+def pending_breakdown(c: dict[str, int]) -> str:
+    """' (2 provisioning, 1 deprovisioning, 1 group change)': the pending requests as the
+    dashboard's queues count them (held requests are counted apart)."""
+    parts = [f"{c[f'pending_{k}']} {words}" for k, words in PENDING_WORDS
+             if c.get(f"pending_{k}")]
+    return f" ({', '.join(parts)})" if parts else ""
+
+
 def health_line(s: HomeSummary) -> str:
     """One line: how much data there is for the person's campuses and when it was last imported."""
     c = s.counts
     scope = s.campus if len(s.campuses) == 1 else "All campuses"
     parts = [f"{c['contacts']} contacts", f"{c['licenses']} license records",
              f"{c['active_apps']} active applications",
-             f"{c['pending_requests']} pending requests"]
+             f"{c['pending_requests']} pending requests" + pending_breakdown(c)]
     if c.get("held_requests"):
         parts.append(f"{c['held_requests']} held")
     line = f"{scope}: " + ", ".join(parts) + "."

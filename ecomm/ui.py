@@ -403,6 +403,31 @@ def record_id_or_ask(page: str, label: str, *, placeholder: str | None = None,
     st.stop()
 
 
+def record_id_or_search(page: str, label: str, search: Callable[[str], dict[str, str]], *,
+                        placeholder: str | None = None, upper: bool = False) -> str:
+    """Issue 18: the record id in the URL; without one, find the record by name, email or
+    employee ID (``search``: text -> {id: label}) or by its ID typed in full, and stop."""
+    param = RECORD_PARAM[page]
+    value = (st.query_params.get(param) or "").strip()
+    if value:
+        return value
+    typed = st.text_input(label, key=f"{param}_open", placeholder=placeholder).strip()
+    found = search(typed) if typed else {}
+    pick = None
+    if found:
+        ids = list(found)
+        pick = st.selectbox(f"{len(ids)} match(es)" + (" (the first 50)" if len(ids) >= 50
+                                                         else ""),
+                            ids, index=0 if len(ids) == 1 else None, key=f"{param}_pick",
+                            format_func=found.get, placeholder="Choose one")
+    elif typed:
+        st.caption("Nobody matches by name, email or employee ID: **Open** tries it as an ID.")
+    if st.button("Open", key=f"{param}_open_go") and typed:
+        st.query_params[param] = pick or (typed.upper() if upper else typed)
+        st.rerun()
+    st.stop()
+
+
 def load_record_or_stop(load: Callable[[], object], what: str):
     """Load a record the person may see; 'not found' (A1: nothing about a record they may not
     see) or an EcommError is shown and the page stops."""

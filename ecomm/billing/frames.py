@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Iterable
+from typing import Iterable, Mapping
 
 import pandas as pd
 
@@ -46,11 +46,22 @@ INVOICE_COLUMNS = ["invoice", "campus", "applications", "status", "revision", "a
                    "total", "campus billing speedtype", "corrects"]
 
 
-def invoices_frame(invoices: Iterable[InvoiceSummary]) -> pd.DataFrame:
-    """B8: one row per invoice: campus, group, status, revision, as of, lines and total."""
+def status_text(status: str, invoice_id: str, returned: Mapping[str, str] | None = None) -> str:
+    """B8: the status as people read it: a draft returned by the campus (not drafted or sent
+    again since) reads "Returned: <reason>"."""
+    if returned and invoice_id in returned:
+        return f"Returned: {returned[invoice_id] or 'no reason given'}"
+    return STATUS_LABEL.get(status, status)
+
+
+def invoices_frame(invoices: Iterable[InvoiceSummary],
+                   returned: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """B8: one row per invoice: campus, group, status (returned drafts with their reason),
+    revision, as of, lines and total."""
     return pd.DataFrame([{
         "invoice": i.invoice_id, "campus": i.campus, "applications": GROUP_LABEL[i.group],
-        "status": STATUS_LABEL[i.status], "revision": i.revision, "as of": i.as_of,
+        "status": status_text(i.status, i.invoice_id, returned), "revision": i.revision,
+        "as of": i.as_of,
         "lines": i.line_count, "total": dollars(i.total),
         "campus billing speedtype": i.campus_speedtype or "",
         "corrects": i.corrects_invoice_id or ""} for i in invoices], columns=INVOICE_COLUMNS)

@@ -59,6 +59,12 @@ FIXED_COLUMNS = ("License number", "User name", "Licenses held")
 TAIL_COLUMNS = ("Line total", "License campus speedtype", "Unit speedtypes", "Notes")
 
 
+# issue 18: a specialist's workbook holds only invoices sent to their campus, so "no lines"
+# must not be claimed while a draft is still with the System team
+EMPTY_SUMMARY = ("No invoice of this group here: no campus has lines, or none has been sent "
+                 "for review yet.")
+
+
 def safe_text(value: Any) -> Any:
     """Neutralise text that a spreadsheet would run as a formula by prepending a single quote
     (ecomm.safe_export, shared by every download)."""
@@ -599,8 +605,8 @@ def write_summary_sheet(ws: Any, invoices: list[_Sheet], *, fiscal_year: int, ki
         out.append(values)
     if not invoices:
         row += 1
-        out.append(["No campus has lines on this invoice."])
-        widths.add(("No campus has lines on this invoice.",))
+        out.append([EMPTY_SUMMARY])
+        widths.add((EMPTY_SUMMARY,))
     n_lines = sum(s.n_lines for s in invoices)
     total = sum((s.total for s in invoices), Decimal("0.00"))
     out.append([])

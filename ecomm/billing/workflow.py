@@ -43,6 +43,7 @@ from ecomm.billing.workbook import (workbook_bytes_of_frame, workbooks_of_frame,
 from ecomm.errors import AccessDenied, EcommError, NotFound
 from ecomm.gc_pause import gc_paused
 from ecomm.identity import Identity
+from ecomm.notifications import work as work_messages
 from ecomm.permissions import (require_campus, require_quiz_pass, require_system,
                                require_writer, visible_campuses)
 from ecomm.storage import audit
@@ -312,6 +313,9 @@ def _step(store, who: Identity | None, invoice_ids: Iterable[str], action: str, 
                 raise EcommError(f"B8: {describe(inv)} changed meanwhile: nothing was changed.")
             _event(cur, actor, inv, iid, action, now=now, status=dst, note=note,
                    before={"status": src}, after={"status": dst})
+            work_messages.queue_invoice_step(cur, action, invoice_id=iid, campus=inv.campus,
+                                             described=describe(inv), actor=actor.email,
+                                             note=note, at=now)   # issue 18: who waits is told
             done.append(ir.load_invoice(reader, iid))
         return done
     return store.write(work)

@@ -16,7 +16,8 @@ EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 
 # Modules that register commands, in the order they appear in --help.
 COMMAND_MODULES = ("ecomm.cli.data", "ecomm.cli.requests", "ecomm.cli.change",
-                   "ecomm.cli.batch", "ecomm.cli.invoice", "ecomm.cli.notify", "ecomm.cli.backup")
+                   "ecomm.cli.batch", "ecomm.cli.invoice", "ecomm.cli.notify", "ecomm.cli.digest",
+                   "ecomm.cli.backup")
 
 
 class _Parser(argparse.ArgumentParser):

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import calendar
 from datetime import date
+from typing import Collection
 
 from pydantic import BaseModel
 
+from ecomm import calendar as cal
 from ecomm.home import KeyDates, key_dates
+from ecomm.storage import calendar as cal_db
 
 # (month, week, what happens) in the order of the fiscal year (002).
 BILLING_STEPS: tuple[tuple[int, int, str], ...] = (
@@ -59,12 +62,16 @@ def week_window(year: int, month: int, week: int) -> tuple[date, date]:
     return start, date(year, month, last)
 
 
-def next_billing_step(as_of: date) -> BillingStep:
-    """B4-B6: the billing step whose week contains ``as_of``, else the next one to come."""
+def next_billing_step(as_of: date, closures: Collection[date] = frozenset()) -> BillingStep:
+    """B4-B6: the billing step whose week contains ``as_of``, else the next one to come. The
+    first week's step (processing the month's batch) starts on the batch's first processing
+    day (C1: a business day, so never on the Jan 1 holiday)."""
     candidates = []
     for year in (as_of.year, as_of.year + 1):
         for month, week, title in BILLING_STEPS:
             starts, ends = week_window(year, month, week)
+            if week == 1:
+                starts = cal.first_processing_day(cal.month_name(year, month), closures)
             if ends >= as_of:
                 candidates.append(BillingStep(title=title, starts=starts, ends=ends,
                                               current=starts <= as_of))
@@ -74,7 +81,8 @@ def next_billing_step(as_of: date) -> BillingStep:
 def strip(store, as_of: date) -> KeyDatesStrip:
     """C1, C2, B4-B6: the dates a specialist plans the month around."""
     return KeyDatesStrip(today=as_of, dates=key_dates(store, as_of),
-                         billing=next_billing_step(as_of))
+                         billing=next_billing_step(as_of,
+                                                   frozenset(cal_db.extra_closures(store))))
 
 
 def billing_line(step: BillingStep, as_of: date) -> str:

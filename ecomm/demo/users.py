@@ -53,10 +53,12 @@ def specialist_for(campus: str) -> str:
 
 
 def quiz_passed_on(user: DemoUser, as_of: date) -> date | None:
-    """P14: when a demo specialist passed the quiz (well before the current cycle), or None."""
+    """P14: when a demo specialist passed the quiz, or None: before the demo's first
+    specialist write (approving last fiscal year's July invoice, up to about two years before
+    ``as_of``: P14 checks every specialist write on its day)."""
     if not user.quiz_passed:
         return None
-    return as_of - timedelta(days=200 + 9 * DEMO_USERS.index(user))
+    return as_of - timedelta(days=800 + 9 * DEMO_USERS.index(user))
 
 
 def user_rows(as_of: date) -> list[dict]:

@@ -202,6 +202,62 @@ $cycle`).
 """),
 )}
 
+# Issue 18: messages about work that waits for someone (B8 steps, the daily "My work" digest)
+INVOICE_IN_REVIEW = "invoice_in_review"
+INVOICE_RETURNED = "invoice_returned"
+INVOICE_APPROVED = "invoice_approved"
+DAILY_DIGEST = "daily_digest"
+
+_INVOICE = {"invoice": "The invoice, e.g. 'Boulder, Cvent, FY2027 January true-up'",
+            "invoice_id": "The invoice's id, e.g. FY2027-january-boulder-cvent-r1",
+            "campus": "The invoice's campus", "actor": "Who took the step (email)"}
+
+TEMPLATES.update({s.key: s for s in (
+    _spec(INVOICE_IN_REVIEW, "Invoice sent for review (B8)", "The campus's eComm specialists",
+          {**_INVOICE, "note": "The System team's note, if any"},
+          "Invoice to review: $invoice",
+          """
+Hello,
+
+The CU System eComm team sent the invoice $invoice ($invoice_id) to $campus for review.
+Please open Invoices in eComm Licenses, check its lines and approve it, or return it to
+draft saying what is wrong.
+$note
+"""),
+    _spec(INVOICE_RETURNED, "Invoice returned to draft (B8)", "The System team",
+          {**_INVOICE, "reason": "Why it was returned"},
+          "Returned: $invoice",
+          """
+Hello,
+
+$actor returned the invoice $invoice ($invoice_id) to draft:
+
+$reason
+
+Please fix it (draft the run again or make a correction) and send it for review again.
+"""),
+    _spec(INVOICE_APPROVED, "Invoice approved (B8)", "The System team",
+          {**_INVOICE, "note": "The campus's note, if any"},
+          "Approved: $invoice",
+          """
+Hello,
+
+$actor approved the invoice $invoice ($invoice_id). It can now be marked billed.
+$note
+"""),
+    _spec(DAILY_DIGEST, "Daily digest: My work", "Each app user with work due",
+          {"name": "The person's name", "as_of": "The day of the digest",
+           "items": "The work waiting, one line each with its count, due date and page"},
+          "eComm Licenses: your work for $as_of",
+          """
+Hello $name,
+
+This is what waits for you in eComm Licenses (Home > My work):
+
+$items
+"""),
+)})
+
 
 def fmt_date(d: date | None, missing: str = "never") -> str:
     """A date in the users' words: 'December 5, 2026'."""

@@ -31,6 +31,13 @@ def counts(store, campuses: list[str], as_of: date) -> dict[str, int]:
     return {k: int(v or 0) for k, v in zip(keys, row)}
 
 
+def pending_by_kind(store, campuses: list[str]) -> dict[str, int]:
+    """Pending requests of ``campuses`` per kind (provision, deprovision, change_groups)."""
+    return {k: int(n) for k, n in store.query(
+        "SELECT kind, count(*) FROM requests WHERE status = 'pending' "
+        "AND list_contains(?::VARCHAR[], campus) GROUP BY kind", [list(campuses)])}
+
+
 def total_contacts(store) -> int:
     return int(store.query_value("SELECT count(*) FROM contacts") or 0)
 

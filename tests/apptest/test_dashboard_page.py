@@ -55,8 +55,9 @@ def test_c1_c2_b4_key_dates_strip(seeded):
     assert m["Cutoff for 2026-11 (C1)"] == "Mon Nov 30"
     assert m["Batch 2026-12 processed from"] == "Tue Dec 1"
     assert m["New users' credentials (C2)"] == "Mon Dec 7"
-    assert m["Next billing step"] == "Jan 1"
-    assert "January true-up: the System team processes the January batch: from Fri Jan 1, 2027" \
+    # issue 18: the January batch is processed from Mon Jan 4 (C1), not the Jan 1 holiday
+    assert m["Next billing step"] == "Jan 4"
+    assert "January true-up: the System team processes the January batch: from Mon Jan 4, 2027" \
         in texts(at)
 
 

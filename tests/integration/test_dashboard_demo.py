@@ -116,7 +116,8 @@ def test_demo_public_group_filter_keeps_only_members(demo_store):
 
 # -- key dates ----------------------------------------------------------------------------------
 @pytest.mark.parametrize("day,title,starts,current", [
-    (date(2026, 11, 23), "January true-up: the System team processes", date(2027, 1, 1), False),
+    # the batch steps start on the batch's first processing day (C1), not on Jan 1 (a holiday)
+    (date(2026, 11, 23), "January true-up: the System team processes", date(2027, 1, 4), False),
     (date(2027, 1, 9), "January true-up: eComm specialists review", date(2027, 1, 8), True),
     (date(2027, 1, 25), "January true-up: the System team bills", date(2027, 1, 22), True),
     (date(2027, 2, 1), "June true-up: the System team processes", date(2027, 6, 1), False),
@@ -124,7 +125,7 @@ def test_demo_public_group_filter_keeps_only_members(demo_store):
     (date(2027, 7, 1), "July invoice: the System team processes", date(2027, 7, 1), True),
     (date(2027, 7, 15), "July invoice: eComm specialists review", date(2027, 7, 15), True),
     (date(2027, 7, 31), "July invoice: UIS bills", date(2027, 7, 22), True),
-    (date(2027, 8, 1), "January true-up: the System team processes", date(2028, 1, 1), False),
+    (date(2027, 8, 1), "January true-up: the System team processes", date(2028, 1, 3), False),
 ])
 def test_b4_b6_next_billing_step(day, title, starts, current):
     step = keydates.next_billing_step(day)
@@ -135,7 +136,8 @@ def test_c1_c2_key_dates_strip(store):
     s = keydates.strip(store, AS_OF)
     assert (s.dates.cutoff, s.dates.cycle, s.dates.processing_starts, s.dates.credentials_date) == (
         date(2026, 11, 30), "2026-12", date(2026, 12, 1), date(2026, 12, 7))
-    assert keydates.billing_line(s.billing, AS_OF).endswith("from Fri Jan 1, 2027 (in 39 days).")
+    # C1: the January batch is processed from Mon Jan 4 (Jan 1 is a holiday), as the batch says
+    assert keydates.billing_line(s.billing, AS_OF).endswith("from Mon Jan 4, 2027 (in 42 days).")
 
 
 # -- downloads and the cache stamp ---------------------------------------------------------------

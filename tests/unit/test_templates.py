@@ -18,6 +18,8 @@ SOURCES_MESSAGES = {t.CREDENTIALS_READY, t.QUIZ_REMINDER, t.QUIZ_PASSED, t.QUIZ_
                     t.GROUP_CHANGE_DONE, t.SYSTEM_TASK}
 # Issue 19: the scheduled job's reminder to the System team on a cycle's first processing day.
 SOURCES_MESSAGES |= {t.BATCH_DUE}
+# Issue 18: work waiting for someone (B8 steps, the daily digest).
+SOURCES_MESSAGES |= {t.INVOICE_IN_REVIEW, t.INVOICE_RETURNED, t.INVOICE_APPROVED, t.DAILY_DIGEST}
 
 
 def test_every_message_the_sources_name_has_a_template():

@@ -175,7 +175,9 @@ def test_b4_empty_group_still_gets_its_workbook(tmp_path):
     paths = write_workbooks(invoices, tmp_path, fiscal_year=FY, kind="january")
     cv = load_workbook(paths[1])
     assert cv.sheetnames == ["Summary"]
-    assert cv["Summary"]["A6"].value == "No campus has lines on this invoice."
+    # issue 18: the wording no longer claims no lines while a draft is with the System team
+    assert cv["Summary"]["A6"].value == ("No invoice of this group here: no campus has lines, "
+                                         "or none has been sent for review yet.")
 
 
 def test_b4_invoices_of_another_run_are_refused(tmp_path):

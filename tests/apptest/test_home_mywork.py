@@ -1,0 +1,76 @@
+"""Home > My work (issue 18) per role: what waits, its count, its due date (C1 calendar) and a
+link to the page where it is done; a manager's changes since the last visit (A4)."""
+from __future__ import annotations
+
+import pytest
+
+from tests.apptest.conftest import BOULDER, DENVER, MANAGER, SYSTEM, texts
+from tests.integration.batch_seed import seed_cycle
+
+HOME = "app_pages/home.py"
+
+
+@pytest.fixture
+def cycle(app_store):
+    """Cycle 2026-12's requests (today is Mon Nov 23): R-000002's PCI course lapses on Nov 30,
+    so the batch of Tue Dec 1 will hold it (P5)."""
+    return seed_cycle(app_store)
+
+
+def links(at) -> dict[str, str]:
+    """label -> page of every page link shown."""
+    return {e.proto.label: e.proto.page for e in at.get("page_link")}
+
+
+def test_c3_specialist_my_work_names_the_request_the_batch_will_hold(open_app, cycle):
+    at = open_app(BOULDER, HOME)
+    page = texts(at)
+    assert "My work" in [s.value for s in at.subheader]
+    assert ("**Requests the 2026-12 batch will hold on Tue Dec 1 (P1-P5 as of that day)** "
+            "(C3): **1**") in page
+    assert "due Tue Dec 1, 2026 (in 8 days): fix them before the 2026-12 batch's processing day" \
+        in page
+    assert f"{cycle['lapse']} Lapse Lara: P5" in page or f"{cycle['lapse']} Lara Lapse: P5" in page
+    assert "**Invoices to review (approve or return)** (B8): **0**" in page
+    assert "Dashboard: provisioning queue" in links(at)
+    assert "Nothing waits for you today." not in page
+
+
+def test_c3_another_campus_has_nothing_to_fix(open_app, cycle):
+    page = texts(open_app(DENVER, HOME))
+    assert "**Requests the 2026-12 batch will hold on Tue Dec 1 (P1-P5 as of that day)** " \
+        "(C3): **0**" in page
+
+
+def test_c1_system_team_my_work_has_the_batch_to_process(open_app, cycle):
+    at = open_app(SYSTEM, HOME)
+    page = texts(at)
+    # four provisionings and a deprovisioning wait for the batch of Tue Dec 1
+    assert "**The 2026-12 batch to process** (C1): **5**" in page
+    assert "due Tue Dec 1, 2026 (in 8 days): its first processing day" in page
+    assert links(at)["Batch"].endswith("batch")
+    assert "**Returned invoices to fix** (B8): **0**" in page
+
+
+def test_a4_manager_sees_changes_since_the_last_visit(open_app, cycle):
+    first = texts(open_app(MANAGER, HOME))
+    assert "**What changed (first visit)** (A4)" in first
+    again = open_app(MANAGER, HOME)   # a new session: the visit above is the last one
+    page = texts(again)
+    assert "**What changed since your last visit** (A4): **0**" in page
+    assert "Audit log" in links(again)
+
+
+def test_nothing_waits_on_an_empty_database(open_app):
+    page = texts(open_app(SYSTEM, HOME))
+    assert "Nothing waits for you today." in page
+
+
+def test_home_pending_requests_add_up_to_the_dashboards_rows(open_app, cycle):
+    # cycle 2026-12: four provisionings (two Boulder, one transfer, one Denver) and one
+    # Boulder deprovisioning pending; the Dashboard lists provisioning and deprovisioning apart
+    at = open_app(SYSTEM, HOME)
+    assert {m.label: m.value for m in at.metric}["Pending requests"] == "5"
+    assert "5 pending requests (4 provisioning, 1 deprovisioning)" in texts(at)
+    boulder = open_app(BOULDER, HOME)
+    assert "4 pending requests (3 provisioning, 1 deprovisioning)" in texts(boulder)
