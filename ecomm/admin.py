@@ -24,7 +24,8 @@ from ecomm.storage import audit
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 REFERENCE_KIND_LABEL = {"business_unit": "business unit", "public_group": "public group",
-                        "speedtype": "speedtype"}
+                        "speedtype": "speedtype",
+                        "campus_billing_speedtype": "campus billing speedtype"}
 
 
 # -- sign-in lookups (no permission needed: this is how a person is recognised) --------

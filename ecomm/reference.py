@@ -87,7 +87,8 @@ FIXED_BUSINESS_UNITS: tuple[str, ...] = (NA_MEC, NA_USER_CVENT_SF_ONLY)
 FIXED_PUBLIC_GROUPS: tuple[str, ...] = (NA_MEC, "N/A - User", NEW_PUBLIC_GROUP)
 FIXED_SPEEDTYPES: tuple[str, ...] = (NEW_SPEEDTYPE_NEEDED,)
 
-REFERENCE_KINDS: tuple[str, ...] = ("business_unit", "public_group", "speedtype")
+REFERENCE_KINDS: tuple[str, ...] = ("business_unit", "public_group", "speedtype",
+                                    "campus_billing_speedtype")
 
 # App users (users.csv).
 APP_SPECIALIST = "specialist"

@@ -81,16 +81,18 @@ def save_summary(cur, cycle: str, summary: dict[str, Any] | str) -> None:
 
 
 # -- what a batch changes ---------------------------------------------------------------------
-def add_license_apps(cur, rows: list[tuple[str, str, date, bool]]) -> None:
-    """New open application rows (license_number, application, provisioned_on, net_new), no
-    deprovisioning or login yet, in one statement (the batch provisions thousands)."""
+def add_license_apps(cur, rows: list[tuple]) -> None:
+    """New open application rows (license_number, application, provisioned_on, net_new[,
+    transfer_from]), no deprovisioning or login yet, in one statement (the batch provisions
+    thousands). ``transfer_from`` (P10/B5): the license a transfer continues."""
     if not rows:
         return
     cur.execute("INSERT INTO license_apps (license_number, application, provisioned_on, "
-                "deprovisioned_on, net_new, last_login_on) SELECT unnest(?::VARCHAR[]), "
-                "unnest(?::VARCHAR[]), unnest(?::DATE[]), NULL, unnest(?::BOOLEAN[]), NULL",
+                "deprovisioned_on, net_new, last_login_on, transfer_from) SELECT "
+                "unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::DATE[]), NULL, "
+                "unnest(?::BOOLEAN[]), NULL, unnest(?::VARCHAR[])",
                 [[r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows],
-                 [r[3] for r in rows]])
+                 [r[3] for r in rows], [r[4] if len(r) > 4 else None for r in rows]])
 
 
 def mark_processed_many(cur, items: list[tuple[str, str | None]], processed_at: datetime) -> None:

@@ -348,6 +348,40 @@ M006_BILLING_WORKFLOW: list[Step] = [
     )""",
 ]
 
+def _m007_fill_campus_speedtypes(cur) -> None:
+    """P12 (rev 2): every license has a campus billing speedtype: fill the missing ones from
+    the billing campus's default (reference kind ``campus_billing_speedtype``), else the
+    affiliated campus's; what cannot be filled is listed for the System team
+    (``ecomm.storage.speedtypes.licenses_without_speedtype``) and in the audit log."""
+    cur.execute("""
+        UPDATE licenses SET campus_speedtype = d.value
+        FROM (SELECT campus, min(value) AS value FROM reference_values
+              WHERE kind = 'campus_billing_speedtype' AND active GROUP BY campus) d
+        WHERE nullif(trim(coalesce(licenses.campus_speedtype, '')), '') IS NULL
+          AND d.campus = coalesce(nullif(trim(licenses.billing_campus), ''),
+                                  licenses.affiliated_campus)""")
+    left = [r[0] for r in cur.execute(
+        "SELECT license_number FROM licenses WHERE nullif(trim(coalesce(campus_speedtype, "
+        "'')), '') IS NULL ORDER BY license_number").fetchall()]
+    if left:
+        from ecomm import clock
+        cur.execute(
+            "INSERT INTO audit_log (happened_at, actor, action, entity, entity_id, detail) "
+            "VALUES (?, 'migration', 'p12_speedtypes_missing', 'license', NULL, ?)",
+            [clock.now_utc(), json.dumps({"rule": "P12",
+                                          "licenses_without_campus_speedtype": left})])
+
+
+M007_TRANSFERS_AND_SPEEDTYPES: list[Step] = [
+    # P10/B5 (rev 2): the license a transfer row continues (NULL: net new, or not recorded)
+    "ALTER TABLE license_apps ADD COLUMN transfer_from VARCHAR",
+    # P10 (rev 2): the applications a request takes as transfers, decided at submission
+    "ALTER TABLE requests ADD COLUMN transfer_apps VARCHAR[]",
+    # B4 (rev 2): why the July invoice was drafted before that July's batch (System team)
+    "ALTER TABLE invoices ADD COLUMN override_reason VARCHAR",
+    _m007_fill_campus_speedtypes,
+]
+
 # (version, description, steps)
 MIGRATIONS: list[tuple[int, str, list[Step]]] = [
     (1, "core schema: people, licenses, requests, cycles, billing, reference, audit", M001_CORE),
@@ -356,6 +390,8 @@ MIGRATIONS: list[tuple[int, str, list[Step]]] = [
     (4, "notifications: message templates, outbox, mail settings", M004_NOTIFICATIONS),
     (5, "eligibility lookup indexes (contact facts, duplicates)", M005_ELIGIBILITY_INDEXES),
     (6, "billing workflow: stored invoice details, net-new reviews and captures", M006_BILLING_WORKFLOW),
+    (7, "rules revision 2 billing: transfers per application, campus billing speedtypes",
+     M007_TRANSFERS_AND_SPEEDTYPES),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]

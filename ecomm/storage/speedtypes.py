@@ -1,0 +1,26 @@
+"""P12 (rev 2): each campus's default campus billing speedtype (reference kind
+``campus_billing_speedtype``) and the license records that still have none."""
+from __future__ import annotations
+
+KIND = "campus_billing_speedtype"
+
+
+def campus_defaults(reader) -> dict[str, str]:
+    """P12: {campus: its default campus billing speedtype} (active reference values)."""
+    return {campus: value for campus, value in reader.query(
+        "SELECT campus, min(value) FROM reference_values WHERE kind = ? AND active "
+        "GROUP BY campus", [KIND])}
+
+
+def campus_default(reader, campus: str | None) -> str | None:
+    """P12: the campus's default campus billing speedtype, or None when it has none."""
+    return campus_defaults(reader).get(campus or "")
+
+
+def licenses_without_speedtype(reader) -> list[dict]:
+    """P12: license records with no campus billing speedtype (for the System team to fix)."""
+    return reader.query_dicts(
+        "SELECT license_number, affiliated_campus, "
+        "coalesce(nullif(trim(billing_campus), ''), affiliated_campus) AS billing_campus "
+        "FROM licenses WHERE nullif(trim(coalesce(campus_speedtype, '')), '') IS NULL "
+        "ORDER BY license_number")
