@@ -49,6 +49,8 @@ class AppHolding(BaseModel):
     # Forecast only: the application comes from a pending provisioning request and is
     # assumed provisioned on ``provisioned_on`` (the next processing month).
     pending: bool = False
+    # P10/B5 (rev 2): the license whose seat this transfer continues (None: not a transfer)
+    transfer_from: str | None = None
 
     @model_validator(mode="after")
     def _removed_after_provisioned(self) -> "AppHolding":

@@ -34,7 +34,7 @@ from ecomm.billing import invoice
 from ecomm.billing.invoice import RunFrames, apply_reviews, check_as_of, invoices_of
 from ecomm.billing.models import Invoice
 from ecomm.billing import net_new
-from ecomm.billing.proration import KIND_LABEL, TRUE_UPS
+from ecomm.billing.proration import JUNE, KIND_LABEL, TRUE_UPS
 from ecomm.billing.records import (APPROVED, BILLED, DRAFT, FINAL, IN_REVIEW, STATUS_LABEL,
                                    InvoiceEvent, InvoiceSummary, RunOutcome, StoredInvoice)
 from ecomm.billing.run import forecast_as_of
@@ -83,7 +83,9 @@ def compute_run_frames(reader, *, fiscal_year: int, kind: str, as_of: date) -> R
         apps = apply_reviews(apps, ir.net_new_overrides(reader, fiscal_year, kind))
     return invoice.compute_run(licenses, apps, reads.load_rates(reader, fiscal_year),
                                load_policy(reader), fiscal_year=fiscal_year, kind=kind,
-                               as_of=as_of)
+                               as_of=as_of,
+                               january_as_of=reads.january_as_of(reader, fiscal_year)
+                               if kind == JUNE else None)
 
 
 def compute_run(reader, *, fiscal_year: int, kind: str, as_of: date) -> list[Invoice]:

@@ -15,6 +15,7 @@ from ecomm.billing.models import AppHolding, LicenseForBilling
 from ecomm.billing.records import InvoiceSummary
 from ecomm.errors import EcommError
 from ecomm.storage.billing_writes import LINE_ROW_COLUMNS
+from ecomm.storage.transfers import TRANSFER_FROM_SQL
 
 INVOICE_CAMPUS_SQL = "coalesce(nullif(trim(l.billing_campus), ''), l.affiliated_campus)"
 
@@ -60,14 +61,14 @@ def _billing_rows(store, as_of: date, since: date | None,
         [as_of, since, since, *params])
     apps = store.query(
         "SELECT a.license_number, a.application, a.provisioned_on, a.deprovisioned_on, "
-        "coalesce(a.net_new, false), false "
+        f"coalesce(a.net_new, false), false, {TRANSFER_FROM_SQL} "
         "FROM license_apps a JOIN licenses l ON l.license_number = a.license_number "
         "WHERE a.provisioned_on <= ? AND (? IS NULL OR a.deprovisioned_on IS NULL "
         "  OR a.deprovisioned_on >= ?)" + where +
         " ORDER BY a.license_number, a.provisioned_on, a.application",
         [as_of, since, since, *params])
     problems = [f"{n}: {app} was removed on {off}, before it was provisioned on {on}"
-                for n, app, on, off, _, _ in apps if off is not None and off < on]
+                for n, app, on, off, *_ in apps if off is not None and off < on]
     if problems:
         raise EcommError("Some license records cannot be billed until they are corrected.", problems)
     return licenses, apps
@@ -91,11 +92,23 @@ def load_licenses_for_billing(store, as_of: date, *, since: date | None = None,
     """
     licenses, apps = _billing_rows(store, as_of, since, campus)
     by_license: dict[str, list[AppHolding]] = defaultdict(list)
-    for number, app, on, off, net_new, _ in apps:
+    for number, app, on, off, net_new, _, source in apps:
         by_license[number].append(AppHolding(application=app, provisioned_on=on,
-                                             deprovisioned_on=off, net_new=net_new))
+                                             deprovisioned_on=off, net_new=net_new,
+                                             transfer_from=source))
     return [LicenseForBilling(**dict(zip(LICENSE_COLUMNS, row)), apps=by_license.get(row[0], []))
             for row in licenses]
+
+
+def january_as_of(reader, fiscal_year: int) -> date | None:
+    """B5: the as-of day of the stored January true-up (latest revisions; the latest day when
+    campuses differ), or None when it was never drafted: the June true-up continues a seat
+    only past what January billed."""
+    return reader.query_value(
+        "SELECT max(i.as_of) FROM invoices i WHERE i.fiscal_year = ? AND i.kind = 'january' "
+        "AND i.revision = (SELECT max(revision) FROM invoices j WHERE j.fiscal_year = "
+        "i.fiscal_year AND j.kind = i.kind AND j.campus = i.campus AND "
+        "j.invoice_group = i.invoice_group)", [fiscal_year])
 
 
 def load_invoice_summaries(reader, *, fiscal_year: int | None = None, kind: str | None = None,
