@@ -180,3 +180,13 @@ def mark_held_many(cur, items: list[tuple[str, list[str], str]]) -> None:
                 "unnest(CAST(? AS VARCHAR[][])) AS reasons, unnest(CAST(? AS VARCHAR[])) AS cyc) t "
                 "WHERE requests.request_id = t.rid",
                 [[i[0] for i in items], [list(i[1]) for i in items], [i[2] for i in items]])
+
+
+def cycle_waiting(reader, cycle: str) -> tuple[bool, int]:
+    """B4 (rev 2): (was the batch of ``cycle`` or a later one processed, how many open
+    provisioning/deprovisioning requests of ``cycle`` or earlier still wait)."""
+    done = reader.query_value("SELECT count(*) FROM batches WHERE cycle >= ?", [cycle])
+    waiting = reader.query_value(
+        "SELECT count(*) FROM requests WHERE kind IN ('provision', 'deprovision') "
+        "AND status IN ('pending', 'held') AND coalesce(cycle, '') <= ?", [cycle])
+    return bool(done), int(waiting or 0)

@@ -377,8 +377,6 @@ M007_TRANSFERS_AND_SPEEDTYPES: list[Step] = [
     "ALTER TABLE license_apps ADD COLUMN transfer_from VARCHAR",
     # P10 (rev 2): the applications a request takes as transfers, decided at submission
     "ALTER TABLE requests ADD COLUMN transfer_apps VARCHAR[]",
-    # B4 (rev 2): why the July invoice was drafted before that July's batch (System team)
-    "ALTER TABLE invoices ADD COLUMN override_reason VARCHAR",
     _m007_fill_campus_speedtypes,
 ]
 

@@ -24,3 +24,11 @@ def licenses_without_speedtype(reader) -> list[dict]:
         "coalesce(nullif(trim(billing_campus), ''), affiliated_campus) AS billing_campus "
         "FROM licenses WHERE nullif(trim(coalesce(campus_speedtype, '')), '') IS NULL "
         "ORDER BY license_number")
+
+
+def invoices_without_speedtype(reader, invoice_ids: list[str]) -> list[str]:
+    """P12/B4: which of these invoices have no campus billing speedtype."""
+    return [r[0] for r in reader.query(
+        "SELECT invoice_id FROM invoices WHERE invoice_id = ANY(?) AND "
+        "nullif(trim(coalesce(campus_speedtype, '')), '') IS NULL ORDER BY invoice_id",
+        [list(invoice_ids)])]

@@ -27,7 +27,9 @@ def seeded(store):
 
 
 def draft(store, who=SYSTEM, *, as_of=JAN_AS_OF, now=NOW, kind="january"):
-    return wf.draft_run(store, who, fiscal_year=FY, kind=kind, as_of=as_of, now_utc=now)
+    # rev 2 (B6): the System team captures the open net-new lists on purpose when drafting
+    return wf.draft_run(store, who, fiscal_year=FY, kind=kind, as_of=as_of, now_utc=now,
+                        capture=True)
 
 
 def ids(outcome) -> dict[tuple[str, str], str]:
