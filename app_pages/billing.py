@@ -225,6 +225,15 @@ with tab_review:
             attempt(lambda: net_new.reopen(store, user, fiscal_year=nn_fy, kind=nn_kind,
                                            campus=again, reason=why),
                     f"Reopened {again}'s net-new list: its specialist can correct it again.")
+    growth = fiscal_setup.growth_report(store, user, min(today, fy_end(nn_fy)))
+    st.markdown("**Against the July count (B7)**: per campus and application, the July count, "
+                "the count now, the growth and the applications flagged net new.")
+    st.dataframe(frames.growth_frame(growth), hide_index=True, width="stretch",
+                 key=f"nn_growth_{nn_fy}")
+    disagree = [f"{r.campus} {r.application}" for r in growth if r.warning and r.july is not None]
+    if disagree:
+        st.warning("Flags and growth disagree (B7): " + "; ".join(disagree) + ".",
+                   icon=":material/warning:")
     look = st.selectbox("Show the list of", ref.CAMPUSES, key="nn_campus")
     st.dataframe(frames.candidates_frame(net_new.candidates(
         store, user, fiscal_year=nn_fy, kind=nn_kind, campus=look)),

@@ -166,3 +166,14 @@ def forecast_by_campus(rows: Iterable[ForecastRow]) -> pd.DataFrame:
     for col in cols[2:]:
         frame[col] = frame[col].map(float)  # a chart's axis only; tables show exact dollars
     return frame
+
+
+def growth_frame(rows) -> pd.DataFrame:
+    """B7 (rev 2): per campus and application: July count, count now, growth, flagged net new,
+    and the warning where flags and growth disagree."""
+    return pd.DataFrame([{
+        "campus": r.campus, "application": r.application, "July count": r.july,
+        "count now": r.now, "growth": r.growth, "flagged net new since July": r.flagged,
+        "warning": r.warning} for r in rows],
+        columns=["campus", "application", "July count", "count now", "growth",
+                 "flagged net new since July", "warning"])

@@ -208,11 +208,37 @@ def load_baseline_rows(store, fiscal_year: int) -> list[dict]:
         "FROM baselines WHERE fiscal_year = ? ORDER BY campus, application", [fiscal_year])
 
 
+# B7 (rev 2): the application a license is counted under: Chatter Free apart from Salesforce
+COUNTED_APP_SQL = (f"CASE WHEN a.application = '{ref.SALESFORCE}' AND lower(trim(coalesce("
+                   f"l.salesforce_profile, ''))) = '{ref.PROFILE_CHATTER_FREE.lower()}' "
+                   f"THEN '{ref.CHATTER_FREE_COUNT}' ELSE a.application END")
+
+
 def current_counts(store, as_of: date) -> dict[tuple[str, str], int]:
-    """B7: {(invoice campus, application): licenses holding it on ``as_of``}."""
+    """B7: {(invoice campus, application): licenses holding it on ``as_of``}, Chatter Free
+    counted apart from paid Salesforce (rev 2)."""
     rows = store.query(
-        f"SELECT {INVOICE_CAMPUS_SQL} AS campus, a.application, count(DISTINCT a.license_number) "
+        f"SELECT {INVOICE_CAMPUS_SQL} AS campus, {COUNTED_APP_SQL} AS application, "
+        "count(DISTINCT a.license_number) "
         "FROM license_apps a JOIN licenses l ON l.license_number = a.license_number "
         "WHERE a.provisioned_on <= ? AND (a.deprovisioned_on IS NULL OR a.deprovisioned_on > ?) "
         "GROUP BY ALL", [as_of, as_of])
+    return {(campus, app): int(n) for campus, app, n in rows}
+
+
+def flagged_net_new_counts(store, start: date, as_of: date) -> dict[tuple[str, str], int]:
+    """B7/B6 (rev 2): {(invoice campus, counted application): application rows flagged net new
+    (as reviewed for the true-up of their window, else as flagged) provisioned from ``start``
+    through ``as_of``}."""
+    rows = store.query(
+        f"SELECT {INVOICE_CAMPUS_SQL} AS campus, {COUNTED_APP_SQL} AS application, count(*) "
+        "FROM license_apps a JOIN licenses l ON l.license_number = a.license_number "
+        "LEFT JOIN net_new_reviews r ON r.license_number = a.license_number "
+        "  AND r.application = a.application AND r.provisioned_on = a.provisioned_on "
+        "  AND r.kind = CASE WHEN month(a.provisioned_on) BETWEEN 1 AND 6 THEN 'june' "
+        "                    ELSE 'january' END "
+        "  AND r.fiscal_year = year(a.provisioned_on) + CASE WHEN month(a.provisioned_on) >= 7 "
+        "                                                   THEN 1 ELSE 0 END "
+        "WHERE a.provisioned_on BETWEEN ? AND ? AND coalesce(r.net_new, a.net_new) "
+        "GROUP BY ALL", [start, as_of])
     return {(campus, app): int(n) for campus, app, n in rows}

@@ -17,6 +17,7 @@ import pandas as pd
 
 from ecomm import reference as ref
 from ecomm.storage.b5_chain_sql import b5_params, b5_true_up_rows_sql
+from ecomm.storage.billing_reads import COUNTED_APP_SQL
 
 INVOICE_CAMPUS = "coalesce(nullif(trim(l.billing_campus), ''), l.affiliated_campus)"
 HELD_ON = ("{a}.provisioned_on <= {d} AND ({a}.deprovisioned_on IS NULL "
@@ -55,7 +56,7 @@ def baseline_compare(store, fiscal_year: int, as_of: date,
     base_where = _campus_filter(campuses, params, "b.campus")
     sql = f"""
         WITH cur AS (
-            SELECT {INVOICE_CAMPUS} AS campus, a.application,
+            SELECT {INVOICE_CAMPUS} AS campus, {COUNTED_APP_SQL} AS application,
                    count(DISTINCT a.license_number) AS current
             FROM license_apps a JOIN licenses l ON l.license_number = a.license_number
             WHERE {HELD_ON.format(a='a', d='$as_of')} AND {cur_where}
