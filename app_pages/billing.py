@@ -109,6 +109,16 @@ with tab_runs:
     if too_early:
         st.info(f"The {label} can be drafted from {frames.default_as_of(fy, kind, today)} on; "
                 "the Forecast tab shows what it would bill today.")
+    missing_st = gates.licenses_missing_speedtype(store, user)
+    if missing_st:   # P12 (rev 2): what the upgrade could not fill
+        st.warning(f"P12: {len(missing_st)} license record(s) have no campus billing speedtype "
+                   "(their billing campus has no default): "
+                   + ", ".join(f"{r['license_number']} ({r['billing_campus']})"
+                               for r in missing_st[:20])
+                   + (" ..." if len(missing_st) > 20 else "")
+                   + ". Give the campus a default (Admin > Reference data, campus billing "
+                     "speedtype) or the license a speedtype; their invoices cannot go to review.",
+                   icon=":material/warning:")
     capture, override = draft_gates(fy, kind)
     if st.button(f"Draft the {label}", type="primary", disabled=too_early, key="bill_draft"):
         attempt(lambda: workflow.draft_run(store, user, fiscal_year=fy, kind=kind, as_of=as_of,

@@ -61,3 +61,12 @@ def p12_send_refusal(missing: list[str]) -> str | None:
     return (f"P12: {', '.join(missing)} has no campus billing speedtype, so it cannot go to "
             "review: give the campus's license records a campus billing speedtype (or the "
             "campus a default in the reference data) and draft again.")
+
+
+def licenses_missing_speedtype(store, who) -> list[dict]:
+    """P12 (rev 2): license records with no campus billing speedtype (the migration could not
+    fill them: their billing campus has no default), for the System team to fix."""
+    from ecomm.permissions import require_system
+    from ecomm.storage.speedtypes import licenses_without_speedtype
+    require_system(who, "list licenses without a campus billing speedtype")
+    return licenses_without_speedtype(store)

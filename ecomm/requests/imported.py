@@ -36,7 +36,7 @@ from ecomm.storage import contacts
 from ecomm.storage import request_checks as bulk
 from ecomm.storage import requests as rs
 from ecomm.storage.settings import load_policy
-from ecomm.storage.speedtypes import campus_defaults
+from ecomm.storage.speedtypes import campus_defaults, fill_request_speedtypes
 
 OPEN = ("pending", "held")
 COURSE_COLUMN = {course: col for col, course in ref.COURSE_REQUEST_COLUMNS.items()}
@@ -296,4 +296,5 @@ def _take_effect(cur, open_rows: dict[str, dict], lines: dict[str, int], actor: 
             updates.append((r["request_id"], cycle, sf_on,
                             "completed" if processed else None, processed))
     rs.set_imported_effects_many(cur, updates)
+    fill_request_speedtypes(cur, [r["request_id"] for r in pending if r["kind"] == "provision"])
     return counts

@@ -32,3 +32,18 @@ def invoices_without_speedtype(reader, invoice_ids: list[str]) -> list[str]:
         "SELECT invoice_id FROM invoices WHERE invoice_id = ANY(?) AND "
         "nullif(trim(coalesce(campus_speedtype, '')), '') IS NULL ORDER BY invoice_id",
         [list(invoice_ids)])]
+
+
+def fill_request_speedtypes(cur, request_ids: list[str]) -> None:
+    """P12 (rev 2): imported provisioning requests without a campus billing speedtype take
+    their billing campus's default (as the form's submission does)."""
+    if not request_ids:
+        return
+    cur.execute("""
+        UPDATE requests SET campus_speedtype = d.value
+        FROM (SELECT campus, min(value) AS value FROM reference_values
+              WHERE kind = 'campus_billing_speedtype' AND active GROUP BY campus) d
+        WHERE requests.request_id = ANY(?) AND requests.kind = 'provision'
+          AND nullif(trim(coalesce(requests.campus_speedtype, '')), '') IS NULL
+          AND d.campus = coalesce(nullif(trim(requests.billing_campus), ''), requests.campus)""",
+                [list(request_ids)])
