@@ -158,7 +158,7 @@ def load_pending_provisions(store, *, default_month: date) -> list[PendingProvis
     provisioned on the first day of its cycle's month, else of ``default_month``."""
     rows = store.query_dicts(
         "SELECT request_id, coalesce(nullif(trim(billing_campus), ''), campus) AS campus, "
-        "applications, replaces_license, salesforce_profile, cycle FROM requests "
+        "applications, replaces_license, salesforce_profile, cycle, transfer_apps FROM requests "
         "WHERE kind = 'provision' AND status IN ('pending', 'held') ORDER BY request_id")
     out = []
     fallback = default_month.replace(day=1)
@@ -170,7 +170,8 @@ def load_pending_provisions(store, *, default_month: date) -> list[PendingProvis
         out.append(PendingProvision(
             request_id=r["request_id"], campus=r["campus"], applications=list(r["applications"] or []),
             replaces_license=r["replaces_license"],
-            salesforce_profile=r["salesforce_profile"] or "Standard", provisioning_month=month))
+            salesforce_profile=r["salesforce_profile"] or "Standard", provisioning_month=month,
+            transfer_apps=None if r["transfer_apps"] is None else list(r["transfer_apps"])))
     return out
 
 

@@ -246,7 +246,9 @@ def pending_amounts(store, *, kind: str, fy_start: date, fy_end: date, july_firs
         p AS (
             SELECT DISTINCT r.request_id, {campus} AS campus, app.application,
                    {month} AS month,
-                   nullif(trim(coalesce(r.replaces_license, '')), '') IS NULL AS net_new,
+                   CASE WHEN r.transfer_apps IS NULL   -- P10 (rev 2): per application
+                        THEN nullif(trim(coalesce(r.replaces_license, '')), '') IS NULL
+                        ELSE NOT list_contains(r.transfer_apps, app.application) END AS net_new,
                    lower(trim(coalesce(r.salesforce_profile, ''))) = lower($chatter) AS chatter_free
             FROM requests r, unnest(coalesce(r.applications, []::VARCHAR[])) AS app(application)
             WHERE r.kind = 'provision' AND r.status IN ('pending', 'held') AND {where}

@@ -86,3 +86,15 @@ def test_p10_chatter_free_replacement_transfers_no_paid_salesforce(seeded):
     assert conf.transfers == [ref.CVENT] and conf.net_new == [ref.SALESFORCE]
     assert "Chatter Free" in conf.per_application[0]
     assert conf.cost_total == Decimal("210.00")    # Salesforce 30.00 x 7 (Dec..Jun)
+
+
+def test_p10_the_forecast_counts_a_pending_bundle_per_application(seeded):
+    from ecomm.storage.billing_reads import load_pending_provisions
+    submit_provision(
+        seeded, BOULDER, "C-ELIG",
+        draft(apps=[ref.SALESFORCE, ref.MARKETING_CLOUD], replaces_license="LN-0900"),
+        [upload()], now_utc=NOW)
+    (pending,) = load_pending_provisions(seeded, default_month=date(2026, 12, 1))
+    # the forecast's true-up counts Marketing Cloud only: 20.00 x 7 (Dec..Jun) = 140.00
+    assert [(a, pending.app_net_new(a)) for a in pending.applications] == [
+        (ref.SALESFORCE, False), (ref.MARKETING_CLOUD, True)]
