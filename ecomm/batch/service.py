@@ -374,6 +374,10 @@ def _apply(cur, plan: BatchPlan, actor: str, now_utc: datetime, policy: Policy) 
     audit.record_many(cur, entries)
     # C3: the held messages in one insert (in the plan's order)
     outbox.queue_requests_held(cur, [(h.request_id, h.reasons) for h in plan.held], cycle)
+    # C3 (rev 2): the specialists are told of transfers provisioned as net new
+    outbox.queue_transfers_now_net_new(
+        cur, [(p.request_id, p.c3_changed, p.replaces_license or "")
+              for p in plan.provisioned if p.c3_changed], cycle)
 
 
 def provision_note(p, cycle: str) -> str:

@@ -154,6 +154,10 @@ def apply_row_by_row(cur, plan: BatchPlan, actor: str, now_utc: datetime, policy
                      after={"status": "held", "cycle": h.next_cycle, "held_reasons": h.reasons,
                             "failures": h.failures}, detail=note)
         _queue_request_held(cur, h.request_id, cycle, h.reasons)
+    for p in plan.provisioned:   # rev 2 (C3): the specialists told, one message per request
+        if p.c3_changed:
+            outbox.queue_transfers_now_net_new(cur, [(p.request_id, p.c3_changed,
+                                                      p.replaces_license or "")], cycle)
 
 
 # the clock columns written with the real time (now_utc() at the moment of writing)

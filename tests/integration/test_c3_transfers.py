@@ -48,6 +48,11 @@ def test_c3_cancelled_leavers_deprovisioning_makes_the_transfer_net_new(store):
     assert "C3: Cvent was a transfer at submission and is provisioned as net new" in note
     js = outcome.to_json()
     assert js["net_new"] == {rid: [ref.CVENT]} and rid not in js["transfers"]
+    # the specialist is told by a message too
+    subject, to = store.query_one("SELECT subject, to_addrs FROM outbox "
+                                  "WHERE template_key = 'transfer_now_net_new'")
+    assert subject == f"Request {rid} for Nora Newhire: Cvent provisioned as net new"
+    assert to == [BOULDER.email]
 
 
 def test_c3_leaver_deprovisioned_in_the_same_batch_is_a_transfer_with_its_source(store):

@@ -13,7 +13,8 @@ from ecomm.notifications.models import OutboxMessage
 from ecomm.notifications.outbox import to_eml
 
 SOURCES_MESSAGES = {t.CREDENTIALS_READY, t.QUIZ_REMINDER, t.QUIZ_PASSED, t.QUIZ_OVERDUE,
-                    t.IDLE_WARNING, t.REQUEST_HELD, t.COURSE_RETAKE, t.COURSE_NON_COMPLIANT}
+                    t.IDLE_WARNING, t.REQUEST_HELD, t.COURSE_RETAKE, t.COURSE_NON_COMPLIANT,
+                    t.TRANSFER_NOW_NET_NEW}   # C3 (rev 2): "the specialist is told"
 
 
 def test_every_message_the_sources_name_has_a_template():
