@@ -130,3 +130,24 @@ def b5_true_up_charges(apps: pd.DataFrame, fy: int, kind: str, as_of: date,
                             f"{on[root].isoformat()}) after the January true-up: billed once "
                             "(B5)"))
     return pd.DataFrame(out, columns=CHARGE_COLUMNS, dtype=object)
+
+
+def b5_seat_rows(apps: pd.DataFrame, rows: pd.DataFrame, fy: int, kind: str, as_of: date,
+                 january_as_of: date | None) -> tuple[pd.DataFrame, dict[tuple, tuple[int, str]]]:
+    """B5 (rev 2): the true-up's rows with the seats' continuations added, and per charged row
+    (license, application, provisioned on) its months and note as the seat's chain says."""
+    charges = b5_true_up_charges(apps, fy, kind, as_of, january_as_of)
+    chain_of = {(n, a, on): (int(m), note) for n, a, on, m, note in zip(
+        charges["license_number"], charges["application"], charges["provisioned_on"],
+        charges["months"], charges["note"])}
+    have = set(zip(rows["license_number"], rows["application"], rows["provisioned_on"]))
+    extra = [k for k in chain_of if k not in have]
+    if not extra:
+        return rows, chain_of
+    keys = list(zip(apps["license_number"], apps["application"], apps["provisioned_on"]))
+    wanted = set(extra)
+    added = apps[[k in wanted for k in keys]]
+    both = pd.concat([rows, added], ignore_index=True)
+    both = both.assign(_on=pd.to_datetime(both["provisioned_on"]), _seq=range(len(both)))
+    both = both.sort_values(["license_number", "_on", "application", "_seq"])
+    return both.drop(columns=["_on", "_seq"]), chain_of

@@ -32,7 +32,7 @@ from typing import Iterable, Mapping
 import pandas as pd
 
 from ecomm import reference as ref
-from ecomm.billing.chain import b5_true_up_charges
+from ecomm.billing.chain import b5_seat_rows
 from ecomm.billing.fiscal import fy_end, fy_start
 from ecomm.billing.models import (AppHolding, Charge, Invoice, InvoiceLine, LicenseForBilling,
                                   invoice_campus, to_cents)
@@ -195,7 +195,7 @@ def compute_run(licenses: pd.DataFrame, apps: pd.DataFrame, rates: Rates, policy
     rows = billed_rows(apps, fy, kind, as_of)
     chain_of: dict[tuple, tuple[int, str]] = {}
     if kind != ANNUAL:
-        rows, chain_of = _b5_seats(apps, rows, fy, kind, as_of, january_as_of)
+        rows, chain_of = b5_seat_rows(apps, rows, fy, kind, as_of, january_as_of)
     cols = [rows[c].tolist() for c in ("license_number", "application", "provisioned_on",
                                        "deprovisioned_on", "pending")]
     kept = [i for i, app in enumerate(cols[1]) if app in GROUP_OF]
@@ -286,27 +286,6 @@ def compute_run(licenses: pd.DataFrame, apps: pd.DataFrame, rates: Rates, policy
           provisioned[k], note[k]) for k, no in zip(by_invoice, line_no)],
         columns=CHARGE_COLUMNS, dtype=object)
     return run
-
-
-def _b5_seats(apps: pd.DataFrame, rows: pd.DataFrame, fy: int, kind: str, as_of: date,
-              january_as_of: date | None) -> tuple[pd.DataFrame, dict[tuple, tuple[int, str]]]:
-    """B5 (rev 2): the true-up's rows with the seats' continuations added, and per charged row
-    (license, application, provisioned on) its months and note as the seat's chain says."""
-    charges = b5_true_up_charges(apps, fy, kind, as_of, january_as_of)
-    chain_of = {(n, a, on): (int(m), note) for n, a, on, m, note in zip(
-        charges["license_number"], charges["application"], charges["provisioned_on"],
-        charges["months"], charges["note"])}
-    have = set(zip(rows["license_number"], rows["application"], rows["provisioned_on"]))
-    extra = [k for k in chain_of if k not in have]
-    if not extra:
-        return rows, chain_of
-    keys = list(zip(apps["license_number"], apps["application"], apps["provisioned_on"]))
-    wanted = set(extra)
-    added = apps[[k in wanted for k in keys]]
-    both = pd.concat([rows, added], ignore_index=True)
-    both = both.assign(_on=pd.to_datetime(both["provisioned_on"]), _seq=range(len(both)))
-    both = both.sort_values(["license_number", "_on", "application", "_seq"])
-    return both.drop(columns=["_on", "_seq"]), chain_of
 
 
 def _require_rates(applications: pd.Series, rates: Rates, policy: Policy, fy: int) -> None:

@@ -39,7 +39,7 @@ def _app(store, number, app, on, off=None, net_new=True, source=None):
 
 
 def _draft(store, kind, as_of):
-    wf.draft_run(store, SYSTEM, fiscal_year=FY, kind=kind, as_of=as_of,
+    wf.draft_run(store, SYSTEM, fiscal_year=FY, kind=kind, as_of=as_of, capture=True,
                  now_utc=datetime.combine(as_of, datetime.min.time()).replace(hour=18))
     return {(ln.license_number, c.application): (c.months, c.amount, c.note)
             for inv in ir.load_invoices(store, fiscal_year=FY, kind=kind)
