@@ -299,3 +299,19 @@ def test_billing_pages_work_on_the_demo_data(tmp_path, monkeypatch):
     finally:
         st.cache_resource.clear()
         st.cache_data.clear()
+
+
+def test_b6_b7_the_review_shows_unreviewed_campuses_and_the_growth_against_july(seeded,
+                                                                              open_app):
+    from ecomm.billing import fiscal_setup
+    fiscal_setup.capture_baselines(seeded, SYSTEM_ID, FY)
+    at = ok(open_app(SYSTEM, BILLING))
+    # B6 (rev 2): before capturing, the System team sees who has not reviewed
+    assert "Not reviewed by their specialist yet: Boulder, Denver" in texts(at)
+    growth = frame_with(at, "July count").set_index(["campus", "application"])
+    # Boulder Salesforce: July 1 (LN-0001), now 2 (LN-0003 in November, flagged a transfer)
+    assert tuple(growth.loc[("Boulder", "Salesforce"), ["July count", "count now", "growth",
+                                                        "flagged net new since July"]]) == (1, 2, 1, 0)
+    assert "Flags and growth disagree (B7)" in texts(at)
+    mine = ok(open_app(BOULDER, INVOICES))
+    assert set(frame_with(mine, "July count")["campus"]) == {"Boulder"}
