@@ -79,11 +79,15 @@ def show_tables(plan) -> None:
     st.dataframe(pd.DataFrame([{
         "request": p.request_id, "license": p.license_number,
         "new license": p.license_created, "name": p.name, "campus": p.campus,
-        "applications": ", ".join(p.applications), "net new": p.net_new,
+        "applications": ", ".join(p.applications), "net new": ", ".join(p.net_new_apps),
+        "transfer": ", ".join(p.transfers),
+        "P10 (per application)": "; ".join(p.p10_notes)
+        + (f" — C3: {', '.join(p.c3_changed)} now net new" if p.c3_changed else ""),
         "new user (not a sender)": p.new_user,
         "already held": ", ".join(p.already_held)} for p in plan.provisioned],
         columns=["request", "license", "new license", "name", "campus", "applications",
-                 "net new", "new user (not a sender)", "already held"]),
+                 "net new", "transfer", "P10 (per application)", "new user (not a sender)",
+                 "already held"]),
         hide_index=True, width="stretch", key=f"tbl_prov_{plan.cycle}")
     st.markdown(f"**Deprovisioned ({len(plan.deprovisioned)})**")
     st.dataframe(pd.DataFrame([{

@@ -6,8 +6,8 @@ import streamlit as st
 
 from ecomm import reference as ref
 from ecomm import ui
-from ecomm.billing import fiscal_setup, frames, net_new, workflow
-from ecomm.billing import invoice_marks  # issue 18: Returned: <reason>, demo rates
+from ecomm.billing import fiscal_setup, frames, gates, net_new, workflow
+from ecomm.billing import invoice_marks  # Returned: <reason>, demo rates
 from ecomm.billing.fiscal import fiscal_year_of, fy_end, fy_label, fy_start
 from ecomm.billing.models import GROUP_LABEL
 from ecomm.billing.proration import KIND_LABEL, KINDS, TRUE_UPS
@@ -68,6 +68,28 @@ def fy_choices() -> list[int]:
     return sorted(years, reverse=True)
 
 
+def draft_gates(fy: int, kind: str) -> tuple[bool, str | None]:
+    """B6/B4 (rev 2): what drafting this run needs said on purpose: capturing the open
+    net-new lists (the unreviewed campuses named), or overriding the July batch's wait."""
+    if kind in TRUE_UPS:
+        statuses = net_new.statuses(store, user, fiscal_year=fy, kind=kind)
+        still_open = gates.open_lists(statuses)
+        if not still_open:
+            return False, None
+        late = gates.unreviewed(statuses)
+        st.warning(f"Net-new lists still open: {', '.join(still_open)}"
+                   + (f"; not reviewed by their specialist: {', '.join(late)}" if late else "")
+                   + ". Capture them on the Net-new review tab, or here.",
+                   icon=":material/warning:")
+        return st.checkbox("Capture the open lists as they stand when drafting (B6)",
+                           key="bill_capture"), None
+    refusal = gates.b4_july_batch_refusal(store, fy)
+    if refusal is None:
+        return False, None
+    st.warning(refusal, icon=":material/warning:")
+    return False, st.text_input("Override reason (recorded, B4)", key="bill_override") or None
+
+
 tab_runs, tab_review, tab_setup, tab_forecast = st.tabs(
     ["Invoice runs", "Net-new review", "Fiscal year setup", "Forecast"])
 
@@ -83,13 +105,25 @@ with tab_runs:
                           key=f"bill_as_of_{fy}_{kind}")
     label = workflow.run_label(fy, kind)
     st.caption("Drafting again replaces the drafts; invoices in review, approved or billed are "
-               "never changed (B8). Drafting a true-up captures the campuses' net-new lists (B6).")
+               "never changed (B8). A true-up bills the net-new lists once captured (B6).")
     too_early = frames.default_as_of(fy, kind, today) > today
     if too_early:
         st.info(f"The {label} can be drafted from {frames.default_as_of(fy, kind, today)} on; "
                 "the Forecast tab shows what it would bill today.")
+    missing_st = gates.licenses_missing_speedtype(store, user)
+    if missing_st:   # P12 (rev 2): what the upgrade could not fill
+        st.warning(f"P12: {len(missing_st)} license record(s) have no campus billing speedtype "
+                   "(their billing campus has no default): "
+                   + ", ".join(f"{r['license_number']} ({r['billing_campus']})"
+                               for r in missing_st[:20])
+                   + (" ..." if len(missing_st) > 20 else "")
+                   + ". Give the campus a default (Admin > Reference data, campus billing "
+                     "speedtype) or the license a speedtype; their invoices cannot go to review.",
+                   icon=":material/warning:")
+    capture, override = draft_gates(fy, kind)
     if st.button(f"Draft the {label}", type="primary", disabled=too_early, key="bill_draft"):
-        attempt(lambda: workflow.draft_run(store, user, fiscal_year=fy, kind=kind, as_of=as_of),
+        attempt(lambda: workflow.draft_run(store, user, fiscal_year=fy, kind=kind, as_of=as_of,
+                                           capture=capture, override=override),
                 lambda out: f"{label} as of {as_of.isoformat()}: {out.sentence()}"
                 + (f" Not matching the data any more (make a correction): "
                    f"{', '.join(out.differs)}." if out.differs else ""))
@@ -194,11 +228,15 @@ with tab_review:
     nn_kind = c2.selectbox("True-up", kinds, index=kinds.index(frames.review_kind(today)),
                            format_func=KIND_LABEL.get, key="nn_kind")
     st.caption("Specialists review their campus's list in the second week of January and June; "
-               "capturing closes the reviews. Drafting the true-up captures any list still open.")
+               "capturing closes the reviews and writes each decision onto the license (B6).")
     statuses = net_new.statuses(store, user, fiscal_year=nn_fy, kind=nn_kind)
     st.dataframe(frames.statuses_frame(statuses), hide_index=True, width="stretch",
                  key=f"nn_status_{nn_fy}_{nn_kind}")
     open_lists = [s.campus for s in statuses if s.candidates and not s.captured]
+    not_reviewed = gates.unreviewed(statuses)
+    if not_reviewed:   # B6 (rev 2): shown before the System team captures
+        st.warning(f"Not reviewed by their specialist yet: {', '.join(not_reviewed)}. "
+                   "Capturing takes their lists as they stand.", icon=":material/warning:")
     if st.button(f"Capture {len(open_lists)} open list(s)", disabled=not open_lists,
                  key="nn_capture"):
         attempt(lambda: net_new.capture(store, user, fiscal_year=nn_fy, kind=nn_kind),
@@ -212,6 +250,15 @@ with tab_review:
             attempt(lambda: net_new.reopen(store, user, fiscal_year=nn_fy, kind=nn_kind,
                                            campus=again, reason=why),
                     f"Reopened {again}'s net-new list: its specialist can correct it again.")
+    growth = fiscal_setup.growth_report(store, user, min(today, fy_end(nn_fy)))
+    st.markdown("**Against the July count (B7)**: per campus and application, the July count, "
+                "the count now, the growth and the applications flagged net new.")
+    st.dataframe(frames.growth_frame(growth), hide_index=True, width="stretch",
+                 key=f"nn_growth_{nn_fy}")
+    disagree = [f"{r.campus} {r.application}" for r in growth if r.warning and r.july is not None]
+    if disagree:
+        st.warning("Flags and growth disagree (B7): " + "; ".join(disagree) + ".",
+                   icon=":material/warning:")
     look = st.selectbox("Show the list of", ref.CAMPUSES, key="nn_campus")
     st.dataframe(frames.candidates_frame(net_new.candidates(
         store, user, fiscal_year=nn_fy, kind=nn_kind, campus=look)),

@@ -6,9 +6,9 @@ import streamlit as st
 
 from ecomm import reference as ref
 from ecomm import ui
-from ecomm.billing import frames, net_new, workflow
-from ecomm.billing import invoice_marks  # issue 18: demo rates
-from ecomm.billing.fiscal import fiscal_year_of, fy_label
+from ecomm.billing import fiscal_setup, frames, net_new, workflow
+from ecomm.billing import invoice_marks  # demo rates
+from ecomm.billing.fiscal import fiscal_year_of, fy_end, fy_label
 from ecomm.billing.models import GROUP_LABEL
 from ecomm.billing.proration import KIND_LABEL, TRUE_UPS
 from ecomm.billing.records import IN_REVIEW
@@ -130,6 +130,23 @@ with tab_inv:
                     attempt(lambda: workflow.return_to_draft(store, user, chosen, reason=reason),
                             f"Returned {workflow.describe(inv)} to the System team.")
 
+def show_growth(fy: int, campuses: list[str] | None, key: str) -> None:
+    """B7 (rev 2): net new measured against the July count, with the flags' disagreements."""
+    day = min(today, fy_end(fy))
+    try:
+        rows = fiscal_setup.growth_report(store, user, day, campuses)
+    except EcommError as exc:
+        ui.show_error(exc)
+        return
+    st.markdown(f"**Against the July count (B7)**, counts on {day.isoformat()}: licenses beyond "
+                "each application's July count are net new; a leaver replaced is not.")
+    frame = frames.growth_frame(rows)
+    st.dataframe(frame, hide_index=True, width="stretch", key=key)
+    for r in rows:
+        if r.warning and r.july is not None:
+            st.warning(f"{r.campus}, {r.application}: {r.warning}.", icon=":material/warning:")
+
+
 # -- net-new review (B6) ---------------------------------------------------------------------
 with tab_review:
     c1, c2, c3 = st.columns(3)
@@ -153,6 +170,7 @@ with tab_review:
     except EcommError as exc:
         ui.show_error(exc)
         cands, status = [], None
+    show_growth(nn_fy, [campus] if campus else None, "inv_nn_growth")
     if status is not None and status.captured:
         st.info(f"This list was captured by {status.captured_by}: it is closed. Ask the CU "
                 "System eComm team to reopen it if something is wrong.")

@@ -56,7 +56,7 @@ right.markdown("\n".join([
     f"- **Business units:** {listed(lic['business_units'])}",
     f"- **Public groups:** {listed(lic['public_groups'])}",
     f"- **Billing campus:** {lic['billing_campus'] or lic['affiliated_campus']}",
-    f"- **Campus speedtype:** {lic['campus_speedtype'] or 'the campus default'}",
+    f"- **Campus billing speedtype:** {lic['campus_speedtype'] or 'none (P12: give one)'}",
     f"- **Unit speedtypes:** {lic['unit_speedtypes'] or 'none'}",
     f"- **Speedtype notes:** {lic['speedtype_notes'] or 'none'}",
     f"- **Super-user permissions:** {listed(lic['super_user_permissions'])}",
@@ -71,6 +71,9 @@ if rec.applications:
     st.dataframe(pd.DataFrame([{
         "application": a["application"], "held": a["held"], "provisioned on": a["provisioned_on"],
         "deprovisioned on": a["deprovisioned_on"], "net new": a["net_new"],
+        # P10 (rev 2): per application, transfer or net new
+        "transfer or net new": "net new" if a["net_new"] else (
+            f"transfer from {a['transfer_from']}" if a.get("transfer_from") else "transfer"),
         "last login": a["last_login_on"]} for a in rec.applications]),
         hide_index=True, width="stretch")
 else:

@@ -23,7 +23,8 @@ from ecomm.storage import admin as db
 from ecomm.storage import audit
 
 REFERENCE_KIND_LABEL = {"business_unit": "business unit", "public_group": "public group",
-                        "speedtype": "speedtype", "primary_specialist": "primary specialist"}
+                        "speedtype": "speedtype", "primary_specialist": "primary specialist",
+                        "campus_billing_speedtype": "campus billing speedtype"}
 
 
 # -- sign-in lookups (no permission needed: this is how a person is recognised) --------

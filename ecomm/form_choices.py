@@ -13,6 +13,7 @@ from ecomm import reference as ref
 from ecomm.identity import Identity
 from ecomm.rules.contact import require_campus
 from ecomm.storage import admin as admin_db
+from ecomm.storage import speedtypes
 from ecomm.storage import form_choices as db
 from ecomm.storage.settings import load_policy
 from ecomm.storage.specialists import primary_specialist
@@ -90,14 +91,20 @@ def form_choices(store, actor: Identity, campus: str) -> FormChoices:
 
 def speedtype_choices(store, billing_campus: str) -> tuple[list[Choice], str | None]:
     """P12: the billing campus's active speedtypes (plus "New SpeedType Needed") and the
-    campus billing speedtype most of its licenses carry (the default), if any."""
+    default: the campus's default campus billing speedtype (reference data, rev 2), else the
+    one most of its licenses carry, if any."""
     billing_campus = require_campus(billing_campus)
     rows = admin_db.list_reference(store, campus=billing_campus, kind="speedtype",
                                    include_inactive=False)
     options = [Choice(value=r["value"], label=f"{billing_campus} – {r['value']}"
                       + (f" ({r['label']})" if r["label"] else "")) for r in rows]
+    # P12 (rev 2): the campus's default campus billing speedtype (reference data) comes first
+    campus_default = speedtypes.campus_default(store, billing_campus)
+    if campus_default and campus_default not in {o.value for o in options}:
+        options.insert(0, Choice(value=campus_default,
+                                 label=f"{campus_default} (campus default)"))
     options += [Choice(value=v, label=v) for v in ref.FIXED_SPEEDTYPES]
-    usual = db.usual_campus_speedtype(store, billing_campus)
+    usual = campus_default or db.usual_campus_speedtype(store, billing_campus)
     default = usual if usual in {o.value for o in options} else None
     return options, default
 

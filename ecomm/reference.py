@@ -44,6 +44,10 @@ CVENT = "Cvent"
 APSONA = "Apsona"
 GEOPOINTE = "Geopointe"
 APPLICATIONS: tuple[str, ...] = (SALESFORCE, MARKETING_CLOUD, CVENT, APSONA, GEOPOINTE)
+# B7 (rev 2): license counts keep Chatter Free (free) Salesforce apart from paid Salesforce
+CHATTER_FREE_COUNT = "Chatter Free"
+COUNTED_APPLICATIONS: tuple[str, ...] = (SALESFORCE, CHATTER_FREE_COUNT, MARKETING_CLOUD, CVENT,
+                                         APSONA, GEOPOINTE)
 
 # Invoice groups (B4: two spreadsheets per run).
 GROUP_SALESFORCE_MC = "salesforce_marketing_cloud"
@@ -88,7 +92,7 @@ FIXED_PUBLIC_GROUPS: tuple[str, ...] = (NA_MEC, "N/A - User", NEW_PUBLIC_GROUP)
 FIXED_SPEEDTYPES: tuple[str, ...] = (NEW_SPEEDTYPE_NEEDED,)
 
 REFERENCE_KINDS: tuple[str, ...] = ("business_unit", "public_group", "speedtype",
-                                    "primary_specialist")
+                                    "primary_specialist", "campus_billing_speedtype")
 
 # App users (users.csv).
 APP_SPECIALIST = "specialist"

@@ -477,6 +477,10 @@ def show_confirmation(conf) -> None:
                     f"{conf.processing_starts}"
                     + (f", credentials on {conf.credentials_date}" if conf.credentials_date
                        and conf.kind == "provision" else "") + ".")
+    if conf.kind == "provision" and conf.per_application:
+        st.markdown("**Transfer or net new (P10), per application**")
+        for line in conf.per_application:
+            st.markdown(f"- {md(line)}")
     if conf.kind == "provision" or (conf.kind == "change" and conf.cost_note):  # P15 upgrade
         st.markdown("**What it costs your campus this fiscal year**")
         if conf.cost_lines:

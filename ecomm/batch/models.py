@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from ecomm.rules import ChangeDraft, ContactFacts, ProvisionDraft
+from ecomm.rules.transfer import ReplacedSeats
 
 # Fields a provisioning request copies onto its license record (the form's license answers).
 SCALAR_LICENSE_FIELDS = ("ecomm_role", "salesforce_profile", "ecomm_specialist", "billing_campus",
@@ -33,6 +34,7 @@ class QueuedRequest(BaseModel):
     salesforce_removed_on: date | None = None  # C4: removed at submission
     draft: ProvisionDraft | None = None       # provisioning: the form's answers
     change: ChangeDraft | None = None         # P15: a change request's answers
+    transfer_apps: list[str] = Field(default_factory=list)  # P10: transfers decided at submission
 
 
 class LicenseState(BaseModel):
@@ -76,6 +78,8 @@ class BatchInputs(BaseModel):
     names: dict[str, str] = Field(default_factory=dict)   # contact_id -> name
     first_new_license: str                     # the LN- number the first new license gets
     closures: list[date] = Field(default_factory=list)    # C1 extra closure dates
+    replaced: dict[str, ReplacedSeats] = Field(default_factory=dict)  # P10/C3: replaced licenses
+    speedtypes: dict[str, str] = Field(default_factory=dict)  # P12: campus -> default speedtype
 
 
 # -- what the plan decides -------------------------------------------------------------------
@@ -92,8 +96,12 @@ class ProvisionItem(BaseModel):
     new_user: bool = False                     # held no application before: not a sender (Q1)
     applications: list[str] = Field(default_factory=list)      # license_apps rows added
     already_held: list[str] = Field(default_factory=list)      # requested, already open
-    net_new: bool = True                       # P10: False for a license transfer
+    net_new: bool = True                       # P10: some application is net new
     replaces_license: str | None = None
+    transfers: list[str] = Field(default_factory=list)      # P10 (rev 2): transferred apps
+    net_new_apps: list[str] = Field(default_factory=list)   # P10 (rev 2): net-new apps
+    p10_notes: list[str] = Field(default_factory=list)      # per application, why
+    c3_changed: list[str] = Field(default_factory=list)     # C3: claimed as transfers, now net new
     specialists: list[str] = Field(default_factory=list)       # to copy on credentials
     license_before: dict[str, Any] = Field(default_factory=dict)
     license_after: dict[str, Any] = Field(default_factory=dict)
@@ -177,6 +185,11 @@ class BatchPlan(BaseModel):
             "cycle_credentials_date": self.cycle_credentials_date.isoformat()
             if self.cycle_credentials_date else None,
             "changed": [c.request_id for c in self.changed],
+            # cli.md rev 2: per provisioned request, the applications net new and transferred
+            "net_new": {p.request_id: list(p.net_new_apps) for p in self.provisioned
+                        if p.net_new_apps},
+            "transfers": {p.request_id: list(p.transfers) for p in self.provisioned
+                          if p.transfers},
         }
 
     def sentence(self) -> str:

@@ -19,7 +19,8 @@ from ecomm.batch.models import (LIST_LICENSE_FIELDS, SCALAR_LICENSE_FIELDS, Batc
 from ecomm.policy import Policy
 from ecomm.requests.groups import changed_groups
 from ecomm.batch.changes import plan_changes
-from ecomm.rules import check_contact, is_net_new, p16_profile_for
+from ecomm.rules import check_contact, p16_profile_for
+from ecomm.rules.transfer import ReplacedSeats, p10_transfers
 
 OPEN_STATUSES = ("pending", "held")
 BATCH_KINDS = ("provision", "deprovision", "change")   # C5: group changes are off-cycle
@@ -184,6 +185,7 @@ def plan_batch(inputs: BatchInputs, policy: Policy) -> BatchPlan:
         lic = inputs.licenses[n]
         by_contact_campus.setdefault((lic.contact_id, lic.affiliated_campus), n)
     plan = BatchPlan(cycle=cycle, on=on)
+    seats = {n: s.model_copy(deep=True) for n, s in inputs.replaced.items()}
 
     for req in (r for r in queue if r.kind == "deprovision"):
         lic = licenses.get(req.license_number or "")
@@ -193,6 +195,7 @@ def plan_batch(inputs: BatchInputs, policy: Policy) -> BatchPlan:
                  and not (a == ref.SALESFORCE and removed_at_submission)]
         if lic:
             lic.open_apps = [a for a in lic.open_apps if a not in close]
+        _seats_closed(seats.get(req.license_number or ""), close, on)
         plan.deprovisioned.append(DeprovisionItem(
             request_id=req.request_id, contact_id=req.contact_id,
             name=inputs.names.get(req.contact_id, req.contact_id), campus=req.campus,
@@ -231,12 +234,33 @@ def plan_batch(inputs: BatchInputs, policy: Policy) -> BatchPlan:
         for k, v in after.items():
             setattr(lic, k, v)
         lic.open_apps = [*lic.open_apps, *add]
+        # C3 (rev 2): P10 again, per application, on the processing day; earlier submissions
+        # of this batch take a replaced application first
+        source = seats.get((req.draft.replaces_license or "").strip())
+        decisions = p10_transfers(add, req.draft.salesforce_profile, source, on, req.campus)
+        for d in decisions:
+            if d.transfer:
+                source.taken[d.application] = f"request {req.request_id}"
+        transfers = [d.application for d in decisions if d.transfer]
+        net_new_apps = [d.application for d in decisions if not d.transfer]
         plan.provisioned.append(ProvisionItem(
             request_id=req.request_id, contact_id=req.contact_id, name=name, campus=req.campus,
             user_email=facts.contact.university_email(req.campus) or facts.contact.email,
             license_number=number, license_created=created, new_user=new_user,
             applications=add, already_held=[a for a in req.applications if a not in add],
-            net_new=is_net_new(req.draft), replaces_license=req.draft.replaces_license,
+            net_new=bool(net_new_apps), replaces_license=req.draft.replaces_license,
+            transfers=transfers, net_new_apps=net_new_apps,
+            p10_notes=[d.sentence() for d in decisions],
+            c3_changed=[a for a in net_new_apps if a in req.transfer_apps],
             specialists=_specialists(after, req), license_before=before, license_after=after))
     plan_changes(queue, inputs, licenses, policy, plan, next_cycle(cycle))   # P15
     return plan
+
+
+def _seats_closed(source: ReplacedSeats | None, closed: list[str], on: date) -> None:
+    """C3/P10: applications this batch removes from a replaced license leave it on ``on``."""
+    if source is None:
+        return
+    for app in source.apps:
+        if app.application in closed and app.deprovisioned_on is None:
+            app.deprovisioned_on = on

@@ -32,6 +32,7 @@ from ecomm.storage import audit, contacts, specialists
 from ecomm.storage import batch as sb
 from ecomm.storage import calendar as cal_store
 from ecomm.storage import requests as rs
+from ecomm.storage import speedtypes, transfers
 from ecomm.storage.settings import load_policy
 
 
@@ -158,7 +159,8 @@ def _queued(row: dict, draft: ProvisionDraft | None = None) -> QueuedRequest:
         applications=list(row["applications"] or []), license_number=row["license_number"],
         salesforce_removed_on=row["salesforce_removed_on"],
         draft=(draft or _draft(row)) if row["kind"] == "provision" else None,
-        change=license_changes.change_draft(row) if row["kind"] == "change" else None)
+        change=license_changes.change_draft(row) if row["kind"] == "change" else None,
+        transfer_apps=list(row.get("transfer_apps") or []))
 
 
 _LISTS = ("additional_specialists", "super_user_permissions", "cvent_add_ons", "business_units",
@@ -183,6 +185,11 @@ def load_inputs(reader, cycle: str, on: date, closures) -> BatchInputs:
     drafts = _drafts([r for r in rows if r["kind"] == "provision"])
     queued = [q for q in (_queued(r, drafts.get(r["request_id"])) for r in rows)
               if planner.handled_by(q, cycle, closures)]
+    defaults = speedtypes.campus_defaults(reader)   # P12: imported requests may carry none
+    for q in queued:
+        if q.draft is not None and not q.draft.campus_speedtype:
+            q.draft = apply_billing_defaults(q.draft, defaults.get(q.draft.billing_campus
+                                                                   or q.campus))
     provisioned = sorted({q.contact_id for q in queued if q.kind in ("provision", "change")})
     numbers = sorted({q.license_number for q in queued if q.license_number})
     return BatchInputs(
@@ -191,7 +198,11 @@ def load_inputs(reader, cycle: str, on: date, closures) -> BatchInputs:
         licenses={r["license_number"]: _license(r)
                   for r in sb.licenses_for(reader, numbers, provisioned)},
         names=sb.contact_names(reader, sorted({q.contact_id for q in queued})),
-        first_new_license=_next_number(reader), closures=sorted(closures))
+        first_new_license=_next_number(reader), closures=sorted(closures),
+        replaced=transfers.load_replaced_seats(   # C3: P10 again (taken: processed ones)
+            reader, [q.draft.replaces_license for q in queued if q.draft is not None],
+            open_claims=False),
+        speedtypes=defaults)
 
 
 def _plan(reader, cycle: str, on: date) -> tuple[BatchPlan, Policy, list[date]]:
@@ -326,10 +337,10 @@ def _apply(cur, plan: BatchPlan, actor: str, now_utc: datetime, policy: Policy) 
             change = {k: v for k, v in p.license_after.items() if k != "license_number"}
             (created.get(p.license_number) or updated.setdefault(p.license_number, {})
              ).update(change)
-        apps += [(p.license_number, app, on, p.net_new) for app in p.applications]
-        kind = "net new" if p.net_new else f"license transfer from {p.replaces_license}"
-        note = (f"Batch {cycle}: {', '.join(p.applications) or 'nothing new'} provisioned on "
-                f"{p.license_number} ({kind})")
+        transferred = set(p.transfers)
+        apps += [(p.license_number, app, on, app not in transferred,
+                  p.replaces_license if app in transferred else None) for app in p.applications]
+        note = provision_note(p, cycle)
         processed.append((p.request_id, p.license_number))
         statuses.append((p.request_id, now_utc, "processed", actor, note))
         changed = {k: v for k, v in p.license_after.items() if p.license_before.get(k) != v}
@@ -337,7 +348,8 @@ def _apply(cur, plan: BatchPlan, actor: str, now_utc: datetime, policy: Policy) 
                             entity_id=p.license_number, campus=p.campus,
                             before={k: p.license_before.get(k) for k in changed} or None,
                             after={**changed, "applications": p.applications,
-                                   "provisioned_on": on, "net_new": p.net_new}, detail=note))
+                                   "provisioned_on": on, "net_new": p.net_new_apps,
+                                   "transfers": p.transfers}, detail=note))
         entries.append(dict(actor=actor, action="batch_provision", entity="request",
                             entity_id=p.request_id, campus=p.campus, before={"status": "pending"},
                             after={"status": "processed", "license_number": p.license_number},
@@ -366,6 +378,23 @@ def _apply(cur, plan: BatchPlan, actor: str, now_utc: datetime, policy: Policy) 
     # C3: the held messages in one insert (in the plan's order)
     outbox.queue_requests_held(cur, [(h.request_id, h.reasons) for h in plan.held], cycle)
     license_changes.apply(cur, plan, actor, now_utc)   # P15 change requests
+    # C3 (rev 2): the specialists are told of transfers provisioned as net new
+    outbox.queue_transfers_now_net_new(
+        cur, [(p.request_id, p.c3_changed, p.replaces_license or "")
+              for p in plan.provisioned if p.c3_changed], cycle)
+
+
+def provision_note(p, cycle: str) -> str:
+    """P10/C3 (rev 2): the processed request's note: per application transfer or net new, and
+    (told to the specialist) the applications that were transfers at submission but are not."""
+    kind = "; ".join(p.p10_notes) or "nothing new"
+    note = (f"Batch {cycle}: {', '.join(p.applications) or 'nothing new'} provisioned on "
+            f"{p.license_number} (P10: {kind})")
+    if p.c3_changed:
+        note += (f". C3: {', '.join(p.c3_changed)} was a transfer at submission and is "
+                 "provisioned as net new: the replaced application is still held or was "
+                 "already taken")
+    return note
 
 
 def _deprovision(cur, plan: BatchPlan) -> None:

@@ -4,14 +4,16 @@ captured from the data as of July 1, correctable with a reason). Every change is
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Mapping
 
 from ecomm import clock
 from ecomm import reference as ref
 from ecomm.billing.baseline import BaselineRow
-from ecomm.billing.fiscal import fy_label, fy_start
+from ecomm.billing.fiscal import fiscal_year_of, fy_label, fy_start
+from ecomm.billing.gates import b4_july_batch_refusal, july_cycle
+from ecomm.billing.growth import GrowthRow, b7_growth, baseline_day
 from ecomm.billing.run import baseline_report
 from ecomm.errors import AccessDenied, EcommError
 from ecomm.identity import Identity
@@ -19,6 +21,7 @@ from ecomm.permissions import require_system
 from ecomm.storage import audit
 from ecomm.storage import billing_reads as reads
 from ecomm.storage import billing_writes as bw
+from ecomm.storage.batch import batch_row
 from ecomm.storage.requests import CursorReader
 
 FIRST_FY, LAST_FY = 2000, 2100
@@ -104,14 +107,21 @@ def baseline_rows(store, who: Identity | None, fiscal_year: int) -> list[dict]:
 
 def capture_baselines(store, who: Identity | None, fiscal_year: int, *,
                       now_utc: datetime | None = None) -> int:
-    """B7: record each campus's license count per application from the data as of July 1 of the fiscal year."""
+    """B7: record each campus's license count per application; rev 2: taken after the July
+    batch (the July invoice's licenses: ``growth.baseline_day``), Chatter Free apart from paid
+    Salesforce; refused while that July's cycle still waits to be processed."""
     actor = require_system(who, "capture the fiscal-year baselines")
     check_fiscal_year(fiscal_year)
-    day = fy_start(fiscal_year)
     now = now_utc or clock.now_utc()
 
     def work(cur) -> int:
         reader = CursorReader(cur)
+        refusal = b4_july_batch_refusal(reader, fiscal_year)
+        if refusal:
+            raise EcommError("B7: The July count is taken after the July batch. "
+                             + refusal.removeprefix("B4: "))
+        batch = batch_row(cur, july_cycle(fiscal_year))
+        day = baseline_day(fiscal_year, batch["processed_on"] if batch else None)
         existing = reads.load_baseline_rows(reader, fiscal_year)
         if existing:
             first = existing[0]
@@ -121,7 +131,7 @@ def capture_baselines(store, who: Identity | None, fiscal_year: int, *,
                 "Correct a count with a reason instead of capturing again.")
         counts = reads.current_counts(reader, day)
         rows = [(campus, app, counts.get((campus, app), 0))
-                for campus in ref.CAMPUSES for app in ref.APPLICATIONS]
+                for campus in ref.CAMPUSES for app in ref.COUNTED_APPLICATIONS]
         for campus, app, n in rows:
             bw.upsert_baseline(cur, fiscal_year, campus, app, n, at=now, by=actor.email,
                                reason=f"captured from the data as of {day.isoformat()}")
@@ -140,7 +150,7 @@ def correct_baseline(store, who: Identity | None, fiscal_year: int, campus: str,
     check_fiscal_year(fiscal_year)
     if campus not in ref.CAMPUSES:
         raise EcommError(f"There is no campus named {campus}.")
-    if application not in ref.APPLICATIONS:
+    if application not in ref.COUNTED_APPLICATIONS:
         raise EcommError(f"There is no application named {application}.")
     if not isinstance(count, int) or count < 0:
         raise EcommError("B7: A license count is a whole number, 0 or more.")
@@ -163,3 +173,18 @@ def baseline_comparison(store, who: Identity | None, as_of) -> list[BaselineRow]
     """B7: the recorded counts of the fiscal year of ``as_of`` against the counts held that day."""
     _require_report_reader(who, "read the fiscal-year baselines")
     return baseline_report(store, as_of)
+
+
+def growth_report(store, who: Identity | None, as_of, campuses: list[str] | None = None
+                  ) -> list[GrowthRow]:
+    """B7 (rev 2): per campus and application: the July count (the recorded baseline), the
+    count on ``as_of``, the growth and the applications flagged net new since the July batch
+    (as reviewed), with a warning where flags and growth disagree. Specialists: their campus."""
+    from ecomm.permissions import visible_campuses
+    seen = visible_campuses(who)
+    if who is None or not seen:
+        raise AccessDenied("Please sign in first.")
+    fy = fiscal_year_of(as_of)
+    chosen = [c for c in (campuses or seen) if c in seen]
+    return b7_growth(reads.load_baselines(store, fy), reads.current_counts(store, as_of),
+                     reads.flagged_net_new_counts(store, date(fy - 1, 8, 1), as_of), chosen)

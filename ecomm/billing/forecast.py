@@ -47,11 +47,19 @@ class PendingProvision(BaseModel):
     replaces_license: str | None = None
     salesforce_profile: str = ref.PROFILE_STANDARD
     provisioning_month: date  # first day of the month the batch will process it
+    transfer_apps: list[str] | None = None   # P10 (rev 2): decided at submission
 
     @property
     def net_new(self) -> bool:
         """P10: a request that replaces nobody is net new."""
         return not (self.replaces_license or "").strip()
+
+    def app_net_new(self, application: str) -> bool:
+        """P10 (rev 2): per application: net new unless decided a transfer at submission
+        (requests without that decision: as the whole request)."""
+        if self.transfer_apps is None:
+            return self.net_new
+        return application not in self.transfer_apps
 
 
 class PendingDeprovision(BaseModel):
@@ -127,8 +135,8 @@ def pending_as_license(p: PendingProvision) -> LicenseForBilling:
     return LicenseForBilling(
         license_number=f"{PENDING_PREFIX}{p.request_id}", user_name="", affiliated_campus=p.campus,
         salesforce_profile=p.salesforce_profile,
-        apps=[AppHolding(application=a, provisioned_on=p.provisioning_month, net_new=p.net_new,
-                         pending=True) for a in p.applications])
+        apps=[AppHolding(application=a, provisioned_on=p.provisioning_month,
+                         net_new=p.app_net_new(a), pending=True) for a in p.applications])
 
 
 def run_month(fy: int, kind: str) -> date:

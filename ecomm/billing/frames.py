@@ -27,10 +27,13 @@ def dollars(amount: Decimal | None) -> str:
 
 
 def default_as_of(fiscal_year: int, kind: str, today: date) -> date:
-    """B1/B5: today, kept within the days the run may be drafted as of (its window over, in its year)."""
+    """B1/B5: today, kept within the days the run may be drafted as of (its window over, in its
+    year); B4 (rev 2): the July invoice defaults to July of its fiscal year (drafted in
+    December, today would drop users who held a license until then)."""
     earliest = {ANNUAL: fy_start(fiscal_year), JANUARY: date(fiscal_year, 1, 1),
                 JUNE: date(fiscal_year, 6, 1)}[kind]
-    return min(max(today, earliest), fy_end(fiscal_year))
+    latest = date(fiscal_year - 1, 7, 31) if kind == ANNUAL else fy_end(fiscal_year)
+    return min(max(today, earliest), latest)
 
 
 def review_kind(today: date) -> str:
@@ -174,3 +177,14 @@ def forecast_by_campus(rows: Iterable[ForecastRow]) -> pd.DataFrame:
     for col in cols[2:]:
         frame[col] = frame[col].map(float)  # a chart's axis only; tables show exact dollars
     return frame
+
+
+def growth_frame(rows) -> pd.DataFrame:
+    """B7 (rev 2): per campus and application: July count, count now, growth, flagged net new,
+    and the warning where flags and growth disagree."""
+    return pd.DataFrame([{
+        "campus": r.campus, "application": r.application, "July count": r.july,
+        "count now": r.now, "growth": r.growth, "flagged net new since July": r.flagged,
+        "warning": r.warning} for r in rows],
+        columns=["campus", "application", "July count", "count now", "growth",
+                 "flagged net new since July", "warning"])

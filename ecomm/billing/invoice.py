@@ -32,6 +32,7 @@ from typing import Iterable, Mapping
 import pandas as pd
 
 from ecomm import reference as ref
+from ecomm.billing.chain import b5_seat_rows
 from ecomm.billing.fiscal import fy_end, fy_start
 from ecomm.billing.models import (AppHolding, Charge, Invoice, InvoiceLine, LicenseForBilling,
                                   invoice_campus, to_cents)
@@ -47,7 +48,7 @@ CHATTER_FREE_NOTE = "Chatter Free User: no charge for Salesforce (B3)"
 LICENSE_COLUMNS = ["license_number", "user_name", "affiliated_campus", "billing_campus",
                    "salesforce_profile", "campus_speedtype", "unit_speedtypes", "replaces_license"]
 APP_COLUMNS = ["license_number", "application", "provisioned_on", "deprovisioned_on",
-               "net_new", "pending"]
+               "net_new", "pending", "transfer_from"]
 LINE_COLUMNS = ["campus", "group", "line_no", "license_number", "user_name", "licenses_held",
                 "line_total", "campus_speedtype", "unit_speedtypes"]
 CHARGE_COLUMNS = ["campus", "group", "line_no", "application", "monthly_rate", "months",
@@ -182,11 +183,19 @@ class RunFrames:
 
 def compute_run(licenses: pd.DataFrame, apps: pd.DataFrame, rates: Rates, policy: Policy, *,
                 fiscal_year: int, kind: str, as_of: date,
-                campus_speedtypes: Mapping[str, str] | None = None) -> RunFrames:
-    """B2-B5, B9: the run's invoices, lines and charges, one invoice per invoice campus and group that has lines."""
+                campus_speedtypes: Mapping[str, str] | None = None,
+                january_as_of: date | None = None) -> RunFrames:
+    """B2-B5, B9: the run's invoices, lines and charges, one invoice per invoice campus and
+    group that has lines; a true-up bills each seat's chain once (B5, ``ecomm.billing.chain``;
+    ``january_as_of``: the stored January true-up's as-of day, for the June true-up)."""
     check_kind(kind)
     fy = fiscal_year
+    if "transfer_from" not in apps:
+        apps = apps.assign(transfer_from=None)
     rows = billed_rows(apps, fy, kind, as_of)
+    chain_of: dict[tuple, tuple[int, str]] = {}
+    if kind != ANNUAL:
+        rows, chain_of = b5_seat_rows(apps, rows, fy, kind, as_of, january_as_of)
     cols = [rows[c].tolist() for c in ("license_number", "application", "provisioned_on",
                                        "deprovisioned_on", "pending")]
     kept = [i for i, app in enumerate(cols[1]) if app in GROUP_OF]
@@ -202,7 +211,11 @@ def compute_run(licenses: pd.DataFrame, apps: pd.DataFrame, rates: Rates, policy
                for r, p in zip(removed_on, pending)]
     months_of: dict[tuple, int] = {}
     months = []
-    for on, gone in zip(provisioned, removed):
+    for n, a, on, gone in zip(numbers, applications, provisioned, removed):
+        seat = chain_of.get((n, a, on))
+        if seat is not None:   # B5: the seat's chain decides
+            months.append(seat[0])
+            continue
         key = (on, gone)
         if key not in months_of:
             months_of[key] = months_charged(on, fy, kind, gone)
@@ -210,8 +223,10 @@ def compute_run(licenses: pd.DataFrame, apps: pd.DataFrame, rates: Rates, policy
     rate_of = {a: monthly_rate(a, rates, policy) for a, f in zip(applications, free) if not f}
     zero = Decimal("0")
     rate = [zero if f else rate_of[a] for a, f in zip(applications, free)]
-    note = [CHATTER_FREE_NOTE if f else (removal_note(g) if kind != ANNUAL and g else "")
-            for f, g in zip(free, removed)]
+    note = [CHATTER_FREE_NOTE if f else (
+        chain_of[(n, a, on)][1] if (n, a, on) in chain_of
+        else (removal_note(g) if kind != ANNUAL and g else ""))
+        for f, g, n, a, on in zip(free, removed, numbers, applications, provisioned)]
     amount = [r * m for r, m in zip(rate, months)]
 
     billed = list(dict.fromkeys(numbers))
@@ -299,7 +314,7 @@ def license_frames(licenses: Iterable[LicenseForBilling]) -> tuple[pd.DataFrame,
                      lic.salesforce_profile, lic.campus_speedtype, lic.unit_speedtypes,
                      lic.replaces_license))
         apps += [(lic.license_number, h.application, h.provisioned_on, h.deprovisioned_on,
-                  h.net_new, h.pending) for h in lic.apps]
+                  h.net_new, h.pending, h.transfer_from) for h in lic.apps]
     return (pd.DataFrame(lics, columns=LICENSE_COLUMNS, dtype=object),
             pd.DataFrame(apps, columns=APP_COLUMNS, dtype=object))
 
@@ -307,10 +322,11 @@ def license_frames(licenses: Iterable[LicenseForBilling]) -> tuple[pd.DataFrame,
 def license_models(licenses: pd.DataFrame, apps: pd.DataFrame) -> list[LicenseForBilling]:
     """The pydantic license records of the two frames (the inverse of ``license_frames``)."""
     holdings: dict[str, list[AppHolding]] = {}
-    for number, app, on, off, net_new, pending in zip(*(apps[c].tolist() for c in APP_COLUMNS)):
+    for number, app, on, off, net_new, pending, source in zip(
+            *(apps[c].tolist() for c in APP_COLUMNS)):
         holdings.setdefault(number, []).append(AppHolding(
             application=app, provisioned_on=on, deprovisioned_on=off, net_new=bool(net_new),
-            pending=bool(pending)))
+            pending=bool(pending), transfer_from=None if source != source else source))
     return [LicenseForBilling(**dict(zip(LICENSE_COLUMNS, row)), apps=holdings.get(row[0], []))
             for row in zip(*(licenses[c].tolist() for c in LICENSE_COLUMNS))]
 

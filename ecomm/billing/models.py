@@ -49,6 +49,8 @@ class AppHolding(BaseModel):
     # Forecast only: the application comes from a pending provisioning request and is
     # assumed provisioned on ``provisioned_on`` (the next processing month).
     pending: bool = False
+    # P10/B5 (rev 2): the license whose seat this transfer continues (None: not a transfer)
+    transfer_from: str | None = None
 
     @model_validator(mode="after")
     def _removed_after_provisioned(self) -> "AppHolding":
@@ -117,6 +119,29 @@ def parse_unit_speedtypes(text: str | None) -> list[UnitShare]:
     return shares
 
 
+def b4_unit_amounts(line_total: Decimal, shares: list[UnitShare]) -> list[Decimal | None]:
+    """B4 (rev 2): each unit speedtype's amount, its share of the line: line total x percent /
+    100, rounded to cents half up; the last share takes what is left, so the amounts add up to
+    the line total exactly. None for a share without a percentage (not a valid split)."""
+    if not shares or any(s.percent is None for s in shares):
+        return [None] * len(shares)
+    out: list[Decimal | None] = []
+    left = Decimal(line_total)
+    for i, s in enumerate(shares):
+        amount = left if i == len(shares) - 1 else to_cents(Decimal(line_total) * s.percent / 100)
+        out.append(amount)
+        left -= amount
+    return out
+
+
+def unit_text(unit_speedtypes: str | None, line_total: Decimal) -> str:
+    """B4 (rev 2): '61000342 (20%) $25.00; 61000530 (80%) $100.00'; '' when there are none."""
+    shares = parse_unit_speedtypes(unit_speedtypes)
+    amounts = b4_unit_amounts(line_total, shares)
+    return "; ".join(f"{s.speedtype} ({_fmt_percent(s.percent)})"
+                     + (f" ${a:,.2f}" if a is not None else "") for s, a in zip(shares, amounts))
+
+
 def _fmt_percent(p: Decimal | None) -> str:
     if p is None:
         return "?"
@@ -148,8 +173,9 @@ class InvoiceLine(BaseModel):
 
     @property
     def unit_speedtypes_text(self) -> str:
-        """'61000342 (20%); 61000530 (80%)' for people; '' when there are none."""
-        return "; ".join(f"{s.speedtype} ({_fmt_percent(s.percent)})" for s in self.unit_shares)
+        """'61000342 (20%) $25.00; 61000530 (80%) $100.00' for people (B4 rev 2: each unit
+        speedtype with its amount); '' when there are none."""
+        return unit_text(self.unit_speedtypes, self.line_total)
 
 
 class Invoice(BaseModel):

@@ -147,14 +147,47 @@ def capture_in(cur, who: Identity, fiscal_year: int, kind: str, campuses: Iterab
         if campus in done:
             continue
         st = statuses_by.get(campus)
+        written = write_decisions(cur, who, fiscal_year, kind, campus)
         bw.insert_capture(cur, fiscal_year, kind, campus, at=now, by=who.email)
         audit.record(cur, actor=who.email, action="capture", entity="net_new_list",
                      entity_id=f"FY{fiscal_year}-{kind}:{campus}", campus=campus,
                      after={"candidates": st.candidates if st else 0,
                             "reviewed": st.reviewed if st else 0,
-                            "corrected": st.corrected if st else 0})
+                            "corrected": st.corrected if st else 0,
+                            "written_to_licenses": written})
         captured.append(campus)
     return captured
+
+
+def write_decisions(cur, who: Identity, fiscal_year: int, kind: str, campus: str) -> int:
+    """B6 (rev 2): capturing writes each reviewed decision onto the license's application
+    (license_apps.net_new), audited, so the license record, reports and invoices agree.
+    Returns how many application rows changed."""
+    reader = CursorReader(cur)
+    changed = 0
+    for cand in ir.load_candidates(reader, fiscal_year, kind, campus=campus):
+        if cand.decision is None or cand.net_new == cand.flagged_net_new:
+            continue
+        if bw.set_app_net_new(cur, cand.license_number, cand.application, cand.provisioned_on,
+                              cand.net_new):
+            changed += 1
+            audit.record(cur, actor=who.email, action="net_new_captured", entity="license",
+                         entity_id=cand.license_number, campus=campus,
+                         before={"application": cand.application,
+                                 "provisioned_on": cand.provisioned_on,
+                                 "net_new": cand.flagged_net_new},
+                         after={"application": cand.application,
+                                "provisioned_on": cand.provisioned_on, "net_new": cand.net_new},
+                         detail=f"B6: {check_true_up(fiscal_year, kind)} net-new review "
+                                f"captured: {cand.reason or cand.decision}")
+    return changed
+
+
+def unreviewed_campuses(store, who: Identity | None, *, fiscal_year: int,
+                        kind: str) -> list[str]:
+    """B6 (rev 2): campuses whose list is open and not all reviewed (shown before capturing)."""
+    from ecomm.billing.gates import unreviewed
+    return unreviewed(statuses(store, who, fiscal_year=fiscal_year, kind=kind))
 
 
 def campuses_with_candidates(reader, fiscal_year: int, kind: str) -> list[str]:
@@ -164,7 +197,8 @@ def campuses_with_candidates(reader, fiscal_year: int, kind: str) -> list[str]:
 
 def capture(store, who: Identity | None, *, fiscal_year: int, kind: str,
             campuses: list[str] | None = None, now_utc: datetime | None = None) -> list[str]:
-    """B6: the System team captures the reviewed lists (all campuses with candidates by default); reviews close."""
+    """B6: the System team captures the reviewed lists (all campuses with candidates by
+    default); reviews close and each decision is written onto the license (rev 2)."""
     check_true_up(fiscal_year, kind)
     actor = require_system(who, "capture net-new lists")
     now = now_utc or clock.now_utc()

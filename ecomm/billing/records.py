@@ -94,6 +94,8 @@ class RunOutcome(BaseModel):
     kept: list[str] = Field(default_factory=list)         # in review, approved or billed: untouched
     differs: list[str] = Field(default_factory=list)      # kept ones the data no longer matches
     captured: list[str] = Field(default_factory=list)     # campuses whose net-new list was captured (B6)
+    unreviewed: list[str] = Field(default_factory=list)   # B6 (rev 2): lists open and not all reviewed
+    override: str | None = None                           # B4 (rev 2): why drafted before July's batch
     invoices: list[InvoiceSummary] = Field(default_factory=list)  # the run's latest invoices
 
     def sentence(self) -> str:

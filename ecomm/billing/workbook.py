@@ -39,7 +39,8 @@ if LXML:
 
 from ecomm import reference as ref
 from ecomm.billing.fiscal import fy_label
-from ecomm.billing.models import GROUP_LABEL, Invoice, InvoiceLine
+from ecomm.billing.models import (GROUP_LABEL, Invoice, InvoiceLine, b4_unit_amounts,
+                                  parse_unit_speedtypes, unit_text)
 from ecomm.billing.proration import KIND_LABEL, KINDS
 from ecomm.billing.records import InvoiceHead
 from ecomm.errors import EcommError
@@ -415,8 +416,25 @@ def _rows_of(ws: Any) -> Iterator[_Rows]:
 
 
 # --- One invoice's sheet from its head and its lines' columns -----------------------------------
-def _unit_text(unit_speedtypes: str) -> str:
-    return InvoiceLine.model_construct(unit_speedtypes=unit_speedtypes).unit_speedtypes_text
+def _unit_columns(units: pa.Array, totals: pa.Array) -> tuple[pa.Array, dict[str, Decimal]]:
+    """B4 (rev 2): each line's unit speedtypes with their amounts, and the sheet's amount per
+    unit speedtype ('' = lines with no unit speedtype: the campus billing speedtype's own)."""
+    cache: dict[tuple[str, Any], tuple[str, list]] = {}
+    texts: list[str] = []
+    per: dict[str, Decimal] = {}
+    for u, t in zip(units.to_pylist(), totals.to_pylist()):
+        key = (u or "", t)
+        if key not in cache:
+            total = Decimal(str(t))
+            shares = parse_unit_speedtypes(u)
+            cache[key] = (unit_text(u, total) if u else "",
+                          list(zip([x.speedtype for x in shares], b4_unit_amounts(total, shares)))
+                          if shares else [("", total)])
+        text, amounts = cache[key]
+        texts.append(text)
+        for code, amount in amounts:
+            per[code] = per.get(code, Decimal(0)) + (amount or Decimal(0))
+    return pa.array(texts, type=pa.string()), per
 
 
 def _amount(charged: str) -> Decimal:
@@ -522,7 +540,7 @@ def _write_campus_sheet(ws: Any, sheet: _Sheet) -> None:
     style_of = {i: f' s="{c.style_id}"' for i, c in styles.items()}
     checker = WriteOnlyCell(ws)
 
-    units = _per_distinct(pc.fill_null(sheet.column("unit_speedtypes"), ""), _unit_text)
+    units, per_unit = _unit_columns(sheet.column("unit_speedtypes"), sheet.column("line_total"))
     texts = {name: _arrow(neutralise_column(_series(values))) for name, values in (
         ("license_number", sheet.column("license_number")),
         ("user_name", sheet.column("user_name")),
@@ -563,6 +581,17 @@ def _write_campus_sheet(ws: Any, sheet: _Sheet) -> None:
             continue
         total_row[col - 1] = _with(_styled(ws, number_format=CURRENCY, font=BOLD), value)
         widths.add((value,), start=col)
+    # B4 (rev 2): the amount per unit speedtype, for the campus's journal entries
+    line_col = cols.index("Line total")
+    unit_rows: list[list[Any]] = []
+    if any(code for code in per_unit):
+        unit_rows.append([_with(_styled(ws, font=BOLD),
+                                "Per unit speedtype (for the campus's journal entries)")])
+        for code in sorted(per_unit, key=lambda c: (c == "", c)):
+            row: list[Any] = [safe_text(code) if code else "No unit speedtype (campus billing "
+                              "speedtype)"] + [None] * (len(cols) - 1)
+            row[line_col] = _with(_styled(ws, number_format=CURRENCY), per_unit[code])
+            unit_rows.append(row)
     widths.apply(ws)
     ws.freeze_panes = f"A{head + 1}"
     ws.auto_filter.ref = f"A{head}:{get_column_letter(len(cols))}{head + sheet.n_lines}"
@@ -573,6 +602,10 @@ def _write_campus_sheet(ws: Any, sheet: _Sheet) -> None:
         out.bulk(columns, sheet.n_lines, styles, as_text=_xml_safe(list(texts.values())))
         out.append([])
         out.append(total_row)
+        if unit_rows:
+            out.append([])
+            for r in unit_rows:
+                out.append(r)
 
 
 def write_summary_sheet(ws: Any, invoices: list[_Sheet], *, fiscal_year: int, kind: str,

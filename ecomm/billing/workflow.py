@@ -33,8 +33,8 @@ from ecomm.billing.forecast import ForecastRow
 from ecomm.billing import invoice
 from ecomm.billing.invoice import RunFrames, apply_reviews, check_as_of, invoices_of
 from ecomm.billing.models import Invoice
-from ecomm.billing import net_new
-from ecomm.billing.proration import KIND_LABEL, TRUE_UPS
+from ecomm.billing import gates, net_new
+from ecomm.billing.proration import ANNUAL, JUNE, KIND_LABEL, TRUE_UPS
 from ecomm.billing.records import (APPROVED, BILLED, DRAFT, FINAL, IN_REVIEW, STATUS_LABEL,
                                    InvoiceEvent, InvoiceSummary, RunOutcome, StoredInvoice)
 from ecomm.billing.run import forecast_as_of
@@ -50,6 +50,7 @@ from ecomm.storage import audit
 from ecomm.storage import billing_reads as reads
 from ecomm.storage import billing_writes as bw
 from ecomm.storage import invoice_reads as ir
+from ecomm.storage import speedtypes
 from ecomm.storage.requests import CursorReader
 from ecomm.storage.settings import load_policy
 
@@ -84,7 +85,9 @@ def compute_run_frames(reader, *, fiscal_year: int, kind: str, as_of: date) -> R
         apps = apply_reviews(apps, ir.net_new_overrides(reader, fiscal_year, kind))
     return invoice.compute_run(licenses, apps, reads.load_rates(reader, fiscal_year),
                                load_policy(reader), fiscal_year=fiscal_year, kind=kind,
-                               as_of=as_of)
+                               as_of=as_of,
+                               january_as_of=reads.january_as_of(reader, fiscal_year)
+                               if kind == JUNE else None)
 
 
 def compute_run(reader, *, fiscal_year: int, kind: str, as_of: date) -> list[Invoice]:
@@ -131,8 +134,13 @@ def same_lines(old: InvoiceSummary, new: Invoice, old_rows: pd.DataFrame | None,
 
 # -- drafting ----------------------------------------------------------------------------------
 def draft_run(store, who: Identity | None, *, fiscal_year: int, kind: str, as_of: date,
-              now_utc: datetime | None = None) -> RunOutcome:
-    """B8: draft (again) the run's invoices in one transaction; drafts are replaced, approved and billed ones never change."""
+              now_utc: datetime | None = None, capture: bool = False,
+              override: str | None = None) -> RunOutcome:
+    """B8: draft (again) the run's invoices in one transaction; drafts are replaced, approved
+    and billed ones never change. Rev 2: a true-up with net-new lists still open is refused
+    unless ``capture`` (the System team captures them as they stand, B6; the outcome names the
+    campuses that had not reviewed); the July invoice waits for that July's batch unless
+    ``override`` gives a reason, recorded (B4)."""
     actor = require_system(who, "draft invoices")
     check_as_of(fiscal_year, kind, as_of)
     now = now_utc or clock.now_utc()
@@ -141,10 +149,19 @@ def draft_run(store, who: Identity | None, *, fiscal_year: int, kind: str, as_of
     def work(cur) -> RunOutcome:
         reader = CursorReader(cur)
         out = RunOutcome(fiscal_year=fiscal_year, kind=kind, as_of=as_of)
+        if kind == ANNUAL and gates.check_july_batch(reader, fiscal_year, override):
+            out.override = override.strip()   # B4: drafted before the July batch, and why
         if kind in TRUE_UPS:
-            out.captured = net_new.capture_in(
-                cur, actor, fiscal_year, kind,
-                net_new.campuses_with_candidates(reader, fiscal_year, kind), now)
+            st = ir.review_statuses(reader, fiscal_year, kind, list(ref.CAMPUSES))
+            out.unreviewed, still_open = gates.unreviewed(st), gates.open_lists(st)
+            if still_open and not capture:
+                raise EcommError(
+                    f"B6: Capture the net-new lists before drafting the {run_label(fiscal_year, kind)}"
+                    f": still open: {', '.join(still_open)}"
+                    + (f"; not reviewed by their specialist: {', '.join(out.unreviewed)}"
+                       if out.unreviewed else "") + ". Capture them (Net-new review), or draft "
+                    "with 'capture the open lists as they stand'.")
+            out.captured = net_new.capture_in(cur, actor, fiscal_year, kind, still_open, now)
         run = compute_run_frames(reader, fiscal_year=fiscal_year, kind=kind, as_of=as_of)
         rows = bw.line_rows(run)
         new_rows = {key: frame for key, frame in rows.groupby(["campus", "group"], sort=False)}
@@ -204,7 +221,9 @@ def draft_run(store, who: Identity | None, *, fiscal_year: int, kind: str, as_of
             bw.insert_line_rows(cur, pd.concat(inserts, ignore_index=True))
         out.invoices = reads.load_invoice_summaries(reader, fiscal_year=fiscal_year, kind=kind)
         audit.record(cur, actor=actor.email, action="draft_run", entity="invoice_run",
-                     entity_id=f"FY{fiscal_year}-{kind}", detail=out.sentence(),
+                     entity_id=f"FY{fiscal_year}-{kind}",
+                     detail=out.sentence() + (f" B4 override: {out.override}"
+                                              if out.override else ""),
                      after=out.model_dump(mode="json", exclude={"invoices"}))
         return out
     with gc_paused():   # ~160,000 lines at 100x
@@ -323,7 +342,12 @@ def _step(store, who: Identity | None, invoice_ids: Iterable[str], action: str, 
 
 def send_for_review(store, who, invoice_ids: Iterable[str], *, note: str | None = None,
                     now_utc: datetime | None = None) -> list[StoredInvoice]:
-    """B8: the System team sends draft invoices to their campuses for review."""
+    """B8: the System team sends draft invoices to their campuses for review; P12 (rev 2):
+    never one without a campus billing speedtype."""
+    invoice_ids = list(invoice_ids)
+    refusal = gates.p12_send_refusal(speedtypes.invoices_without_speedtype(store, invoice_ids))
+    if refusal:
+        raise EcommError(refusal)
     return _step(store, who, invoice_ids, "send", note=note, now_utc=now_utc)
 
 

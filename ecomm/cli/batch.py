@@ -44,10 +44,18 @@ def _print_plan(plan: BatchPlan, header: str) -> None:
               f"{plan.credentials_date.isoformat()}")
     print(f"  provisioned    {len(plan.provisioned):>4}")
     for p in plan.provisioned:
-        kind = "net new" if p.net_new else f"transfer from {p.replaces_license}"
+        parts = []
+        if p.net_new_apps:
+            parts.append(f"net new: {', '.join(p.net_new_apps)}")
+        if p.transfers:
+            parts.append(f"transfer from {p.replaces_license}: {', '.join(p.transfers)}")
+        kind = "; ".join(parts) or "nothing new"
         new = ", new license" if p.license_created else ""
         print(f"    {p.request_id:<10} {p.license_number:<8} {p.name} ({p.campus}): "
               f"{', '.join(p.applications) or 'nothing new'} [{kind}{new}]")
+        if p.c3_changed:
+            print(f"      C3: {', '.join(p.c3_changed)} now net new (the replaced application "
+                  "is still held or already taken); the specialist is told")
     print(f"  deprovisioned  {len(plan.deprovisioned):>4}")
     for d in plan.deprovisioned:
         kept = f" (not removed again: {', '.join(d.already_removed)})" if d.already_removed else ""

@@ -12,7 +12,8 @@ from pathlib import Path
 from ecomm import clock
 from ecomm.billing import workflow
 from ecomm.billing.models import GROUP_LABEL
-from ecomm.billing.proration import KINDS
+from ecomm.billing.frames import default_as_of
+from ecomm.billing.proration import ANNUAL, KINDS
 from ecomm.billing.records import STATUS_LABEL
 from ecomm.cli import EXIT_OK, actor_of, add_db_arg, print_json
 from ecomm.cli.requests import _date_arg
@@ -42,6 +43,9 @@ def register(subs) -> None:
                    help="fiscal year, named by the year it ends (2027 = July 2026 to June 2027)")
     p.add_argument("--on", type=_date_arg, metavar="DATE", help="as-of day (default: today)")
     p.add_argument("--out", type=Path, metavar="DIR", help="write the two spreadsheets here")
+    p.add_argument("--override", metavar="REASON",
+                   help="annual only: draft the July invoice although requests of that July's "
+                        "cycle still wait to be processed (B4); the reason is recorded")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     add_db_arg(p)
     p.set_defaults(handler=run_invoice)
@@ -53,13 +57,18 @@ def _money(value) -> str:
 
 def run_invoice(args) -> int:
     now = clock.now_utc()
-    as_of = args.on or clock.denver_date(now)
+    today = clock.denver_date(now)
+    # B4 (rev 2): the July invoice is as of July of its fiscal year unless --on says otherwise
+    as_of = args.on or (min(default_as_of(args.fy, args.kind, today), today)
+                        if args.kind == ANNUAL else today)
     label = workflow.run_label(args.fy, args.kind)
     with open_store(args.db) as store:
         if not args.json:
             print(f"Drafting the {label} as of {as_of.isoformat()} ...", file=sys.stderr)
+        # B6 (rev 2): the System team acting on purpose captures the lists as they stand
         outcome = workflow.draft_run(store, actor_of(args), fiscal_year=args.fy, kind=args.kind,
-                                     as_of=as_of, now_utc=now)
+                                     as_of=as_of, now_utc=now, capture=True,
+                                     override=args.override)
         files = []
         if args.out is not None:
             files = workflow.save_workbooks(store, actor_of(args), args.out, fiscal_year=args.fy,
@@ -76,12 +85,18 @@ def run_invoice(args) -> int:
             "created": outcome.created, "replaced": outcome.replaced,
             "unchanged": outcome.unchanged, "removed": outcome.removed, "kept": outcome.kept,
             "differs": outcome.differs, "net_new_captured": outcome.captured,
+            "unreviewed": outcome.unreviewed, "override": outcome.override,
             "total": _money(outcome.total),
         })
         return EXIT_OK
     print(f"{label} as of {as_of.isoformat()}: {outcome.sentence()}")
     if outcome.captured:
         print(f"  net-new lists captured (B6): {', '.join(outcome.captured)}")
+    if outcome.unreviewed:
+        print(f"  warning (B6): captured as they stood, not reviewed by their specialist: "
+              f"{', '.join(outcome.unreviewed)}", file=sys.stderr)
+    if outcome.override:
+        print(f"  B4 override recorded: {outcome.override}")
     if not invoices:
         print("  no campus has anything to bill on this run")
     width = max([len(i.campus) for i in invoices] + [6])

@@ -175,7 +175,8 @@ def cost(store, identity: Identity, fiscal_year: int, as_of: date,
         day = run_day(kind, fiscal_year, as_of)
         computed = {(c, g): (int(n), Decimal(a)) for c, g, n, a in db.charged_amounts(
             store, kind=kind, as_of=day, july_end=july_batch_end(fiscal_year), window=window,
-            **common)}
+            january_as_of=billing_reads.january_as_of(store, fiscal_year)   # B5
+            if kind == "june" else None, **common)}
         pending = {(c, g): (set(ids), Decimal(a)) for c, g, ids, a in db.pending_amounts(
             store, kind=kind, july_first=date(fiscal_year - 1, 7, 1), window=window,
             default_month=add_months(as_of, 1), **common)}

@@ -6,6 +6,7 @@ from bisect import bisect_left, bisect_right
 from datetime import date, timedelta
 
 from ecomm import reference as ref
+from ecomm.demo import seats
 from ecomm.demo import dates, org, people
 from ecomm.demo.context import Ctx
 from ecomm.demo.people import Person
@@ -104,6 +105,7 @@ def make_licenses(ctx: Ctx) -> tuple[list[License], list[Person]]:
         r = new(t.campus, "replaced", old_days[0])
         _deprovision(ctx, r, rng.choice(before), all_days)
         t.replaces, r.replaced_by = r, t
+    seats.seat_chains(ctx, lics, fy_days)   # B5 (rev 2)
     latest_gone = min(ctx.cycle.window_start - timedelta(days=1), as_of - timedelta(days=7))
     gone_days = [d for d in all_days if as_of - timedelta(days=450) <= d <= latest_gone]
     for i in range(n_gone):
@@ -115,6 +117,7 @@ def make_licenses(ctx: Ctx) -> tuple[list[License], list[Person]]:
     _features(ctx, lics)
     for lic in lics:
         _app_rows(ctx, lic, all_days)
+    seats.p10_per_application(ctx, lics)   # P10 (rev 2)
     holders = _holders(ctx, lics)
     _quiz(ctx, lics)
     _idle(ctx, lics)

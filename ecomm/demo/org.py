@@ -198,4 +198,12 @@ def reference_rows() -> list[dict]:
         for i, (v, label) in enumerate(sts):
             rows.append({"kind": "speedtype", "campus": campus, "value": v, "label": label,
                          "active": i < len(sts) - 1})
-    return rows
+    return rows + campus_billing_speedtype_rows()
+
+
+def campus_billing_speedtype_rows() -> list[dict]:
+    """P12 (rev 2): each campus's default campus billing speedtype (reference.csv kind
+    campus_billing_speedtype): the campus's first speedtype, the one its licenses carry."""
+    return [{"kind": "campus_billing_speedtype", "campus": campus,
+             "value": campus_speedtype(campus), "label": SPEEDTYPES[campus][0][1],
+             "active": True} for campus in ref.CAMPUSES]

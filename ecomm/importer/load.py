@@ -1,9 +1,13 @@
 """Loading checked files into the database: all or nothing, upserted by key, audited (A4)."""
 from __future__ import annotations
 
+import pandas as pd
+
 import json
 from pathlib import Path
 from typing import Callable
+
+import pandas as pd
 
 from ecomm.errors import EcommError
 from ecomm.importer.columns import FILES_BY_NAME, FileSpec
@@ -78,6 +82,8 @@ def _import(store, source: str, sheets: list[RawSheet], problems: list[Problem],
 
     def run(cur) -> ImportReport:
         found = list(problems)
+        if "licenses" in by_name:   # P12 (rev 2): every license has a campus billing speedtype
+            found += _p12_license_speedtypes(cur, by_name["licenses"], by_name)
         progress("Staging the checked rows", 0.5)
         for t in tables:
             sql.stage(cur, t.spec.name, t.frame,
@@ -130,6 +136,51 @@ def _license_life(cur, by_name: dict[str, ParsedTable], actor: str) -> None:
                      after={"licenses": len(filled)},
                      detail=f"P17: {len(filled)} license(s) named no eComm specialist: each now "
                             "names its campus's primary specialist")
+
+
+def _p12_license_speedtypes(cur, t: ParsedTable, by_name: dict[str, ParsedTable]
+                            ) -> list[Problem]:
+    """P12 (rev 2): an imported license without a campus billing speedtype takes its billing
+    campus's default (reference kind campus_billing_speedtype: this import's, else the
+    database's); with neither, its row is refused and named. Filled in the rows before they
+    are staged, so importing the same files twice changes nothing."""
+    defaults = {c: v for c, v in cur.execute(
+        "SELECT campus, min(value) FROM reference_values WHERE kind = "
+        "'campus_billing_speedtype' AND active GROUP BY campus").fetchall()}
+    refs = by_name.get("reference")
+    if refs is not None:
+        f = refs.frame
+        active = (f["active"] if "active" in f else pd.Series([None] * len(f), index=f.index))
+        mine: dict[str, str] = {}
+        for kind, campus, value, on in zip(f["kind"], f["campus"], f["value"], active):
+            if kind == "campus_billing_speedtype" and str(on).lower() not in ("false", "0", "no"):
+                mine[campus] = min(value, mine.get(campus, value))
+        defaults.update(mine)
+    frame = t.frame
+    if "campus_speedtype" not in frame:
+        frame["campus_speedtype"] = None
+        t.present = [c.name for c in t.spec.columns
+                     if c.name in t.present or c.name == "campus_speedtype"]
+    billing = frame["billing_campus"] if "billing_campus" in frame else frame["affiliated_campus"]
+    problems, filled = [], []
+    col = [c.name for c in t.spec.columns].index("campus_speedtype")
+    for number, line, own, bill, home in zip(frame["license_number"], frame["_line"],
+                                             frame["campus_speedtype"], billing,
+                                             frame["affiliated_campus"]):
+        campus = bill if isinstance(bill, str) and bill.strip() else home
+        if isinstance(own, str) and own.strip():
+            filled.append(own)
+        elif campus in defaults:
+            filled.append(defaults[campus])
+        else:
+            filled.append(None)
+            problems.append(Problem(
+                FILE_RANK[t.spec.name], int(line), col,
+                f"{t.label}:{int(line)} campus_speedtype: P12: {number} has no campus billing "
+                f"speedtype and {campus} has no default (reference.csv kind "
+                "campus_billing_speedtype): give one", t.label))
+    frame["campus_speedtype"] = filled
+    return problems
 
 
 def _refuse(problems: list[Problem]) -> None:

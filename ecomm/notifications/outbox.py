@@ -87,6 +87,24 @@ def queue_requests_held(cur, items: list[tuple[str, list[str]]], cycle: str) -> 
     return store_n.queue_messages(cur, messages) if messages else 0
 
 
+def queue_transfers_now_net_new(cur, items: list[tuple[str, list[str], str]], cycle: str) -> int:
+    """C3 (rev 2): tell each request's specialists the applications that were transfers at
+    submission and were provisioned as net new, for many (request_id, applications, replaced
+    license) at once (the batch)."""
+    messages = []
+    recipients = store_n.request_recipients_many(cur, [r for r, _, _ in items]) if items else {}
+    for request_id, apps, replaced in items:
+        who = recipients[request_id]
+        if not who["specialists"]:
+            continue
+        ctx = {**who, "cycle": cycle, "applications": ", ".join(apps),
+               "replaces_license": replaced}
+        messages.append(NewMessage(template_key=t.TRANSFER_NOW_NET_NEW,
+                                   dedup_key=f"transfer_now_net_new:{request_id}:{cycle}",
+                                   to=who["specialists"], context=ctx))
+    return store_n.queue_messages(cur, messages) if messages else 0
+
+
 # -- .eml ---------------------------------------------------------------------------------
 class UnsendableMessage(EcommError):
     """An outbox message that cannot be written as an email (an address that is not one)."""

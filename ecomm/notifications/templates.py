@@ -46,6 +46,7 @@ QUIZ_PASSED = "quiz_passed"
 QUIZ_OVERDUE = "quiz_overdue"
 IDLE_WARNING = "idle_warning"
 REQUEST_HELD = "request_held"
+TRANSFER_NOW_NET_NEW = "transfer_now_net_new"   # C3 (rev 2)
 COURSE_RETAKE = "course_retake"
 COURSE_NON_COMPLIANT = "course_non_compliant"
 BATCH_DUE = "batch_due"
@@ -153,6 +154,25 @@ $held_reasons
 
 It stays in the queue and is checked again with the next batch. Please help the user fix
 these before the next cutoff (the last business day of the month).
+"""),
+    _spec(TRANSFER_NOW_NET_NEW, "Transfer provisioned as net new (C3)", "The eComm specialists",
+          {"full_name": "The user's first and last name",
+           "request_id": "The request number",
+           "campus": "The campus of the request",
+           "cycle": "The batch that processed the request, e.g. 2026-12",
+           "applications": "The applications now net new",
+           "replaces_license": "The license the request said it replaces"},
+          "Request $request_id for $full_name: $applications provisioned as net new",
+          """
+Hello,
+
+The provisioning request $request_id for $full_name ($campus) was processed by the $cycle
+batch. At submission $applications was a transfer from $replaces_license; when the batch
+checked it again (P10), $replaces_license still held it with no deprovisioning pending, or
+another transfer had already taken it. It was provisioned as net new and is billed on the
+next true-up. If that is wrong, correct it in the net-new review.
+
+CU System eComm team
 """),
     _spec(COURSE_RETAKE, "Course re-take reminder (Q3: expiring)",
           "The user; eComm specialists cc'd",

@@ -41,6 +41,7 @@ from ecomm.storage import request_checks as bulk
 from ecomm.storage import requests as rs
 from ecomm.storage.settings import load_policy
 from ecomm.requests.changes import pending_asks
+from ecomm.storage.speedtypes import campus_defaults, fill_request_speedtypes
 
 OPEN = ("pending", "held")
 COURSE_COLUMN = {course: col for col, course in ref.COURSE_REQUEST_COLUMNS.items()}
@@ -71,6 +72,8 @@ def _column(kind: str, rule: str, message: str) -> str:
         return "campus"
     if rule == "P7" and kind == "change_groups":
         return "license_number"
+    if rule == "P12" and "campus billing speedtype" in message:
+        return "campus_speedtype"
     if rule == "P11":
         col = "public_groups" if "public group" in message.lower() else "business_units"
         return f"remove_{col}" if "nothing to remove" in message else col
@@ -107,6 +110,7 @@ class _Loaded:
                     (o["request_id"], o["applications"] or []))
             elif o["kind"] == "change" and o["license_number"]:
                 self.change_asks[o["license_number"]].append((o["request_id"], pending_asks(o)))
+        self.speedtypes = campus_defaults(reader)   # P12 (rev 2)
         values = bulk.active_reference(cur)
         self.groups = {c: GroupChoices(campus=c,
                                        business_units=frozenset(values.get((c, "business_unit"), ())),
@@ -149,9 +153,11 @@ def _judge(row: dict, submitter: Identity, on: date, data: _Loaded) -> Eligibili
     rid, kind = row["request_id"], row["kind"]
     try:
         if kind == "provision":
-            draft = apply_billing_defaults(ProvisionDraft(
+            draft = ProvisionDraft(
                 contact_id=row["contact_id"], campus=row["campus"],
-                **{k: row[k] for k in DRAFT_TO_REQUEST if row[k] is not None}), None)
+                **{k: row[k] for k in DRAFT_TO_REQUEST if row[k] is not None})
+            draft = apply_billing_defaults(draft, data.speedtypes.get(  # P12: campus default
+                draft.billing_campus or draft.campus))
             facts = data.facts.get(row["contact_id"])
             if facts is None:
                 return [("contact_id", f"There is no contact {row['contact_id']!r}.")]
@@ -314,6 +320,7 @@ def _take_effect(cur, open_rows: dict[str, dict], lines: dict[str, int], actor: 
             updates.append((r["request_id"], cycle, sf_on,
                             "completed" if processed else None, processed))
     rs.set_imported_effects_many(cur, updates)
+    fill_request_speedtypes(cur, [r["request_id"] for r in pending if r["kind"] == "provision"])
     return counts
 
 

@@ -46,6 +46,9 @@ class Confirmation(BaseModel):
     credentials_date: date | None = None  # C2
     fiscal_year: int | None = None
     transfer: bool = False          # P10: replaces another user, not net new
+    transfers: list[str] = Field(default_factory=list)   # P10 (rev 2): applications transferred
+    net_new: list[str] = Field(default_factory=list)     # P10 (rev 2): applications net new
+    per_application: list[str] = Field(default_factory=list)  # P10: "Salesforce: transfer (...)"
     cost_lines: list[CostLine] = Field(default_factory=list)
     cost_total: Decimal = Decimal("0.00")
     cost_note: str = ""

@@ -21,10 +21,13 @@ from ecomm import system_tasks
 from ecomm.requests import access, duplicates, evidence, timing
 from ecomm.requests.models import Confirmation, Upload
 from ecomm.rules import (Eligibility, ProvisionDraft, apply_billing_defaults, check_provision,
-                         is_net_new, p16_apply)
+                         p16_apply)
 from ecomm.rules.profile import license_profile
+from ecomm.rules.transfer import AppDecision, p10_transfers, transfer_apps
 from ecomm.storage import audit, contacts, specialists
 from ecomm.storage import requests as rs
+from ecomm.storage import speedtypes
+from ecomm.storage import transfers as tr
 from ecomm.storage.settings import load_policy
 
 DRAFT_TO_REQUEST = (
@@ -102,7 +105,8 @@ def submit_provision(store, actor: Identity, contact_id: str, draft: ProvisionDr
         raise NotFound(f"There is no contact {contact_id!r}: check the contact ID.")
     policy = load_policy(store)
     on = clock.denver_date(now_utc)
-    draft = apply_billing_defaults(draft, None)
+    draft = apply_billing_defaults(draft, speedtypes.campus_default(
+        store, draft.billing_campus or draft.campus))   # P12: the billing campus's default
     draft = profile_and_specialist(store, actor, contact_id, draft, on)
     uploads, upload_problems = _checked_uploads(uploads, policy)
 
@@ -110,6 +114,7 @@ def submit_provision(store, actor: Identity, contact_id: str, draft: ProvisionDr
     root = evidence.uploads_root(store)
     written: list = []
     verdicts: list[Eligibility] = []
+    decisions: list[AppDecision] = []
 
     def fn(cur):
         _discard(written)  # files of an attempt retried after a write conflict
@@ -124,6 +129,12 @@ def submit_provision(store, actor: Identity, contact_id: str, draft: ProvisionDr
                              "requirement(s) not met. Nothing was saved.", problems)
         verdicts[:] = [verdict]
         rid = rs.next_request_id(cur)
+        # P10 (rev 2): transfer or net new per application, decided inside the write so two
+        # requests replacing the same leaver cannot both take the same application
+        seats = tr.load_replaced_seats(rs.CursorReader(cur), [draft.replaces_license])
+        decisions[:] = p10_transfers(list(draft.applications), draft.salesforce_profile,
+                                     seats.get((draft.replaces_license or "").strip()), on,
+                                     draft.campus)
         lic = _existing_license(cur, contact_id, draft.campus)
         created = lic is None
         number = rs.next_license_number(cur) if created else lic["license_number"]
@@ -140,6 +151,8 @@ def submit_provision(store, actor: Identity, contact_id: str, draft: ProvisionDr
                    "license_number": number, "status": "pending", "cycle": info.cycle,
                    **{k: getattr(draft, k) for k in DRAFT_TO_REQUEST}}
         rs.insert_request(cur, request)
+        tr.set_request_transfers(cur, rid, transfer_apps(decisions))
+        request["transfer_apps"] = transfer_apps(decisions)
         rs.add_status(cur, rid, now_utc, "pending", actor.email,
                       f"Submitted for cycle {info.cycle}")
         system_tasks.open_for_request(cur, request, actor=actor.email, now_utc=now_utc)  # C7
@@ -160,7 +173,8 @@ def submit_provision(store, actor: Identity, contact_id: str, draft: ProvisionDr
     except BaseException:
         _discard(written)
         raise
-    return _confirmation(store, draft, rid, number, created, info, verdicts[0], policy)
+    return _confirmation(store, draft, rid, number, created, info, verdicts[0], policy,
+                         decisions)
 
 
 def _checked_uploads(uploads: list[Upload] | None, policy: Policy
@@ -184,7 +198,8 @@ def _discard(written: list) -> None:
 
 
 def _confirmation(store, draft: ProvisionDraft, rid: str, number: str, created: bool,
-                  info: timing.CycleInfo, verdict: Eligibility, policy: Policy) -> Confirmation:
+                  info: timing.CycleInfo, verdict: Eligibility, policy: Policy,
+                  decisions: list[AppDecision]) -> Confirmation:
     conf = Confirmation(
         request_id=rid, kind="provision", status="pending", contact_id=draft.contact_id or "",
         campus=draft.campus, license_number=number, license_created=created,
@@ -196,13 +211,17 @@ def _confirmation(store, draft: ProvisionDraft, rid: str, number: str, created: 
     )
     conf.effects.append(f"{info.sentence()}; the new user gets credentials on "
                         f"{info.credentials_date.isoformat()}.")
-    if is_net_new(draft):
+    conf.transfers = [d.application for d in decisions if d.transfer]
+    conf.net_new = [d.application for d in decisions if not d.transfer]
+    conf.per_application = [d.sentence() for d in decisions]
+    conf.transfer = bool(conf.transfers)
+    if conf.net_new:
         fy, lines, total, sentence = timing.provision_cost(
-            store, applications=list(draft.applications),
+            store, applications=conf.net_new,
             salesforce_profile=draft.salesforce_profile, provisioning_month=info.month,
             policy=policy)
         conf.fiscal_year, conf.cost_lines, conf.cost_total, conf.cost_note = fy, lines, total, sentence
-    else:
-        conf.transfer = True
-        conf.cost_note = timing.transfer_sentence(draft.replaces_license or "")
+    if conf.transfers:
+        note = timing.transfer_sentence(draft.replaces_license or "", conf.transfers)
+        conf.cost_note = f"{conf.cost_note} {note}".strip()
     return conf

@@ -121,9 +121,12 @@ def provision_cost(store, *, applications: list[str], salesforce_profile: str,
     return fy, lines, total, sentence
 
 
-def transfer_sentence(replaces_license: str) -> str:
-    """P10/B6: a request that replaces another user is a license transfer, not net new."""
-    return f"License transfer: no new charge (replaces {replaces_license})."
+def transfer_sentence(replaces_license: str, applications: list[str] | None = None) -> str:
+    """P10/B5: transferred applications continue the replaced user's seat: no new charge
+    (a seat that was net new this year goes on being billed once, B5)."""
+    what = f" of {', '.join(applications)}" if applications else ""
+    return (f"License transfer{what}: no new charge; the seat of {replaces_license} continues "
+            "(B5).")
 
 
 def salesforce_sentence(on: date) -> str:

@@ -227,10 +227,15 @@ def format_unit_speedtypes(pairs: list[tuple[str, Decimal | None]]) -> str:
 
 
 def p12_billing(draft: ProvisionDraft, policy: Policy) -> RuleResult:
-    """P12: billing campus and campus speedtype default to the request's campus; unit speedtype
-    percentages add up to Policy.unit_speedtype_split_total."""
+    """P12 (rev 2): billing campus and campus billing speedtype default to the request's campus
+    (its default speedtype, filled by ``apply_billing_defaults``) and both are required; unit
+    speedtype percentages add up to Policy.unit_speedtype_split_total."""
     billing = draft.billing_campus or draft.campus
-    speedtype = draft.campus_speedtype or f"{billing}'s default"
+    if not (draft.campus_speedtype or "").strip():
+        return _no("P12", f"No campus billing speedtype: {billing} has no default campus billing "
+                          "speedtype, so choose one (the System team keeps each campus's default "
+                          "with the reference data)")
+    speedtype = draft.campus_speedtype
     total = Decimal(policy.unit_speedtype_split_total)
     try:
         pairs = parse_unit_speedtypes(draft.unit_speedtypes)

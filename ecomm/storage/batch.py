@@ -82,16 +82,18 @@ def save_summary(cur, cycle: str, summary: dict[str, Any] | str) -> None:
 
 
 # -- what a batch changes ---------------------------------------------------------------------
-def add_license_apps(cur, rows: list[tuple[str, str, date, bool]]) -> None:
-    """New open application rows (license_number, application, provisioned_on, net_new), no
-    deprovisioning or login yet, in one statement (the batch provisions thousands)."""
+def add_license_apps(cur, rows: list[tuple]) -> None:
+    """New open application rows (license_number, application, provisioned_on, net_new[,
+    transfer_from]), no deprovisioning or login yet, in one statement (the batch provisions
+    thousands). ``transfer_from`` (P10/B5): the license a transfer continues."""
     if not rows:
         return
     cur.execute("INSERT INTO license_apps (license_number, application, provisioned_on, "
-                "deprovisioned_on, net_new, last_login_on) SELECT unnest(?::VARCHAR[]), "
-                "unnest(?::VARCHAR[]), unnest(?::DATE[]), NULL, unnest(?::BOOLEAN[]), NULL",
+                "deprovisioned_on, net_new, last_login_on, transfer_from) SELECT "
+                "unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::DATE[]), NULL, "
+                "unnest(?::BOOLEAN[]), NULL, unnest(?::VARCHAR[])",
                 [[r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows],
-                 [r[3] for r in rows]])
+                 [r[3] for r in rows], [r[4] if len(r) > 4 else None for r in rows]])
 
 
 def mark_processed_many(cur, items: list[tuple[str, str | None]], processed_at: datetime) -> None:
@@ -179,3 +181,13 @@ def mark_held_many(cur, items: list[tuple[str, list[str], str]]) -> None:
                 "unnest(CAST(? AS VARCHAR[][])) AS reasons, unnest(CAST(? AS VARCHAR[])) AS cyc) t "
                 "WHERE requests.request_id = t.rid",
                 [[i[0] for i in items], [list(i[1]) for i in items], [i[2] for i in items]])
+
+
+def cycle_waiting(reader, cycle: str) -> tuple[bool, int]:
+    """B4 (rev 2): (was the batch of ``cycle`` or a later one processed, how many open
+    provisioning/deprovisioning requests of ``cycle`` or earlier still wait)."""
+    done = reader.query_value("SELECT count(*) FROM batches WHERE cycle >= ?", [cycle])
+    waiting = reader.query_value(
+        "SELECT count(*) FROM requests WHERE kind IN ('provision', 'deprovision') "
+        "AND status IN ('pending', 'held') AND coalesce(cycle, '') <= ?", [cycle])
+    return bool(done), int(waiting or 0)

@@ -15,6 +15,7 @@ from ecomm.billing.models import AppHolding, LicenseForBilling
 from ecomm.billing.records import InvoiceSummary
 from ecomm.errors import EcommError
 from ecomm.storage.billing_writes import LINE_ROW_COLUMNS
+from ecomm.storage.transfers import TRANSFER_FROM_SQL
 
 INVOICE_CAMPUS_SQL = "coalesce(nullif(trim(l.billing_campus), ''), l.affiliated_campus)"
 
@@ -60,14 +61,14 @@ def _billing_rows(store, as_of: date, since: date | None,
         [as_of, since, since, *params])
     apps = store.query(
         "SELECT a.license_number, a.application, a.provisioned_on, a.deprovisioned_on, "
-        "coalesce(a.net_new, false), false "
+        f"coalesce(a.net_new, false), false, {TRANSFER_FROM_SQL} "
         "FROM license_apps a JOIN licenses l ON l.license_number = a.license_number "
         "WHERE a.provisioned_on <= ? AND (? IS NULL OR a.deprovisioned_on IS NULL "
         "  OR a.deprovisioned_on >= ?)" + where +
         " ORDER BY a.license_number, a.provisioned_on, a.application",
         [as_of, since, since, *params])
     problems = [f"{n}: {app} was removed on {off}, before it was provisioned on {on}"
-                for n, app, on, off, _, _ in apps if off is not None and off < on]
+                for n, app, on, off, *_ in apps if off is not None and off < on]
     if problems:
         raise EcommError("Some license records cannot be billed until they are corrected.", problems)
     return licenses, apps
@@ -91,11 +92,23 @@ def load_licenses_for_billing(store, as_of: date, *, since: date | None = None,
     """
     licenses, apps = _billing_rows(store, as_of, since, campus)
     by_license: dict[str, list[AppHolding]] = defaultdict(list)
-    for number, app, on, off, net_new, _ in apps:
+    for number, app, on, off, net_new, _, source in apps:
         by_license[number].append(AppHolding(application=app, provisioned_on=on,
-                                             deprovisioned_on=off, net_new=net_new))
+                                             deprovisioned_on=off, net_new=net_new,
+                                             transfer_from=source))
     return [LicenseForBilling(**dict(zip(LICENSE_COLUMNS, row)), apps=by_license.get(row[0], []))
             for row in licenses]
+
+
+def january_as_of(reader, fiscal_year: int) -> date | None:
+    """B5: the as-of day of the stored January true-up (latest revisions; the latest day when
+    campuses differ), or None when it was never drafted: the June true-up continues a seat
+    only past what January billed."""
+    return reader.query_value(
+        "SELECT max(i.as_of) FROM invoices i WHERE i.fiscal_year = ? AND i.kind = 'january' "
+        "AND i.revision = (SELECT max(revision) FROM invoices j WHERE j.fiscal_year = "
+        "i.fiscal_year AND j.kind = i.kind AND j.campus = i.campus AND "
+        "j.invoice_group = i.invoice_group)", [fiscal_year])
 
 
 def load_invoice_summaries(reader, *, fiscal_year: int | None = None, kind: str | None = None,
@@ -145,7 +158,7 @@ def load_pending_provisions(store, *, default_month: date) -> list[PendingProvis
     provisioned on the first day of its cycle's month, else of ``default_month``."""
     rows = store.query_dicts(
         "SELECT request_id, coalesce(nullif(trim(billing_campus), ''), campus) AS campus, "
-        "applications, replaces_license, salesforce_profile, cycle FROM requests "
+        "applications, replaces_license, salesforce_profile, cycle, transfer_apps FROM requests "
         "WHERE kind = 'provision' AND status IN ('pending', 'held') ORDER BY request_id")
     out = []
     fallback = default_month.replace(day=1)
@@ -157,7 +170,8 @@ def load_pending_provisions(store, *, default_month: date) -> list[PendingProvis
         out.append(PendingProvision(
             request_id=r["request_id"], campus=r["campus"], applications=list(r["applications"] or []),
             replaces_license=r["replaces_license"],
-            salesforce_profile=r["salesforce_profile"] or "Standard", provisioning_month=month))
+            salesforce_profile=r["salesforce_profile"] or "Standard", provisioning_month=month,
+            transfer_apps=None if r["transfer_apps"] is None else list(r["transfer_apps"])))
     return out
 
 
@@ -195,11 +209,37 @@ def load_baseline_rows(store, fiscal_year: int) -> list[dict]:
         "FROM baselines WHERE fiscal_year = ? ORDER BY campus, application", [fiscal_year])
 
 
+# B7 (rev 2): the application a license is counted under: Chatter Free apart from Salesforce
+COUNTED_APP_SQL = (f"CASE WHEN a.application = '{ref.SALESFORCE}' AND lower(trim(coalesce("
+                   f"l.salesforce_profile, ''))) = '{ref.PROFILE_CHATTER_FREE.lower()}' "
+                   f"THEN '{ref.CHATTER_FREE_COUNT}' ELSE a.application END")
+
+
 def current_counts(store, as_of: date) -> dict[tuple[str, str], int]:
-    """B7: {(invoice campus, application): licenses holding it on ``as_of``}."""
+    """B7: {(invoice campus, application): licenses holding it on ``as_of``}, Chatter Free
+    counted apart from paid Salesforce (rev 2)."""
     rows = store.query(
-        f"SELECT {INVOICE_CAMPUS_SQL} AS campus, a.application, count(DISTINCT a.license_number) "
+        f"SELECT {INVOICE_CAMPUS_SQL} AS campus, {COUNTED_APP_SQL} AS application, "
+        "count(DISTINCT a.license_number) "
         "FROM license_apps a JOIN licenses l ON l.license_number = a.license_number "
         "WHERE a.provisioned_on <= ? AND (a.deprovisioned_on IS NULL OR a.deprovisioned_on > ?) "
         "GROUP BY ALL", [as_of, as_of])
+    return {(campus, app): int(n) for campus, app, n in rows}
+
+
+def flagged_net_new_counts(store, start: date, as_of: date) -> dict[tuple[str, str], int]:
+    """B7/B6 (rev 2): {(invoice campus, counted application): application rows flagged net new
+    (as reviewed for the true-up of their window, else as flagged) provisioned from ``start``
+    through ``as_of``}."""
+    rows = store.query(
+        f"SELECT {INVOICE_CAMPUS_SQL} AS campus, {COUNTED_APP_SQL} AS application, count(*) "
+        "FROM license_apps a JOIN licenses l ON l.license_number = a.license_number "
+        "LEFT JOIN net_new_reviews r ON r.license_number = a.license_number "
+        "  AND r.application = a.application AND r.provisioned_on = a.provisioned_on "
+        "  AND r.kind = CASE WHEN month(a.provisioned_on) BETWEEN 1 AND 6 THEN 'june' "
+        "                    ELSE 'january' END "
+        "  AND r.fiscal_year = year(a.provisioned_on) + CASE WHEN month(a.provisioned_on) >= 7 "
+        "                                                   THEN 1 ELSE 0 END "
+        "WHERE a.provisioned_on BETWEEN ? AND ? AND coalesce(r.net_new, a.net_new) "
+        "GROUP BY ALL", [start, as_of])
     return {(campus, app): int(n) for campus, app, n in rows}

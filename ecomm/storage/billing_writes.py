@@ -168,3 +168,12 @@ def insert_capture(cur, fiscal_year: int, kind: str, campus: str, *, at: datetim
 def delete_capture(cur, fiscal_year: int, kind: str, campus: str) -> int:
     return int(cur.execute("DELETE FROM net_new_captures WHERE fiscal_year = ? AND kind = ? "
                            "AND campus = ?", [fiscal_year, kind, campus]).fetchone()[0])
+
+
+def set_app_net_new(cur, license_number: str, application: str, provisioned_on,
+                    net_new: bool) -> int:
+    """B6 (rev 2): write a captured review decision onto the license's application row."""
+    return cur.execute(
+        "UPDATE license_apps SET net_new = ? WHERE license_number = ? AND application = ? "
+        "AND provisioned_on = ? AND net_new IS DISTINCT FROM ? RETURNING 1",
+        [net_new, license_number, application, provisioned_on, net_new]).fetchall().__len__()

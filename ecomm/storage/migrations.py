@@ -460,6 +460,38 @@ M012_LICENSE_LIFE: list[Step] = [
 ]
 
 
+def _m013_fill_campus_speedtypes(cur) -> None:
+    """P12 (rev 2): every license has a campus billing speedtype: fill the missing ones from
+    the billing campus's default (reference kind ``campus_billing_speedtype``), else the
+    affiliated campus's; what cannot be filled is listed for the System team
+    (``ecomm.storage.speedtypes.licenses_without_speedtype``) and in the audit log."""
+    cur.execute("""
+        UPDATE licenses SET campus_speedtype = d.value
+        FROM (SELECT campus, min(value) AS value FROM reference_values
+              WHERE kind = 'campus_billing_speedtype' AND active GROUP BY campus) d
+        WHERE nullif(trim(coalesce(licenses.campus_speedtype, '')), '') IS NULL
+          AND d.campus = coalesce(nullif(trim(licenses.billing_campus), ''),
+                                  licenses.affiliated_campus)""")
+    left = [r[0] for r in cur.execute(
+        "SELECT license_number FROM licenses WHERE nullif(trim(coalesce(campus_speedtype, "
+        "'')), '') IS NULL ORDER BY license_number").fetchall()]
+    if left:
+        from ecomm import clock
+        cur.execute(
+            "INSERT INTO audit_log (happened_at, actor, action, entity, entity_id, detail) "
+            "VALUES (?, 'migration', 'p12_speedtypes_missing', 'license', NULL, ?)",
+            [clock.now_utc(), json.dumps({"rule": "P12",
+                                          "licenses_without_campus_speedtype": left})])
+
+
+M013_TRANSFERS_AND_SPEEDTYPES: list[Step] = [
+    # P10/B5 (rev 2): the license a transfer row continues (NULL: net new, or not recorded)
+    "ALTER TABLE license_apps ADD COLUMN transfer_from VARCHAR",
+    # P10 (rev 2): the applications a request takes as transfers, decided at submission
+    "ALTER TABLE requests ADD COLUMN transfer_apps VARCHAR[]",
+    _m013_fill_campus_speedtypes,
+]
+
 # (version, description, steps)
 MIGRATIONS: list[tuple[int, str, list[Step]]] = [
     (1, "core schema: people, licenses, requests, cycles, billing, reference, audit", M001_CORE),
@@ -477,6 +509,8 @@ MIGRATIONS: list[tuple[int, str, list[Step]]] = [
      M011_SEATS_JUNE_REVIEW),
     (12, "license life (rev 2): change requests, System team tasks, a specialist on every license",
      M012_LICENSE_LIFE),
+    (13, "rules revision 2 billing: transfers per application, campus billing speedtypes",
+     M013_TRANSFERS_AND_SPEEDTYPES),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]

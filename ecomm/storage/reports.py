@@ -16,6 +16,8 @@ from typing import Any, Sequence
 import pandas as pd
 
 from ecomm import reference as ref
+from ecomm.storage.b5_chain_sql import b5_params, b5_true_up_rows_sql
+from ecomm.storage.billing_reads import COUNTED_APP_SQL
 
 INVOICE_CAMPUS = "coalesce(nullif(trim(l.billing_campus), ''), l.affiliated_campus)"
 HELD_ON = ("{a}.provisioned_on <= {d} AND ({a}.deprovisioned_on IS NULL "
@@ -54,7 +56,7 @@ def baseline_compare(store, fiscal_year: int, as_of: date,
     base_where = _campus_filter(campuses, params, "b.campus")
     sql = f"""
         WITH cur AS (
-            SELECT {INVOICE_CAMPUS} AS campus, a.application,
+            SELECT {INVOICE_CAMPUS} AS campus, {COUNTED_APP_SQL} AS application,
                    count(DISTINCT a.license_number) AS current
             FROM license_apps a JOIN licenses l ON l.license_number = a.license_number
             WHERE {HELD_ON.format(a='a', d='$as_of')} AND {cur_where}
@@ -188,13 +190,16 @@ def _mi(d: str) -> str:
 def charged_amounts(store, *, kind: str, fy_start: date, fy_end: date, as_of: date,
                     july_end: date, window: tuple[date, date] | None,
                     rates: dict[str, Decimal], chatter_profile: str,
-                    campuses: Sequence[str] | None = None) -> list[tuple]:
+                    campuses: Sequence[str] | None = None,
+                    january_as_of: date | None = None) -> list[tuple]:
     """B2-B5, B9: (campus, group, lines, amount) of the ``kind`` run as of ``as_of`` from the
     license records: the July invoice bills each application held on ``as_of`` and provisioned
     by ``july_end`` for 12 months; a true-up bills the net-new applications provisioned in
     ``window`` by ``as_of`` from their month through June (through the month of removal when
     removed by ``as_of``), net new as the specialists reviewed it (B6), else as flagged; a
-    Chatter Free user's Salesforce is 0 (B3)."""
+    Chatter Free user's Salesforce is 0 (B3). Rev 2 (B5): a seat continued by transfers is
+    billed once (``b5_true_up_rows_sql``; ``january_as_of``: the stored January true-up's
+    as-of day, for June)."""
     params: dict[str, Any] = {"as_of": as_of, "fy_start": fy_start, "fy_end": fy_end,
                               "july_end": july_end, "chatter": chatter_profile}
     where = _campus_filter(campuses, params, INVOICE_CAMPUS)
@@ -203,17 +208,9 @@ def charged_amounts(store, *, kind: str, fy_start: date, fy_end: date, as_of: da
             SELECT DISTINCT a.license_number, a.application, 12 AS months
             FROM license_apps a
             WHERE {HELD_ON.format(a='a', d='$as_of')} AND a.provisioned_on <= $july_end"""
-    else:
-        params["w_start"], params["w_end"] = window
-        removed = "CASE WHEN a.deprovisioned_on <= $as_of THEN a.deprovisioned_on END"
-        params["fy"], params["kind"] = fy_end.year, kind
-        rows = f"""
-            SELECT a.license_number, a.application,
-                   CASE WHEN {removed} IS NULL OR {removed} >= $fy_end
-                        THEN greatest(0, {_mi('$fy_end')} - {_mi('greatest(a.provisioned_on, $fy_start)')} + 1)
-                        ELSE {_mi(removed)} - {_mi('a.provisioned_on')} + 1 END AS months
-            FROM license_apps a {REVIEWED_NET_NEW}
-            WHERE {NET_NEW_IN_WINDOW}"""
+    else:   # B5 (rev 2): billing follows the seat (ecomm.storage.b5_chain_sql)
+        params.update(b5_params(fy_end.year, kind, as_of, january_as_of))
+        rows = f"SELECT license_number, application, months FROM ({b5_true_up_rows_sql()})"
     sql = f"""
         WITH {_rates_cte(rates, params)},
         charged AS (
@@ -249,7 +246,9 @@ def pending_amounts(store, *, kind: str, fy_start: date, fy_end: date, july_firs
         p AS (
             SELECT DISTINCT r.request_id, {campus} AS campus, app.application,
                    {month} AS month,
-                   nullif(trim(coalesce(r.replaces_license, '')), '') IS NULL AS net_new,
+                   CASE WHEN r.transfer_apps IS NULL   -- P10 (rev 2): per application
+                        THEN nullif(trim(coalesce(r.replaces_license, '')), '') IS NULL
+                        ELSE NOT list_contains(r.transfer_apps, app.application) END AS net_new,
                    lower(trim(coalesce(r.salesforce_profile, ''))) = lower($chatter) AS chatter_free
             FROM requests r, unnest(coalesce(r.applications, []::VARCHAR[])) AS app(application)
             WHERE r.kind = 'provision' AND r.status IN ('pending', 'held') AND {where}

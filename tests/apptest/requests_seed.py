@@ -28,6 +28,9 @@ REFERENCE = [  # kind, campus, value, label
     ("business_unit", "Denver", "CUD Advancement", None),
     ("public_group", "Denver", "03 Adv Denver", None),
     ("speedtype", "Denver", "40100220", "Denver campus eComm billing"),
+    # P12 (rev 2): each campus's default campus billing speedtype
+    ("campus_billing_speedtype", "Boulder", "11504317", None),
+    ("campus_billing_speedtype", "Denver", "40100220", None),
 ]
 RATES_FY2027 = {ref.SALESFORCE: "30.00", ref.MARKETING_CLOUD: "20.00", ref.CVENT: "15.00",
                 ref.APSONA: "0.00", ref.GEOPOINTE: "0.00"}

@@ -54,6 +54,9 @@ def draft_january(open_app):
     at = ok(open_app(SYSTEM, BILLING))
     ok(at.selectbox(key="bill_kind").select(JAN).run())
     assert at.date_input(key=f"bill_as_of_{FY}_{JAN}").value == TODAY
+    # rev 2 (B6): open net-new lists are captured only when the System team ticks it
+    assert "Net-new lists still open" in texts(at)
+    ok(at.checkbox(key="bill_capture").check().run())
     return ok(at.button(key="bill_draft").click().run())
 
 
@@ -86,6 +89,7 @@ def test_b8_a_run_refused_by_a_rule_shows_the_sentence_and_saves_nothing(seeded,
     seeded.write(lambda cur: cur.execute("DELETE FROM rates WHERE application = 'Cvent'"))
     at = open_app(SYSTEM, BILLING)               # the forecast says the same (B2)
     at.selectbox(key="bill_kind").select(JAN).run()
+    at.checkbox(key="bill_capture").check().run()
     at.button(key="bill_draft").click().run()
     assert not at.exception
     errors = [e.value for e in at.error]
@@ -129,7 +133,7 @@ def test_b8_sent_for_review_then_the_campus_specialist_approves_it(seeded, open_
 
 
 def test_a3_a_manager_reads_invoices_and_acts_on_nothing(seeded, open_app):
-    out = wf.draft_run(seeded, SYSTEM_ID, fiscal_year=FY, kind=JAN, as_of=TODAY)
+    out = wf.draft_run(seeded, SYSTEM_ID, fiscal_year=FY, kind=JAN, as_of=TODAY, capture=True)
     wf.send_for_review(seeded, SYSTEM_ID, [i.invoice_id for i in out.invoices])
     at = ok(open_app(MANAGER, INVOICES))
     assert set(at.dataframe[0].value["campus"]) == {"Boulder", "Denver"}
@@ -202,7 +206,7 @@ def test_b6_the_system_team_captures_and_reopens_lists_on_the_page(seeded, open_
 
 
 def test_b8_a_correction_is_made_from_the_page(seeded, open_app):
-    out = wf.draft_run(seeded, SYSTEM_ID, fiscal_year=FY, kind=JAN, as_of=TODAY)
+    out = wf.draft_run(seeded, SYSTEM_ID, fiscal_year=FY, kind=JAN, as_of=TODAY, capture=True)
     r1 = next(i.invoice_id for i in out.invoices if (i.campus, i.group) == ("Boulder", CVENT))
     wf.send_for_review(seeded, SYSTEM_ID, [r1])
     wf.approve(seeded, BOULDER_ID, r1)
@@ -266,8 +270,9 @@ def test_billing_pages_work_on_the_demo_data(tmp_path, monkeypatch):
     with Store(path) as store:   # the demo's data before its July invoice was drafted (the
         # loader's play-out drafts it and moves it through every state: issue 13)
         load_demo(store, as_of=day, licenses=150, play_out=False)
-        expected = {(i.campus, i.group): i.total
-                    for i in wf.compute_run(store, fiscal_year=FY, kind="annual", as_of=day)}
+        # B4 (rev 2): the July invoice's as-of day defaults to July of its fiscal year
+        expected = {(i.campus, i.group): i.total for i in wf.compute_run(
+            store, fiscal_year=FY, kind="annual", as_of=date(2026, 7, 31))}
     monkeypatch.setenv("ECOMM_DB", str(path))
     monkeypatch.setattr(clock, "today_denver", lambda: day)
     monkeypatch.setattr(clock, "now_utc", lambda: datetime(2026, 11, 23, 17))
@@ -281,6 +286,7 @@ def test_billing_pages_work_on_the_demo_data(tmp_path, monkeypatch):
     try:
         at = open_as(SYSTEM, BILLING)
         assert at.selectbox(key="bill_kind").value == "annual"
+        assert at.date_input(key=f"bill_as_of_{FY}_annual").value == date(2026, 7, 31)
         ok(at.button(key="bill_draft").click().run())
         assert f"Drafts: {len(expected)} new" in texts(at)
         ok(at.button(key="bill_send_all").click().run())
@@ -294,3 +300,19 @@ def test_billing_pages_work_on_the_demo_data(tmp_path, monkeypatch):
     finally:
         st.cache_resource.clear()
         st.cache_data.clear()
+
+
+def test_b6_b7_the_review_shows_unreviewed_campuses_and_the_growth_against_july(seeded,
+                                                                              open_app):
+    from ecomm.billing import fiscal_setup
+    fiscal_setup.capture_baselines(seeded, SYSTEM_ID, FY)
+    at = ok(open_app(SYSTEM, BILLING))
+    # B6 (rev 2): before capturing, the System team sees who has not reviewed
+    assert "Not reviewed by their specialist yet: Boulder, Denver" in texts(at)
+    growth = frame_with(at, "July count").set_index(["campus", "application"])
+    # Boulder Salesforce: July 1 (LN-0001), now 2 (LN-0003 in November, flagged a transfer)
+    assert tuple(growth.loc[("Boulder", "Salesforce"), ["July count", "count now", "growth",
+                                                        "flagged net new since July"]]) == (1, 2, 1, 0)
+    assert "Flags and growth disagree (B7)" in texts(at)
+    mine = ok(open_app(BOULDER, INVOICES))
+    assert set(frame_with(mine, "July count")["campus"]) == {"Boulder"}

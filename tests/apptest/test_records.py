@@ -93,6 +93,17 @@ def test_license_record_shows_applications_groups_and_billing(seeded):
     assert sorted(apps["application"]) == [ref.CVENT, ref.MARKETING_CLOUD, ref.SALESFORCE]
     assert all(apps["held"]) and all(apps["net new"])
     assert list(apps["last login"].unique()) == [date(2026, 11, 1)]
+    assert set(apps["transfer or net new"]) == {"net new"}
+
+
+def test_p10_license_record_says_per_application_transfer_or_net_new(seeded):
+    seeded.write(lambda cur: cur.execute(
+        "UPDATE license_apps SET net_new = FALSE, transfer_from = 'LN-0900' "
+        "WHERE license_number = 'LN-0776' AND application = 'Salesforce'"))
+    apps = open_page(BOULDER, LICENSE, license="LN-0776").dataframe[0].value
+    said = dict(zip(apps["application"], apps["transfer or net new"]))
+    assert said == {ref.SALESFORCE: "transfer from LN-0900", ref.MARKETING_CLOUD: "net new",
+                    ref.CVENT: "net new"}
 
 
 @pytest.mark.parametrize("email,number", [(BOULDER, "LN-0100"), (DENVER, "LN-0776"),

@@ -172,7 +172,9 @@ def test_p10_replacing_a_departed_same_campus_user_is_a_transfer_with_no_new_cha
     upload(at, [("t.png", PNG, "image/png")])
     click(at, "rf_submit")
     assert not at.error, errors(at)
-    assert "License transfer: no new charge (replaces LN-0900)." in texts(at)
+    # rev 2 (P10): the confirmation says, per application, transfer or net new
+    assert "License transfer of Salesforce: no new charge; the seat of LN-0900 continues" in texts(at)
+    assert "Salesforce: transfer (LN-0900's Salesforce was removed on 2026-10-31" in texts(at)
     assert seeded.query_value("SELECT replaces_license FROM requests") == "LN-0900"
 
 
@@ -245,8 +247,8 @@ def test_a3_a_manager_has_no_new_request_page(seeded, email):
 
 
 def test_p12_billing_defaults_to_the_campus_and_its_usual_speedtype_and_splits_evenly(seeded):
-    seeded.write(lambda cur: cur.execute(
-        "UPDATE licenses SET campus_speedtype = '11504317' WHERE billing_campus = 'Boulder'"))
+    seeded.write(lambda cur: cur.execute(   # rev 2: the reference default wins over the usual
+        "UPDATE licenses SET campus_speedtype = '11520844' WHERE billing_campus = 'Boulder'"))
     at = start_request(BOULDER, "Rita Ready")
     to_user_step(at)
     fill_user(at, [SF])

@@ -77,6 +77,11 @@ def test_b8_system_drafts_the_january_true_up_specialist_approves_system_downloa
     # 1. the System team drafts the run and sends it to the campuses (practising in January)
     open_run(page, url, fy)
     expect(page.get_by_text("Demo data: today is Mon Jan 11, 2027")).to_be_visible()
+    # rev 2 (B6): the open net-new lists are captured on purpose, not silently
+    capture = page.get_by_text("Capture the open lists as they stand when drafting (B6)")
+    if capture.count():
+        capture.click()
+        wait_idle(page)
     page.get_by_role("button", name=f"Draft the {label}").click()
     wait_idle(page)
     expect(page.get_by_test_id("stAlertContentSuccess").first).to_contain_text(

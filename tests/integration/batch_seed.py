@@ -32,7 +32,9 @@ def seed_cycle(store) -> dict[str, str]:
                 courses_on=date(2025, 12, 1))
     ids["lapse"] = provision(store, BOULDER, "C-LAPSE", course_pci_on=date(2025, 12, 1))
     add_contact(store, "C-NEXT", "Next", "Nia", employee_id="777", ucb="nia@colorado.edu")
-    ids["transfer"] = provision(store, BOULDER, "C-NEXT", replaces_license="LN-0900")
+    # rev 2: LN-0900 held Salesforce only, so the transfer asks for Salesforce only (P10)
+    ids["transfer"] = provision(store, BOULDER, "C-NEXT", replaces_license="LN-0900",
+                                apps=(ref.SALESFORCE,))
     ids["extend"] = provision(store, DENVER, "C-DEN", campus="Denver",
                               apps=(ref.MARKETING_CLOUD,), business_units=["CUD Advancement"],
                               public_groups=["03 Adv Denver"])

@@ -72,6 +72,9 @@ public_group,Anschutz,02 College of Nursing,,yes
 speedtype,Anschutz,61000342,Anschutz – 61000342,true
 business_unit,Boulder,Advancement,,x
 public_group,Boulder,Old Group,,false
+campus_billing_speedtype,Anschutz,Anschutz – 61000342,,true
+campus_billing_speedtype,Boulder,Boulder – 61000100,,true
+campus_billing_speedtype,Denver,Denver – 62000100,,true
 """,
     "rates.csv": """\
 fiscal_year,application,monthly_rate

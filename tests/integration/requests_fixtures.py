@@ -28,6 +28,8 @@ REFERENCE = [  # kind, campus, value, active (P11: the campus's business units a
     ("public_group", "Boulder", "01 Adv Boulder", True),
     ("business_unit", "Denver", "CUD Advancement", True),
     ("public_group", "Denver", "03 Adv Denver", True),
+    # P12 (rev 2): each campus's default campus billing speedtype
+    *(("campus_billing_speedtype", c, f"{c} - 510", True) for c in ref.CAMPUSES),
 ]
 RATES_FY2027 = {ref.SALESFORCE: "30.00", ref.MARKETING_CLOUD: "20.00", ref.CVENT: "15.00"}
 
@@ -70,7 +72,9 @@ def add_license(store, number, contact_id, campus, apps, *, provisioned_on=date(
                     [number, contact_id, campus, None, additional or [], list(units),
                      list(groups), campus])
         for app in apps:
-            cur.execute("INSERT INTO license_apps VALUES (?, ?, ?, ?, TRUE, DATE '2026-11-01')",
+            cur.execute("INSERT INTO license_apps (license_number, application, provisioned_on, "
+                        "deprovisioned_on, net_new, last_login_on) "
+                        "VALUES (?, ?, ?, ?, TRUE, DATE '2026-11-01')",
                         [number, app, provisioned_on, deprovisioned_on])
     store.write(fn)
 

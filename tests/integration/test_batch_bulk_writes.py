@@ -64,10 +64,12 @@ def _update_license(cur, license_number, values: dict) -> None:
                     "WHERE license_number = ?", [*(values[c] for c in cols), license_number])
 
 
-def _add_license_app(cur, license_number, application, provisioned_on, net_new) -> None:
+def _add_license_app(cur, license_number, application, provisioned_on, net_new,
+                     transfer_from=None) -> None:
     cur.execute("INSERT INTO license_apps (license_number, application, provisioned_on, "
-                "deprovisioned_on, net_new, last_login_on) VALUES (?, ?, ?, NULL, ?, NULL)",
-                [license_number, application, provisioned_on, net_new])
+                "deprovisioned_on, net_new, last_login_on, transfer_from) "
+                "VALUES (?, ?, ?, NULL, ?, NULL, ?)",
+                [license_number, application, provisioned_on, net_new, transfer_from])
 
 
 def _mark_held(cur, request_id, reasons, next_cycle) -> None:
@@ -124,11 +126,11 @@ def apply_row_by_row(cur, plan: BatchPlan, actor: str, now_utc: datetime, policy
                                   **p.license_after})
         else:
             _update_license(cur, p.license_number, p.license_after)
-        for app in p.applications:
-            _add_license_app(cur, p.license_number, app, on, p.net_new)
-        kind = "net new" if p.net_new else f"license transfer from {p.replaces_license}"
-        note = (f"Batch {cycle}: {', '.join(p.applications) or 'nothing new'} provisioned on "
-                f"{p.license_number} ({kind})")
+        for app in p.applications:   # rev 2: net new or transfer per application (P10)
+            moved = app in p.transfers
+            _add_license_app(cur, p.license_number, app, on, not moved,
+                             p.replaces_license if moved else None)
+        note = service.provision_note(p, cycle)
         _mark_processed(cur, p.request_id, now_utc, p.license_number)
         rs.add_status(cur, p.request_id, now_utc, "processed", actor, note)
         changed = {k: v for k, v in p.license_after.items() if p.license_before.get(k) != v}
@@ -136,7 +138,7 @@ def apply_row_by_row(cur, plan: BatchPlan, actor: str, now_utc: datetime, policy
                      entity_id=p.license_number, campus=p.campus,
                      before={k: p.license_before.get(k) for k in changed} or None,
                      after={**changed, "applications": p.applications, "provisioned_on": on,
-                            "net_new": p.net_new}, detail=note)
+                            "net_new": p.net_new_apps, "transfers": p.transfers}, detail=note)
         audit.record(cur, actor=actor, action="batch_provision", entity="request",
                      entity_id=p.request_id, campus=p.campus, before={"status": "pending"},
                      after={"status": "processed", "license_number": p.license_number},
@@ -157,6 +159,10 @@ def apply_row_by_row(cur, plan: BatchPlan, actor: str, now_utc: datetime, policy
     # same functions as the batch (row by row already)
     specialists.fill_missing_specialists(cur)
     license_changes.apply(cur, plan, actor, now_utc)
+    for p in plan.provisioned:   # rev 2 (C3): the specialists told, one message per request
+        if p.c3_changed:
+            outbox.queue_transfers_now_net_new(cur, [(p.request_id, p.c3_changed,
+                                                      p.replaces_license or "")], cycle)
 
 
 # the clock columns written with the real time (now_utc() at the moment of writing)

@@ -116,8 +116,9 @@ def test_b7_baselines_and_current_counts(store):
     assert load_baselines(store, 2027) == {("Boulder", "Salesforce"): 7, ("Denver", "Cvent"): 2}
     rows = load_baseline_rows(store, 2027)
     assert [(r["campus"], r["reason"]) for r in rows] == [("Boulder", None), ("Denver", "start of year")]
+    # rev 2 (B7): Denver's Salesforce is a Chatter Free user's: counted apart
     assert current_counts(store, date(2026, 11, 1)) == {
-        ("Boulder", "Salesforce"): 1, ("Boulder", "Cvent"): 1, ("Denver", "Salesforce"): 1}
+        ("Boulder", "Salesforce"): 1, ("Boulder", "Cvent"): 1, ("Denver", "Chatter Free"): 1}
 
 
 def test_pending_provisions_for_the_forecast(store):

@@ -56,21 +56,36 @@ def test_a2_only_the_system_team_sets_rates_and_baselines(store, who):
     assert store.query_value("SELECT count(*) FROM audit_log") == 0
 
 
-def test_b7_baselines_captured_from_the_data_as_of_july_1(store):
+def test_b7_baselines_taken_after_the_july_batch_with_chatter_free_apart(store):
+    # rev 2 (B7): the July count is taken after the July batch (no batch row here: as of
+    # July 31, the July invoice's licenses), Chatter Free apart from paid Salesforce
     seed(store)
-    assert fs.capture_baselines(store, SYSTEM, FY) == 6 * 5         # every campus x application
+    assert fs.capture_baselines(store, SYSTEM, FY) == 6 * 6   # every campus x counted app
     counts = {(r["campus"], r["application"]): r["license_count"]
               for r in fs.baseline_rows(store, MANAGER, FY)}
-    # on 2026-07-01 only LN-0001 (Boulder) held Salesforce; the July batch came on July 6
+    # LN-0001 (Boulder Salesforce, 2022); the July 6 batch: LN-0005 (Denver, Chatter Free
+    # Salesforce and Cvent) and LN-0006 (UCCS Cvent)
     assert counts[("Boulder", "Salesforce")] == 1
-    assert counts[("Denver", "Salesforce")] == 0 and counts[("UCCS", "Cvent")] == 0
-    assert sum(counts.values()) == 1
+    assert counts[("Denver", "Chatter Free")] == 1 and counts[("Denver", "Salesforce")] == 0
+    assert counts[("Denver", "Cvent")] == 1 and counts[("UCCS", "Cvent")] == 1
+    assert sum(counts.values()) == 4
     with pytest.raises(EcommError, match="Correct a count with a reason"):
         fs.capture_baselines(store, SYSTEM, FY)
     report = {(r.campus, r.application): (r.baseline, r.current, r.difference)
               for r in fs.baseline_comparison(store, SYSTEM, date(2026, 11, 20))}
-    assert report[("Denver", "Cvent")] == (0, 1, 1)
+    assert report[("Denver", "Cvent")] == (1, 1, 0)
+    assert report[("Denver", "Salesforce")] == (0, 1, 1)           # LN-0004 came in August
     assert report[("Boulder", "Salesforce")] == (1, 2, 1)          # LN-0003 came in November
+
+
+def test_b7_baselines_wait_for_the_july_batch(store):
+    seed(store)
+    store.write(lambda cur: cur.execute(
+        "INSERT INTO requests (request_id, kind, contact_id, campus, submitted_at, submitted_by, "
+        "applications, status, cycle) VALUES ('R-000001', 'provision', 'C1', 'Boulder', "
+        "TIMESTAMP '2026-06-20 16:00:00', 'x@cu.edu', ['Cvent'], 'pending', '2026-07')"))
+    with pytest.raises(EcommError, match="B7: The July count is taken after the July batch"):
+        fs.capture_baselines(store, SYSTEM, FY)
 
 
 def test_b7_a_recorded_count_is_corrected_with_a_reason_audited(store):
@@ -80,16 +95,16 @@ def test_b7_a_recorded_count_is_corrected_with_a_reason_audited(store):
         fs.correct_baseline(store, SYSTEM, FY, "Denver", "Cvent", 1, reason=" ")
     with pytest.raises(EcommError, match="whole number"):
         fs.correct_baseline(store, SYSTEM, FY, "Denver", "Cvent", -1, reason="x")
-    fs.correct_baseline(store, SYSTEM, FY, "Denver", "Cvent", 1,
+    fs.correct_baseline(store, SYSTEM, FY, "Denver", "Cvent", 2,
                         reason="LN-0005 was provisioned early")
     row = next(r for r in fs.baseline_rows(store, SYSTEM, FY)
                if (r["campus"], r["application"]) == ("Denver", "Cvent"))
     assert (row["license_count"], row["reason"], row["captured_by"]) == (
-        1, "LN-0005 was provisioned early", SYSTEM.email)
+        2, "LN-0005 was provisioned early", SYSTEM.email)
     entry = store.query_dicts("SELECT action, before, after, detail FROM audit_log "
                               "WHERE entity = 'baseline' ORDER BY audit_id")[-1]
     assert (entry["action"], json.loads(entry["before"]), json.loads(entry["after"])) == (
-        "correct", {"license_count": 0}, {"license_count": 1})
+        "correct", {"license_count": 1}, {"license_count": 2})
     assert entry["detail"] == "LN-0005 was provisioned early"
 
 

@@ -27,7 +27,9 @@ def seeded(store):
 
 
 def draft(store, who=SYSTEM, *, as_of=JAN_AS_OF, now=NOW, kind="january"):
-    return wf.draft_run(store, who, fiscal_year=FY, kind=kind, as_of=as_of, now_utc=now)
+    # rev 2 (B6): the System team captures the open net-new lists on purpose when drafting
+    return wf.draft_run(store, who, fiscal_year=FY, kind=kind, as_of=as_of, now_utc=now,
+                        capture=True)
 
 
 def ids(outcome) -> dict[tuple[str, str], str]:
@@ -65,8 +67,9 @@ def test_b8_draft_run_saves_one_draft_per_campus_and_group(seeded):
         "LN-0001", "Ada Lovelace", ["Cvent"])
     assert (line.charges[0].monthly_rate, line.charges[0].months, line.line_total) == (
         Decimal("12.25"), 9, Decimal("110.25"))
+    # rev 2 (B4): 20% of 110.25 = 22.05; the rest, 110.25 - 22.05 = 88.20
     assert (line.campus_speedtype, line.unit_speedtypes_text) == (
-        "61000342", "61000342 (20%); 61000530 (80%)")
+        "61000342", "61000342 (20%) $22.05; 61000530 (80%) $88.20")
     assert stored.campus_speedtype == "61000342"
     assert stored.other_campus_speedtypes == []
     boulder_sf = ir.load_invoice(seeded, ids(out)[("Boulder", SFMC)])

@@ -59,9 +59,14 @@ def test_a1_a_specialist_gets_no_choices_for_another_campus(seeded):
 
 
 def test_p12_speedtypes_of_the_billing_campus_and_the_usual_campus_speedtype(seeded):
+    # rev 2: the campus's default campus billing speedtype (reference data) is offered first
+    # and is the default
     options, usual = form_choices.speedtype_choices(seeded, "Boulder")
-    assert [o.value for o in options] == ["11504317", ref.NEW_SPEEDTYPE_NEEDED]
-    assert usual is None  # no license carries a campus speedtype yet
+    assert [o.value for o in options] == ["Boulder - 510", "11504317", ref.NEW_SPEEDTYPE_NEEDED]
+    assert usual == "Boulder - 510"
+    seeded.write(lambda cur: cur.execute(
+        "DELETE FROM reference_values WHERE kind = 'campus_billing_speedtype'"))
+    assert form_choices.speedtype_choices(seeded, "Boulder")[1] is None   # none carries one
     seeded.write(lambda cur: cur.execute(
         "UPDATE licenses SET campus_speedtype = '11504317' WHERE billing_campus = 'Boulder'"))
     assert form_choices.speedtype_choices(seeded, "Boulder")[1] == "11504317"

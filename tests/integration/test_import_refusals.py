@@ -76,7 +76,8 @@ def test_unknown_column_refuses_the_import(store, tmp_path):
 
 def test_license_of_an_unknown_contact_is_refused(store, tmp_path):
     files = {**NONE, "contacts.csv": SAMPLE["contacts.csv"],
-             "licenses.csv": "license_number,contact_id,affiliated_campus\nLN-1,C-001,Boulder\nLN-2,C-999,Boulder\n"}
+             "licenses.csv": "license_number,contact_id,affiliated_campus,campus_speedtype\n"
+                             "LN-1,C-001,Boulder,510\nLN-2,C-999,Boulder,510\n"}
     assert refused(store, write_sample(tmp_path / "in", files)) == [
         "licenses.csv:3 contact_id: no contact 'C-999' in contacts.csv or in the database"]
     assert nothing_written(store)
@@ -202,3 +203,32 @@ def test_request_rules_hook_runs_after_the_rows_are_written_and_can_refuse_all(s
     assert seen == {"contacts": 3, "lines": {"R-0001": 2, "R-0002": 3}}
     assert nothing_written(store)
 
+
+
+# -- P12 (rev 2): every imported license has a campus billing speedtype -------------------------
+def test_p12_imported_license_without_speedtype_takes_its_billing_campus_default(tmp_path):
+    from ecomm.importer import import_path
+    from ecomm.storage import Store
+    from tests.integration.import_samples import write_sample
+    store = Store(tmp_path / "p12.duckdb")
+    import_path(store, write_sample(tmp_path / "in"), actor="sys@cu.edu")
+    # LN-0777 (Denver, no campus_speedtype in the file) takes Denver's default
+    assert store.query_value("SELECT campus_speedtype FROM licenses "
+                             "WHERE license_number = 'LN-0777'") == "Denver – 62000100"
+    assert store.query_value("SELECT campus_speedtype FROM licenses "
+                             "WHERE license_number = 'LN-0776'") == "61000342"
+
+
+def test_p12_imported_license_with_neither_speedtype_nor_default_is_refused_and_named(tmp_path):
+    from ecomm.importer import import_path
+    from ecomm.importer.report import ImportRefused
+    from ecomm.storage import Store
+    from tests.integration.import_samples import SAMPLE, write_sample
+    reference = "\n".join(line for line in SAMPLE["reference.csv"].splitlines()
+                          if "campus_billing_speedtype,Denver" not in line) + "\n"
+    store = Store(tmp_path / "p12.duckdb")
+    with pytest.raises(ImportRefused) as err:
+        import_path(store, write_sample(tmp_path / "in", {"reference.csv": reference}),
+                    actor="sys@cu.edu")
+    assert any(p.startswith("licenses.csv:3 campus_speedtype: P12: LN-0777") for p in err.value.problems)
+    assert store.query_value("SELECT count(*) FROM licenses") == 0

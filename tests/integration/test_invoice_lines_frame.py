@@ -30,7 +30,8 @@ CAMPUSES = ["Boulder", "Denver"]
 @pytest.fixture
 def seeded(store):
     seed(store)
-    wf.draft_run(store, SYSTEM, fiscal_year=FY, kind="january", as_of=JAN_AS_OF, now_utc=NOW)
+    wf.draft_run(store, SYSTEM, fiscal_year=FY, kind="january", as_of=JAN_AS_OF, now_utc=NOW,
+                 capture=True)
     return store
 
 

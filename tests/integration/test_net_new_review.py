@@ -37,8 +37,10 @@ def decide(store, who, license_number, application, provisioned_on, net_new_valu
         reason=reason, now_utc=NOW)
 
 
-def draft(store):
-    return wf.draft_run(store, SYSTEM, fiscal_year=FY, kind=JAN, as_of=JAN_AS_OF, now_utc=DRAFT_AT)
+def draft(store, capture=True):
+    # rev 2 (B6): drafting captures only when the System team says so
+    return wf.draft_run(store, SYSTEM, fiscal_year=FY, kind=JAN, as_of=JAN_AS_OF, now_utc=DRAFT_AT,
+                        capture=capture)
 
 
 def test_b6_a_campus_list_holds_its_applications_provisioned_in_the_window(seeded):
@@ -90,8 +92,14 @@ def test_b6_corrections_flow_into_the_drafted_true_up(seeded):
     boulder = next(i for i in out.invoices if (i.campus, i.group) == ("Boulder", SFMC))
     assert [ln.license_number for ln in ir.load_invoice(seeded, boulder.invoice_id).lines] == \
         ["LN-0003"]
-    # the flags set on provisioning are untouched: the review is the true-up's record
-    assert seeded.query_value("SELECT net_new FROM license_apps WHERE license_number = 'LN-0003'") is False
+    # rev 2 (B6): capturing wrote each reviewed decision onto the license's application
+    flags = dict(seeded.query("SELECT license_number || ' ' || application, net_new "
+                              "FROM license_apps WHERE license_number IN ('LN-0002', 'LN-0003')"))
+    assert flags["LN-0003 Salesforce"] is True and flags["LN-0002 Marketing Cloud"] is False
+    written = seeded.query("SELECT entity_id, before, after FROM audit_log "
+                           "WHERE action = 'net_new_captured' ORDER BY entity_id")
+    assert [(n, json.loads(b)["net_new"], json.loads(a)["net_new"]) for n, b, a in written] == [
+        ("LN-0002", True, False), ("LN-0003", False, True)]
 
 
 def test_b6_drafting_captures_the_lists_and_reviews_close(seeded):
@@ -161,7 +169,8 @@ def test_a4_every_review_decision_and_capture_is_audited(seeded):
     assert json.loads(rows[0]["after"]) == {"net_new": True, "decision": "correct",
                                             "reason": "new seat"}
     assert json.loads(rows[1]["before"])["reason"] == "new seat"
-    assert json.loads(rows[2]["after"]) == {"candidates": 3, "reviewed": 1, "corrected": 0}
+    assert json.loads(rows[2]["after"]) == {"candidates": 3, "reviewed": 1, "corrected": 0,
+                                            "written_to_licenses": 0}   # confirmed as flagged
 
 
 def test_b6_apply_reviews_changes_only_the_reviewed_rows():
@@ -175,3 +184,36 @@ def test_b6_apply_reviews_changes_only_the_reviewed_rows():
         ("LN-0003", "Salesforce", True), ("LN-0003", "Cvent", False),
         ("LN-0004", "Salesforce", False)]
     assert list(apps["net_new"]) == [False, False, False]   # the input is left as it was
+
+
+
+def test_b6_drafting_a_true_up_does_not_capture_silently(seeded):
+    decide(seeded, BOULDER, "LN-0003", "Salesforce", date(2026, 11, 5), False)
+    decide(seeded, BOULDER, "LN-0002", "Marketing Cloud", date(2026, 9, 3), True)
+    decide(seeded, BOULDER, "LN-0001", "Cvent", date(2026, 10, 14), True)
+    # Boulder reviewed all three; Denver did not review LN-0004
+    assert net_new.unreviewed_campuses(seeded, SYSTEM, fiscal_year=FY, kind=JAN) == ["Denver"]
+    with pytest.raises(EcommError, match="still open: Boulder, Denver; not reviewed by their "
+                                         "specialist: Denver"):
+        draft(seeded, capture=False)
+    assert seeded.query_value("SELECT count(*) FROM net_new_captures") == 0
+    assert seeded.query_value("SELECT count(*) FROM invoices") == 0
+    out = draft(seeded, capture=True)      # the System team captures as the lists stand
+    assert out.captured == ["Boulder", "Denver"] and out.unreviewed == ["Denver"]
+
+
+def test_b6_a_reviewed_correction_shows_in_reports(seeded):
+    from ecomm.storage import reports as db
+    before = db.net_new_by_month(seeded, date(2026, 8, 1), date(2026, 12, 31), ["Boulder"])
+    nov = before[before["month"] == "2026-11-01"]
+    assert nov.empty            # LN-0003's Salesforce (Nov 5) was flagged a transfer
+    decide(seeded, BOULDER, "LN-0003", "Salesforce", date(2026, 11, 5), True,
+           reason="LN-0099 was never deprovisioned: a new seat")
+    net_new.capture(seeded, SYSTEM, fiscal_year=FY, kind=JAN, campuses=["Boulder"], now_utc=NOW)
+    after = db.net_new_by_month(seeded, date(2026, 8, 1), date(2026, 12, 31), ["Boulder"])
+    nov = after[after["month"] == "2026-11-01"]
+    assert list(zip(nov["application"], nov["applications"])) == [("Salesforce", 1)]
+    # and the true-up bills what the report counts: LN-0003 Salesforce Nov..Jun = 8 x 41.67
+    # = 333.36, plus LN-0002 Marketing Cloud Sep..Jun = 10 x 23.50 = 235.00: 568.36
+    out = draft(seeded)
+    assert totals(out.invoices)[("Boulder", SFMC)] == Decimal("568.36")

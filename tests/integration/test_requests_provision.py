@@ -73,12 +73,16 @@ def test_p1_p14_provision_saved_with_cycle_cutoff_credentials_and_net_new_cost(s
 
 
 def test_p10_transfer_confirmation_says_no_new_charge(seeded):
-    conf = submit_provision(seeded, BOULDER, "C-ELIG", draft(replaces_license="LN-0900"),
+    # rev 2 (per application): LN-0900 held Salesforce only (removed 2026-10-31, this fiscal
+    # year), so Salesforce is a transfer and costs nothing; Marketing Cloud is net new.
+    conf = submit_provision(seeded, BOULDER, "C-ELIG",
+                            draft(apps=[ref.SALESFORCE], replaces_license="LN-0900"),
                             [upload()], now_utc=NOW)
-    assert conf.transfer
+    assert conf.transfer and conf.transfers == [ref.SALESFORCE] and conf.net_new == []
     assert conf.cost_lines == [] and conf.cost_total == Decimal("0")
-    assert "license transfer: no new charge" in conf.cost_note.lower()
+    assert "license transfer of salesforce: no new charge" in conf.cost_note.lower()
     assert seeded.query_value("SELECT replaces_license FROM requests") == "LN-0900"
+    assert seeded.query_value("SELECT transfer_apps FROM requests") == [ref.SALESFORCE]
 
 
 def test_p10_replacing_a_user_who_still_holds_access_is_refused(seeded):

@@ -98,7 +98,7 @@ def test_c1_twenty_sessions_submitting_at_once_lose_and_duplicate_nothing(db_pat
 def billing(store):
     bs.seed(store)
     out = wf.draft_run(store, bs.SYSTEM, fiscal_year=bs.FY, kind="january", as_of=bs.JAN_AS_OF,
-                       now_utc=DRAFT_AT)
+                       now_utc=DRAFT_AT, capture=True)
     ids = {(i.campus, i.group): i.invoice_id for i in out.invoices}
     return store, ids[("Boulder", "cvent")]
 
@@ -140,7 +140,8 @@ def test_b8_two_system_members_billing_the_same_invoice_at_once_bill_it_once(bil
 def test_b8_two_system_members_drafting_the_same_run_at_once_make_one_set_of_drafts(store):
     bs.seed(store)
     results = race([lambda who=who: wf.draft_run(store, who, fiscal_year=bs.FY, kind="january",
-                                                 as_of=bs.JAN_AS_OF, now_utc=DRAFT_AT)
+                                                 as_of=bs.JAN_AS_OF, now_utc=DRAFT_AT,
+                                                 capture=True)
                     for who in (bs.SYSTEM, bs.OTHER_SYSTEM)])
     assert not [r for r in results if isinstance(r, BaseException)], results
     assert store.query_value("SELECT count(*) FROM invoices") == 3

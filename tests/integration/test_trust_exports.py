@@ -114,7 +114,7 @@ def test_b4_invoice_workbooks_neutralise_a_users_name(store, tmp_path):
         "UPDATE contacts SET first_name = ?, last_name = ? WHERE contact_id = 'C1'",
         [HOSTILE_NAME, "@Lovelace"]))
     wf.draft_run(store, bs.SYSTEM, fiscal_year=bs.FY, kind="january", as_of=bs.JAN_AS_OF,
-                 now_utc=datetime(2027, 1, 15, 17))
+                 now_utc=datetime(2027, 1, 15, 17), capture=True)
     books = wf.workbooks(store, bs.SYSTEM, fiscal_year=bs.FY, kind="january")
     assert books
     seen = []

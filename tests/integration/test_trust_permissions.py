@@ -165,7 +165,7 @@ def seed_billing(store, action: Action) -> dict:
     if action.before_invoices:  # drafting a true-up captures the net-new lists (B6)
         return {}
     out = wf.draft_run(store, bs.SYSTEM, fiscal_year=bs.FY, kind=JAN, as_of=bs.JAN_AS_OF,
-                       now_utc=DRAFT_AT)
+                       now_utc=DRAFT_AT, capture=True)
     ids = {(i.campus, i.group): i.invoice_id for i in out.invoices}
     draft_id, review_id = ids[("Boulder", "cvent")], ids[("Boulder", "salesforce_marketing_cloud")]
     approved_id = ids[("Denver", "salesforce_marketing_cloud")]
@@ -176,8 +176,8 @@ def seed_billing(store, action: Action) -> dict:
 
 BILLING_ACTIONS = [
     Action("draft an invoice run", bs.SYSTEM, lambda s, who, ids: wf.draft_run(
-        s, who, fiscal_year=bs.FY, kind=JAN, as_of=bs.JAN_AS_OF, now_utc=DRAFT_AT),
-        system_only=True),
+        s, who, fiscal_year=bs.FY, kind=JAN, as_of=bs.JAN_AS_OF, now_utc=DRAFT_AT,
+        capture=True), system_only=True),
     Action("send an invoice for review", bs.SYSTEM, lambda s, who, ids: wf.send_for_review(
         s, who, [ids["draft"]], now_utc=DRAFT_AT), system_only=True),
     Action("return an invoice to draft", bs.BOULDER, lambda s, who, ids: wf.return_to_draft(

@@ -36,7 +36,8 @@ def facts(*, contact_kw: dict | None = None, employments=None, agreement="signed
 
 def draft(**kw) -> ProvisionDraft:
     base = dict(contact_id="C-1001", campus="Boulder", applications=["Salesforce"],
-                business_units=["CUB Advancement"], public_groups=["01 Adv Boulder"])
+                business_units=["CUB Advancement"], public_groups=["01 Adv Boulder"],
+                campus_speedtype="Boulder - 510")  # P12 (rev 2): always set
     base.update(kw)
     return ProvisionDraft(**base)
 

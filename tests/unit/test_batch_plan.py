@@ -148,11 +148,18 @@ def test_request_answers_are_copied_onto_the_license():
 
 # -- P10 and Q1 --------------------------------------------------------------------------------
 def test_p10_replacing_someone_is_a_transfer_not_net_new():
-    plan = planner.plan_batch(inputs([queued("R-1", replaces_license="LN-0100"),
-                                      queued("R-2", contact_id="C-2")]), POLICY)
+    # rev 2: per application; LN-0100 held Salesforce and left on 2026-11-10 (this fiscal year)
+    from ecomm.rules import LicenseApp
+    from ecomm.rules.transfer import ReplacedSeats
+    gone = ReplacedSeats(license_number="LN-0100", affiliated_campus="Boulder", apps=[
+        LicenseApp(application=ref.SALESFORCE, provisioned_on=date(2025, 7, 1),
+                   deprovisioned_on=date(2026, 11, 10))])
+    given = inputs([queued("R-1", replaces_license="LN-0100"), queued("R-2", contact_id="C-2")])
+    plan = planner.plan_batch(given.model_copy(update={"replaced": {"LN-0100": gone}}), POLICY)
     by_id = {p.request_id: p for p in plan.provisioned}
     assert by_id["R-1"].net_new is False and by_id["R-1"].replaces_license == "LN-0100"
-    assert by_id["R-2"].net_new is True
+    assert by_id["R-1"].transfers == [ref.SALESFORCE] and by_id["R-1"].net_new_apps == []
+    assert by_id["R-2"].net_new is True and by_id["R-2"].net_new_apps == [ref.SALESFORCE]
 
 
 def test_q1_new_user_is_not_a_sender_until_the_quiz():

@@ -217,7 +217,22 @@ def test_b4_lines_carry_unit_speedtypes_with_percentages():
     assert line.unit_speedtypes == "61000342:20;61000530:80"
     assert [(s.speedtype, s.percent) for s in line.unit_shares] == [
         ("61000342", Decimal(20)), ("61000530", Decimal(80))]
-    assert line.unit_speedtypes_text == "61000342 (20%); 61000530 (80%)"
+    # rev 2 (B4): each unit speedtype with its amount. Line: Salesforce 41.67 x 12 = 500.04;
+    # 20% = 100.008 -> 100.01 (half up); the last share takes the rest: 500.04 - 100.01 = 400.03
+    assert line.unit_speedtypes_text == "61000342 (20%) $100.01; 61000530 (80%) $400.03"
+
+
+def test_b4_unit_speedtype_amounts_add_up_to_the_line():
+    from ecomm.billing.models import b4_unit_amounts, parse_unit_speedtypes
+    # 10.01 split 50:50: 5.005 -> 5.01 (half up), the rest 10.01 - 5.01 = 5.00
+    assert b4_unit_amounts(Decimal("10.01"), parse_unit_speedtypes("A:50;B:50")) == [
+        Decimal("5.01"), Decimal("5.00")]
+    # 100.00 split 33.33/33.33/33.34: 33.33, 33.33, then 100.00 - 66.66 = 33.34
+    assert b4_unit_amounts(Decimal("100.00"), parse_unit_speedtypes("A:33.33;B:33.33;C:33.34")) \
+        == [Decimal("33.33"), Decimal("33.33"), Decimal("33.34")]
+    # a lone speedtype takes the whole line
+    assert b4_unit_amounts(Decimal("180.00"), parse_unit_speedtypes("61000342")) == [
+        Decimal("180.00")]
 
 
 def test_money_is_rounded_once_at_the_line_half_up():

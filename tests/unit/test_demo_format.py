@@ -178,6 +178,9 @@ def test_demo_reference_lists_are_campus_flavoured_and_exclude_fixed_choices(dem
             assert sum(1 for k, c, _ in values if k == kind and c == campus) >= 3, (campus, kind)
         # P17 (rev 2): one primary specialist per campus
         assert sum(1 for k, c, _ in values if k == "primary_specialist" and c == campus) == 1
+        # P12 (rev 2): one default campus billing speedtype per campus
+        assert sum(1 for k, c, _ in values
+                   if k == "campus_billing_speedtype" and c == campus) == 1, campus
     fixed = set(ref.FIXED_BUSINESS_UNITS + ref.FIXED_PUBLIC_GROUPS + ref.FIXED_SPEEDTYPES)
     assert not fixed & {v for _, _, v in values}
     assert {r["active"] for r in rows} == {"true", "false"}

@@ -198,7 +198,29 @@ def test_p10_transfers_replace_a_deprovisioned_license_of_the_same_campus_and_ar
         assert all(a["deprovisioned_on"] and d(a["deprovisioned_on"]) <= start
                    for a in demo.apps[old["license_number"]])
         first = [a for a in demo.apps[r["license_number"]] if d(a["provisioned_on"]) == start]
-        assert all(a["net_new"] == "false" for a in first)
+        # rev 2 (P10): per application: a transfer only when the replaced license held it and
+        # it left this fiscal year (a Chatter Free Salesforce makes no paid one)
+        left = {a["application"]: d(a["deprovisioned_on"]) for a in demo.apps[old["license_number"]]}
+        free_to_paid = (old["salesforce_profile"] == ref.PROFILE_CHATTER_FREE
+                        and r["salesforce_profile"] != ref.PROFILE_CHATTER_FREE)
+        for a in first:
+            moved = (a["application"] in left and left[a["application"]] >= date(2026, 7, 1)
+                     and not (a["application"] == ref.SALESFORCE and free_to_paid))
+            assert a["net_new"] == ("false" if moved else "true"), (r["license_number"], a)
+
+
+def test_b5_the_demo_has_seats_continued_within_the_fiscal_year(demo):
+    """B5 (rev 2): a seat net new this year (after the July batch) whose holder left and was
+    replaced by a transfer: the chain the true-ups bill once."""
+    chains = []
+    for r in demo.licenses.values():
+        if not r["replaces_license"]:
+            continue
+        root = demo.apps[r["replaces_license"]]
+        if any(a["net_new"] == "true" and d(a["provisioned_on"]) > date(2026, 7, 31)
+               for a in root) and any(a["net_new"] == "false" for a in demo.apps[r["license_number"]]):
+            chains.append(r["license_number"])
+    assert len(chains) >= 2, chains
 
 
 def test_b6_net_new_applications_in_every_month_of_this_fiscal_year_so_far(demo):

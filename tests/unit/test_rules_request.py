@@ -230,11 +230,23 @@ def test_p12_parse_and_canonical_text():
 
 
 def test_p12_billing_defaults_to_the_campus():
-    d = apply_billing_defaults(draft(unit_speedtypes="1:50.0;2:50"), "Boulder – 100")
+    d = apply_billing_defaults(draft(unit_speedtypes="1:50.0;2:50", campus_speedtype=None),
+                               "Boulder – 100")
     assert (d.billing_campus, d.campus_speedtype, d.unit_speedtypes) == (
         "Boulder", "Boulder – 100", "1:50;2:50")
     kept = apply_billing_defaults(draft(billing_campus="System", campus_speedtype="510"), "x")
     assert (kept.billing_campus, kept.campus_speedtype) == ("System", "510")
+
+
+def test_p12_a_license_always_has_a_campus_billing_speedtype():
+    # rev 2: with no speedtype given and no campus default, the request is refused (P12)
+    none = apply_billing_defaults(draft(campus_speedtype=None), None)
+    from ecomm.rules import p12_billing
+    from ecomm.policy import Policy
+    refused = p12_billing(none, Policy())
+    assert not refused.passed and "No campus billing speedtype" in refused.message
+    assert p12_billing(apply_billing_defaults(draft(campus_speedtype=None), "Boulder - 510"),
+                       Policy()).passed
 
 
 # -- P14 --------------------------------------------------------------------------------------

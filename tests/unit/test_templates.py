@@ -20,6 +20,8 @@ SOURCES_MESSAGES = {t.CREDENTIALS_READY, t.QUIZ_REMINDER, t.QUIZ_PASSED, t.QUIZ_
 SOURCES_MESSAGES |= {t.BATCH_DUE}
 # Issue 18: work waiting for someone (B8 steps, the daily digest).
 SOURCES_MESSAGES |= {t.INVOICE_IN_REVIEW, t.INVOICE_RETURNED, t.INVOICE_APPROVED, t.DAILY_DIGEST}
+# C3 (rev 2): "the specialist is told" when a transfer is provisioned as net new.
+SOURCES_MESSAGES |= {t.TRANSFER_NOW_NET_NEW}
 
 
 def test_every_message_the_sources_name_has_a_template():

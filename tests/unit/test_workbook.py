@@ -124,6 +124,17 @@ def test_b4_campus_sheet_header_block_lines_and_totals(books):
     cell = ws.cell(total_row, col["Line total"])
     assert cell.data_type == "n" and _num(cell.value) == inv.total == Decimal("604.70")
     assert _num(ws.cell(total_row, col["Salesforce amount"]).value) == Decimal("416.70")
+    # rev 2 (B4): each unit speedtype with its amount, and the sheet's total per unit speedtype.
+    # LN-0001's line 563.03 at 20/80: 20% = 112.606 -> 112.61 (half up); 80% takes the rest,
+    # 563.03 - 112.61 = 450.42. LN-0002 (41.67) has no unit speedtype: the campus speedtype's.
+    assert ws.cell(head + 1, col["Unit speedtypes"]).value == (
+        "61000342 (20%) $112.61; 61000530 (80%) $450.42")
+    assert ws.cell(total_row + 2, 1).value == "Per unit speedtype (for the campus's journal entries)"
+    per_unit = {ws.cell(r, 1).value: _num(ws.cell(r, col["Line total"]).value)
+                for r in range(total_row + 3, total_row + 6) if ws.cell(r, 1).value}
+    assert per_unit == {"61000342": Decimal("112.61"), "61000530": Decimal("450.42"),
+                        "No unit speedtype (campus billing speedtype)": Decimal("41.67")}
+    assert sum(per_unit.values()) == inv.total            # 112.61 + 450.42 + 41.67 = 604.70
     assert ws.freeze_panes == f"A{head + 1}"
     assert ws.auto_filter.ref == f"A{head}:{ws.cell(head, len(cols)).column_letter}{head + len(inv.lines)}"
     assert ws.column_dimensions["B"].width >= len("User name")
