@@ -22,6 +22,8 @@ SOURCES_MESSAGES |= {t.BATCH_DUE}
 SOURCES_MESSAGES |= {t.INVOICE_IN_REVIEW, t.INVOICE_RETURNED, t.INVOICE_APPROVED, t.DAILY_DIGEST}
 # C3 (rev 2): "the specialist is told" when a transfer is provisioned as net new.
 SOURCES_MESSAGES |= {t.TRANSFER_NOW_NET_NEW}
+# B10 (rev 2): seats running out; Q5 (rev 2): the June review's two reminders.
+SOURCES_MESSAGES |= {t.SEATS_LOW, t.JUNE_REVIEW_OPEN, t.JUNE_REVIEW_REMINDER}
 
 
 def test_every_message_the_sources_name_has_a_template():
