@@ -3,7 +3,7 @@ on the processing day; a failing one is held) and then change the license record
 role, super-user permissions, Cvent add-ons, and the upgrade from Chatter Free to a full
 Salesforce license, billed as a new paid Salesforce from the processing day (its Chatter
 Free row is closed that day and a Salesforce row opened, net new unless it replaces: P10's
-``is_net_new``). ``plan_changes`` is pure (called by ``plan.plan_batch``); ``apply`` writes
+``p10_app_decision``, checked again on the processing day). ``plan_changes`` is pure (called by ``plan.plan_batch``); ``apply`` writes
 inside the batch's transaction."""
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from ecomm import reference as ref
 from ecomm.batch.models import BatchPlan, ChangeItem, HeldItem
 from ecomm.errors import EcommError
 from ecomm.policy import Policy
-from ecomm.rules import ChangeDraft, RuleResult, check_contact, is_net_new
+from ecomm.rules import ChangeDraft, RuleResult, check_contact
+from ecomm.rules.transfer import ReplacedSeats, p10_app_decision
 from ecomm.storage import audit
 from ecomm.storage import license_changes as lc
 from ecomm.storage import requests as rs
@@ -49,11 +50,14 @@ def license_after_change(values: dict, draft: ChangeDraft) -> dict:
 
 
 def plan_changes(queue, inputs, licenses, policy: Policy, plan: BatchPlan,
-                 next_cycle: str) -> None:
+                 next_cycle: str, seats: dict[str, ReplacedSeats] | None = None) -> None:
     """C3/P15: each change request of the queue, in submission order, is held when the
     contact fails P1-P5 on the processing day, else changes its license (in ``licenses``,
-    the plan's copies)."""
+    the plan's copies). An upgrade to full Salesforce is P10 checked again (C3): a transfer
+    only when the replaced license's paid Salesforce can be taken (``seats``: the plan's
+    copies of the replaced licenses, so one seat is taken once in the batch)."""
     on = inputs.on
+    seats = inputs.replaced if seats is None else seats
     for req in (r for r in queue if r.kind == "change"):
         facts = inputs.facts[req.contact_id]
         name = facts.contact.name or req.contact_id
@@ -76,10 +80,18 @@ def plan_changes(queue, inputs, licenses, policy: Policy, plan: BatchPlan,
             setattr(lic, k, v)
         changed = {k for k in after if after[k] != before.get(k)}
         upgrade = draft.salesforce_upgrade and ref.SALESFORCE in lic.open_apps
+        net_new = True
+        if upgrade:
+            source = seats.get((draft.replaces_license or "").strip())
+            decision = p10_app_decision(ref.SALESFORCE, ref.PROFILE_STANDARD, source, on,
+                                        req.campus)
+            net_new = not decision.transfer
+            if decision.transfer and source is not None:
+                source.taken[ref.SALESFORCE] = f"request {req.request_id}"
         plan.changed.append(ChangeItem(
             request_id=req.request_id, contact_id=req.contact_id, name=name, campus=req.campus,
             license_number=lic.license_number, asks=draft.asks(), salesforce_upgrade=upgrade,
-            net_new=is_net_new(draft.as_provision()), replaces_license=draft.replaces_license,
+            net_new=net_new, replaces_license=draft.replaces_license,
             license_before={k: before.get(k) for k in changed},
             license_after={k: after[k] for k in changed}))
 
@@ -91,7 +103,8 @@ def apply(cur, plan: BatchPlan, actor: str, now_utc: datetime) -> None:
     for c in plan.changed:
         lc.set_license_fields(cur, c.license_number, c.license_after)
         if c.salesforce_upgrade:
-            lc.upgrade_salesforce(cur, c.license_number, on, net_new=c.net_new)
+            lc.upgrade_salesforce(cur, c.license_number, on, net_new=c.net_new,
+                                  transfer_from=None if c.net_new else c.replaces_license)
         kind = "net new" if c.net_new else f"license transfer from {c.replaces_license}"
         note = (f"Batch {plan.cycle}: {'; '.join(c.asks)} on {c.license_number}"
                 + (f" (Salesforce from {on.isoformat()}, {kind})" if c.salesforce_upgrade else ""))

@@ -253,7 +253,7 @@ def plan_batch(inputs: BatchInputs, policy: Policy) -> BatchPlan:
             p10_notes=[d.sentence() for d in decisions],
             c3_changed=[a for a in net_new_apps if a in req.transfer_apps],
             specialists=_specialists(after, req), license_before=before, license_after=after))
-    plan_changes(queue, inputs, licenses, policy, plan, next_cycle(cycle))   # P15
+    plan_changes(queue, inputs, licenses, policy, plan, next_cycle(cycle), seats)   # P15
     return plan
 
 

@@ -200,7 +200,8 @@ def load_inputs(reader, cycle: str, on: date, closures) -> BatchInputs:
         names=sb.contact_names(reader, sorted({q.contact_id for q in queued})),
         first_new_license=_next_number(reader), closures=sorted(closures),
         replaced=transfers.load_replaced_seats(   # C3: P10 again (taken: processed ones)
-            reader, [q.draft.replaces_license for q in queued if q.draft is not None],
+            reader, [q.draft.replaces_license for q in queued if q.draft is not None]
+            + [q.change.replaces_license for q in queued if q.change is not None],
             open_claims=False),
         speedtypes=defaults)
 

@@ -22,7 +22,9 @@ from ecomm.identity import Identity
 from ecomm.requests import access, timing
 from ecomm.requests.deprovision import load_license_for
 from ecomm.requests.models import Confirmation
-from ecomm.rules import ChangeDraft, apply_billing_defaults, check_change, is_net_new, p12_billing
+from ecomm.rules import ChangeDraft, apply_billing_defaults, check_change, p12_billing
+from ecomm.rules.transfer import p10_app_decision
+from ecomm.storage import transfers as tr
 from ecomm.rules.models import ProvisionDraft
 from ecomm.storage import audit, contacts
 from ecomm.storage import license_changes as lc
@@ -69,9 +71,15 @@ def submit_change(store, actor: Identity, license_number: str, values: dict, *,
                  replaced=contacts.load_replaced_license(store, draft.replaces_license),
                  pending=pending).raise_if_refused("This change request")
     info = timing.cycle_info(store, now_utc, policy)
+    decisions = []
 
     def fn(cur):
         rid = rs.next_request_id(cur)
+        if draft.salesforce_upgrade:   # P10 (rev 2): the upgrade's Salesforce, transfer or net new
+            seats = tr.load_replaced_seats(rs.CursorReader(cur), [draft.replaces_license])
+            decisions[:] = [p10_app_decision(ref.SALESFORCE, ref.PROFILE_STANDARD,
+                                             seats.get((draft.replaces_license or "").strip()),
+                                             on, lic.affiliated_campus)]
         request = {"request_id": rid, "kind": "change", "contact_id": lic.contact_id,
                    "campus": lic.affiliated_campus, "submitted_at": now_utc,
                    "submitted_by": actor.email, "license_number": lic.license_number,
@@ -84,6 +92,7 @@ def submit_change(store, actor: Identity, license_number: str, values: dict, *,
                    "ecomm_specialist": lic.ecomm_specialist,
                    "status": "pending", "cycle": info.cycle}
         rs.insert_request(cur, request)
+        tr.set_request_transfers(cur, rid, [d.application for d in decisions if d.transfer])
         rs.add_status(cur, rid, now_utc, "pending", actor.email,
                       f"P15: change submitted for cycle {info.cycle}")
         audit.record(cur, actor=actor.email, action="submit_change", entity="request",
@@ -102,8 +111,7 @@ def submit_change(store, actor: Identity, license_number: str, values: dict, *,
                 f"{'; '.join(draft.asks())}.")
     conf.effects.append(f"{info.sentence()} (P15: a change goes through the monthly cycle).")
     if draft.salesforce_upgrade:
-        as_prov = draft.as_provision()
-        if is_net_new(as_prov):
+        if not (decisions and decisions[0].transfer):
             fy, lines, total, sentence = timing.provision_cost(
                 store, applications=[ref.SALESFORCE], salesforce_profile=ref.PROFILE_STANDARD,
                 provisioning_month=info.month, policy=policy)
@@ -111,7 +119,8 @@ def submit_change(store, actor: Identity, license_number: str, values: dict, *,
             conf.cost_note = "P15: the upgrade is a new paid Salesforce, net new. " + sentence
         else:
             conf.transfer = True
-            conf.cost_note = timing.transfer_sentence(draft.replaces_license or "")
+            conf.cost_note = (timing.transfer_sentence(draft.replaces_license or "")
+                              + f" (P10: {decisions[0].sentence()})")
     return conf
 
 

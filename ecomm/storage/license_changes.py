@@ -23,9 +23,11 @@ def clear_held_reasons(cur, request_id: str) -> None:
     cur.execute("UPDATE requests SET held_reasons = NULL WHERE request_id = ?", [request_id])
 
 
-def upgrade_salesforce(cur, license_number: str, on: date, *, net_new: bool) -> None:
+def upgrade_salesforce(cur, license_number: str, on: date, *, net_new: bool,
+                       transfer_from: str | None = None) -> None:
     """P15: the Chatter Free Salesforce row is closed on ``on`` (no net-new charge: it was
-    free) and a paid Salesforce row opens on ``on`` (net new unless it replaces, P10)."""
+    free) and a paid Salesforce row opens on ``on`` (net new unless it is a transfer, P10;
+    ``transfer_from``: the license whose seat it continues, B5)."""
     rows = cur.execute("SELECT provisioned_on FROM license_apps WHERE license_number = ? AND "
                        "application = ? AND deprovisioned_on IS NULL",
                        [license_number, ref.SALESFORCE]).fetchall()
@@ -33,13 +35,13 @@ def upgrade_salesforce(cur, license_number: str, on: date, *, net_new: bool) -> 
         raise EcommError(f"{license_number} no longer holds Salesforce: the data changed while "
                          "the batch ran. Nothing was changed; process it again.")
     if rows[0][0] == on:   # provisioned the same day: that row becomes the paid one
-        cur.execute("UPDATE license_apps SET net_new = ? WHERE license_number = ? AND "
-                    "application = ? AND provisioned_on = ?",
-                    [net_new, license_number, ref.SALESFORCE, on])
+        cur.execute("UPDATE license_apps SET net_new = ?, transfer_from = ? WHERE "
+                    "license_number = ? AND application = ? AND provisioned_on = ?",
+                    [net_new, transfer_from, license_number, ref.SALESFORCE, on])
         return
     cur.execute("UPDATE license_apps SET deprovisioned_on = ?, net_new = FALSE WHERE "
                 "license_number = ? AND application = ? AND deprovisioned_on IS NULL",
                 [on, license_number, ref.SALESFORCE])
     cur.execute("INSERT INTO license_apps (license_number, application, provisioned_on, "
-                "deprovisioned_on, net_new) VALUES (?, ?, ?, NULL, ?)",
-                [license_number, ref.SALESFORCE, on, net_new])
+                "deprovisioned_on, net_new, transfer_from) VALUES (?, ?, ?, NULL, ?, ?)",
+                [license_number, ref.SALESFORCE, on, net_new, transfer_from])

@@ -92,6 +92,28 @@ def test_p15_upgrade_that_replaces_a_deprovisioned_user_is_a_transfer_p10(seeded
     assert conf.transfer and conf.cost_total == Decimal("0.00")
     process(seeded)
     assert sf_rows(seeded, "LN-0300")[-1] == (ON, None, False)   # not net new
+    # B5 (rev 2): the paid row continues the replaced seat
+    assert seeded.query_value("SELECT transfer_from FROM license_apps WHERE license_number = "
+                              "'LN-0300' AND application = ? AND provisioned_on = ?",
+                              [SF, ON]) == "LN-0900"
+
+
+def test_p15_p10_upgrade_replacing_a_chatter_free_leaver_is_net_new(seeded):
+    """P10 (rev 2): a Chatter Free (free) Salesforce transfers no paid Salesforce, so the
+    upgrade that names such a leaver is net new, at submission and at processing (C3)."""
+    add_contact(seeded, "C-CF2", "Left", "Lee", employee_id="667", ucb="lee@colorado.edu")
+    add_license(seeded, "LN-0301", "C-CF2", "Boulder", [SF, CVENT],
+                provisioned_on=date(2025, 9, 2), deprovisioned_on=date(2026, 10, 15))
+    seeded.write(lambda cur: cur.execute(
+        "UPDATE licenses SET salesforce_profile = ? WHERE license_number = 'LN-0301'",
+        [ref.PROFILE_CHATTER_FREE]))
+    conf = submit_change(seeded, BOULDER, "LN-0300",
+                         {"salesforce_upgrade": True, "replaces_license": "LN-0301"},
+                         now_utc=NOW)
+    # B5 as a new Salesforce of cycle 2026-12: rate 30.00 x 7 months (Dec..Jun) = 210.00
+    assert not conf.transfer and conf.cost_total == Decimal("210.00")
+    process(seeded)
+    assert sf_rows(seeded, "LN-0300")[-1] == (ON, None, True)    # net new: billed
 
 
 def test_p15_upgrade_refused_when_the_license_already_has_full_salesforce(seeded):
