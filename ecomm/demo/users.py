@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from pydantic import BaseModel, ConfigDict
 
 from ecomm import reference as ref
+from ecomm.demo.dates import fiscal_year, fy_start
 
 
 class DemoUser(BaseModel):
@@ -53,12 +54,12 @@ def specialist_for(campus: str) -> str:
 
 
 def quiz_passed_on(user: DemoUser, as_of: date) -> date | None:
-    """P14: when a demo specialist passed the quiz, or None: before the demo's first
-    specialist write (approving last fiscal year's July invoice, up to about two years before
-    ``as_of``: P14 checks every specialist write on its day)."""
+    """P14: when a demo specialist passed the quiz, or None: before the previous fiscal year
+    began, since the demo's past (ecomm.demo.activity) has them approve that year's invoices
+    and P14 refuses a specialist's write dated before their pass."""
     if not user.quiz_passed:
         return None
-    return as_of - timedelta(days=800 + 9 * DEMO_USERS.index(user))
+    return fy_start(fiscal_year(as_of) - 1) - timedelta(days=30 + 9 * DEMO_USERS.index(user))
 
 
 def user_rows(as_of: date) -> list[dict]:
