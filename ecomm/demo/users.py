@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from pydantic import BaseModel, ConfigDict
 
 from ecomm import reference as ref
+from ecomm.demo.dates import fiscal_year, fy_start
 
 
 class DemoUser(BaseModel):
@@ -53,10 +54,12 @@ def specialist_for(campus: str) -> str:
 
 
 def quiz_passed_on(user: DemoUser, as_of: date) -> date | None:
-    """P14: when a demo specialist passed the quiz (well before the current cycle), or None."""
+    """P14: when a demo specialist passed the quiz, or None: before the previous fiscal year
+    began, since the demo plays out that year's invoice approvals (ecomm.demo.activity), and
+    P14 refuses a specialist's approval dated before their pass."""
     if not user.quiz_passed:
         return None
-    return as_of - timedelta(days=200 + 9 * DEMO_USERS.index(user))
+    return fy_start(fiscal_year(as_of) - 1) - timedelta(days=30 + 9 * DEMO_USERS.index(user))
 
 
 def user_rows(as_of: date) -> list[dict]:
