@@ -38,6 +38,8 @@ MANAGER_PAGES = sorted([*MANAGER_PAGES, "app_pages/compliance.py"])
 ALL_PAGES = sorted([*ALL_PAGES, "app_pages/audit.py"])
 SPECIALIST_PAGES = sorted([*SPECIALIST_PAGES, "app_pages/audit.py"])
 MANAGER_PAGES = sorted([*MANAGER_PAGES, "app_pages/audit.py"])
+# Issue 19 (run as a service): the Jobs page for the System team.
+ALL_PAGES = sorted([*ALL_PAGES, "app_pages/jobs.py"])
 # Issue 17 (rules revision 2, Q5): the June review for every role (managers read it).
 ALL_PAGES = sorted([*ALL_PAGES, "app_pages/june_review.py"])
 SPECIALIST_PAGES = sorted([*SPECIALIST_PAGES, "app_pages/june_review.py"])

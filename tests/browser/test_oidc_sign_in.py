@@ -58,12 +58,13 @@ def oidc_app(chromium_path, provider, tmp_path_factory):
     port = appserver.free_port()
     secrets_toml = tmp / ".streamlit" / "secrets.toml"
     secrets_toml.parent.mkdir()
+    cookie, client = secrets.token_hex(32), secrets.token_hex(16)  # made per run, never committed
     secrets_toml.write_text(
         "[auth]\n"
         f'redirect_uri = "http://127.0.0.1:{port}/oauth2callback"\n'
-        f'cookie_secret = "{secrets.token_hex(32)}"\n'
+        f'cookie_secret = "{cookie}"\n'
         'client_id = "ecomm-licenses-test"\n'
-        f'client_secret = "{secrets.token_hex(16)}"\n'
+        f'client_secret = "{client}"\n'
         f'server_metadata_url = "{provider}/.well-known/openid-configuration"\n')
     with served(db, tmp / "streamlit", port=port, secrets=secrets_toml) as url:
         yield url

@@ -11,6 +11,7 @@ import difflib
 import json
 import os
 import re
+import secrets
 import shutil
 import subprocess
 import sys
@@ -28,7 +29,7 @@ pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
 NOW = "2026-12-01T10:00"
-TOKEN = "test-token-4f1b9c"
+TOKEN = secrets.token_hex(8)  # made per run: no token is committed (test_trust_secrets)
 SYSTEM = "sam.system@cu.edu"
 
 
