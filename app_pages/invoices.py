@@ -114,8 +114,11 @@ with tab_inv:
             if inv.status == IN_REVIEW and may_act:
                 st.markdown("**Your review (B8)**")
                 if st.button("Approve this invoice", type="primary", key="inv_approve"):
-                    attempt(lambda: workflow.approve(store, user, chosen),
-                            f"Approved {workflow.describe(inv)}.")
+                    def approve_then_next():
+                        approved = workflow.approve(store, user, chosen)
+                        st.session_state.pop("inv_invoice", None)   # open the next one waiting
+                        return approved
+                    attempt(approve_then_next, f"Approved {workflow.describe(inv)}.")
                 reason = st.text_input("Or say what is wrong with it", key="inv_return_reason")
                 if st.button("Return it to the System team", key="inv_return"):
                     attempt(lambda: workflow.return_to_draft(store, user, chosen, reason=reason),
