@@ -252,3 +252,24 @@ def test_c2_announced_credentials_date_skips_extra_closures():
     closed = [date(2026, 12, 8)]
     assert planner.announced_credentials_date(date(2026, 12, 7), date(2026, 12, 7),
                                               closed) == date(2026, 12, 9)
+
+
+def test_c3_an_application_taken_by_an_earlier_transfer_in_the_batch_is_net_new():
+    # rev 2: LN-0100's Salesforce left on 2026-11-10; R-1 (submitted first) takes it, R-2
+    # had claimed it too at submission (an import, say) and is provisioned as net new, told
+    from ecomm.rules import LicenseApp
+    from ecomm.rules.transfer import ReplacedSeats
+    gone = ReplacedSeats(license_number="LN-0100", affiliated_campus="Boulder", apps=[
+        LicenseApp(application=ref.SALESFORCE, provisioned_on=date(2025, 7, 1),
+                   deprovisioned_on=date(2026, 11, 10))])
+    first = queued("R-1", replaces_license="LN-0100")
+    second = queued("R-2", contact_id="C-2", replaces_license="LN-0100",
+                    submitted_at=datetime(2026, 11, 21, 17, 0)).model_copy(
+        update={"transfer_apps": [ref.SALESFORCE]})
+    given = inputs([second, first]).model_copy(update={"replaced": {"LN-0100": gone}})
+    by_id = {p.request_id: p for p in planner.plan_batch(given, POLICY).provisioned}
+    assert by_id["R-1"].transfers == [ref.SALESFORCE]
+    assert by_id["R-2"].net_new_apps == [ref.SALESFORCE]
+    assert by_id["R-2"].c3_changed == [ref.SALESFORCE]
+    assert "already taken by request R-1" in by_id["R-2"].p10_notes[0]
+    assert gone.taken == {}          # the inputs are not changed by planning
