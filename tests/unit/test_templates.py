@@ -18,6 +18,8 @@ SOURCES_MESSAGES = {t.CREDENTIALS_READY, t.QUIZ_REMINDER, t.QUIZ_PASSED, t.QUIZ_
                     t.GROUP_CHANGE_DONE, t.SYSTEM_TASK}
 # Issue 19: the scheduled job's reminder to the System team on a cycle's first processing day.
 SOURCES_MESSAGES |= {t.BATCH_DUE}
+# Issue 17b: seats running out (B10), the June review open and its reminder (Q5).
+SOURCES_MESSAGES |= {t.SEATS_LOW, t.JUNE_REVIEW_OPEN, t.JUNE_REVIEW_REMINDER}
 
 
 def test_every_message_the_sources_name_has_a_template():
