@@ -53,10 +53,14 @@ def specialist_for(campus: str) -> str:
 
 
 def quiz_passed_on(user: DemoUser, as_of: date) -> date | None:
-    """P14: when a demo specialist passed the quiz (well before the current cycle), or None."""
+    """P14: when a demo specialist passed the quiz, or None: before the previous fiscal year's
+    start, since the demo's activity has them approve last year's invoices (P14 on every
+    specialist write, issue 14)."""
+    from ecomm.demo.dates import fiscal_year, fy_start
+
     if not user.quiz_passed:
         return None
-    return as_of - timedelta(days=200 + 9 * DEMO_USERS.index(user))
+    return fy_start(fiscal_year(as_of) - 1) - timedelta(days=30 + 9 * DEMO_USERS.index(user))
 
 
 def user_rows(as_of: date) -> list[dict]:
