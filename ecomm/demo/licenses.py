@@ -287,7 +287,8 @@ def _holders(ctx: Ctx, lics: list[License]) -> list[Person]:
         # (chosen in license order without drawing from the random source: the rest is unchanged)
         if not any(x.campus == campus and x.holder.tag == "p3_left_with_license" for x in active):
             mine = [x for x in active if x.campus == campus and x.holder.tag == "holder"
-                    and not x.holder.poi and len(x.active_apps()) > 1]
+                    and not x.holder.poi and len(x.active_apps()) > 1
+                    and x.start < as_of - timedelta(days=90)]
             if mine:
                 lic = min(mine, key=lambda x: x.number)
                 lic.holder.tag = "p3_left_with_license"
