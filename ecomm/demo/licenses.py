@@ -286,6 +286,16 @@ def _holders(ctx: Ctx, lics: list[License]) -> list[Person]:
     for lic in rng.sample(fine, ctx.count(0.02, 2)):  # P3: left CU, license still active
         lic.holder.tag = "p3_left_with_license"
         people.end_employment(lic.holder, as_of - timedelta(days=rng.randint(5, 120)))
+    for campus in ref.CAMPUSES:  # Q4: every campus's specialist has a leaver on the dashboard
+        # (chosen in license order without drawing from the random source: the rest is unchanged)
+        if not any(x.campus == campus and x.holder.tag == "p3_left_with_license" for x in active):
+            mine = [x for x in active if x.campus == campus and x.holder.tag == "holder"
+                    and not x.holder.poi and len(x.active_apps()) > 1
+                    and x.start < as_of - timedelta(days=90)]
+            if mine:
+                lic = min(mine, key=lambda x: x.number)
+                lic.holder.tag = "p3_left_with_license"
+                people.end_employment(lic.holder, as_of - timedelta(days=30))
     fine = [x for x in active if x.holder.tag == "holder"]
     for lic in rng.sample(fine, ctx.count(0.006, 1)):  # P1: campus email since removed
         lic.holder.tag = "p1_email_removed"

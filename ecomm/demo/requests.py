@@ -177,7 +177,9 @@ def _add_applications(ctx: Ctx, lic: License, reqs: list[Request], used: set[int
 def _deprovisions(ctx: Ctx, lics: list[License], reqs: list[Request], used: set[int]) -> None:
     """Pending deprovisionings, first for the users the dashboards flag (left CU, idle, no quiz)."""
     rng = ctx.rng
-    active = [x for x in lics if x.active and x.idx not in used]
+    # (a license provisioned before the current cycle's window: the request comes after it)
+    active = [x for x in lics if x.active and x.idx not in used
+              and x.start < ctx.cycle.window_start]
     flagged = [x for x in active if x.holder.tag == "p3_left_with_license" or x.idle
                or (x.quiz is None and x.start < ctx.as_of - timedelta(days=60))]
     n = ctx.count(0.015, 4)

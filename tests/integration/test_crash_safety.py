@@ -118,9 +118,11 @@ def test_c6_a_batch_killed_before_commit_leaves_the_database_as_it_was(demo_db):
         cycle = batch_service.due_cycle(store, clock.today_denver())
         assert store.query_value("SELECT count(*) FROM requests WHERE cycle = ? AND "
                                  "status = 'pending'", [cycle]) > 0
+    # Since issue 13 the demo has processed its past cycles' batches: the run adds one.
+    batches_before = table_state(demo_db)["batches"][0]
     after = assert_killed_run_left_nothing(
         ["batch", cycle, "--on", clock.today_denver().isoformat()], demo_db)
-    assert after["batches"][0] == 1
+    assert after["batches"][0] == batches_before + 1
 
 
 def test_b8_an_invoice_run_killed_before_commit_leaves_the_database_as_it_was(demo_db):

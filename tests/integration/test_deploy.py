@@ -101,8 +101,10 @@ def test_dockerfile_steps_run_on_a_clean_python(tmp_path):
             healthcheck = [mapped(a) for a in json.loads(args.split(" CMD ", 1)[1])]
     paths["/data"].mkdir(parents=True, exist_ok=True)
     venv_python = str(paths["/opt/venv"] / "bin" / "python")
+    # The demo is built as of the same pinned "now" the served app gets (never the wall clock).
     init = subprocess.run([venv_python, "-m", "ecomm", "init", "--demo", "--licenses", "150"],
-                          cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
+                          cwd=cwd, env={**env, "ECOMM_NOW": "2026-12-01T10:00"},
+                          capture_output=True, text=True, timeout=600)
     assert init.returncode == 0, init.stderr
     port = str(free_port())
     cmd = [port if a == "8501" else "127.0.0.1" if a == "0.0.0.0" else a for a in cmd]
