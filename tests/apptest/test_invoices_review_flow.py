@@ -29,7 +29,8 @@ def test_b8_specialist_opens_the_run_to_review_and_approves_one_invoice_after_th
             if inv.status == IN_REVIEW:
                 wf.approve(store, priya, inv.invoice_id)
         sam = admin.find_identity(store, SYSTEM)
-        run = wf.draft_run(store, sam, fiscal_year=2027, kind="january", as_of=JANUARY_DAY)
+        run = wf.draft_run(store, sam, fiscal_year=2027, kind="january", as_of=JANUARY_DAY,
+                           capture=True)   # B6 (rev 2): the lists captured on purpose
         wf.send_for_review(store, sam, [i.invoice_id for i in run.invoices])
         waiting = sorted(i.invoice_id for i in wf.list_summaries(store, priya)
                          if i.status == IN_REVIEW)

@@ -40,14 +40,17 @@ def test_c3_cancelled_leavers_deprovisioning_makes_the_transfer_net_new(store):
                    now_utc=datetime(2026, 11, 25, 16))
     outcome = batch.process_batch(store, SYSTEM, CYCLE, on=ON, now_utc=PROCESS_AT)
     (item,) = [p for p in outcome.plan.provisioned if p.request_id == rid]
-    assert item.transfers == [] and item.net_new_apps == [ref.CVENT]
+    # P16 (rev 2): the Cvent-only request also gets Salesforce with the free Chatter Free
+    # profile, net new at no cost (B3)
+    assert item.transfers == [] and item.net_new_apps == [ref.CVENT, ref.SALESFORCE]
     assert item.c3_changed == [ref.CVENT]
-    assert _apps(store, item.license_number) == [(ref.CVENT, True, None)]
+    assert _apps(store, item.license_number) == [(ref.CVENT, True, None),
+                                                 (ref.SALESFORCE, True, None)]
     note = store.query_value("SELECT note FROM request_status_history WHERE request_id = ? "
                              "AND status = 'processed'", [rid])
     assert "C3: Cvent was a transfer at submission and is provisioned as net new" in note
     js = outcome.to_json()
-    assert js["net_new"] == {rid: [ref.CVENT]} and rid not in js["transfers"]
+    assert js["net_new"] == {rid: [ref.CVENT, ref.SALESFORCE]} and rid not in js["transfers"]
     # the specialist is told by a message too
     subject, to = store.query_one("SELECT subject, to_addrs FROM outbox "
                                   "WHERE template_key = 'transfer_now_net_new'")
@@ -64,5 +67,7 @@ def test_c3_leaver_deprovisioned_in_the_same_batch_is_a_transfer_with_its_source
     (item,) = [p for p in outcome.plan.provisioned if p.request_id == rid]
     assert item.transfers == [ref.CVENT] and item.c3_changed == []
     # the new row continues LN-0950's seat (B5)
-    assert _apps(store, item.license_number) == [(ref.CVENT, False, "LN-0950")]
+    # (P16: the Chatter Free Salesforce the Cvent-only request gets is net new, at no cost)
+    assert _apps(store, item.license_number) == [(ref.CVENT, False, "LN-0950"),
+                                                 (ref.SALESFORCE, True, None)]
     assert outcome.to_json()["transfers"] == {rid: [ref.CVENT]}

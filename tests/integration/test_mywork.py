@@ -76,7 +76,8 @@ def test_c1_system_team_sees_the_batch_to_process_until_it_is_processed(cycle):
 def billing(store):
     bs.seed(store)
     bs.add_users(store)
-    out = wf.draft_run(store, bs.SYSTEM, fiscal_year=bs.FY, kind="january", as_of=bs.JAN_AS_OF)
+    out = wf.draft_run(store, bs.SYSTEM, fiscal_year=bs.FY, kind="january", as_of=bs.JAN_AS_OF,
+                       capture=True)   # B6 (rev 2): the lists captured on purpose
     ids = {(i.campus, i.group): i.invoice_id for i in out.invoices}
     return store, ids[("Boulder", "salesforce_marketing_cloud")]
 
@@ -123,7 +124,8 @@ def test_b8_drafting_a_returned_invoice_again_ends_returned(billing):
     wf.return_to_draft(store, bs.BOULDER, inv, reason="wrong speedtype")
     assert mywork.db.returned_invoices(store) and \
         mywork.db.returned_invoices(store)[0]["reason"] == "wrong speedtype"
-    wf.draft_run(store, bs.SYSTEM, fiscal_year=bs.FY, kind="january", as_of=date(2027, 1, 16))
+    wf.draft_run(store, bs.SYSTEM, fiscal_year=bs.FY, kind="january", as_of=date(2027, 1, 16),
+                 capture=True)
     assert mywork.db.returned_invoices(store) == []
 
 
@@ -161,10 +163,12 @@ def test_q1_q2_q3_specialist_counts_are_the_dashboards(store):
 
     from tests.integration import compliance_seed as cs
     # LN-0001: provisioned 70 days ago, no quiz (Q1 overdue, day 60 passed); courses of
-    # 2024-01-10 out of date (Q3). LN-0002 (Denver) alike, not hers.
-    for n, campus in (("1", "Boulder"), ("2", "Denver")):
+    # 2024-01-10 out of date (Q3). LN-0002 (Denver) alike, not hers (A1: it does not name her
+    # as its specialist either).
+    for n, campus, spec in (("1", "Boulder", cs.SPECIALIST.email), ("2", "Denver", None)):
         cs.add_user(store, f"C-{n}", f"LN-000{n}", NOV_23 - timedelta(days=70), campus=campus,
-                    courses_on=date(2024, 1, 10), last_login_on=date(2026, 4, 1))
+                    courses_on=date(2024, 1, 10), last_login_on=date(2026, 4, 1),
+                    specialist=spec)
     who = cs.SPECIALIST
     work = mywork.my_work(store, who, NOV_23)
     assert item(work, "quiz_overdue").count == 1

@@ -155,7 +155,8 @@ def test_p14_the_net_new_review_needs_the_pass(billing, who):
 @pytest.mark.parametrize("who", BILLING_NOT_PASSED, ids=["no pass", "pass later"])
 def test_p14_approving_or_returning_an_invoice_needs_the_pass(billing, who):
     out = wf.draft_run(billing, billing_seed.SYSTEM, fiscal_year=FY, kind=JAN,
-                       as_of=billing_seed.JAN_AS_OF, now_utc=datetime(2027, 1, 15, 17))
+                       as_of=billing_seed.JAN_AS_OF, now_utc=datetime(2027, 1, 15, 17),
+                       capture=True)   # B6 (rev 2): the lists captured on purpose
     inv_id = next(i.invoice_id for i in out.invoices if i.campus == "Boulder")
     at = datetime(2027, 1, 16, 17)
     wf.send_for_review(billing, billing_seed.SYSTEM, [inv_id], now_utc=at)

@@ -66,7 +66,7 @@ def test_p15_a1_another_campus_and_a_manager_cannot_change_billing(seeded):
 
 def test_p15_billing_edit_never_changes_an_invoice_in_review_approved_or_billed(seeded):
     out = wf.draft_run(seeded, SYSTEM, fiscal_year=FY, kind="january", as_of=JAN_AS_OF,
-                       now_utc=NOW)
+                       now_utc=NOW, capture=True)   # B6 (rev 2): the lists captured on purpose
     ids = {(i.campus, i.group): i.invoice_id for i in out.invoices}
     in_review, approved = ids[("Boulder", CVENT)], ids[("Boulder", SFMC)]
     billed = ids[("Denver", SFMC)]
@@ -81,7 +81,7 @@ def test_p15_billing_edit_never_changes_an_invoice_in_review_approved_or_billed(
                                                 "unit_speedtypes": "N/A"}, now_utc=LATER)
     update_billing(seeded, DENVER, "LN-0004", {"campus_speedtype": "51000999"}, now_utc=LATER)
     again = wf.draft_run(seeded, SYSTEM, fiscal_year=FY, kind="january", as_of=JAN_AS_OF,
-                         now_utc=LATER)
+                         now_utc=LATER, capture=True)
     for invoice_id, before in stored.items():
         after = ir.load_invoice(seeded, invoice_id)
         assert after == before, invoice_id
