@@ -27,7 +27,10 @@ UNKNOWN = "stranger@example.com"
 REFERENCE = [["business_unit", "Boulder", "CUB Advancement"],
              ["public_group", "Boulder", "01 Adv Boulder"],
              ["business_unit", "Denver", "CUD Advancement"],
-             ["public_group", "Denver", "03 Adv Denver"]]
+             ["public_group", "Denver", "03 Adv Denver"],
+             # P12 (rev 2): each campus's default campus billing speedtype
+             ["campus_billing_speedtype", "Boulder", "Boulder - 510"],
+             ["campus_billing_speedtype", "Denver", "Denver - 510"]]
 AUTH = {"auth": {"redirect_uri": "http://localhost:8501/oauth2callback",
                  "cookie_secret": "x" * 32, "client_id": "id", "client_secret": "secret",
                  "server_metadata_url": "https://login.example.edu/.well-known/openid-configuration"}}
