@@ -89,6 +89,14 @@ def test_b7_this_fiscal_year_baseline_is_taken(demo_day):
     store, as_of = demo_day
     rows = baseline_rows(store, admin.find_identity(store, SYSTEM), _fy(as_of))
     counted = {r["campus"] for r in rows if r["license_count"] > 0}
+    july = f"{as_of.year}-07"
+    if as_of.month == 7 and batch.batch_record(store, july) is None:
+        # B7 (rev 2): the July count is taken after the July batch, which still waits for the
+        # System team in July's first processing week: that is their work on this day
+        assert not counted
+        assert batch.preview_batch(store, admin.find_identity(store, SYSTEM), july,
+                                   on=as_of).provisioned
+        return
     assert counted == set(ref.CAMPUSES), "every campus's July count recorded (B7)"
 
 
