@@ -67,7 +67,8 @@ def due_app(chromium_path, tmp_path_factory):
     assert plan.provisioned, "the demo should have requests for the due cycle"
     expected = {"cycle": cycle, "on": plan.on, "counts": {
         "Provisioned": len(plan.provisioned), "Deprovisioned": len(plan.deprovisioned),
-        "Held": len(plan.held)}, "licenses": sorted(p.license_number for p in plan.provisioned)}
+        "Held": len(plan.held)}, "licenses": sorted(p.license_number for p in plan.provisioned),
+        "sentence": plan.sentence()}   # P15 (rev 2): "..., N changed" when change requests wait
 
     with served(path, path.parent) as url:
         yield url, expected
@@ -91,7 +92,9 @@ def test_c6_system_team_previews_processes_and_downloads_the_new_users(page, due
 
     n = expected["counts"]
     summary = (f"Cycle {cycle} processed on {expected['on'].isoformat()}: {n['Provisioned']} "
-               f"provisioned, {n['Deprovisioned']} deprovisioned, {n['Held']} held.")
+               f"provisioned, {n['Deprovisioned']} deprovisioned, {n['Held']} held")
+    assert expected["sentence"].startswith(summary.split(": ", 1)[1])
+    summary = f"Cycle {cycle} processed on {expected['on'].isoformat()}: {expected['sentence']}."
     expect(page.get_by_test_id("stAlertContentSuccess").first).to_contain_text(summary)
     expect(page.get_by_text(f"was processed on {expected['on'].isoformat()} by {SAM}")
            ).to_be_visible()

@@ -13,6 +13,7 @@ from ecomm import admin, clock, readiness
 from ecomm import reference as ref
 from ecomm.storage import Store, contacts
 from tests.browser.conftest import DEMO_LICENSES, open_as, wait_idle
+from tests.conftest import PINNED_TODAY
 from tests.browser.test_provision_journey import BOULDER, pick
 
 pytestmark = pytest.mark.browser
@@ -25,9 +26,9 @@ def licensed_contact(tmp_path_factory) -> dict:
     (P1-P5) and has no open request: found in a twin of the deterministic demo (the running
     app holds the browser database)."""
     path = tmp_path_factory.mktemp("twin") / "twin.duckdb"
-    today = clock.today_denver()
+    today = PINNED_TODAY  # the browser database's as_of, and the served app's clock
     with Store(path) as store:
-        demo.load_demo(store, as_of=date.today(), licenses=DEMO_LICENSES)
+        demo.load_demo(store, as_of=today, licenses=DEMO_LICENSES)
         boulder = admin.find_identity(store, BOULDER)
         for row in contacts.search_contacts(store, "", campus="Boulder", limit=1000):
             if not row["employee_id"]:

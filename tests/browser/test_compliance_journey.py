@@ -47,6 +47,8 @@ def compliance_app(chromium_path, tmp_path_factory):
         seen_by_boulder = store_c.quiz_list(store, today, policy, boulder)
         everyone = store_c.quiz_list(store, today, policy)
         table = cf.quiz_table(store_c.quiz_frame(store, today, policy, None))
+        # A1: Boulder's specialist also acts on licenses of other campuses that name her
+        campus_of = dict(store.query("SELECT license_number, affiliated_campus FROM licenses"))
     overdue = [s.license_number for s in seen_by_boulder if s.overdue]
     waiting = [s.license_number for s in everyone if not s.overdue]
     assert len(overdue) >= 2, "the demo should have Boulder users whose quiz is overdue (Q1)"
@@ -60,7 +62,8 @@ def compliance_app(chromium_path, tmp_path_factory):
         if len(waits):
             rank[campus] = (int(waits[0]), rows.loc[waits[0], "license"])
     campus = min(rank, key=lambda c: rank[c][0])
-    expected = {"overdue": overdue, "not_a_sender": rank[campus][1], "campus": campus,
+    expected = {"campus_of": campus_of, "overdue": overdue, "not_a_sender": rank[campus][1],
+                "campus": campus,
                 "today": today}
 
     with served(path, path.parent) as url:
@@ -158,8 +161,8 @@ def test_q1_specialist_turns_overdue_quiz_rows_into_deprovisioning_requests(
         # C4: Salesforce goes at submission; a request for other applications waits for the
         # batch, one for Salesforce alone is complete at once
         status = "pending" if set(apps[number]) - {"Salesforce"} else "completed"
-        assert (row["kind"], row["status"], row["campus"]) == ("Deprovisioning", status,
-                                                               "Boulder")
+        assert (row["kind"], row["status"], row["campus"]) == (
+            "Deprovisioning", status, expected["campus_of"][number])
         assert row["applications"] == ", ".join(apps[number])
         assert f"license={number}" in row["license record"]
 
