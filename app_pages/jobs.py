@@ -5,8 +5,6 @@ import streamlit as st
 from ecomm import ui
 from ecomm.errors import EcommError
 from ecomm.jobs import views
-from ecomm.jobs.scheduler import scheduler_enabled
-from ecomm.storage.served import served_store
 
 store = ui.get_store()
 user = ui.current_user()
@@ -20,7 +18,7 @@ except EcommError as exc:  # A2: only the System team gets here
     st.stop()
 
 st.title("Jobs")
-if served_store() is None or not scheduler_enabled():
+if not views.jobs_run_by_themselves():
     st.warning("The jobs are not running by themselves in this app (started without its "
                "scheduler, e.g. ECOMM_JOBS=off): use Run now, or restart it with the jobs on.",
                icon=":material/schedule:")

@@ -1,7 +1,7 @@
 """The scheduler the app's server starts: a small loop on ``ecomm.clock``.
 
-Why not APScheduler: APScheduler 3.x reads the wall clock itself (``datetime.now(tz)`` in its
-scheduler and triggers), so a test could not pin its "now" with ECOMM_NOW as everything else
+Why not APScheduler: APScheduler 3.x reads the system time itself (in its scheduler and
+triggers), so a test could not pin its "now" with ECOMM_NOW as everything else
 in the product does; and it keeps its misfire bookkeeping in memory (or in its own job store,
 a second writer to a database DuckDB lets only one process write). This loop asks
 ``ecomm.clock`` for "now" and keeps its bookkeeping in ``job_runs``, in the one database: each

@@ -67,3 +67,12 @@ def run_now(store, actor: Identity, job: str, now: datetime | None = None) -> Ru
     """A2: run a job at once (recorded as "run now" by ``actor``; never while it runs)."""
     require_system(actor, "run scheduled jobs")
     return run_job(store, job, trigger="manual", actor=actor)
+
+
+def jobs_run_by_themselves() -> bool:
+    """Does this process run the jobs by itself: a served app (its server holds the database)
+    with the scheduler on (ECOMM_JOBS)?"""
+    from ecomm.jobs.scheduler import scheduler_enabled
+    from ecomm.storage.served import served_store
+
+    return served_store() is not None and scheduler_enabled()
