@@ -200,12 +200,11 @@ def summary(key: str, counts: dict, ctx: Context) -> str:
         if counts.get("will_hold_on"):
             will = (f" and {counts['n_will_hold']} more will be held by the "
                     f"{counts['will_hold_cycle']} batch on {counts['will_hold_on']:%a %b %-d} "
-                    "(P1-P5 as of that day; marked \"will be held\", with why: fix them before "
-                    "then)")
+                    "(P1-P5 as of that day: fix them before then)")
         return (f"{n} provisioning request(s) in the queue{batches}; {counts['n_held']} of them "
-                f"held{will} (marked, with what is missing): a held request goes through once "
-                "its requirements are met on the processing day (C3). New users get credentials "
-                "around the 5th (C2).")
+                f"held{will}, each marked with what is missing: a held request goes through "
+                "once its requirements are met on the processing day (C3). New users get "
+                "credentials around the 5th (C2).")
     return (f"{n} active user(s) holding at least one application on {ctx.as_of.isoformat()}; "
             "Chatter Free users are counted apart from paid Salesforce users (B3).")
 
