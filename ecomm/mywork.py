@@ -2,11 +2,13 @@
 due date from the calendar (C1) and the page where it is done.
 
 - eComm specialists: requests the next batch will hold (P1-P5 checked as of its processing
-  day, C3, with what to fix), held requests, invoices to review (B8), the net-new list to
-  review (B6), quiz overdue (Q1), idle (Q2) and course (Q3) rows.
-- System team: the batch to process (C1-C6), returned invoices with their reasons and
-  approvals received (B8).
-- Managers: what changed since their last visit (A4).
+  day, C3, with what to fix: ``ecomm.batch.predict``), held requests, invoices to review (B8),
+  the net-new list to review (B6), quiz overdue (Q1), idle (Q2), course (Q3) and leaver (Q4)
+  rows, and the June review while it is open (Q5).
+- System team: the batch to process (C1-C6), open tasks (C7), seats running low (B10),
+  returned invoices with their reasons and approvals received (B8).
+- Managers: what changed since their last visit (A4), and the invoices changed with their
+  totals (B8).
 
 Reads only; ``as_of`` is the day; only ``record_visit`` writes (the person's last visit).
 """
