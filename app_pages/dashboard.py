@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from ecomm import compliance_actions, seats, system_tasks, ui
+from ecomm.batch import predict
 from ecomm.dashboard import export, keydates
 from ecomm.dashboard import panels as dash
 from ecomm.dashboard.filters import (PARAM_BILLING, PARAM_CAMPUS, PARAM_GROUP,
@@ -42,11 +43,19 @@ def cached_strip(_store, db: str, as_of, stamp):
     return keydates.strip(_store, as_of)
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def cached_prediction(_store, db: str, as_of, stamp):
+    """C3: the next batch's holds (issue 18), planned once per day and data version, whatever
+    the filters."""
+    return predict.c3_predicted_holds(_store, as_of)
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
 def cached_dashboard(_store, db: str, _user, who: tuple, asked: tuple, as_of, limit: int, stamp):
     return dash.dashboard(_store, _user, DashboardFilters(campus=asked[0], billing_campus=asked[1],
                                                           public_group=asked[2]), as_of,
-                          limit=limit)
+                          limit=limit,
+                          prediction=cached_prediction(_store, db, as_of, stamp))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

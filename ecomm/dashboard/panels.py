@@ -263,10 +263,11 @@ def panel(store, key: str, resolved: Resolved, ctx: Context, *, limit: int | Non
 
 
 def dashboard(store, identity: Identity, asked: DashboardFilters, as_of: date, *,
-              limit: int | None = DISPLAY_LIMIT, keys: tuple[str, ...] = tuple(SPECS)
-              ) -> Dashboard:
+              limit: int | None = DISPLAY_LIMIT, keys: tuple[str, ...] = tuple(SPECS),
+              prediction=None) -> Dashboard:
     """A1-A3: the viewer's dashboard on ``as_of`` for the filters asked (a specialist's campus
-    is always their own)."""
+    is always their own); ``prediction``: the next batch's holds when already known
+    (``ecomm.batch.predict.c3_predicted_holds`` of the same day and data)."""
     resolved = resolve(identity, asked)
     ctx = context(store, as_of)
     out = Dashboard(resolved=resolved, as_of=as_of, policy=ctx.policy)
@@ -283,17 +284,18 @@ def dashboard(store, identity: Identity, asked: DashboardFilters, as_of: date, *
             out.panels[key] = panel(store, key, resolved, ctx, limit=limit)
     if PROVISION in out.panels and HELD in out.panels:  # D1 row 1
         out.panels[QUEUE] = predicted_queue(store, out.panels[PROVISION], out.panels[HELD],
-                                            resolved, ctx)
+                                            resolved, ctx, prediction)
     return out
 
 
-def predicted_queue(store, provision: Panel, held: Panel, resolved: Resolved, ctx: Context
-                    ) -> Panel:
+def predicted_queue(store, provision: Panel, held: Panel, resolved: Resolved, ctx: Context,
+                    prediction=None) -> Panel:
     """D1 row 1 with the next batch's predicted holds (C3, ``ecomm.batch.predict``: the
-    batch's own plan as of its processing day); the pending requests read in full only when
-    the panel shows part of them."""
-    from ecomm.batch.predict import c3_predicted_holds   # here: the batch imports much
-    prediction = c3_predicted_holds(store, ctx.as_of)
+    batch's own plan as of its processing day, made here unless given); the pending requests
+    read in full only when the panel shows part of them."""
+    if prediction is None:
+        from ecomm.batch.predict import c3_predicted_holds   # here: the batch imports much
+        prediction = c3_predicted_holds(store, ctx.as_of)
     ids = None
     if provision.truncated and prediction.will_hold:
         full = panel(store, PROVISION, resolved, ctx, limit=None).frame
