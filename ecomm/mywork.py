@@ -36,7 +36,6 @@ from ecomm.permissions import visible_campuses
 from ecomm.storage import batch as sb
 from ecomm.storage import calendar as cal_db
 from ecomm.storage import mywork as db
-from ecomm.storage.settings import load_policy
 
 DASHBOARD, BATCH, BILLING = "app_pages/dashboard.py", "app_pages/batch.py", "app_pages/billing.py"
 INVOICES, COMPLIANCE, AUDIT = "app_pages/invoices.py", "app_pages/compliance.py", "app_pages/audit.py"
