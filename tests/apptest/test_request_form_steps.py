@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import hashlib
 
+import pytest
+
 from ecomm import reference as ref
 from tests.apptest.conftest import BOULDER, texts
 from tests.apptest.pages_helpers import (click, errors, fill_unit, fill_user, ok, start_request,
@@ -12,6 +14,7 @@ from tests.apptest.pages_helpers import (click, errors, fill_unit, fill_user, ok
 from tests.apptest.requests_seed import JPEG, NOT_AN_IMAGE, PNG, count, seeded  # noqa: F401
 
 SF = ref.SALESFORCE
+pytestmark = pytest.mark.slow   # each walks several screens: 4-8 s on the shared machine
 
 
 def to_courses(at):

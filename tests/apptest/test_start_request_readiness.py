@@ -3,6 +3,8 @@ person and on the contact record; otherwise the page says what must happen first
 person who holds applications may still be deprovisioned or changed."""
 from __future__ import annotations
 
+import pytest
+
 from tests.apptest.conftest import BOULDER, SYSTEM, texts
 from tests.apptest.pages_helpers import CHECK, CONTACT, FORM, ok, open_page, stay
 from tests.apptest.requests_seed import seeded  # noqa: F401
@@ -38,6 +40,7 @@ def test_p1_p5_a_ready_person_keeps_the_primary_start_button(seeded):
     assert start.proto.type == "primary" and "Not ready yet" not in infos(at)
 
 
+@pytest.mark.slow   # about 3.5 s: Check, then the form
 def test_p3_a_leaver_holding_applications_can_still_be_deprovisioned_from_check(seeded):
     # Hana's Boulder employment ends: P3 fails, but her Salesforce can still be removed.
     seeded.write(lambda cur: cur.execute(
@@ -52,6 +55,7 @@ def test_p3_a_leaver_holding_applications_can_still_be_deprovisioned_from_check(
     assert at.button(key="rf_ack")
 
 
+@pytest.mark.slow   # about 4 s: two record pages, then the form
 def test_p4_the_contact_record_offers_start_only_when_ready(seeded):
     at = open_page(BOULDER, CONTACT, contact="C-BAD")
     assert "contact_start" not in buttons(at)
