@@ -109,13 +109,13 @@ ready = readiness.contact_readiness(store, user, rf["contact_id"], campus, ui.to
 st.subheader(TITLES[step], divider="gray")
 if step not in ("ack", "start"):
     st.caption(f"{A.get('action', PROVISION)} at {campus}")
-steps.show_error()
 
 
 def screen_check(screen: str):
     """Next on ``screen``: its rules (ecomm.requests.screens), as Submit checks them."""
     return lambda: screens.check_screen(store, user, rf["contact_id"], A, A["campus"], screen,
                                         ui.today())
+
 
 # -- screen 1: acknowledge -------------------------------------------------------------------
 if step == "ack":

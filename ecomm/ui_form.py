@@ -44,6 +44,10 @@ class Steps:
         if not err or err.get("step", self.rf["step"]) != self.rf["step"]:
             return
         ui.show_error(EcommError(err["message"], err["problems"]))
+        if not err.get("toasted"):   # once, in view wherever the page is scrolled to
+            st.toast(ui.md("\n\n".join(err["problems"] or [err["message"]])),
+                     icon=":material/error:", duration="long")
+            err["toasted"] = True
         if err.get("submitted"):
             st.caption("Your answers are kept, uploads included: correct them and submit again.")
 
@@ -51,7 +55,9 @@ class Steps:
             show_next: bool = True, check: Callable[[], None] | None = None) -> bool:
         """Previous / Next. Next first runs ``check`` (raising EcommError: the screen's rules)
         and stays on the screen with the refusal shown; then goes to ``following`` or, without
-        one, returns True for the caller to decide where to."""
+        one, returns True for the caller to decide where to. A refusal shows just above the
+        buttons, where the person pressed."""
+        self.show_error()
         left, right = st.columns([1, 1])
         if previous and left.button("Previous", key="rf_prev"):
             self.go(previous)
@@ -67,7 +73,8 @@ class Steps:
 
     def submit(self, previous: str, key: str, submit: Callable[[], object]) -> None:
         """Previous / Submit: ``submit`` returns the Confirmation (shown on the next run) or
-        raises EcommError (shown on this screen, answers kept)."""
+        raises EcommError (shown above the buttons, answers kept)."""
+        self.show_error()
         left, right = st.columns([1, 1])
         if left.button("Previous", key="rf_prev"):
             self.go(previous)

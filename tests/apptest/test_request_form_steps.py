@@ -86,6 +86,8 @@ def test_p7_no_application_stops_next_on_the_user_screen(seeded):
     at = to_user_step(start_request(BOULDER, "Rita Ready"))
     click(at, "rf_next")
     assert "P7: No application chosen: choose at least one application" in errors(at)
+    # also a toast, in view wherever the screen is scrolled to (the error sits by the buttons)
+    assert "P7: No application chosen" in " ".join(t.value for t in at.toast)
     assert at.multiselect(key="rf_apps")          # still on the user screen
     fill_user(at, [SF])
     click(at, "rf_next")

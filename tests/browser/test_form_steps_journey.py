@@ -62,7 +62,10 @@ def test_p5_p11_the_form_keeps_the_upload_across_previous_next_and_checks_each_s
     expect(page.get_by_text("Unit / Department Information")).to_be_visible()
     pick(page, "Business Unit", "N/A - User is Cvent and/or Salesforce only")
     next_screen(page)   # no public group: P11 is reported here, on the unit screen
-    expect(page.get_by_text("P11: No public group chosen")).to_be_visible()
+    # in view wherever the screen is scrolled to (a toast), and above the buttons
+    expect(page.get_by_test_id("stToast")).to_contain_text("P11: No public group chosen")
+    expect(page.get_by_test_id("stToast")).to_be_in_viewport()
+    expect(page.get_by_text("P11: No public group chosen").last).to_be_attached()
     expect(page.get_by_text("Unit / Department Information")).to_be_visible()
     pick(page, "Public Group", "N/A - User")
     next_screen(page)
