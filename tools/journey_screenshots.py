@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from datetime import date
 from pathlib import Path
+from urllib.parse import quote
 
 SPECIALIST = "ecomm.boulder@colorado.edu"
 SYSTEM = "sam.system@cu.edu"
@@ -64,23 +65,31 @@ def _full(page, wait) -> bytes:
     return page.screenshot(full_page=True)
 
 
-def change_form(page, url: str, params: dict, wait) -> bytes | None:
-    if not params.get("employee_id"):
-        return None
-    page.goto(f"{url}/check?as={SPECIALIST}")
+def open_change_screen(page, url: str, email: str, search_text: str, wait) -> None:
+    """As ``email``: Check a person, search ``search_text`` (one person), "Start a request for
+    this person", Acknowledge, choose "Change", Next: the change screen (P15). Also the change
+    journey's first steps (tests/browser/test_change_journey.py)."""
+    page.goto(f"{url}/check?as={quote(email)}")
     wait(page)
     search = page.get_by_label("Name, email or employee ID")
-    search.fill(params["employee_id"])
+    search.fill(search_text)
     search.press("Enter")
     wait(page)
     page.get_by_role("button", name="Start a request for this person").click()
     wait(page)
     page.get_by_role("button", name="Acknowledge").click()
     wait(page)
+    page.get_by_text("What would you like to do today?").wait_for()
     page.get_by_text("Change", exact=True).click()
     wait(page)
     page.get_by_role("button", name="Next").click()
     wait(page)
+
+
+def change_form(page, url: str, params: dict, wait) -> bytes | None:
+    if not params.get("employee_id"):
+        return None
+    open_change_screen(page, url, SPECIALIST, params["employee_id"], wait)
     page.get_by_text("Change what the user has (P15)").wait_for()
     return _full(page, wait)
 

@@ -11,10 +11,11 @@ from playwright.sync_api import expect
 
 from ecomm import reference as ref
 from ecomm.storage import Store
-from tests.browser.conftest import DEMO_LICENSES, open_as, wait_idle
+from tests.browser.conftest import DEMO_LICENSES, wait_idle
 from tests.conftest import PINNED_TODAY
 from tests.browser.test_provision_journey import BOULDER, pick
 from tools.demo_people import first_ready_contact
+from tools.journey_screenshots import open_change_screen
 
 pytestmark = pytest.mark.browser
 demo = pytest.importorskip("ecomm.demo")
@@ -45,22 +46,7 @@ def licensed_contact(tmp_path_factory) -> dict:
 
 def test_p15_specialist_submits_a_change_request_for_a_cvent_add_on(page, app_url,
                                                                     licensed_contact):
-    open_as(page, app_url, BOULDER, "check")
-    search = page.get_by_label("Name, email or employee ID")
-    search.fill(licensed_contact["employee_id"])
-    search.press("Enter")
-    wait_idle(page)
-    page.get_by_role("button", name="Start a request for this person").click()
-    wait_idle(page)
-    page.get_by_role("button", name="Acknowledge").click()
-    wait_idle(page)
-
-    expect(page.get_by_text("What would you like to do today?")).to_be_visible()
-    page.get_by_text("Change", exact=True).click()
-    wait_idle(page)
-    page.get_by_role("button", name="Next").click()
-    wait_idle(page)
-
+    open_change_screen(page, app_url, BOULDER, licensed_contact["employee_id"], wait_idle)
     expect(page.get_by_text("Change what the user has (P15)")).to_be_visible()
     pick(page, "Cvent add-ons to add", "Event Management")
     page.get_by_role("button", name="Submit").click()
