@@ -51,8 +51,10 @@ bench: $(DEV_STAMP)
 		-p no:cacheprovider --benchmark-json=benchmarks/.data/last.json || status=$$?; \
 		$(BIN)/python -m benchmarks.report && exit $$status
 
+# Every page, the clicked-into screens of tools/journey_screenshots.py, and My work per role.
 screenshots: $(DEV_STAMP)
 	$(BIN)/python -m tools.screenshots
+	$(BIN)/python -m tools.mywork_screenshots
 
 clean-db:
 	rm -f $(DB) $(DB).wal

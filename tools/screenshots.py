@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from tools.appserver import CHROMIUM_ARGS, ROOT, chromium_path, serve, wait_idle
+from tools.journey_screenshots import journey_params
 
 SYSTEM = "sam.system@cu.edu"
 SPECIALIST = "ecomm.boulder@colorado.edu"
@@ -51,18 +52,29 @@ def record_params(db: Path) -> dict[str, str]:
     return {"contact": f"contact={contact}", "license": f"license={number}"}
 
 
-def july_invoice_sent(store, today: date) -> None:
-    """The Billing and Invoices pages show a run: the July invoice drafted and sent for review."""
+def july_invoice_sent(store, today: date) -> bool:
+    """The Billing and Invoices pages show a run: the July invoice drafted and sent for review,
+    unless the demo's own past already made this fiscal year's July invoices (it does on most
+    days: ecomm.demo.activity) or they cannot be drafted yet (B4/B7: in July's first processing
+    week the July invoice waits for the July batch). True when this step made them."""
     from ecomm import reference as ref
     from ecomm.billing import workflow
     from ecomm.billing.fiscal import fiscal_year_of
+    from ecomm.errors import EcommError
     from ecomm.identity import Identity
 
     who = Identity(email=SYSTEM, name="Sam Rivera", role=ref.APP_SYSTEM)
-    out = workflow.draft_run(store, who, fiscal_year=fiscal_year_of(today), kind="annual",
-                             as_of=today)
+    fy = fiscal_year_of(today)
+    if workflow.list_summaries(store, who, fiscal_year=fy, kind="annual"):
+        return False  # already there, in every state
+    try:
+        out = workflow.draft_run(store, who, fiscal_year=fy, kind="annual", as_of=today)
+    except EcommError as exc:
+        print(f"No July invoice drafted for the screenshots: {exc.message}", flush=True)
+        return False
     workflow.send_for_review(store, who, [i.invoice_id for i in out.invoices],
                              note="July invoice for your review")
+    return True
 
 
 def _small_png(data: bytes) -> bytes:
@@ -107,7 +119,33 @@ def shoot(url: str, out: Path, pages, extra: dict[str, str]) -> list[Path]:
             print(f"{target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}"
                   f"  ({who_for(spec)})", flush=True)
             context.close()
+        saved += shoot_journeys(browser, url, out, extra)
         browser.close()
+    return saved
+
+
+def shoot_journeys(browser, url: str, out: Path, params: dict[str, str]) -> list[Path]:
+    """The screenshots that need clicks after the page opens (tools/journey_screenshots.py);
+    one that fails is reported and skipped, the others are still taken."""
+    from tools.journey_screenshots import JOURNEYS
+
+    saved = []
+    for name, journey in JOURNEYS.items():
+        context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT})
+        context.set_default_timeout(WAIT_MS)
+        page = context.new_page()
+        try:
+            data = journey(page, url, params, lambda p: wait_idle(p, WAIT_MS))
+        except Exception as exc:  # noqa: BLE001 (a screenshot tool: say which and go on)
+            print(f"{name}: not taken ({type(exc).__name__}: {exc})", file=sys.stderr, flush=True)
+            data = None
+        if data is not None:
+            target = out / f"{name}.png"
+            target.write_bytes(_small_png(data))
+            saved.append(target)
+            print(f"{target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}",
+                  flush=True)
+        context.close()
     return saved
 
 
@@ -132,6 +170,7 @@ def main(argv: list[str] | None = None) -> int:
             load_demo(store, as_of=today, actor="screenshots", **extra)
             july_invoice_sent(store, today)
         params = record_params(db)
+        params.update(journey_params(db, today))
         with serve(db, Path(tmp) / "server") as app:
             saved = shoot(app.url, args.out, ui.PAGES, params)
     print(f"{len(saved)} screenshots in {args.out}")

@@ -7,8 +7,8 @@ JSON: ``{"on": "2026-11-23", "queued": 4, "pending": 12}``.
 from __future__ import annotations
 
 from ecomm import clock
-from ecomm.cli import EXIT_OK, add_db_arg, print_json
-from ecomm.cli.requests import _date_arg
+from ecomm.cli import EXIT_OK, print_json
+from ecomm.cli.notify import add_day_options
 from ecomm.identity import CLI_ACTOR
 from ecomm.notifications.work import queue_daily_digests
 from ecomm.storage import notifications as store_n
@@ -21,10 +21,7 @@ def register(subs) -> None:
         description="Queue, for every active app user with something due within a week (or "
                     "overdue), one message listing what waits for them (Home > My work) with "
                     "counts, due dates and pages. Each person gets one per day.")
-    p.add_argument("--on", type=_date_arg, metavar="DATE",
-                   help="the day of the digest (default: today in Denver)")
-    p.add_argument("--json", action="store_true", help="print one JSON object")
-    add_db_arg(p)
+    add_day_options(p, "the day of the digest")
     p.set_defaults(handler=run_digest)
 
 

@@ -28,13 +28,19 @@ def register(subs) -> None:
                     "re-take and non-compliance messages (Q3). Each message is queued once, so "
                     "a second run the same day queues none. --send then delivers every "
                     "pending message through the smtp_* settings' mail server.")
-    p.add_argument("--on", type=_date_arg, metavar="DATE",
-                   help="the day whose messages are queued (default: today in Denver)")
     p.add_argument("--send", action="store_true",
                    help="deliver pending messages by SMTP (refused when smtp_host is not set)")
+    add_day_options(p, "the day whose messages are queued")
+    p.set_defaults(handler=run_notify)
+
+
+def add_day_options(p, day_help: str) -> None:
+    """The daily message commands' options (notify, digest): ``--on DATE`` (default: today in
+    Denver), ``--json`` and ``--db``."""
+    p.add_argument("--on", type=_date_arg, metavar="DATE",
+                   help=f"{day_help} (default: today in Denver)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     add_db_arg(p)
-    p.set_defaults(handler=run_notify)
 
 
 def run_notify(args) -> int:

@@ -9,12 +9,13 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
-from ecomm import admin, clock, readiness
 from ecomm import reference as ref
-from ecomm.storage import Store, contacts
-from tests.browser.conftest import DEMO_LICENSES, open_as, wait_idle
+from ecomm.storage import Store
+from tests.browser.conftest import DEMO_LICENSES, wait_idle
 from tests.conftest import PINNED_TODAY
 from tests.browser.test_provision_journey import BOULDER, pick
+from tools.demo_people import first_ready_contact
+from tools.journey_screenshots import open_change_screen
 
 pytestmark = pytest.mark.browser
 demo = pytest.importorskip("ecomm.demo")
@@ -29,44 +30,23 @@ def licensed_contact(tmp_path_factory) -> dict:
     today = PINNED_TODAY  # the browser database's as_of, and the served app's clock
     with Store(path) as store:
         demo.load_demo(store, as_of=today, licenses=DEMO_LICENSES)
-        boulder = admin.find_identity(store, BOULDER)
-        for row in contacts.search_contacts(store, "", campus="Boulder", limit=1000):
-            if not row["employee_id"]:
-                continue
-            ready = readiness.contact_readiness(store, boulder, row["contact_id"], "Boulder",
-                                                today)
+
+        def cvent_without_add_on(row, ready) -> bool:
             lic = ready.license_at("Boulder")
-            if not (ready.ready and lic and ref.CVENT in lic["held"]
-                    and not ready.open_requests and not ready.warnings):
-                continue
-            number = lic["license_number"]
-            addons = store.query_value("SELECT cvent_add_ons FROM licenses "
-                                       "WHERE license_number = ?", [number])
-            same_id = store.query_value("SELECT count(*) FROM contacts WHERE employee_id = ?",
-                                        [row["employee_id"]])
-            if not addons and same_id == 1:
-                return {**row, "license_number": number}
+            return bool(lic and ref.CVENT in lic["held"] and not store.query_value(
+                "SELECT cvent_add_ons FROM licenses WHERE license_number = ?",
+                [lic["license_number"]]))
+
+        found = first_ready_contact(store, BOULDER, "Boulder", today, cvent_without_add_on)
+        if found:
+            row, ready = found
+            return {**row, "license_number": ready.license_at("Boulder")["license_number"]}
     pytest.fail("the demo data set has no Boulder Cvent user to change")
 
 
 def test_p15_specialist_submits_a_change_request_for_a_cvent_add_on(page, app_url,
                                                                     licensed_contact):
-    open_as(page, app_url, BOULDER, "check")
-    search = page.get_by_label("Name, email or employee ID")
-    search.fill(licensed_contact["employee_id"])
-    search.press("Enter")
-    wait_idle(page)
-    page.get_by_role("button", name="Start a request for this person").click()
-    wait_idle(page)
-    page.get_by_role("button", name="Acknowledge").click()
-    wait_idle(page)
-
-    expect(page.get_by_text("What would you like to do today?")).to_be_visible()
-    page.get_by_text("Change", exact=True).click()
-    wait_idle(page)
-    page.get_by_role("button", name="Next").click()
-    wait_idle(page)
-
+    open_change_screen(page, app_url, BOULDER, licensed_contact["employee_id"], wait_idle)
     expect(page.get_by_text("Change what the user has (P15)")).to_be_visible()
     pick(page, "Cvent add-ons to add", "Event Management")
     page.get_by_role("button", name="Submit").click()

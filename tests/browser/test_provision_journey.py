@@ -9,10 +9,10 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
-from ecomm import admin, readiness
 from ecomm.storage import Store, contacts
 from tests.browser.conftest import DEMO_LICENSES, open_as, wait_idle
 from tests.conftest import PINNED_TODAY
+from tools.demo_people import first_ready_contact
 
 pytestmark = pytest.mark.browser
 demo = pytest.importorskip("ecomm.demo")
@@ -32,20 +32,13 @@ def ready_contact(tmp_path_factory) -> dict:
     today = PINNED_TODAY  # the browser database's as_of, and the served app's clock
     with Store(path) as store:
         demo.load_demo(store, as_of=today, licenses=DEMO_LICENSES)
-        boulder = admin.find_identity(store, BOULDER)
-        for row in contacts.search_contacts(store, "", campus="Boulder", limit=1000):
-            if not row["employee_id"]:
-                continue
-            ready = readiness.contact_readiness(store, boulder, row["contact_id"], "Boulder",
-                                                today)
-            same_id = store.query_value("SELECT count(*) FROM contacts WHERE employee_id = ?",
-                                        [row["employee_id"]])
-            # P7 looks at the person's waiting requests at every campus (a Boulder Advancement
-            # request, UCB Email too, is not the Boulder specialist's to see: A1)
-            waiting = contacts.requested_applications(store, row["contact_id"])
-            if ready.ready and not ready.held and not ready.open_requests \
-                    and not ready.warnings and same_id == 1 and not waiting:
-                return row
+        # P7 looks at the person's waiting requests at every campus (a Boulder Advancement
+        # request, UCB Email too, is not the Boulder specialist's to see: A1)
+        found = first_ready_contact(
+            store, BOULDER, "Boulder", today, lambda row, ready: not ready.held and not
+            contacts.requested_applications(store, row["contact_id"]))
+        if found:
+            return found[0]
     pytest.fail("the demo data set has no eligible Boulder contact without a license")
 
 

@@ -33,7 +33,8 @@ DAYS = [
     date(2026, 12, 7),   # the day the issue was filed: December's first processing week
     date(2027, 6, 15), date(2027, 6, 30),   # June true-up; the last day of a fiscal year
     date(2026, 11, 26),  # Thanksgiving
-    date(2027, 10, 20),  # an ordinary Wednesday
+    date(2027, 10, 20),  # an ordinary Wednesday, mid-month
+    date(2026, 12, 31),  # the last day of a calendar year (December's cutoff)
 ]
 
 
@@ -48,7 +49,7 @@ def first_week(store, as_of: date) -> bool:
 
 
 # `make check` builds the demo on three of the days (a first processing week, January, a leap
-# day); `make test` on all of them (about 10 s a day on a 2-core machine).
+# day); `make test` on all thirteen (about 10 s a day on a 2-core machine).
 EVERYDAY = (date(2026, 12, 7), date(2027, 1, 4), date(2028, 2, 29))
 PARAMS = [pytest.param(d, id=d.isoformat(), marks=() if d in EVERYDAY else pytest.mark.slow)
           for d in DAYS]
@@ -62,16 +63,40 @@ def demo_day(request, tmp_path_factory):
         yield store, as_of
 
 
-def test_c1_c3_the_next_cycle_has_requests_some_held_at_processing(demo_day):
-    store, as_of = demo_day
+def upcoming_plan(store, as_of: date):
+    """The preview of the cycle due next: the due one, or the one after it when the due one
+    has nothing (its batch processed)."""
     system = admin.find_identity(store, SYSTEM)
     due = batch.due_cycle(store, as_of)
     cycles = [due, planner.next_cycle(due)]
     plans = [batch.preview_batch(store, system, c,
                                  on=batch.default_processing_day(store, c, as_of)) for c in cycles]
-    upcoming = next(p for p in plans if p.provisioned or p.held)
+    return next(p for p in plans if p.provisioned or p.held)
+
+
+def test_c1_c3_the_next_cycle_has_requests_some_held_at_processing(demo_day):
+    store, as_of = demo_day
+    upcoming = upcoming_plan(store, as_of)
     assert upcoming.provisioned, "requests to provision in the cycle due next"
     assert upcoming.held, "some requests of the cycle due next are held at processing (C3)"
+
+
+def test_p4_c3_the_next_cycle_has_requests_held_for_a_missing_agreement(demo_day):
+    """Issue 13: besides the course holds (P5), some requests of the cycle due next will be
+    held at processing because the user agreement is missing (P4: signed, then voided), each
+    saying what to do; and they passed P4 when they were submitted."""
+    store, as_of = demo_day
+    held = upcoming_plan(store, as_of).held
+    p4 = [h for h in held if "P4" in h.failures]
+    assert p4, f"no request of the cycle due next held for the agreement on {as_of}"
+    assert any("P5" in h.failures for h in held), "the course holds are still there"
+    for h in p4:
+        assert h.failures == ["P4"], h
+        assert any("sign the eComm user agreement" in r for r in h.reasons), h.reasons
+    submitted = {r[0]: r[1] for r in store.query(
+        "SELECT request_id, status FROM requests WHERE request_id IN "
+        f"({', '.join('?' * len(p4))})", [h.request_id for h in p4])}
+    assert set(submitted.values()) == {"pending"}, "queued, not refused at submission"
 
 
 def test_c1_a_batch_to_process_now_in_a_first_processing_week(demo_day):
@@ -130,6 +155,43 @@ def test_a1_q1_q3_c1_c4_every_specialist_has_rows_in_every_dashboard_panel(demo_
         board = dash.dashboard(store, who, DashboardFilters(), as_of, limit=None)
         empty = [k for k, p in board.panels.items() if p.count == 0]
         assert not empty, f"{user.email} has nothing in {empty} on {as_of}"
+
+
+def test_a1_q1_q4_c1_c4_every_panel_has_rows_of_every_campus(demo_day):
+    """Issue 13: each campus's own rows (affiliated campus, as the System team filters the
+    dashboard by campus) fill every panel, not only rows of other campuses naming the
+    campus's specialist (A1)."""
+    store, as_of = demo_day
+    system = admin.find_identity(store, SYSTEM)
+    empty = {}
+    for campus in ref.CAMPUSES:
+        board = dash.dashboard(store, system, DashboardFilters(campus=campus), as_of, limit=None)
+        missing = [k for k, p in board.panels.items() if p.count == 0]
+        if missing:
+            empty[campus] = missing
+    assert not empty, f"panels with no row of the campus on {as_of}: {empty}"
+
+
+def test_c1_b5_the_system_team_has_a_batch_or_a_true_up_to_practise(demo_day):
+    """Issue 13: on any day the System team can process a batch now (a first processing
+    week) or draft a true-up (January, June); on other days the batch due next, with
+    requests and holds, can be previewed (test_c1_c3_...)."""
+    store, as_of = demo_day
+    system = admin.find_identity(store, SYSTEM)
+    due = batch.due_cycle(store, as_of)
+    can_process = (batch.processing_refusal(store, due, as_of, as_of) is None
+                   and batch.batch_record(store, due) is None
+                   and bool(batch.preview_batch(store, system, due, on=as_of).provisioned))
+    fy, kind = _fy(as_of), frames.review_kind(as_of)
+    can_draft = (as_of.month in (1, 6) and not wf.list_summaries(
+        store, system, fiscal_year=fy, kind=kind) and bool(wf.compute_run(
+            store, fiscal_year=fy, kind=kind, as_of=frames.default_as_of(fy, kind, as_of))))
+    if first_week(store, as_of):
+        assert can_process, f"the batch of {due} to process on {as_of}"
+    if as_of.month in (1, 6):
+        assert can_draft, f"a {kind} true-up to draft on {as_of}"
+    if not (first_week(store, as_of) or as_of.month in (1, 6)):
+        assert upcoming_plan(store, as_of).provisioned, "a batch to preview"
 
 
 def test_q1_every_specialist_has_quiz_overdue_and_due_users(demo_day):
