@@ -6,11 +6,10 @@ import streamlit as st
 
 from ecomm import compliance_frames as cf
 from ecomm import reference as ref
-from ecomm import ui
+from ecomm import ui, ui_deprovision
 from ecomm.compliance import COURSE_EXPIRING, COURSE_NON_COMPLIANT
-from ecomm.compliance_actions import (COURSES, IDLE, LEAVERS, QUIZ, default_reason,
-                                      request_deprovisioning, table_items)
-from ecomm.errors import EcommError
+from ecomm.compliance_actions import COURSES, IDLE, LEAVERS, QUIZ, default_reason, table_items
+from ecomm.deprovision_confirm import marker_column, requested_markers
 from ecomm.identity import Identity
 from ecomm.policy import Policy
 from ecomm.storage import compliance as store_c
@@ -23,7 +22,6 @@ if user is None:
     st.stop()
 
 ALL = "All campuses"
-RESULT_KEY, NONCE_KEY = "cmp_result", "cmp_nonce"
 
 
 # One entry per person and day: the three tables (7.4 MB pickled for everyone at 100x; the row
@@ -56,33 +54,23 @@ quiz, idle, courses, leavers = _lists(store, str(store.path), as_of, user.model_
 quiz, idle, courses, leavers = (cf.in_campus(quiz, campus), cf.in_campus(idle, campus),
                                 cf.in_campus(courses, campus), cf.in_campus(leavers, campus))
 can_act = not user.is_manager
-nonce = st.session_state.get(NONCE_KEY, 0)
-
-
-def show_result(kind: str) -> None:
-    """The outcome of the last "Request deprovisioning" on this tab (kept across the rerun)."""
-    held = st.session_state.get(RESULT_KEY)
-    if not held or held[0] != kind:
-        return
-    result = held[1]
-    (st.success if result.created else st.warning)(result.summary, icon=":material/task_alt:")
-    for item in result.created:
-        ui.record_link(ui.LICENSE_PAGE, item.license_number,
-                       f"{item.request_id}: {item.license_number} "
-                       f"({', '.join(item.applications)})")
-    for item in result.refused:
-        st.error(ui.md(item.sentence()), icon=":material/block:")
+nonce = ui_deprovision.nonce()
+markers = requested_markers(store)   # issue 18: rows already requested are marked
 
 
 def list_table(kind: str, frame: pd.DataFrame, csv_name: str, link: tuple[str, str, str]) -> None:
     """The table (with record links), its CSV, and for writers the selection and the action."""
-    show_result(kind)
+    ui_deprovision.show_result(f"cmp_{kind}")
     if frame.empty:
         st.info(f"Nobody on this list on {as_of.isoformat()}.")
         return
     column, page, label = link
     display = frame.copy()
     display.insert(0, label, [ui.record_url(page, v) for v in frame[column]])
+    requested = (marker_column(frame["licenses"], markers, sep=", ") if kind == COURSES
+                 else marker_column(frame["license"], markers))
+    if any(requested):
+        display.insert(1, "deprovisioning", requested)
     config = {label: ui.link_column(label, page)}
     ui.download_csv(frame, csv_name, "Download this list as CSV", key=f"cmp_{kind}_csv")
     if not can_act:
@@ -95,29 +83,14 @@ def list_table(kind: str, frame: pd.DataFrame, csv_name: str, link: tuple[str, s
                          on_select="rerun", selection_mode="multi-row",
                          key=f"cmp_{kind}_table_{nonce}")
     picked = frame.iloc[[i for i in event.selection.rows if 0 <= i < len(frame)]]  # positional
-    reason = st.text_input("Reason (kept on each request)", value=default_reason(kind, policy),
-                           key=f"cmp_{kind}_reason")
-    items = table_items(kind, picked, reason)
-    if len(picked):
-        st.caption(f"{len(picked)} row(s) selected: {len(items)} license record(s), "
-                   f"{', '.join(i.license_number for i in items)}. Each becomes its own request "
-                   "through the usual rules; one refused does not stop the others.")
-    else:
-        st.caption("Select rows in the table (the boxes on the left) to request deprovisioning.")
     if as_of != ui.today():
         st.caption(f"The list is as of {as_of.isoformat()}; requests are submitted now, for what "
                    "each license holds today.")
-    if st.button(f"Request deprovisioning for the selected ({len(items)})", type="primary",
-                 disabled=not items, key=f"cmp_{kind}_deprovision"):
-        try:
-            result = request_deprovisioning(store, user, items, now_utc=ui.now_utc())
-        except EcommError as exc:
-            ui.show_error(exc)
-        else:
-            st.session_state[RESULT_KEY] = (kind, result)
-            st.session_state[NONCE_KEY] = nonce + 1  # a fresh table: no stale selection
-            ui.clear_caches()
-            st.rerun()
+    ui_deprovision.deprovision_selected(
+        store, user, key=f"cmp_{kind}", rows=len(picked),
+        make_items=lambda reason: table_items(kind, picked, reason),
+        default_reason=default_reason(kind, policy), ask_key=f"cmp_{kind}_deprovision",
+        reason_key=f"cmp_{kind}_reason")
 
 
 tab_quiz, tab_idle, tab_courses, tab_leavers = st.tabs([

@@ -12,9 +12,10 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from ecomm import compliance_actions, seats, system_tasks, ui
+from ecomm import seats, system_tasks, ui, ui_deprovision
 from ecomm.dashboard import export, keydates
 from ecomm.dashboard import panels as dash
+from ecomm.deprovision_confirm import marker_column, requested_markers
 from ecomm.dashboard.filters import (PARAM_BILLING, PARAM_CAMPUS, PARAM_GROUP,
                                      DashboardFilters, Resolved, from_params, resolve, to_params)
 from ecomm.errors import EcommError
@@ -23,7 +24,6 @@ from ecomm.permissions import additional_email
 ALL = "All"
 K_CAMPUS, K_BILLING, K_GROUP = "dash_campus", "dash_billing", "dash_group"
 URL_READ, URL_NOTICES = "_dash_url_read", "_dash_url_notices"
-RESULT_KEY, NONCE_KEY = "_dash_deprov_result", "_dash_table_nonce"
 PLACEHOLDER = "__record__"
 LINK_COLUMNS = {"license_number": ("license", ui.LICENSE_PAGE),
                 "contact_id": ("contact", ui.CONTACT_PAGE)}
@@ -214,6 +214,19 @@ def display_frame(frame):
     return pd.DataFrame(columns, index=frame.index, copy=False), config
 
 
+def _mark_requested(shown, frame) -> None:
+    """A "deprovisioning" column after the links: "Requested 2026-12-03 (R-D0061)" on rows
+    whose license record already has a waiting deprovisioning request (none: no column)."""
+    column, sep = (("license_numbers", "; ") if "license_numbers" in frame.columns
+                   else ("license_number", None))
+    if column not in frame.columns:
+        return
+    requested = marker_column(frame[column].tolist(), markers, sep)
+    if any(requested):
+        links = sum(1 for c in LINK_COLUMNS if c in frame.columns)
+        shown.insert(links, "deprovisioning", requested)
+
+
 def downloads(key: str) -> None:
     """CSV and XLSX of every row of the panel, made when clicked."""
     def rows():
@@ -229,42 +242,18 @@ def downloads(key: str) -> None:
                           key=f"dash_xlsx_{key}")
 
 
-def show_result(key: str) -> None:
-    """The outcome of the last deprovisioning action on this panel (kept across the rerun)."""
-    held = st.session_state.get(RESULT_KEY)
-    if not held or held[0] != key:
-        return
-    result = held[1]
-    (st.success if result.created else st.warning)(ui.md(result.summary),
-                                                   icon=":material/task_alt:")
-    for item in result.refused:
-        st.error(ui.md(item.sentence()), icon=":material/block:")
-
-
 def deprovision_action(key: str, frame, selection) -> None:
     """Q1-Q4: send the selected rows to deprovisioning, one request per license, through the
-    usual rules (ecomm.compliance_actions); a refused one does not stop the others."""
+    usual rules (ecomm.compliance_actions), after the confirmation (ecomm.ui_deprovision)."""
     rows = sorted(i for i in (selection.rows if selection is not None else []) if i < len(frame))
-    reason = st.text_input("Reason (kept on each request)", key=f"dash_reason_{key}",
-                           value=board.deprovision_reason(key))
-    items = dash.deprovision_items(key, frame.iloc[rows], reason) if rows else []
-    st.caption(f"{len(rows)} row(s) selected: {len(items)} license record(s)." if rows else
-               "Select rows in the table (the boxes on the left) to request their "
-               "deprovisioning.")
-    if st.button(f"Request deprovisioning for the selected ({len(items)})", type="primary",
-                 key=f"dash_deprov_{key}", disabled=not items):
-        try:
-            result = compliance_actions.request_deprovisioning(store, user, items,
-                                                               now_utc=ui.now_utc())
-        except EcommError as exc:
-            ui.show_error(exc)
-        else:
-            st.session_state[RESULT_KEY] = (key, result)
-            st.session_state[NONCE_KEY] = st.session_state.get(NONCE_KEY, 0) + 1
-            ui.clear_caches()
-            st.rerun()
+    ui_deprovision.deprovision_selected(
+        store, user, key=f"dash_{key}", rows=len(rows),
+        make_items=lambda reason: dash.deprovision_items(key, frame.iloc[rows], reason),
+        default_reason=board.deprovision_reason(key), ask_key=f"dash_deprov_{key}",
+        reason_key=f"dash_reason_{key}")
 
 
+markers = requested_markers(store) if not user.is_manager else {}
 for panel in board.rows():  # D1: the rows in the order of 000
     spec = panel.spec
     key = spec.key
@@ -278,8 +267,10 @@ for panel in board.rows():  # D1: the rows in the order of 000
             continue
         shown, config = display_frame(panel.frame)
         selectable = spec.deprovision_action and not user.is_manager
-        show_result(key)
-        nonce = st.session_state.get(NONCE_KEY, 0)
+        if selectable:   # issue 18: rows already requested are marked
+            ui_deprovision.show_result(f"dash_{key}")
+            _mark_requested(shown, panel.frame)
+        nonce = ui_deprovision.nonce()
         event = st.dataframe(shown, hide_index=True, column_config=config,
                              key=f"dash_df_{key}_{nonce}",
                              on_select="rerun" if selectable else "ignore",

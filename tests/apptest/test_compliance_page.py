@@ -35,6 +35,11 @@ def select(at: AppTest, kind: str, rows: list[int]) -> AppTest:
     return ok(at.run())
 
 
+def confirm(at: AppTest, kind: str) -> AppTest:
+    """Issue 18: the deprovisioning asks first; say yes (the old tests submitted at once)."""
+    return ok(at.button(key=f"deprov_yes_cmp_{kind}").click().run())
+
+
 def requests(store) -> list[tuple]:
     return store.query("SELECT license_number, applications, submitted_by, notes FROM requests "
                        "ORDER BY request_id")
@@ -100,6 +105,8 @@ def test_select_rows_and_request_deprovisioning_creates_the_requests(compliance_
     button = at.button(key="cmp_quiz_deprovision")
     assert not button.disabled and button.label.endswith("(2)")
     ok(button.click().run())
+    assert requests(compliance_db) == []   # issue 18: nothing yet, the confirmation first
+    confirm(at, "quiz")
     assert [(r[0], r[1], r[2]) for r in requests(compliance_db)] == [
         ("LN-0001", [ref.SALESFORCE, ref.CVENT], SYSTEM),
         ("LN-0100", [ref.SALESFORCE, ref.CVENT], SYSTEM)]
@@ -116,7 +123,7 @@ def test_select_rows_after_a_filter_maps_through_the_shown_rows(compliance_db):
     ok(at.radio(key="cmp_quiz_show").set_value("reminder").run())
     select(at, "quiz", [0])  # row 0 of the filtered table is LN-0002, not LN-0001
     ok(at.text_input(key="cmp_quiz_reason").input("Left the university").run())
-    ok(at.button(key="cmp_quiz_deprovision").click().run())
+    confirm(ok(at.button(key="cmp_quiz_deprovision").click().run()), "quiz")
     assert requests(compliance_db) == [("LN-0002", [ref.SALESFORCE], SYSTEM,
                                         "Left the university")]
 
@@ -125,7 +132,7 @@ def test_q2_a_specialist_deprovisions_the_idle_applications_of_one_license(compl
     at = open_page(BOULDER, PAGE)
     select(at, "idle", [0, 1])
     assert at.button(key="cmp_idle_deprovision").label.endswith("(1)")  # one license
-    ok(at.button(key="cmp_idle_deprovision").click().run())
+    confirm(ok(at.button(key="cmp_idle_deprovision").click().run()), "idle")
     assert requests(compliance_db) == [("LN-0003", [ref.SALESFORCE, ref.MARKETING_CLOUD],
                                         BOULDER, "Q2: no login for 6 months")]
 
@@ -133,7 +140,7 @@ def test_q2_a_specialist_deprovisions_the_idle_applications_of_one_license(compl
 def test_p14_a_refused_item_is_shown_with_its_sentence(compliance_db):
     at = open_page(NEW_SPECIALIST, PAGE)  # Boulder, license-change quiz not passed
     select(at, "quiz", [0])
-    ok(at.button(key="cmp_quiz_deprovision").click().run())
+    confirm(ok(at.button(key="cmp_quiz_deprovision").click().run()), "quiz")
     assert requests(compliance_db) == []
     assert "No deprovisioning request was created" in " ".join(w.value for w in at.warning)
     refusal = " ".join(e.value for e in at.error)

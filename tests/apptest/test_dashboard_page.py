@@ -196,6 +196,12 @@ def test_q1_selected_rows_become_deprovisioning_requests(seeded):
     ok(at.run())
     assert "1 row(s) selected: 1 license record(s)." in texts(at)
     ok(at.button(key="dash_deprov_quiz").click().run())
+    # issue 18: the confirmation first (nothing submitted yet); C4: Salesforce goes at once
+    assert "Deprovision 1 license record(s)?" in texts(at)
+    assert "Salesforce is removed from 1 license record(s). This cannot be undone" in texts(at)
+    assert not seeded.query("SELECT 1 FROM requests WHERE kind = 'deprovision' "
+                            "AND license_number = 'LN-0002'")
+    ok(at.button(key="deprov_yes_dash_quiz").click().run())
     assert "1 deprovisioning request(s) created" in texts(at)
     made = seeded.query("SELECT license_number, kind, applications, status FROM requests "
                         "WHERE kind = 'deprovision' AND license_number = 'LN-0002'")

@@ -61,6 +61,7 @@ def test_q4_selected_leavers_become_deprovisioning_requests(compliance_db):
     button = at.button(key="cmp_leavers_deprovision")
     assert not button.disabled and button.label.endswith("(1)")
     ok(button.click().run())
+    ok(at.button(key="deprov_yes_cmp_leavers").click().run())   # issue 18: confirmed first
     made = compliance_db.query("SELECT license_number, applications, notes FROM requests")
     assert [(r[0], list(r[1]), r[2]) for r in made] == [
         ("LN-0003", [ref.SALESFORCE, ref.MARKETING_CLOUD],
