@@ -62,7 +62,7 @@ def deprovision_selected(store, user, *, key: str, rows: int,
     if rows:
         names = ", ".join(i.license_number for i in items[:10]) + (", ..." if len(items) > 10
                                                                     else "")
-        st.caption(f"{rows} row(s) selected: {len(items)} license record(s). {names}")
+        st.caption(f"{rows} row(s) selected: {len(items)} license record(s), {names}.")
     else:
         st.caption("Select rows in the table (the boxes on the left) to request their "
                    "deprovisioning.")

@@ -194,7 +194,7 @@ def test_q1_selected_rows_become_deprovisioning_requests(seeded):
     table_key = "dash_df_quiz_0"
     at.session_state[table_key] = {"selection": {"rows": [0], "columns": []}}   # LN-0002
     ok(at.run())
-    assert "1 row(s) selected: 1 license record(s)." in texts(at)
+    assert "1 row(s) selected: 1 license record(s), LN-0002." in texts(at)
     ok(at.button(key="dash_deprov_quiz").click().run())
     # issue 18: the confirmation first (nothing submitted yet); C4: Salesforce goes at once
     assert "Deprovision 1 license record(s)?" in texts(at)
