@@ -8,11 +8,11 @@ link ask (A1)."""
 import re
 from urllib.parse import quote_plus
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
-from ecomm import seats, system_tasks, ui, ui_deprovision
+from ecomm import seats, system_tasks, ui, ui_deprovision, ui_tables
+from ecomm.compliance import COURSE_STATUS_LABEL
 from ecomm.dashboard import export, keydates
 from ecomm.dashboard import panels as dash
 from ecomm.deprovision_confirm import marker_column, requested_markers
@@ -180,51 +180,44 @@ def record_urls(template: str, values: list) -> list[str | None]:
                                   else quote_plus(str(v))) for v in values]
 
 
-def _dated(values: pd.Series) -> bool:
-    """Every value (of a date-time column) is at midnight: show it as a date."""
-    if values.dtype.kind != "M" or not isinstance(values.dtype, np.dtype):  # zoned: by pandas
-        values = values.dropna()
-        return values.empty or bool((values == values.dt.normalize()).all())
-    ticks = values.to_numpy()
-    ticks = ticks[~np.isnat(ticks)].view("i8")
-    per_day = np.timedelta64(1, "D") // np.timedelta64(1, np.datetime_data(values.dtype)[0])
-    return not (ticks % per_day).any()
+# issue 18: who first, then why the row is here, then the record links (ecomm.ui_tables)
+LEAD = {dash.QUEUE: ["request", "name", "held", "missing"],
+        dash.DEPROVISION: ["request", "name", "note"],
+        dash.QUIZ: ["name", "overdue", "days_since", "quiz_deadline"],
+        dash.IDLE: ["name", "application", "idle_on", "last_login_on"],
+        dash.COURSES: ["name", "course", "status", "expires_on"],
+        dash.LEAVERS: ["name", "reason", "since"], dash.ACTIVE: ["name"]}
 
 
-def display_frame(frame):
-    """The panel's rows with record links first (IDs shown, the record opens on click). The
-    frame is put together once from its columns (no copy per link column); the IDs are read as
+def display_frame(frame, key: str, markers: dict | None):
+    """The panel's rows as people read them (ecomm.ui_tables): the name and the "why" columns
+    first, then (issue 18) "Requested 2026-12-03 (R-D0061)" on rows already requested for
+    deprovisioning, then the record links (IDs shown, the record opens on click); the
+    per-application yes/no columns that repeat "applications" left out. The IDs are read as
     Python lists (iterating Arrow-backed columns row by row cost more than the rest of the page
-    at 100x); a date-time column shows as a date when every value is at midnight."""
-    config = {}
-    columns = {}
+    at 100x)."""
+    config, data = {}, {}
     for col, (label, page) in LINK_COLUMNS.items():
         if col in frame.columns:
-            columns[label] = record_urls(url_templates[page], frame[col].tolist())
+            data[col] = record_urls(url_templates[page], frame[col].tolist())
             config[label] = ui.link_column(label, page)
-    for col in frame.columns:
-        if col in LINK_COLUMNS or col in columns:
-            continue
-        values = frame[col]
-        columns[col] = values
-        if pd.api.types.is_datetime64_any_dtype(values):
-            config[col] = (st.column_config.DateColumn(col, format="YYYY-MM-DD")
-                           if _dated(values) else
-                           st.column_config.DatetimeColumn(col, format="YYYY-MM-DD HH:mm"))
-    return pd.DataFrame(columns, index=frame.index, copy=False), config
-
-
-def _mark_requested(shown, frame) -> None:
-    """A "deprovisioning" column after the links: "Requested 2026-12-03 (R-D0061)" on rows
-    whose license record already has a waiting deprovisioning request (none: no column)."""
-    column, sep = (("license_numbers", "; ") if "license_numbers" in frame.columns
-                   else ("license_number", None))
-    if column not in frame.columns:
-        return
-    requested = marker_column(frame[column].tolist(), markers, sep)
-    if any(requested):
-        links = sum(1 for c in LINK_COLUMNS if c in frame.columns)
-        shown.insert(links, "deprovisioning", requested)
+    drop = ui_tables.duplicate_app_flags(frame)
+    if "license_numbers" in frame.columns and "license_number" in frame.columns and (
+            frame["license_numbers"].fillna("") == frame["license_number"].fillna("")).all():
+        drop.append("license_numbers")   # one license record each: the link says it
+    if key == dash.COURSES and "status" in frame.columns:
+        data["status"] = [COURSE_STATUS_LABEL.get(v, v) for v in frame["status"].tolist()]
+    if markers:
+        column, sep = (("license_numbers", "; ") if "license_numbers" in frame.columns
+                       else ("license_number", None))
+        if column in frame.columns:
+            requested = marker_column(frame[column].tolist(), markers, sep)
+            if any(requested):
+                data["deprovisioning"] = requested
+    shown = ui_tables.readable(frame.assign(**data) if data else frame,
+                               [*LEAD.get(key, ["name"]), "deprovisioning"],
+                               after=list(LINK_COLUMNS), drop=drop)
+    return shown, config
 
 
 def downloads(key: str) -> None:
@@ -265,16 +258,14 @@ for panel in board.rows():  # D1: the rows in the order of 000
         if panel.count == 0:
             st.write("Nothing to show for these filters.")
             continue
-        shown, config = display_frame(panel.frame)
         selectable = spec.deprovision_action and not user.is_manager
-        if selectable:   # issue 18: rows already requested are marked
+        shown, config = display_frame(panel.frame, key, markers if selectable else None)
+        if selectable:
             ui_deprovision.show_result(f"dash_{key}")
-            _mark_requested(shown, panel.frame)
         nonce = ui_deprovision.nonce()
-        event = st.dataframe(shown, hide_index=True, column_config=config,
-                             key=f"dash_df_{key}_{nonce}",
-                             on_select="rerun" if selectable else "ignore",
-                             selection_mode="multi-row")
+        event = ui_tables.show(shown, column_config=config, key=f"dash_df_{key}_{nonce}",
+                               on_select="rerun" if selectable else "ignore",
+                               selection_mode="multi-row")
         if panel.truncated:
             st.caption(f"Showing the first {len(panel.frame):,} of {panel.count:,} rows; the "
                        "downloads have all of them.")

@@ -104,7 +104,8 @@ def test_p7_the_dashboard_marks_rows_already_requested(app_store):
         "?, ?, ['Cvent'], 'LN-0002', 'pending')", [contact, datetime(2026, 12, 4, 5, 0), BOULDER]))
     ok(at.run())
     quiz = frame(at, "quiz")
-    assert list(quiz.columns[:3]) == ["license", "contact", "deprovisioning"]
+    assert list(quiz.columns[:7]) == ["name", "overdue", "days since provisioned",
+                                      "quiz deadline", "deprovisioning", "license", "contact"]
     marks = dict(zip(quiz["license"].str.extract(r"license=([^&]*)")[0], quiz["deprovisioning"]))
     assert marks["LN-0002"] == "Requested 2026-12-03 (R-000900)"
     assert {v for k, v in marks.items() if k != "LN-0002"} <= {""}

@@ -80,12 +80,13 @@ def test_a2_system_team_sees_every_panel_with_its_count_and_the_user_counts(seed
     assert list(queue["request"]) == ["R-4", "R-2", "R-3", "R-10", "R-1"]  # by submission
     assert list(queue["held"]) == [True, False, False, False, False]
     assert queue.iloc[0]["missing"].startswith("P5: PCI Compliance is missing")
-    assert [c for c in queue.columns if c not in ("license", "contact")][:5] == [
-        "request", "submitted", "cycle", "held", "missing"]
+    # issue 18: the request, the person's name, then why it waits (held, missing), then links
+    assert list(queue.columns[:6]) == ["request", "name", "held", "missing", "license",
+                                       "contact"]
     leavers = frame(at, dash.LEAVERS)
     assert list(leavers["license"].str.extract(r"license=([^&]*)")[0]) == ["LN-0004"]
     assert list(leavers["reason"]) == ["CU employment ended"]
-    assert str(leavers.iloc[0]["since"])[:10] == "2026-11-01"    # the day after it ended
+    assert leavers.iloc[0]["leaver since"] == "2026-11-01"    # the day after it ended
     assert "Salesforce already removed on 2026-11-05" in frame(at, dash.DEPROVISION).iloc[0]["note"]
     keys = {b.key for b in at.get("download_button")}
     assert {f"dash_{kind}_{k}" for kind in ("csv", "xlsx") for k in dash.D1_ROWS} <= keys
