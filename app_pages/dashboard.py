@@ -180,19 +180,18 @@ def record_urls(template: str, values: list) -> list[str | None]:
                                   else quote_plus(str(v))) for v in values]
 
 
-# issue 18: who first, then why the row is here, then the record links (ecomm.ui_tables)
-LEAD = {dash.QUEUE: ["request", "name", "held", "missing"],
-        dash.DEPROVISION: ["request", "name", "note"],
-        dash.QUIZ: ["name", "overdue", "days_since", "quiz_deadline"],
-        dash.IDLE: ["name", "application", "idle_on", "last_login_on"],
-        dash.COURSES: ["name", "course", "status", "expires_on"],
-        dash.LEAVERS: ["name", "reason", "since"], dash.ACTIVE: ["name"]}
+# issue 18: who first (the request, the person's name, the record links), then why the row is
+# here (ecomm.ui_tables)
+WHY = {dash.QUEUE: ["held", "missing"], dash.DEPROVISION: ["note"],
+       dash.QUIZ: ["overdue", "days_since", "quiz_deadline"],
+       dash.IDLE: ["application", "idle_on", "last_login_on"],
+       dash.COURSES: ["course", "status", "expires_on"], dash.LEAVERS: ["reason", "since"]}
 
 
 def display_frame(frame, key: str, markers: dict | None):
-    """The panel's rows as people read them (ecomm.ui_tables): the name and the "why" columns
-    first, then (issue 18) "Requested 2026-12-03 (R-D0061)" on rows already requested for
-    deprovisioning, then the record links (IDs shown, the record opens on click); the
+    """The panel's rows as people read them (ecomm.ui_tables): the request, the name, the record
+    links (IDs shown, the record opens on click), the "why" columns, then (issue 18) "Requested
+    2026-12-03 (R-D0061)" on rows already requested for deprovisioning; the
     per-application yes/no columns that repeat "applications" left out. The IDs are read as
     Python lists (iterating Arrow-backed columns row by row cost more than the rest of the page
     at 100x)."""
@@ -215,8 +214,8 @@ def display_frame(frame, key: str, markers: dict | None):
             if any(requested):
                 data["deprovisioning"] = requested
     shown = ui_tables.readable(frame.assign(**data) if data else frame,
-                               [*LEAD.get(key, ["name"]), "deprovisioning"],
-                               after=list(LINK_COLUMNS), drop=drop)
+                               ["request", "name", *LINK_COLUMNS, *WHY.get(key, []),
+                                "deprovisioning"], drop=drop)
     return shown, config
 
 

@@ -24,7 +24,7 @@ LABELS: dict[str, str] = {
     "provisioned_on": "provisioned on", "deprovisioned_on": "deprovisioned on",
     "days_since": "days since provisioned", "days since": "days since provisioned",
     "quiz_deadline": "quiz deadline", "latest_reminder": "latest reminder",
-    "last_login_on": "last login", "idle_since": "idle since", "idle_on": "idle six months on",
+    "last_login_on": "last login", "idle_since": "idle since", "idle_on": "idle on",
     "completed_on": "completed on", "expires_on": "expires on", "since": "leaver since",
     "salesforce_removed_on": "Salesforce removed on", "salesforce_profile": "Salesforce profile",
     "public_groups": "public groups", "business_units": "business units",
@@ -34,7 +34,7 @@ LABELS: dict[str, str] = {
     "campus_speedtype": "campus speedtype", "unit_speedtypes": "unit speedtypes",
     "fiscal_year": "fiscal year", "net_new": "net new", "monthly_rate": "monthly rate",
     "line_total": "line total", "as_of": "as of", "started_at": "started", "ended_at":
-    "ended", "created_at": "created", "sent_at": "sent", "reminder due (day)": "reminder due",
+    "ended", "created_at": "created", "sent_at": "sent"
 }
 NAME_COLUMNS = ("name", "full_name", "user name", "user_name")
 
@@ -73,7 +73,8 @@ def cells(values: pd.Series) -> pd.Series:
             return values
         if pd.api.types.is_float_dtype(values) and not (values.dropna() % 1).any():
             values = values.astype("Int64")
-        return values.astype(object).where(values.notna(), "")
+        return pd.Series(["" if _is_missing(v) else str(v) for v in values.tolist()],
+                         index=values.index, dtype=object)   # one type per column (Arrow)
     out = []
     for v in values.tolist():
         if _is_missing(v):
@@ -85,6 +86,8 @@ def cells(values: pd.Series) -> pd.Series:
                        getattr(v, "minute", 0) else v.strftime("%Y-%m-%d"))
         else:
             out.append(v)
+    if "" in out and any(not isinstance(v, str) for v in out):   # one type per column (Arrow)
+        out = [v if isinstance(v, str) else str(v) for v in out]
     return pd.Series(out, index=values.index, dtype=object)
 
 

@@ -24,9 +24,14 @@ def table(at: AppTest, kind: str):
     return found[0] if found else None
 
 
+def ids(links) -> list[str]:
+    """The record IDs of a link column (issue 18: the ID column opens the record)."""
+    return list(links.str.extract(r"(?:license|contact)=([^&]*)")[0])
+
+
 def licenses(at: AppTest, kind: str = "quiz") -> list[str]:
     t = table(at, kind)
-    return [] if t is None else list(t.value["license"])
+    return [] if t is None else ids(t.value["license"])
 
 
 def select(at: AppTest, kind: str, rows: list[int]) -> AppTest:
@@ -49,9 +54,9 @@ def test_q1_q3_the_system_team_sees_every_campus_in_each_tab(compliance_db):
     at = open_page(SYSTEM, PAGE)
     assert licenses(at, "quiz") == QUIZ_ALL
     idle = table(at, "idle").value
-    assert list(zip(idle["license"], idle["application"])) == IDLE_ALL
+    assert list(zip(ids(idle["license"]), idle["application"])) == IDLE_ALL
     courses = table(at, "courses").value
-    assert list(zip(courses["contact"], courses["course"])) == COURSES_ALL
+    assert list(zip(ids(courses["contact"]), courses["course"])) == COURSES_ALL
     assert list(courses["status"]) == ["Expiring", "Non-compliant", "Non-compliant",
                                        "Non-compliant"]
     metrics = {m.label: m.value for m in at.metric}
@@ -65,7 +70,7 @@ def test_q1_q3_the_system_team_sees_every_campus_in_each_tab(compliance_db):
     ok(at.selectbox(key="cmp_campus").select("Denver").run())
     assert licenses(at, "quiz") == ["LN-0100"]
     assert table(at, "idle") is None and "Nobody on this list on 2026-11-23." in texts(at)
-    assert set(table(at, "courses").value["contact"]) == {"C-DEN"}
+    assert set(ids(table(at, "courses").value["contact"])) == {"C-DEN"}
 
 
 def test_q1_the_quiz_tab_shows_reminders_due_or_overdue_only(compliance_db):
@@ -86,13 +91,13 @@ def test_the_as_of_date_picker_recomputes_the_lists(compliance_db):
     assert list(table(at, "quiz").value["overdue"]) == [True, True]
     assert table(at, "idle") is None  # LN-0003 (last login 2026-05-01) is idle from 11-01
     ok(at.date_input(key="cmp_as_of").set_value(date(2026, 11, 1)).run())
-    assert list(table(at, "idle").value["license"]) == ["LN-0003", "LN-0003"]
+    assert ids(table(at, "idle").value["license"]) == ["LN-0003", "LN-0003"]
 
 
 def test_a1_a_specialist_sees_only_their_campus_without_a_campus_filter(compliance_db):
     at = open_page(BOULDER, PAGE)
     assert licenses(at, "quiz") == QUIZ_BOULDER
-    assert list(table(at, "courses").value["contact"]) == ["C-COURSE"]
+    assert ids(table(at, "courses").value["contact"]) == ["C-COURSE"]
     assert not [s for s in at.selectbox if s.key == "cmp_campus"]
     assert "LN-0100" not in texts(at) + table(at, "quiz").value.to_string()
 

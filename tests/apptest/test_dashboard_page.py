@@ -80,9 +80,9 @@ def test_a2_system_team_sees_every_panel_with_its_count_and_the_user_counts(seed
     assert list(queue["request"]) == ["R-4", "R-2", "R-3", "R-10", "R-1"]  # by submission
     assert list(queue["held"]) == [True, False, False, False, False]
     assert queue.iloc[0]["missing"].startswith("P5: PCI Compliance is missing")
-    # issue 18: the request, the person's name, then why it waits (held, missing), then links
-    assert list(queue.columns[:6]) == ["request", "name", "held", "missing", "license",
-                                       "contact"]
+    # issue 18: the request, the person's name, the record links, then why it waits
+    assert list(queue.columns[:6]) == ["request", "name", "license", "contact", "held",
+                                       "missing"]
     leavers = frame(at, dash.LEAVERS)
     assert list(leavers["license"].str.extract(r"license=([^&]*)")[0]) == ["LN-0004"]
     assert list(leavers["reason"]) == ["CU employment ended"]

@@ -93,7 +93,13 @@ def listed(page, rows: int | None = None) -> list[str]:
     expect(table.locator("tbody tr").first).to_be_attached()
     if rows is not None:
         expect(table).to_have_attribute("aria-rowcount", str(rows + 1))   # + the header row
-    return [t.strip() for t in table.locator("tbody tr td[aria-colindex='2']").all_inner_texts()]
+    # issue 18: the name comes first; the license record's column is found by its heading
+    heads = table.locator("thead th")
+    texts = [t.strip() for t in heads.all_inner_texts()]
+    at = heads.nth(texts.index("license")).get_attribute("aria-colindex")
+    cells = table.locator(f"tbody tr td[aria-colindex='{at}']").all_inner_texts()
+    # the link column's accessible text is its URL (license?license=LN-0042&as=...)
+    return [re.sub(r"^license\?license=([^&]*).*$", r"\1", t.strip()) for t in cells]
 
 
 def tick_row(page, row: int, then_selected: int) -> None:
