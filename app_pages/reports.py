@@ -7,7 +7,7 @@ write changes the version, and ui.clear_caches() runs after every write)."""
 import pandas as pd
 import streamlit as st
 
-from ecomm import ui
+from ecomm import ui, ui_tables
 from ecomm import reference as ref
 from ecomm.billing.fiscal import fy_label
 from ecomm.billing.frames import dollars
@@ -169,7 +169,7 @@ with right:
     detail = frame.drop(columns=["kind"]).assign(actual=frame["actual"].map(dollars),
                                                  projected=frame["projected"].map(dollars))
     with st.expander("Per run"):
-        st.dataframe(detail, hide_index=True, key="rep_df_cost")
+        ui_tables.show(ui_tables.readable(detail), key="rep_df_cost")
     downloads(frame.drop(columns=["kind"]), "cost-by-campus", "cost")
 
 # -- B10 seats and B11 cost recovery (rules revision 2) -----------------------------------------------

@@ -34,7 +34,9 @@ LABELS: dict[str, str] = {
     "campus_speedtype": "campus speedtype", "unit_speedtypes": "unit speedtypes",
     "fiscal_year": "fiscal year", "net_new": "net new", "monthly_rate": "monthly rate",
     "line_total": "line total", "as_of": "as of", "started_at": "started", "ended_at":
-    "ended", "created_at": "created", "sent_at": "sent"
+    "ended", "created_at": "created", "sent_at": "sent",
+    "actual_source": "actual from", "pending_requests": "pending requests",
+    "pending_deprovisions": "pending deprovisionings",
 }
 NAME_COLUMNS = ("name", "full_name", "user name", "user_name")
 
@@ -122,6 +124,12 @@ def duplicate_app_flags(frame: pd.DataFrame) -> list[str]:
 def snake_case_headers(columns: Iterable[str]) -> list[str]:
     """Headers people should never see (tests): raw query names with underscores."""
     return [c for c in columns if "_" in str(c)]
+
+
+def plain_facet_titles(fig) -> None:
+    """A faceted Plotly Express chart's panel titles without the column's name: "July
+    invoice", not "invoice=July invoice"."""
+    fig.for_each_annotation(lambda a: a.update(text=a.text.split("=", 1)[-1]))
 
 
 def show(frame: pd.DataFrame, **kwargs):

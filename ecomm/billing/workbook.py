@@ -41,7 +41,7 @@ from ecomm import reference as ref
 from ecomm.billing.fiscal import fy_label
 from ecomm.billing.models import (GROUP_LABEL, Invoice, InvoiceLine, b4_unit_amounts,
                                   parse_unit_speedtypes, unit_text)
-from ecomm.billing.proration import ANNUAL, JANUARY, JUNE, KIND_LABEL, KINDS
+from ecomm.billing.proration import ANNUAL, KIND_LABEL, KINDS, TRUE_UPS
 from ecomm.billing.records import InvoiceHead
 from ecomm.errors import EcommError
 from ecomm.gc_pause import gc_paused
@@ -58,9 +58,8 @@ STATUS_LABEL = {"draft": "Draft", "in_review": "In review", "approved": "Approve
 
 FIXED_COLUMNS = ("License number", "User name", "Licenses held")
 TAIL_COLUMNS = ("Line total", "License campus speedtype", "Unit speedtypes", "Notes")
-# issue 18: a true-up prorates the months from the day each application was provisioned (B5);
-# its sheets show that day before the months, so the months can be checked
-TRUE_UPS = (JANUARY, JUNE)
+# issue 18: a true-up (TRUE_UPS) prorates the months from the day each application was
+# provisioned (B5); its sheets show that day before the months, so the months can be checked
 
 
 # issue 18: a specialist's workbook holds only invoices sent to their campus, so "no lines"
