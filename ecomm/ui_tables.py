@@ -66,17 +66,18 @@ def _dated(values: pd.Series) -> bool:
 def cells(values: pd.Series) -> pd.Series:
     """A column as people read it: date-times as ``2027-01-04`` (days) or ``2027-01-04 13:10``
     (as the query gives them: the queries give local times), lists joined with ', ', missing
-    as empty. Numbers and yes/no columns without gaps keep their type (they sort as numbers)."""
+    text as empty. Numbers and yes/no columns keep their type (they sort as numbers); their
+    gaps show empty through ``show`` (``placeholder=""``)."""
     if pd.api.types.is_datetime64_any_dtype(values):
         fmt = "%Y-%m-%d" if _dated(values) else "%Y-%m-%d %H:%M"
         return values.dt.strftime(fmt).fillna("").astype(object)
     if pd.api.types.is_bool_dtype(values) or pd.api.types.is_numeric_dtype(values):
-        if not values.isna().any():
-            return values
-        if pd.api.types.is_float_dtype(values) and not (values.dropna() % 1).any():
-            values = values.astype("Int64")
-        return pd.Series(["" if _is_missing(v) else str(v) for v in values.tolist()],
-                         index=values.index, dtype=object)   # one type per column (Arrow)
+        # numbers stay numbers (they sort and align as numbers); a gap shows as an empty cell
+        # through ``show``'s placeholder; whole numbers with gaps read 14, not 14.0
+        if (values.isna().any() and pd.api.types.is_float_dtype(values)
+                and not (values.dropna() % 1).any()):
+            return values.astype("Int64")
+        return values
     out = []
     for v in values.tolist():
         if _is_missing(v):

@@ -28,11 +28,14 @@ def test_missing_values_are_empty_cells_and_dates_read_as_people_write_them():
     assert list(shown["when"]) == ["2027-01-04 13:10", ""]
     assert list(shown["day"]) == ["2027-01-04", ""]
     assert list(shown["text"]) == ["x", ""]
-    assert list(shown["days"]) == ["14", ""]           # a whole number, not 14.0
+    # a whole number reads 14, not 14.0; numbers stay numbers, their gap shown empty by
+    # st.dataframe's placeholder (ui_tables.show)
+    assert str(shown["days"].dtype) == "Int64" and shown["days"][0] == 14
+    assert shown["days"].isna()[1]
     assert list(shown["count"]) == [3, 4] and shown["count"].dtype.kind == "i"
     assert list(shown["apps"]) == ["Salesforce, Cvent", ""]
     assert list(shown["flag"]) == [True, False]
-    text = shown.astype(str).to_string()
+    text = shown.drop(columns="days").astype(str).to_string()
     assert not any(bad in text for bad in ("None", "NaN", "NaT", "nan", "<NA>"))
 
 
