@@ -37,6 +37,7 @@ LABELS: dict[str, str] = {
     "ended", "created_at": "created", "sent_at": "sent",
     "actual_source": "actual from", "pending_requests": "pending requests",
     "pending_deprovisions": "pending deprovisionings",
+    "start_date": "started on", "end_date": "ended on",
 }
 NAME_COLUMNS = ("name", "full_name", "user name", "user_name")
 

@@ -74,3 +74,15 @@ def test_requests_list_names_the_person_before_the_contact(compliance_db):
     assert columns[:4] == ["request", "name", "contact", "license record"]
     assert columns.index("held because") < columns.index("applications")
     assert unreadable(at) == []
+
+
+def test_contact_employment_reads_in_words_with_no_none(compliance_db):
+    """C-QUIZ's employment has no end date: an empty cell, under "ended on", not end_date."""
+    from tests.apptest.test_leavers_page import employ
+
+    employ(compliance_db)
+    at = open_page(SYSTEM, "app_pages/contact.py", contact="C-QUIZ")
+    jobs = [t.value for t in at.dataframe if "started on" in t.value.columns]
+    assert jobs and list(jobs[0].columns[:2]) == ["campus", "status"]
+    assert list(jobs[0]["ended on"]) == [""]
+    assert unreadable(at) == []
