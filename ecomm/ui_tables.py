@@ -39,7 +39,6 @@ LABELS: dict[str, str] = {
     "pending_deprovisions": "pending deprovisionings",
     "start_date": "started on", "end_date": "ended on",
 }
-NAME_COLUMNS = ("name", "full_name", "user name", "user_name")
 
 
 def label(column: str) -> str:

@@ -4,6 +4,8 @@ undone) and what waits for the batch, with counts; rows already requested are ma
 requested twice (P7); Cancel submits nothing."""
 from __future__ import annotations
 
+import pytest
+
 from ecomm import admin
 from ecomm import reference as ref
 from ecomm.requests import submit_deprovision
@@ -21,6 +23,7 @@ def _cvent_requested(store) -> str:
     return conf.request_id
 
 
+@pytest.mark.slow
 def test_c4_the_confirmation_names_what_goes_at_once_and_what_waits_with_counts(compliance_db):
     at = open_page(SYSTEM, PAGE)
     select(at, "quiz", [0, 2])   # LN-0001 and LN-0100: each holds Salesforce + Cvent
@@ -50,6 +53,7 @@ def test_c4_cancel_submits_nothing_and_offers_the_button_again(compliance_db):
     assert at.button(key="cmp_quiz_deprovision").label.endswith("(1)")
 
 
+@pytest.mark.slow
 def test_p7_a_row_already_requested_is_marked_and_only_the_rest_is_requested(compliance_db):
     rid = _cvent_requested(compliance_db)
     at = open_page(SYSTEM, PAGE)

@@ -45,6 +45,7 @@ def test_compliance_tables_are_readable_with_the_name_first(compliance_db):
     assert unreadable(at) == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("email", [SYSTEM, BOULDER])
 def test_dashboard_and_reports_tables_are_readable(app_store, email):
     seed_small(app_store)
