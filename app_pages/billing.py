@@ -6,6 +6,7 @@ import streamlit as st
 
 from ecomm import reference as ref
 from ecomm import ui
+from ecomm import ui_tables
 from ecomm.billing import fiscal_setup, frames, gates, net_new, workflow
 from ecomm.billing import invoice_marks  # Returned: <reason>, demo rates
 from ecomm.billing.fiscal import fiscal_year_of, fy_end, fy_label, fy_start
@@ -335,6 +336,7 @@ with tab_forecast:
                      facet_col="invoice",
                      labels={"value": "dollars", "variable": ""})
         fig.update_yaxes(tickprefix="$")
+        ui_tables.plain_facet_titles(fig)   # issue 18: "July invoice", not "invoice=..."
         st.plotly_chart(fig, key="forecast_chart")
         st.dataframe(frames.forecast_frame(rows), hide_index=True, width="stretch",
                      key="forecast_table")

@@ -6,11 +6,10 @@ import streamlit as st
 
 from ecomm import compliance_frames as cf
 from ecomm import reference as ref
-from ecomm import ui
+from ecomm import ui, ui_deprovision, ui_tables
 from ecomm.compliance import COURSE_EXPIRING, COURSE_NON_COMPLIANT
-from ecomm.compliance_actions import (COURSES, IDLE, LEAVERS, QUIZ, default_reason,
-                                      request_deprovisioning, table_items)
-from ecomm.errors import EcommError
+from ecomm.compliance_actions import COURSES, IDLE, LEAVERS, QUIZ, default_reason, table_items
+from ecomm.deprovision_confirm import marker_column, requested_markers
 from ecomm.identity import Identity
 from ecomm.policy import Policy
 from ecomm.storage import compliance as store_c
@@ -23,7 +22,6 @@ if user is None:
     st.stop()
 
 ALL = "All campuses"
-RESULT_KEY, NONCE_KEY = "cmp_result", "cmp_nonce"
 
 
 # One entry per person and day: the three tables (7.4 MB pickled for everyone at 100x; the row
@@ -56,68 +54,48 @@ quiz, idle, courses, leavers = _lists(store, str(store.path), as_of, user.model_
 quiz, idle, courses, leavers = (cf.in_campus(quiz, campus), cf.in_campus(idle, campus),
                                 cf.in_campus(courses, campus), cf.in_campus(leavers, campus))
 can_act = not user.is_manager
-nonce = st.session_state.get(NONCE_KEY, 0)
+nonce = ui_deprovision.nonce()
+markers = requested_markers(store)   # issue 18: rows already requested are marked
+LEAD = {QUIZ: ["overdue", "days since", "quiz deadline", "reminder due (day)"],   # why listed
+        IDLE: ["application", "idle on", "last login"],
+        COURSES: ["course", "status", "expires on"],
+        LEAVERS: ["reason", "leaver since"]}
 
 
-def show_result(kind: str) -> None:
-    """The outcome of the last "Request deprovisioning" on this tab (kept across the rerun)."""
-    held = st.session_state.get(RESULT_KEY)
-    if not held or held[0] != kind:
-        return
-    result = held[1]
-    (st.success if result.created else st.warning)(result.summary, icon=":material/task_alt:")
-    for item in result.created:
-        ui.record_link(ui.LICENSE_PAGE, item.license_number,
-                       f"{item.request_id}: {item.license_number} "
-                       f"({', '.join(item.applications)})")
-    for item in result.refused:
-        st.error(ui.md(item.sentence()), icon=":material/block:")
-
-
-def list_table(kind: str, frame: pd.DataFrame, csv_name: str, link: tuple[str, str, str]) -> None:
+def list_table(kind: str, frame: pd.DataFrame, csv_name: str, link: tuple[str, str]) -> None:
     """The table (with record links), its CSV, and for writers the selection and the action."""
-    show_result(kind)
+    ui_deprovision.show_result(f"cmp_{kind}")
     if frame.empty:
         st.info(f"Nobody on this list on {as_of.isoformat()}.")
         return
-    column, page, label = link
-    display = frame.copy()
-    display.insert(0, label, [ui.record_url(page, v) for v in frame[column]])
-    config = {label: ui.link_column(label, page)}
+    column, page = link
+    # issue 18: the ID column itself opens the record (no second license column); the name,
+    # the record, why the row is here, then rows already requested for deprovisioning marked
+    data = {column: [ui.record_url(page, v) for v in frame[column]]}
+    requested = (marker_column(frame["licenses"], markers, sep=", ") if kind == COURSES
+                 else marker_column(frame["license"], markers))
+    if any(requested):
+        data["deprovisioning"] = requested
+    display = ui_tables.readable(frame.assign(**data),
+                                 ["name", column, *LEAD[kind], "deprovisioning"])
+    config = {column: ui.link_column(column, page)}
     ui.download_csv(frame, csv_name, "Download this list as CSV", key=f"cmp_{kind}_csv")
     if not can_act:
-        st.dataframe(display, hide_index=True, width="stretch", column_config=config,
-                     key=f"cmp_{kind}_table")
+        ui_tables.show(display, width="stretch", column_config=config, key=f"cmp_{kind}_table")
         st.caption("A3: managers read these lists; the campus's eComm specialist or the System "
                    "team requests deprovisioning.")
         return
-    event = st.dataframe(display, hide_index=True, width="stretch", column_config=config,
-                         on_select="rerun", selection_mode="multi-row",
-                         key=f"cmp_{kind}_table_{nonce}")
+    event = ui_tables.show(display, width="stretch", column_config=config, on_select="rerun",
+                           selection_mode="multi-row", key=f"cmp_{kind}_table_{nonce}")
     picked = frame.iloc[[i for i in event.selection.rows if 0 <= i < len(frame)]]  # positional
-    reason = st.text_input("Reason (kept on each request)", value=default_reason(kind, policy),
-                           key=f"cmp_{kind}_reason")
-    items = table_items(kind, picked, reason)
-    if len(picked):
-        st.caption(f"{len(picked)} row(s) selected: {len(items)} license record(s), "
-                   f"{', '.join(i.license_number for i in items)}. Each becomes its own request "
-                   "through the usual rules; one refused does not stop the others.")
-    else:
-        st.caption("Select rows in the table (the boxes on the left) to request deprovisioning.")
     if as_of != ui.today():
         st.caption(f"The list is as of {as_of.isoformat()}; requests are submitted now, for what "
                    "each license holds today.")
-    if st.button(f"Request deprovisioning for the selected ({len(items)})", type="primary",
-                 disabled=not items, key=f"cmp_{kind}_deprovision"):
-        try:
-            result = request_deprovisioning(store, user, items, now_utc=ui.now_utc())
-        except EcommError as exc:
-            ui.show_error(exc)
-        else:
-            st.session_state[RESULT_KEY] = (kind, result)
-            st.session_state[NONCE_KEY] = nonce + 1  # a fresh table: no stale selection
-            ui.clear_caches()
-            st.rerun()
+    ui_deprovision.deprovision_selected(
+        store, user, key=f"cmp_{kind}", rows=len(picked),
+        make_items=lambda reason: table_items(kind, picked, reason),
+        default_reason=default_reason(kind, policy), ask_key=f"cmp_{kind}_deprovision",
+        reason_key=f"cmp_{kind}_reason")
 
 
 tab_quiz, tab_idle, tab_courses, tab_leavers = st.tabs([
@@ -135,7 +113,7 @@ with tab_quiz:
     show = st.radio("Show", list(shows), format_func=shows.get, horizontal=True,
                     key="cmp_quiz_show")
     list_table(QUIZ, cf.quiz_shown(quiz, show), f"compliance-quiz-{as_of.isoformat()}.csv",
-               ("license", ui.LICENSE_PAGE, "record"))
+               ("license", ui.LICENSE_PAGE))
 
 with tab_idle:
     counts = cf.idle_counts(idle)
@@ -143,7 +121,7 @@ with tab_idle:
     m[0].metric(f"Applications idle {policy.idle_months} months (Q2)", counts["applications"])
     m[1].metric("License records", counts["licenses"])
     list_table(IDLE, idle, f"compliance-idle-{as_of.isoformat()}.csv",
-               ("license", ui.LICENSE_PAGE, "record"))
+               ("license", ui.LICENSE_PAGE))
 
 with tab_courses:
     counts = cf.course_counts(courses)
@@ -156,7 +134,7 @@ with tab_courses:
                     key="cmp_course_show")
     list_table(COURSES, cf.course_shown(courses, show),
                f"compliance-courses-{as_of.isoformat()}.csv",
-               ("contact", ui.CONTACT_PAGE, "record"))
+               ("contact", ui.CONTACT_PAGE))
 
 with tab_leavers:
     st.metric("License records of leavers: no longer meet P3 (Q4)", len(leavers))
@@ -164,4 +142,4 @@ with tab_leavers:
                "status is no longer active, is due for deprovisioning from the day the data "
                "shows it (the day after the employment's end date).")
     list_table(LEAVERS, leavers, f"compliance-leavers-{as_of.isoformat()}.csv",
-               ("license", ui.LICENSE_PAGE, "record"))
+               ("license", ui.LICENSE_PAGE))

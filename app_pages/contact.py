@@ -5,6 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from ecomm import clock, form_choices, readiness, record_search, ui
+from ecomm import ui_tables
 from ecomm.errors import EcommError
 from ecomm.requests import contact_record, record_agreement_fix
 
@@ -47,7 +48,9 @@ st.dataframe(pd.DataFrame(rec.emails, columns=["label", "email"]).rename(
 
 st.subheader("Employment")
 if rec.employments:
-    st.dataframe(pd.DataFrame(rec.employments), hide_index=True, width="stretch")
+    ui_tables.show(ui_tables.readable(pd.DataFrame(rec.employments),  # issue 18: no end_date
+                                      ["campus", "status", "department", "title"]),
+                   width="stretch")
 else:
     st.write("No CU employment record (P3).")
 

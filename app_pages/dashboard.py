@@ -8,14 +8,15 @@ link ask (A1)."""
 import re
 from urllib.parse import quote_plus
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
-from ecomm import compliance_actions, seats, system_tasks, ui
+from ecomm import compliance_actions, seats, system_tasks, ui, ui_deprovision, ui_tables
 from ecomm.batch import predict
+from ecomm.compliance import COURSE_STATUS_LABEL
 from ecomm.dashboard import export, keydates
 from ecomm.dashboard import panels as dash
+from ecomm.deprovision_confirm import marker_column, requested_markers
 from ecomm.dashboard.filters import (PARAM_BILLING, PARAM_CAMPUS, PARAM_GROUP,
                                      DashboardFilters, Resolved, from_params, resolve, to_params)
 from ecomm.errors import EcommError
@@ -24,7 +25,6 @@ from ecomm.permissions import additional_email
 ALL = "All"
 K_CAMPUS, K_BILLING, K_GROUP = "dash_campus", "dash_billing", "dash_group"
 URL_READ, URL_NOTICES = "_dash_url_read", "_dash_url_notices"
-RESULT_KEY, NONCE_KEY = "_dash_deprov_result", "_dash_table_nonce"
 PLACEHOLDER = "__record__"
 LINK_COLUMNS = {"license_number": ("license", ui.LICENSE_PAGE),
                 "contact_id": ("contact", ui.CONTACT_PAGE)}
@@ -202,38 +202,43 @@ def record_urls(template: str, values: list) -> list[str | None]:
                                   else quote_plus(str(v))) for v in values]
 
 
-def _dated(values: pd.Series) -> bool:
-    """Every value (of a date-time column) is at midnight: show it as a date."""
-    if values.dtype.kind != "M" or not isinstance(values.dtype, np.dtype):  # zoned: by pandas
-        values = values.dropna()
-        return values.empty or bool((values == values.dt.normalize()).all())
-    ticks = values.to_numpy()
-    ticks = ticks[~np.isnat(ticks)].view("i8")
-    per_day = np.timedelta64(1, "D") // np.timedelta64(1, np.datetime_data(values.dtype)[0])
-    return not (ticks % per_day).any()
+# issue 18: who first (the request, the person's name, the record links), then why the row is
+# here (ecomm.ui_tables)
+WHY = {dash.QUEUE: ["held", "will_be_held", "missing"], dash.DEPROVISION: ["note"],
+       dash.QUIZ: ["overdue", "days_since", "quiz_deadline"],
+       dash.IDLE: ["application", "idle_on", "last_login_on"],
+       dash.COURSES: ["course", "status", "expires_on"], dash.LEAVERS: ["reason", "since"]}
 
 
-def display_frame(frame):
-    """The panel's rows with record links first (IDs shown, the record opens on click). The
-    frame is put together once from its columns (no copy per link column); the IDs are read as
+def display_frame(frame, key: str, markers: dict | None):
+    """The panel's rows as people read them (ecomm.ui_tables): the request, the name, the record
+    links (IDs shown, the record opens on click), the "why" columns, then (issue 18) "Requested
+    2026-12-03 (R-D0061)" on rows already requested for deprovisioning; the
+    per-application yes/no columns that repeat "applications" left out. The IDs are read as
     Python lists (iterating Arrow-backed columns row by row cost more than the rest of the page
-    at 100x); a date-time column shows as a date when every value is at midnight."""
-    config = {}
-    columns = {}
+    at 100x)."""
+    config, data = {}, {}
     for col, (label, page) in LINK_COLUMNS.items():
         if col in frame.columns:
-            columns[label] = record_urls(url_templates[page], frame[col].tolist())
+            data[col] = record_urls(url_templates[page], frame[col].tolist())
             config[label] = ui.link_column(label, page)
-    for col in frame.columns:
-        if col in LINK_COLUMNS or col in columns:
-            continue
-        values = frame[col]
-        columns[col] = values
-        if pd.api.types.is_datetime64_any_dtype(values):
-            config[col] = (st.column_config.DateColumn(col, format="YYYY-MM-DD")
-                           if _dated(values) else
-                           st.column_config.DatetimeColumn(col, format="YYYY-MM-DD HH:mm"))
-    return pd.DataFrame(columns, index=frame.index, copy=False), config
+    drop = ui_tables.duplicate_app_flags(frame)
+    if "license_numbers" in frame.columns and "license_number" in frame.columns and (
+            frame["license_numbers"].fillna("") == frame["license_number"].fillna("")).all():
+        drop.append("license_numbers")   # one license record each: the link says it
+    if key == dash.COURSES and "status" in frame.columns:
+        data["status"] = [COURSE_STATUS_LABEL.get(v, v) for v in frame["status"].tolist()]
+    if markers:
+        column, sep = (("license_numbers", "; ") if "license_numbers" in frame.columns
+                       else ("license_number", None))
+        if column in frame.columns:
+            requested = marker_column(frame[column].tolist(), markers, sep)
+            if any(requested):
+                data["deprovisioning"] = requested
+    shown = ui_tables.readable(frame.assign(**data) if data else frame,
+                               ["request", "name", *LINK_COLUMNS, *WHY.get(key, []),
+                                "deprovisioning"], drop=drop)
+    return shown, config
 
 
 def downloads(key: str) -> None:
@@ -251,42 +256,18 @@ def downloads(key: str) -> None:
                           key=f"dash_xlsx_{key}")
 
 
-def show_result(key: str) -> None:
-    """The outcome of the last deprovisioning action on this panel (kept across the rerun)."""
-    held = st.session_state.get(RESULT_KEY)
-    if not held or held[0] != key:
-        return
-    result = held[1]
-    (st.success if result.created else st.warning)(ui.md(result.summary),
-                                                   icon=":material/task_alt:")
-    for item in result.refused:
-        st.error(ui.md(item.sentence()), icon=":material/block:")
-
-
 def deprovision_action(key: str, frame, selection) -> None:
     """Q1-Q4: send the selected rows to deprovisioning, one request per license, through the
-    usual rules (ecomm.compliance_actions); a refused one does not stop the others."""
+    usual rules (ecomm.compliance_actions), after the confirmation (ecomm.ui_deprovision)."""
     rows = sorted(i for i in (selection.rows if selection is not None else []) if i < len(frame))
-    reason = st.text_input("Reason (kept on each request)", key=f"dash_reason_{key}",
-                           value=board.deprovision_reason(key))
-    items = dash.deprovision_items(key, frame.iloc[rows], reason) if rows else []
-    st.caption(f"{len(rows)} row(s) selected: {len(items)} license record(s)." if rows else
-               "Select rows in the table (the boxes on the left) to request their "
-               "deprovisioning.")
-    if st.button(f"Request deprovisioning for the selected ({len(items)})", type="primary",
-                 key=f"dash_deprov_{key}", disabled=not items):
-        try:
-            result = compliance_actions.request_deprovisioning(store, user, items,
-                                                               now_utc=ui.now_utc())
-        except EcommError as exc:
-            ui.show_error(exc)
-        else:
-            st.session_state[RESULT_KEY] = (key, result)
-            st.session_state[NONCE_KEY] = st.session_state.get(NONCE_KEY, 0) + 1
-            ui.clear_caches()
-            st.rerun()
+    ui_deprovision.deprovision_selected(
+        store, user, key=f"dash_{key}", rows=len(rows),
+        make_items=lambda reason: dash.deprovision_items(key, frame.iloc[rows], reason),
+        default_reason=board.deprovision_reason(key), ask_key=f"dash_deprov_{key}",
+        reason_key=f"dash_reason_{key}")
 
 
+markers = requested_markers(store) if not user.is_manager else {}
 for panel in board.rows():  # D1: the rows in the order of 000
     spec = panel.spec
     key = spec.key
@@ -300,14 +281,14 @@ for panel in board.rows():  # D1: the rows in the order of 000
         if panel.count == 0:
             st.write("Nothing to show for these filters.")
             continue
-        shown, config = display_frame(panel.frame)
         selectable = spec.deprovision_action and not user.is_manager
-        show_result(key)
-        nonce = st.session_state.get(NONCE_KEY, 0)
-        event = st.dataframe(shown, hide_index=True, column_config=config,
-                             key=f"dash_df_{key}_{nonce}",
-                             on_select="rerun" if selectable else "ignore",
-                             selection_mode="multi-row")
+        shown, config = display_frame(panel.frame, key, markers if selectable else None)
+        if selectable:
+            ui_deprovision.show_result(f"dash_{key}")
+        nonce = ui_deprovision.nonce()
+        event = ui_tables.show(shown, column_config=config, key=f"dash_df_{key}_{nonce}",
+                               on_select="rerun" if selectable else "ignore",
+                               selection_mode="multi-row")
         if panel.truncated:
             st.caption(f"Showing the first {len(panel.frame):,} of {panel.count:,} rows; the "
                        "downloads have all of them.")

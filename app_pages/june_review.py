@@ -9,6 +9,7 @@ import streamlit as st
 from ecomm import june_review as q5
 from ecomm import reference as ref
 from ecomm import ui
+from ecomm import ui_tables
 from ecomm.errors import EcommError
 
 store = ui.get_store()
@@ -84,9 +85,11 @@ shown = frame[frame["decision"] == "To review"].reset_index(drop=True) if show =
     else frame
 can_act = review.open and not user.is_manager
 nonce = st.session_state.get(NONCE_KEY, 0)
-display = shown.copy()
-display.insert(0, "record", [ui.record_url(ui.LICENSE_PAGE, v) for v in shown["license"]])
-config = {"record": ui.link_column("record", ui.LICENSE_PAGE)}
+# issue 18: the license column itself opens the record (no second license column), name first
+display = ui_tables.readable(
+    shown.assign(license=[ui.record_url(ui.LICENSE_PAGE, v) for v in shown["license"]]),
+    ["name", "license", "decision"])
+config = {"license": ui.link_column("license", ui.LICENSE_PAGE)}
 ui.download_csv(frame, f"june-review-{year}-{review.campus or 'all'}.csv",
                 "Download the review as CSV", key="jr_csv")
 if not can_act:

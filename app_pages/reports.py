@@ -7,7 +7,7 @@ write changes the version, and ui.clear_caches() runs after every write)."""
 import pandas as pd
 import streamlit as st
 
-from ecomm import ui
+from ecomm import ui, ui_tables
 from ecomm import reference as ref
 from ecomm.billing.fiscal import fy_label
 from ecomm.billing.frames import dollars
@@ -112,7 +112,7 @@ def chart_and_table(fig, shown, frame, stem: str, key: str, empty: str | None = 
     elif empty:
         left.write(empty)
     with right:
-        st.dataframe(shown, hide_index=True, key=f"rep_df_{key}")
+        ui_tables.show(ui_tables.readable(shown), key=f"rep_df_{key}")
         downloads(frame, stem, key)
 
 
@@ -165,11 +165,11 @@ totals = cost.totals()
 with right:
     shown = totals.assign(actual=totals["actual"].map(dollars),
                           projected=totals["projected"].map(dollars))
-    st.dataframe(shown, hide_index=True, key="rep_df_cost_totals")
+    ui_tables.show(ui_tables.readable(shown), key="rep_df_cost_totals")
     detail = frame.drop(columns=["kind"]).assign(actual=frame["actual"].map(dollars),
                                                  projected=frame["projected"].map(dollars))
     with st.expander("Per run"):
-        st.dataframe(detail, hide_index=True, key="rep_df_cost")
+        ui_tables.show(ui_tables.readable(detail), key="rep_df_cost")
     downloads(frame.drop(columns=["kind"]), "cost-by-campus", "cost")
 
 # -- B10 seats and B11 cost recovery (rules revision 2) -----------------------------------------------
@@ -187,7 +187,7 @@ except EcommError as exc:
     st.stop()
 if seat_table["purchased"].isna().all():
     st.info(f"No seats are recorded for FY{fy} yet (Admin > Seats, or seats.csv).")
-st.dataframe(seat_table, hide_index=True, key="rep_df_seats")
+ui_tables.show(ui_tables.readable(seat_table), key="rep_df_seats")
 downloads(seat_table, "seats", "seats")
 
 st.subheader("Cost recovery: fees invoiced against the seats' cost (B11)")
@@ -202,8 +202,7 @@ if recovery_fig is not None:
 else:
     left.write(f"No invoice and no seat cost for FY{fy} yet.")
 with right:
-    st.dataframe(cost_recovery.assign(**{
+    ui_tables.show(ui_tables.readable(cost_recovery.assign(**{
         col: cost_recovery[col].map(lambda v: "" if v is None or pd.isna(v) else dollars(v))
-        for col in ("seat cost", "invoiced", "in draft")}), hide_index=True,
-        key="rep_df_recovery")
+        for col in ("seat cost", "invoiced", "in draft")})), key="rep_df_recovery")
     downloads(cost_recovery, "cost-recovery", "recovery")

@@ -46,8 +46,9 @@ frame = pd.DataFrame([{
     "applications": ", ".join(r["applications"] or []),
     "held because": "; ".join(r["held_reasons"] or []) if r.get("held_reasons") else "",
     "submitted by": r["submitted_by"]} for r in rows],
-    columns=["request", "submitted", "kind", "status", "campus", "cycle", "contact", "name",
-             "license record", "applications", "held because", "submitted by"])
+    # issue 18: the person's name before the contact ID; why a request is held near the left
+    columns=["request", "name", "contact", "license record", "kind", "status", "held because",
+             "submitted", "cycle", "campus", "applications", "submitted by"])
 st.caption(f"{len(frame)} request(s), newest first.")
 st.dataframe(frame, hide_index=True, width="stretch", column_config={
     "contact": ui.link_column("contact", ui.CONTACT_PAGE),

@@ -41,7 +41,7 @@ from ecomm import reference as ref
 from ecomm.billing.fiscal import fy_label
 from ecomm.billing.models import (GROUP_LABEL, Invoice, InvoiceLine, b4_unit_amounts,
                                   parse_unit_speedtypes, unit_text)
-from ecomm.billing.proration import KIND_LABEL, KINDS
+from ecomm.billing.proration import ANNUAL, KIND_LABEL, KINDS, TRUE_UPS
 from ecomm.billing.records import InvoiceHead
 from ecomm.errors import EcommError
 from ecomm.gc_pause import gc_paused
@@ -58,6 +58,8 @@ STATUS_LABEL = {"draft": "Draft", "in_review": "In review", "approved": "Approve
 
 FIXED_COLUMNS = ("License number", "User name", "Licenses held")
 TAIL_COLUMNS = ("Line total", "License campus speedtype", "Unit speedtypes", "Notes")
+# issue 18: a true-up (TRUE_UPS) prorates the months from the day each application was
+# provisioned (B5); its sheets show that day before the months, so the months can be checked
 
 
 # issue 18: a specialist's workbook holds only invoices sent to their campus, so "no lines"
@@ -77,12 +79,22 @@ def workbook_name(fiscal_year: int, kind: str, group: str) -> str:
     return f"FY{fiscal_year}-{kind}-{group}.xlsx"
 
 
-def table_columns(group: str) -> list[str]:
-    """The campus sheet's column headings for an invoice group."""
+def table_columns(group: str, kind: str = ANNUAL) -> list[str]:
+    """The campus sheet's column headings for an invoice group (a true-up's with each
+    application's "provisioned on" day before its rate and months)."""
     cols = list(FIXED_COLUMNS)
     for app in ref.INVOICE_GROUPS[group]:
+        if kind in TRUE_UPS:
+            cols.append(f"{app} provisioned on")
         cols += [f"{app} monthly rate", f"{app} months", f"{app} amount"]
     return cols + list(TAIL_COLUMNS)
+
+
+def provisioned_text(charges: list) -> str | None:
+    """The distinct days these charges were provisioned on, ``2026-10-01; 2027-02-01`` (None
+    when none is recorded)."""
+    days = sorted({c.provisioned_on.isoformat() for c in charges if c.provisioned_on})
+    return "; ".join(days) or None
 
 
 def header_block(inv: Invoice) -> list[tuple[str, Any]]:
@@ -106,11 +118,14 @@ def header_row_number(inv: Invoice) -> int:
     return len(header_block(inv)) + 2
 
 
-def line_values(line: InvoiceLine, group: str) -> list[Any]:
-    """One table row: identity, per-application rate/months/amount, total, speedtypes, notes."""
+def line_values(line: InvoiceLine, group: str, kind: str = ANNUAL) -> list[Any]:
+    """One table row: identity, per-application (provisioned on for a true-up) rate/months/
+    amount, total, speedtypes, notes."""
     values: list[Any] = [line.license_number, line.user_name, line.licenses_held_text]
     for app in ref.INVOICE_GROUPS[group]:
         charges = [c for c in line.charges if c.application == app]
+        if kind in TRUE_UPS:
+            values.append(provisioned_text(charges))
         if charges:
             values += [charges[0].monthly_rate, sum(c.months for c in charges),
                        sum((c.amount for c in charges), Decimal(0))]
@@ -120,14 +135,14 @@ def line_values(line: InvoiceLine, group: str) -> list[Any]:
     return values + [line.line_total, line.campus_speedtype or "", line.unit_speedtypes_text, notes]
 
 
-def _money_columns(group: str) -> set[int]:
-    cols = table_columns(group)
+def _money_columns(group: str, kind: str = ANNUAL) -> set[int]:
+    cols = table_columns(group, kind)
     return {i + 1 for i, c in enumerate(cols)
             if c.endswith("monthly rate") or c.endswith("amount") or c == "Line total"}
 
 
-def _months_columns(group: str) -> set[int]:
-    return {i + 1 for i, c in enumerate(table_columns(group)) if c.endswith(" months")}
+def _months_columns(group: str, kind: str = ANNUAL) -> set[int]:
+    return {i + 1 for i, c in enumerate(table_columns(group, kind)) if c.endswith(" months")}
 
 
 def _styled(ws: Any, *, number_format: str | None = None, font: Font | None = None,
@@ -476,6 +491,7 @@ def lines_frame(invoices: list[Invoice]) -> tuple[list[InvoiceHead], pd.DataFram
                 cols[f"months:{app}"].append(sum(c.months for c in mine) if mine else None)
                 cols[f"charged:{app}"].append(
                     " ".join(f"{c.monthly_rate}*{c.months}" for c in mine) if mine else None)
+                cols[f"provisioned:{app}"].append(provisioned_text(mine))
             cols["line_total"].append(str(line.line_total))
             cols["campus_speedtype"].append(line.campus_speedtype or "")
             cols["unit_speedtypes"].append(line.unit_speedtypes)
@@ -531,10 +547,11 @@ def _write_campus_sheet(ws: Any, sheet: _Sheet) -> None:
                     _with(date_cell, shown) if label == "As of" else shown])
         widths.add((label, shown))
     top.append([])
-    cols = table_columns(inv.group)
+    cols = table_columns(inv.group, inv.kind)
     head = header_row_number(inv)
     widths.add(cols, wrap=True)
-    money, months = sorted(_money_columns(inv.group)), sorted(_months_columns(inv.group))
+    money = sorted(_money_columns(inv.group, inv.kind))
+    months = sorted(_months_columns(inv.group, inv.kind))
     styles = {col - 1: _styled(ws, number_format=CURRENCY) for col in money}
     styles.update({col - 1: _styled(ws, number_format=WHOLE) for col in months})
     style_of = {i: f' s="{c.style_id}"' for i, c in styles.items()}
@@ -552,6 +569,9 @@ def _write_campus_sheet(ws: Any, sheet: _Sheet) -> None:
         ("license_number", "text", None), ("user_name", "text", None),
         ("licenses_held", "text", None)]
     for app in ref.INVOICE_GROUPS[inv.group]:
+        if inv.kind in TRUE_UPS:   # ISO days as text (no formula can start with a digit)
+            plan.append((f"provisioned:{app}", "text", None))
+            texts[f"provisioned:{app}"] = _arrow(sheet.column(f"provisioned:{app}"))
         plan += [(f"rate:{app}", "number", Decimal), (f"months:{app}", "number", int),
                  (f"charged:{app}", "number", _amount)]
     plan += [("line_total", "number", Decimal), ("campus_speedtype", "text", None),

@@ -115,6 +115,7 @@ def test_a1_the_primary_specialist_lists_and_deprovisions_the_denver_license_on_
     assert licenses(at, "quiz") == ["LN-0001", "LN-0002", "LN-0100"]
     select(at, "quiz", [2])
     ok(at.button(key="cmp_quiz_deprovision").click().run())
+    ok(at.button(key="deprov_yes_cmp_quiz").click().run())   # issue 18: confirmed first
     assert [(r[0], r[2]) for r in requests(compliance_db)] == [("LN-0100", BOULDER)]
     assert "1 deprovisioning request(s) created" in " ".join(s.value for s in at.success)
     assert licenses(open_page(NEW_SPECIALIST, PAGE), "quiz") == ["LN-0001", "LN-0002"]

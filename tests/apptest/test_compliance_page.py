@@ -24,15 +24,25 @@ def table(at: AppTest, kind: str):
     return found[0] if found else None
 
 
+def ids(links) -> list[str]:
+    """The record IDs of a link column (issue 18: the ID column opens the record)."""
+    return list(links.str.extract(r"(?:license|contact)=([^&]*)")[0])
+
+
 def licenses(at: AppTest, kind: str = "quiz") -> list[str]:
     t = table(at, kind)
-    return [] if t is None else list(t.value["license"])
+    return [] if t is None else ids(t.value["license"])
 
 
 def select(at: AppTest, kind: str, rows: list[int]) -> AppTest:
     """Tick rows of a tab's table, as the browser does (positional rows of the shown frame)."""
     at.session_state[table(at, kind).key] = {"selection": {"rows": rows, "columns": []}}
     return ok(at.run())
+
+
+def confirm(at: AppTest, kind: str) -> AppTest:
+    """Issue 18: the deprovisioning asks first; say yes (the old tests submitted at once)."""
+    return ok(at.button(key=f"deprov_yes_cmp_{kind}").click().run())
 
 
 def requests(store) -> list[tuple]:
@@ -44,9 +54,9 @@ def test_q1_q3_the_system_team_sees_every_campus_in_each_tab(compliance_db):
     at = open_page(SYSTEM, PAGE)
     assert licenses(at, "quiz") == QUIZ_ALL
     idle = table(at, "idle").value
-    assert list(zip(idle["license"], idle["application"])) == IDLE_ALL
+    assert list(zip(ids(idle["license"]), idle["application"])) == IDLE_ALL
     courses = table(at, "courses").value
-    assert list(zip(courses["contact"], courses["course"])) == COURSES_ALL
+    assert list(zip(ids(courses["contact"]), courses["course"])) == COURSES_ALL
     assert list(courses["status"]) == ["Expiring", "Non-compliant", "Non-compliant",
                                        "Non-compliant"]
     metrics = {m.label: m.value for m in at.metric}
@@ -60,7 +70,7 @@ def test_q1_q3_the_system_team_sees_every_campus_in_each_tab(compliance_db):
     ok(at.selectbox(key="cmp_campus").select("Denver").run())
     assert licenses(at, "quiz") == ["LN-0100"]
     assert table(at, "idle") is None and "Nobody on this list on 2026-11-23." in texts(at)
-    assert set(table(at, "courses").value["contact"]) == {"C-DEN"}
+    assert set(ids(table(at, "courses").value["contact"])) == {"C-DEN"}
 
 
 def test_q1_the_quiz_tab_shows_reminders_due_or_overdue_only(compliance_db):
@@ -81,13 +91,13 @@ def test_the_as_of_date_picker_recomputes_the_lists(compliance_db):
     assert list(table(at, "quiz").value["overdue"]) == [True, True]
     assert table(at, "idle") is None  # LN-0003 (last login 2026-05-01) is idle from 11-01
     ok(at.date_input(key="cmp_as_of").set_value(date(2026, 11, 1)).run())
-    assert list(table(at, "idle").value["license"]) == ["LN-0003", "LN-0003"]
+    assert ids(table(at, "idle").value["license"]) == ["LN-0003", "LN-0003"]
 
 
 def test_a1_a_specialist_sees_only_their_campus_without_a_campus_filter(compliance_db):
     at = open_page(BOULDER, PAGE)
     assert licenses(at, "quiz") == QUIZ_BOULDER
-    assert list(table(at, "courses").value["contact"]) == ["C-COURSE"]
+    assert ids(table(at, "courses").value["contact"]) == ["C-COURSE"]
     assert not [s for s in at.selectbox if s.key == "cmp_campus"]
     assert "LN-0100" not in texts(at) + table(at, "quiz").value.to_string()
 
@@ -100,6 +110,8 @@ def test_select_rows_and_request_deprovisioning_creates_the_requests(compliance_
     button = at.button(key="cmp_quiz_deprovision")
     assert not button.disabled and button.label.endswith("(2)")
     ok(button.click().run())
+    assert requests(compliance_db) == []   # issue 18: nothing yet, the confirmation first
+    confirm(at, "quiz")
     assert [(r[0], r[1], r[2]) for r in requests(compliance_db)] == [
         ("LN-0001", [ref.SALESFORCE, ref.CVENT], SYSTEM),
         ("LN-0100", [ref.SALESFORCE, ref.CVENT], SYSTEM)]
@@ -116,7 +128,7 @@ def test_select_rows_after_a_filter_maps_through_the_shown_rows(compliance_db):
     ok(at.radio(key="cmp_quiz_show").set_value("reminder").run())
     select(at, "quiz", [0])  # row 0 of the filtered table is LN-0002, not LN-0001
     ok(at.text_input(key="cmp_quiz_reason").input("Left the university").run())
-    ok(at.button(key="cmp_quiz_deprovision").click().run())
+    confirm(ok(at.button(key="cmp_quiz_deprovision").click().run()), "quiz")
     assert requests(compliance_db) == [("LN-0002", [ref.SALESFORCE], SYSTEM,
                                         "Left the university")]
 
@@ -125,7 +137,7 @@ def test_q2_a_specialist_deprovisions_the_idle_applications_of_one_license(compl
     at = open_page(BOULDER, PAGE)
     select(at, "idle", [0, 1])
     assert at.button(key="cmp_idle_deprovision").label.endswith("(1)")  # one license
-    ok(at.button(key="cmp_idle_deprovision").click().run())
+    confirm(ok(at.button(key="cmp_idle_deprovision").click().run()), "idle")
     assert requests(compliance_db) == [("LN-0003", [ref.SALESFORCE, ref.MARKETING_CLOUD],
                                         BOULDER, "Q2: no login for 6 months")]
 
@@ -133,7 +145,7 @@ def test_q2_a_specialist_deprovisions_the_idle_applications_of_one_license(compl
 def test_p14_a_refused_item_is_shown_with_its_sentence(compliance_db):
     at = open_page(NEW_SPECIALIST, PAGE)  # Boulder, license-change quiz not passed
     select(at, "quiz", [0])
-    ok(at.button(key="cmp_quiz_deprovision").click().run())
+    confirm(ok(at.button(key="cmp_quiz_deprovision").click().run()), "quiz")
     assert requests(compliance_db) == []
     assert "No deprovisioning request was created" in " ".join(w.value for w in at.warning)
     refusal = " ".join(e.value for e in at.error)

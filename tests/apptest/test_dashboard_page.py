@@ -80,12 +80,14 @@ def test_a2_system_team_sees_every_panel_with_its_count_and_the_user_counts(seed
     assert list(queue["request"]) == ["R-4", "R-2", "R-3", "R-10", "R-1"]  # by submission
     assert list(queue["held"]) == [True, False, False, False, False]
     assert queue.iloc[0]["missing"].startswith("P5: PCI Compliance is missing")
-    assert [c for c in queue.columns if c not in ("license", "contact")][:5] == [
-        "request", "submitted", "cycle", "held", "missing"]
+    # issue 18: the request, the person's name, the record links, then why it waits (held now,
+    # will be held by the next batch, what is missing)
+    assert list(queue.columns[:7]) == ["request", "name", "license", "contact", "held",
+                                       "will be held", "missing"]
     leavers = frame(at, dash.LEAVERS)
     assert list(leavers["license"].str.extract(r"license=([^&]*)")[0]) == ["LN-0004"]
     assert list(leavers["reason"]) == ["CU employment ended"]
-    assert str(leavers.iloc[0]["since"])[:10] == "2026-11-01"    # the day after it ended
+    assert leavers.iloc[0]["leaver since"] == "2026-11-01"    # the day after it ended
     assert "Salesforce already removed on 2026-11-05" in frame(at, dash.DEPROVISION).iloc[0]["note"]
     keys = {b.key for b in at.get("download_button")}
     assert {f"dash_{kind}_{k}" for kind in ("csv", "xlsx") for k in dash.D1_ROWS} <= keys
@@ -194,8 +196,14 @@ def test_q1_selected_rows_become_deprovisioning_requests(seeded):
     table_key = "dash_df_quiz_0"
     at.session_state[table_key] = {"selection": {"rows": [0], "columns": []}}   # LN-0002
     ok(at.run())
-    assert "1 row(s) selected: 1 license record(s)." in texts(at)
+    assert "1 row(s) selected: 1 license record(s), LN-0002." in texts(at)
     ok(at.button(key="dash_deprov_quiz").click().run())
+    # issue 18: the confirmation first (nothing submitted yet); C4: Salesforce goes at once
+    assert "Deprovision 1 license record(s)?" in texts(at)
+    assert "Salesforce is removed from 1 license record(s). This cannot be undone" in texts(at)
+    assert not seeded.query("SELECT 1 FROM requests WHERE kind = 'deprovision' "
+                            "AND license_number = 'LN-0002'")
+    ok(at.button(key="deprov_yes_dash_quiz").click().run())
     assert "1 deprovisioning request(s) created" in texts(at)
     made = seeded.query("SELECT license_number, kind, applications, status FROM requests "
                         "WHERE kind = 'deprovision' AND license_number = 'LN-0002'")

@@ -36,14 +36,14 @@ def test_c3_row_1_marks_the_request_the_batch_will_hold_and_why(open_app, cycle,
     assert m["Will be held on Tue Dec 1 (C3)"] == "1"
     frame = queue_frame(at).set_index("request")
     lapse = frame.loc[cycle["lapse"]]
-    assert bool(lapse["will_be_held"]) and not bool(lapse["held"])
+    assert bool(lapse["will be held"]) and not bool(lapse["held"])
     assert lapse["missing"].startswith(
         "Will be held by the 2026-12 batch on Tue Dec 1 (C3): P5: PCI Compliance")
-    assert not frame.loc[cycle["new"], "will_be_held"]
+    assert not frame.loc[cycle["new"], "will be held"]
     assert "1 more will be held by the 2026-12 batch on Tue Dec 1" in texts(at)
 
 
 def test_c3_nothing_will_be_held_at_denver(open_app, cycle):
     at = open_app(DENVER, PAGE)
     assert metrics(at)["Will be held on Tue Dec 1 (C3)"] == "0"
-    assert not queue_frame(at)["will_be_held"].any()
+    assert not queue_frame(at)["will be held"].any()

@@ -9,6 +9,7 @@ from ecomm import reference as ref
 from tests.apptest.compliance_page_seed import compliance_db  # noqa: F401
 from tests.apptest.conftest import BOULDER, MANAGER, SYSTEM, texts
 from tests.apptest.pages_helpers import ok, open_page
+from tests.apptest.test_compliance_page import ids
 from tests.integration.dashboard_seed import bulk
 
 PAGE = "app_pages/compliance.py"
@@ -27,7 +28,7 @@ def employ(store) -> None:
 
 def leavers(at) -> list[str]:
     found = [d for d in at.dataframe if "leaver since" in d.value.columns]
-    return list(found[0].value["license"]) if found else []
+    return ids(found[0].value["license"]) if found else []
 
 
 def test_q4_the_system_team_sees_every_leaver_with_the_reason(compliance_db):
@@ -61,6 +62,7 @@ def test_q4_selected_leavers_become_deprovisioning_requests(compliance_db):
     button = at.button(key="cmp_leavers_deprovision")
     assert not button.disabled and button.label.endswith("(1)")
     ok(button.click().run())
+    ok(at.button(key="deprov_yes_cmp_leavers").click().run())   # issue 18: confirmed first
     made = compliance_db.query("SELECT license_number, applications, notes FROM requests")
     assert [(r[0], list(r[1]), r[2]) for r in made] == [
         ("LN-0003", [ref.SALESFORCE, ref.MARKETING_CLOUD],

@@ -1,8 +1,8 @@
 """Browser journeys of the compliance pages (Q1) on the demo data set:
 
 - the Boulder eComm specialist opens Compliance, shows the quiz-overdue list, ticks two people
-  in the table and turns them into deprovisioning requests in one step; the confirmation names
-  the requests, which then appear on the Requests page (its CSV) as pending deprovisionings;
+  in the table and turns them into deprovisioning requests, after a confirmation naming what
+  goes at once (issue 18); the result names the requests, which then appear on the Requests page (its CSV) as pending deprovisionings;
 - the System team records a quiz pass on Compliance records: the license record no longer
   says "not a sender" and the person leaves the Compliance quiz list.
 
@@ -93,7 +93,13 @@ def listed(page, rows: int | None = None) -> list[str]:
     expect(table.locator("tbody tr").first).to_be_attached()
     if rows is not None:
         expect(table).to_have_attribute("aria-rowcount", str(rows + 1))   # + the header row
-    return [t.strip() for t in table.locator("tbody tr td[aria-colindex='2']").all_inner_texts()]
+    # issue 18: the name comes first; the license record's column is found by its heading
+    heads = table.locator("thead th")
+    texts = [t.strip() for t in heads.all_inner_texts()]
+    at = heads.nth(texts.index("license")).get_attribute("aria-colindex")
+    cells = table.locator(f"tbody tr td[aria-colindex='{at}']").all_inner_texts()
+    # the link column's accessible text is its URL (license?license=LN-0042&as=...)
+    return [re.sub(r"^license\?license=([^&]*).*$", r"\1", t.strip()) for t in cells]
 
 
 def tick_row(page, row: int, then_selected: int) -> None:
@@ -137,6 +143,13 @@ def test_q1_specialist_turns_overdue_quiz_rows_into_deprovisioning_requests(
     button = page.get_by_role("button", name="Request deprovisioning for the selected (2)")
     expect(button).to_be_enabled()
     button.click()
+    # issue 18: it asks first, naming what goes at once (C4) with counts; nothing is sent yet
+    expect(page.get_by_text("Deprovision 2 license record(s)?")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"Salesforce is removed from \d license record\(s\)\. "
+                                       "This cannot be undone"))).to_be_visible()
+    expect(page.get_by_test_id("stAlertContentSuccess")).to_have_count(0)
+    wait_idle(page)
+    page.get_by_role("button", name="Yes, deprovision 2 license record(s)").click()
 
     banner = page.get_by_test_id("stAlertContentSuccess").first
     expect(banner).to_contain_text("2 deprovisioning request(s) created:")
