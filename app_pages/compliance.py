@@ -12,10 +12,7 @@ from ecomm.compliance_actions import (COURSES, IDLE, LEAVERS, QUIZ, default_reas
                                       request_deprovisioning, table_items)
 from ecomm.errors import EcommError
 from ecomm.identity import Identity
-from ecomm.policy import Policy
-from ecomm.storage import compliance as store_c
-from ecomm.storage import leavers as store_q4
-from ecomm.storage.settings import load_policy
+from ecomm.policy import Policy, load_policy
 
 store = ui.get_store()
 user = ui.current_user()
@@ -34,10 +31,7 @@ def _lists(_store, db: str, as_of, viewer_json: str, policy_json: str):
     """The three tables as shown and downloaded, straight from SQL (no row objects)."""
     viewer = Identity.model_validate_json(viewer_json)
     policy = Policy.model_validate_json(policy_json)
-    return (cf.quiz_table(store_c.quiz_frame(_store, as_of, policy, viewer)),
-            cf.idle_table(store_c.idle_frame(_store, as_of, policy, viewer)),
-            cf.course_table(store_c.course_frame(_store, as_of, policy, viewer)),
-            cf.leaver_table(store_q4.leaver_frame(_store, as_of, viewer)))
+    return cf.compliance_tables(_store, as_of, policy, viewer)
 
 
 st.title("Compliance")

@@ -4,9 +4,9 @@ row is listed as `file:line column: problem` and nothing changes."""
 import streamlit as st
 
 from ecomm import ui
+from ecomm.compliance_records import import_logins, import_quiz_passes, record_quiz_pass
 from ecomm.compliance_csv import LOGIN_COLUMNS, QUIZ_COLUMNS
 from ecomm.errors import EcommError
-from ecomm.storage.compliance import import_logins, import_quiz_passes, record_quiz_pass
 
 store = ui.get_store()
 user = ui.current_user()

@@ -14,7 +14,7 @@ from ecomm.billing.frames import dollars
 from ecomm.dashboard import charts, export
 from ecomm.dashboard import reports as rep
 from ecomm.errors import EcommError
-from ecomm.storage.dashboard import data_version
+from ecomm.audit_view import data_version
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
