@@ -14,10 +14,7 @@ from ecomm.errors import EcommError
 from ecomm.identity import Identity
 from ecomm.policy import Policy, load_policy
 
-store = ui.get_store()
-user = ui.current_user()
-if user is None:
-    st.stop()
+store, user = ui.page()
 
 ALL = "All campuses"
 RESULT_KEY, NONCE_KEY = "cmp_result", "cmp_nonce"

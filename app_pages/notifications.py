@@ -1,6 +1,8 @@
 """Messages (System team, A2): the outbox (unsent / sent), reading a message, its .eml download,
 marking messages sent by hand, "Send now" when SMTP is configured, queueing today's compliance
 messages (Q1-Q3, each once), and the template editor."""
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
@@ -13,10 +15,7 @@ from ecomm.notifications.outbox import eml_filename, to_eml
 from ecomm.notifications.templates import TEMPLATES
 from ecomm.notifications.work import queue_daily_digests
 
-store = ui.get_store()
-user = ui.current_user()
-if user is None:
-    st.stop()
+store, user = ui.page()
 
 STATUSES = {"pending": "Unsent", "sent": "Sent", "failed": "Failed (unsent, with an error)",
             "superseded": "Superseded (never sent)", "all": "All"}
@@ -30,15 +29,7 @@ CATCH_UP = ("Missed days (Q1, Q3): queue the compliance messages every business 
 NONCE_KEY = "msg_nonce"
 
 
-def attempt(fn, success) -> None:
-    """Run a service call; confirm and redraw on success, show the sentence on refusal."""
-    try:
-        value = fn()
-    except EcommError as exc:
-        ui.show_error(exc)
-    else:
-        st.session_state[NONCE_KEY] = st.session_state.get(NONCE_KEY, 0) + 1
-        ui.done(success(value) if callable(success) else success)
+attempt = partial(ui.attempt, nonce_key=NONCE_KEY)  # a change starts the table's selection afresh
 
 
 st.title("Messages")

@@ -18,10 +18,7 @@ from ecomm.audit_view import data_version
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-store = ui.get_store()
-user = ui.current_user()
-if user is None:
-    st.stop()
+store, user = ui.page()
 try:
     rep.require_reader(user)
 except EcommError as exc:

@@ -29,10 +29,7 @@ DRAFT_KEYS = ("applications", "ecomm_role", "replaces_license",
               "speedtype_notes", "super_user_permissions", "cvent_add_ons", "notes",
               *ref.COURSE_REQUEST_COLUMNS)
 
-store = ui.get_store()
-user = ui.current_user()
-if user is None:
-    st.stop()
+store, user = ui.page()
 
 
 def reset(contact_id: str | None = None, campus: str | None = None) -> dict:
