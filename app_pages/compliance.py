@@ -7,12 +7,13 @@ import streamlit as st
 from ecomm import compliance_frames as cf
 from ecomm import reference as ref
 from ecomm import ui
+from ecomm.admin.settings import load_policy
 from ecomm.compliance import COURSE_EXPIRING, COURSE_NON_COMPLIANT
 from ecomm.compliance_actions import (COURSES, IDLE, LEAVERS, QUIZ, default_reason,
                                       request_deprovisioning, table_items)
 from ecomm.errors import EcommError
 from ecomm.identity import Identity
-from ecomm.policy import Policy, load_policy
+from ecomm.policy import Policy
 
 store, user = ui.page()
 

@@ -11,7 +11,7 @@ from ecomm.errors import EcommError
 from ecomm import seats
 from app_pages.request_change import change_step
 from ecomm.requests import Upload, submit_deprovision, submit_provision, validate_upload
-from ecomm.policy import load_policy
+from ecomm.admin.settings import load_policy
 
 RF = "rf"
 PROVISION, DEPROVISION, CHANGE = "Provision", "Deprovision", "Change"

@@ -143,11 +143,3 @@ def parse_setting(key: str, text: str) -> Any:
             raise ValueError(f"{key}: must not be negative.")
         return n
     return text
-
-
-def load_policy(store) -> Policy:
-    """The Policy as the System team set it (settings table; the default for any value not
-    stored): the pages' and services' way to the settings."""
-    from ecomm.storage.settings import load_policy as stored_policy  # storage imports policy
-
-    return stored_policy(store)

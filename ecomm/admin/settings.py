@@ -15,6 +15,7 @@ from ecomm.identity import Identity
 from ecomm.permissions import require_system
 from ecomm.storage import admin as admin_sql
 from ecomm.storage import audit
+from ecomm.storage import settings as settings_sql
 
 
 # -- settings (Policy values of rules.md) ----------------------------------------------
@@ -114,3 +115,9 @@ def update_setting(store, actor: Identity, key: str, text: str) -> Any:
         return value
 
     return store.write(run)
+
+
+def load_policy(store) -> policy.Policy:
+    """The Policy as the System team set it under Admin > Settings (the default for any value
+    not stored), for the pages; services read it with ``storage.settings.load_policy``."""
+    return settings_sql.load_policy(store)
