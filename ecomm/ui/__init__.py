@@ -8,7 +8,10 @@
 - ``messages``: confirmations (``flash``, ``done``), errors, role notices, cache clearing;
 - ``downloads``: CSV/bytes downloads (formula-like text neutralised), problems as a table;
 - ``links``: links to contact and license records, opening a record, starting a request;
-- ``confirmation``: rule ticks and a submitted request's confirmation.
+- ``confirmation``: rule ticks and a submitted request's confirmation;
+- ``invoice_view``: one invoice as the Billing and Invoices pages show it (B8); imported by
+  those pages themselves (``from ecomm.ui.invoice_view import show_invoice``), as it loads
+  the billing services.
 """
 from ecomm.ui.confirmation import md, rule_line, show_confirmation
 from ecomm.ui.database import (BUSY_FOR_WEB, db_missing, db_path, get_store,
