@@ -42,5 +42,4 @@ else:  # a page run
     # expanded: list every page of the role (Streamlit otherwise folds them behind "View more")
     page = st.navigation([st.Page(p.path, title=p.title, icon=p.icon, default=p.default)
                           for p in ui.pages_for(user)], expanded=True)
-    ui.show_flash()
-    page.run()
+    page.run()  # the page starts with ui.page(): its sign-in check, role check and flash

@@ -7,25 +7,13 @@ from ecomm import admin, backup, ui
 from ecomm.backup_restore import restore_to_new_file
 from ecomm import reference as ref
 from ecomm.errors import EcommError
+from ecomm.ui import attempt
 
-store = ui.get_store()
-user = ui.current_user()
-if user is None:
-    st.stop()
+store, user = ui.page()
 
 NO_CAMPUS = "(none)"
 ROLE_LABELS = ref.APP_ROLE_LABEL
 KIND_LABELS = admin.REFERENCE_KIND_LABEL
-
-
-def attempt(fn, success: str) -> None:
-    """Run a service call; confirm and redraw on success, show the sentence on refusal."""
-    try:
-        fn()
-    except EcommError as exc:
-        ui.show_error(exc)
-    else:
-        ui.done(success)
 
 
 try:

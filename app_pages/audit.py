@@ -9,12 +9,9 @@ import streamlit as st
 
 from ecomm import audit_view, ui
 from ecomm.errors import EcommError
-from ecomm.storage.dashboard import data_version
+from ecomm.audit_view import data_version
 
-store = ui.get_store()
-user = ui.current_user()
-if user is None:
-    st.stop()
+store, user = ui.page()
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

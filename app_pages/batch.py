@@ -16,13 +16,8 @@ def request_processing(cycle: str) -> None:
     st.session_state[CLICK_KEY] = cycle
 
 
-store = ui.get_store()
-user = ui.current_user()
-if user is None:
-    st.stop()
-if not user.is_system:
-    st.error("A2: only the CU System eComm team may preview and process batches.")
-    st.stop()
+store, user = ui.page(ui.SYSTEM,
+                      "A2: only the CU System eComm team may preview and process batches.")
 
 today = ui.today()
 clicked = st.session_state.pop(CLICK_KEY, None)

@@ -8,13 +8,15 @@ from ecomm import reference as ref
 from ecomm import ui
 from ecomm import ui_tables
 from ecomm.billing import fiscal_setup, frames, gates, net_new, workflow
-from ecomm.billing import invoice_marks  # Returned: <reason>, demo rates
+from ecomm.billing import invoice_marks  # Returned: <reason>
 from ecomm.billing.fiscal import fiscal_year_of, fy_end, fy_label, fy_start
 from ecomm.billing.models import GROUP_LABEL
 from ecomm.billing.proration import KIND_LABEL, KINDS, TRUE_UPS
 from ecomm.billing.records import APPROVED, BILLED, DRAFT, FINAL, IN_REVIEW
 from ecomm.billing.workbook import workbook_name
 from ecomm.errors import EcommError
+from ecomm.ui import attempt
+from ecomm.ui.invoice_view import show_invoice
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -38,29 +40,12 @@ def one_invoice(_store, path: str, email: str, _user, invoice_id: str):
     return workflow.get_invoice(_store, _user, invoice_id)
 
 
-store = ui.get_store()
-user = ui.current_user()
-if user is None:
-    st.stop()
-if not user.is_system:
-    st.error("A2: only the CU System eComm team drafts and bills invoices. Your campus's "
-             "invoices are on the Invoices page.")
-    st.stop()
+store, user = ui.page(ui.SYSTEM, "A2: only the CU System eComm team drafts and bills invoices. "
+                                 "Your campus's invoices are on the Invoices page.")
 
 today = ui.today()
 this_fy = fiscal_year_of(today)
 st.title("Billing")
-ui.show_flash()
-
-
-def attempt(fn, message) -> None:
-    """Run a service; on success redraw with a confirmation, else show the error."""
-    try:
-        result = fn()
-    except EcommError as exc:
-        ui.show_error(exc)
-    else:
-        ui.done(message(result) if callable(message) else message)
 
 
 def fy_choices() -> list[int]:
@@ -180,23 +165,8 @@ with tab_runs:
                               key="bill_invoice")
         if chosen:
             inv = one_invoice(store, str(store.path), user.email, user, chosen)
-            st.subheader(workflow.describe(inv))
-            st.markdown(ui.md(
-                f"**Status:** {frames.status_text(inv.status, chosen, returned)} · **as of** {inv.as_of.isoformat()} · "
-                f"**campus billing speedtype** {inv.campus_speedtype or '(none)'}"
-                + (f" · other speedtypes on records: {', '.join(inv.other_campus_speedtypes)}"
-                   if inv.other_campus_speedtypes else "")
-                + f" · **total** {frames.dollars(inv.total)}"))
-            demo_note = invoice_marks.demo_rates_note(store, inv.fiscal_year)   # issue 18
-            if demo_note:
-                st.warning(demo_note, icon=":material/science:")
-            if inv.corrects_invoice_id:
-                st.info(ui.md(f"Corrects {inv.corrects_invoice_id}: {inv.note or ''}"))
-            st.dataframe(frames.lines_frame(inv), hide_index=True, width="stretch",
-                         key=f"bill_lines_{chosen}")
-            with st.expander("History (B8, A4)"):
-                st.dataframe(frames.events_frame(workflow.history(store, user, chosen)),
-                             hide_index=True, width="stretch", key=f"bill_events_{chosen}")
+            show_invoice(store, user, inv, status=frames.status_text(inv.status, chosen, returned),
+                         key="bill")
             if inv.status == DRAFT and st.button("Send for review", key="bill_send_one"):
                 attempt(lambda: workflow.send_for_review(store, user, [chosen]),
                         f"Sent {workflow.describe(inv)} for review.")

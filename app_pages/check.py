@@ -6,10 +6,7 @@ import streamlit as st
 from ecomm import form_choices, readiness, ui
 from ecomm.errors import EcommError
 
-store = ui.get_store()
-user = ui.current_user()
-if user is None:
-    st.stop()
+store, user = ui.page()
 
 st.title("Check a person")
 st.write("Find the contact by name, email or employee ID, then see whether they are ready to "

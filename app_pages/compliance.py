@@ -7,19 +7,14 @@ import streamlit as st
 from ecomm import compliance_frames as cf
 from ecomm import reference as ref
 from ecomm import ui, ui_deprovision, ui_tables
+from ecomm.admin.settings import load_policy
 from ecomm.compliance import COURSE_EXPIRING, COURSE_NON_COMPLIANT
 from ecomm.compliance_actions import COURSES, IDLE, LEAVERS, QUIZ, default_reason, table_items
 from ecomm.deprovision_confirm import marker_column, requested_markers
 from ecomm.identity import Identity
 from ecomm.policy import Policy
-from ecomm.storage import compliance as store_c
-from ecomm.storage import leavers as store_q4
-from ecomm.storage.settings import load_policy
 
-store = ui.get_store()
-user = ui.current_user()
-if user is None:
-    st.stop()
+store, user = ui.page()
 
 ALL = "All campuses"
 
@@ -32,10 +27,7 @@ def _lists(_store, db: str, as_of, viewer_json: str, policy_json: str):
     """The three tables as shown and downloaded, straight from SQL (no row objects)."""
     viewer = Identity.model_validate_json(viewer_json)
     policy = Policy.model_validate_json(policy_json)
-    return (cf.quiz_table(store_c.quiz_frame(_store, as_of, policy, viewer)),
-            cf.idle_table(store_c.idle_frame(_store, as_of, policy, viewer)),
-            cf.course_table(store_c.course_frame(_store, as_of, policy, viewer)),
-            cf.leaver_table(store_q4.leaver_frame(_store, as_of, viewer)))
+    return cf.compliance_tables(_store, as_of, policy, viewer)
 
 
 st.title("Compliance")

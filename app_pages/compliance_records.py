@@ -4,17 +4,12 @@ row is listed as `file:line column: problem` and nothing changes."""
 import streamlit as st
 
 from ecomm import ui
+from ecomm.compliance_records import import_logins, import_quiz_passes, record_quiz_pass
 from ecomm.compliance_csv import LOGIN_COLUMNS, QUIZ_COLUMNS
 from ecomm.errors import EcommError
-from ecomm.storage.compliance import import_logins, import_quiz_passes, record_quiz_pass
 
-store = ui.get_store()
-user = ui.current_user()
-if user is None:
-    st.stop()
-if not user.is_system:  # the page is registered for the System team only; say so anyway
-    st.error("A2: only the CU System eComm team records quiz passes and imports logins.")
-    st.stop()
+store, user = ui.page(ui.SYSTEM, "A2: only the CU System eComm team records quiz passes and "
+                                 "imports logins.")
 
 st.title("Compliance records")
 tab_one, tab_quiz, tab_logins = st.tabs(["Record a quiz pass", "Import quiz passes",

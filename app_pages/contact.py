@@ -9,10 +9,7 @@ from ecomm import ui_tables
 from ecomm.errors import EcommError
 from ecomm.requests import contact_record, record_agreement_fix
 
-store = ui.get_store()
-user = ui.current_user()
-if user is None:
-    st.stop()
+store, user = ui.page()
 
 st.title("Contact record")
 contact_id = ui.record_id_or_search(   # issue 18: by name, email, employee ID or the ID

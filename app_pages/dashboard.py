@@ -29,10 +29,7 @@ PLACEHOLDER = "__record__"
 LINK_COLUMNS = {"license_number": ("license", ui.LICENSE_PAGE),
                 "contact_id": ("contact", ui.CONTACT_PAGE)}
 
-store = ui.get_store()
-user = ui.current_user()
-if user is None:
-    st.stop()
+store, user = ui.page()
 today = ui.today()
 version = dash.data_version(store)
 user_key = (user.email, user.role, user.campus, user.active)

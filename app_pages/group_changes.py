@@ -7,10 +7,7 @@ from ecomm import clock, record_search, ui
 from ecomm.errors import EcommError
 from ecomm.requests import complete_group_change, list_group_change_queue
 
-store = ui.get_store()
-user = ui.current_user()
-if user is None:
-    st.stop()
+store, user = ui.page()
 
 st.title("Group changes")
 st.write("C5: changes of an existing user's business units or public groups are off-cycle: "

@@ -5,10 +5,7 @@ from ecomm import home, mywork, ui
 from ecomm.dashboard.panels import data_version
 from ecomm.errors import EcommError
 
-store = ui.get_store()
-user = ui.current_user()
-if user is None:
-    st.stop()
+store, user = ui.page()
 
 try:
     summary = home.home_summary(store, user, ui.today())

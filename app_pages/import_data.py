@@ -7,10 +7,7 @@ from ecomm.importer.report import MAX_LISTED_PROBLEMS, problems_heading
 
 RESULT_KEY = "import_result"
 
-store = ui.get_store()
-user = ui.current_user()
-if user is None:
-    st.stop()
+store, user = ui.page()
 
 st.title("Import data")
 st.markdown(

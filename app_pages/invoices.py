@@ -8,13 +8,14 @@ from ecomm import reference as ref
 from ecomm import ui
 from ecomm import ui_tables
 from ecomm.billing import fiscal_setup, frames, net_new, workflow
-from ecomm.billing import invoice_marks  # demo rates
 from ecomm.billing.fiscal import fiscal_year_of, fy_end, fy_label
 from ecomm.billing.models import GROUP_LABEL
 from ecomm.billing.proration import KIND_LABEL, TRUE_UPS
 from ecomm.billing.records import IN_REVIEW
 from ecomm.billing.workbook import workbook_name
 from ecomm.errors import EcommError
+from ecomm.ui import attempt
+from ecomm.ui.invoice_view import show_invoice
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NET_NEW = "Net new (billed on the true-up)"
@@ -40,28 +41,15 @@ def one_invoice(_store, path: str, email: str, _user, invoice_id: str):
     return workflow.get_invoice(_store, _user, invoice_id)
 
 
-store = ui.get_store()
-user = ui.current_user()
-if user is None:
-    st.stop()
+store, user = ui.page()
 
 today = ui.today()
 this_fy = fiscal_year_of(today)
 may_act = user.is_specialist  # A3: managers read; the System team works on the Billing page
 st.title("Invoices" + (f" — {user.campus}" if user.is_specialist and user.campus else ""))
-ui.show_flash()
 if user.is_manager:
     st.info("Managers read every campus's invoices here; only a campus's eComm specialist "
             "approves them (A3).")
-
-
-def attempt(fn, message) -> None:
-    try:
-        result = fn()
-    except EcommError as exc:
-        ui.show_error(exc)
-    else:
-        ui.done(message(result) if callable(message) else message)
 
 
 tab_inv, tab_review, tab_forecast = st.tabs(["Invoices", "Net-new review", "Forecast"])
@@ -103,21 +91,7 @@ with tab_inv:
                               key="inv_invoice")
         if chosen:
             inv = one_invoice(store, str(store.path), user.email, user, chosen)
-            st.subheader(workflow.describe(inv))
-            st.markdown(ui.md(
-                f"**Status:** {inv.status_label} · **as of** {inv.as_of.isoformat()} · "
-                f"**campus billing speedtype** {inv.campus_speedtype or '(none)'} · "
-                f"**{len(inv.lines)} license(s)** · **total** {frames.dollars(inv.total)}"))
-            demo_note = invoice_marks.demo_rates_note(store, inv.fiscal_year)   # issue 18
-            if demo_note:
-                st.warning(demo_note, icon=":material/science:")
-            if inv.corrects_invoice_id:
-                st.info(ui.md(f"Corrects {inv.corrects_invoice_id}: {inv.note or ''}"))
-            st.dataframe(frames.lines_frame(inv), hide_index=True, width="stretch",
-                         key=f"inv_lines_{chosen}")
-            with st.expander("History"):
-                st.dataframe(frames.events_frame(workflow.history(store, user, chosen)),
-                             hide_index=True, width="stretch", key=f"inv_events_{chosen}")
+            show_invoice(store, user, inv, status=inv.status_label, key="inv")
             if inv.status == IN_REVIEW and may_act:
                 st.markdown("**Your review (B8)**")
                 if st.button("Approve this invoice", type="primary", key="inv_approve"):

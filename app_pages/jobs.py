@@ -6,10 +6,7 @@ from ecomm import ui
 from ecomm.errors import EcommError
 from ecomm.jobs import views
 
-store = ui.get_store()
-user = ui.current_user()
-if user is None:
-    st.stop()
+store, user = ui.page()
 
 try:
     jobs = views.job_overview(store, user)

@@ -12,10 +12,7 @@ from ecomm import ui
 from ecomm import ui_tables
 from ecomm.errors import EcommError
 
-store = ui.get_store()
-user = ui.current_user()
-if user is None:
-    st.stop()
+store, user = ui.page()
 
 RESULT_KEY, NONCE_KEY = "jr_result", "jr_nonce"
 DECISION_LABEL = {q5.KEEP: "Kept", q5.REMOVE: "Removed", None: "To review"}

@@ -13,10 +13,7 @@ from ecomm.requests import (license_record, read_evidence, request_group_change,
 
 CONFIRMATION_KEY = "license_confirmation"
 
-store = ui.get_store()
-user = ui.current_user()
-if user is None:
-    st.stop()
+store, user = ui.page()
 
 st.title("License record")
 number = ui.record_id_or_search(   # issue 18: by the holder's name, email, employee ID or number

@@ -1,6 +1,8 @@
 """Messages (System team, A2): the outbox (unsent / sent), reading a message, its .eml download,
 marking messages sent by hand, "Send now" when SMTP is configured, queueing today's compliance
 messages (Q1-Q3, each once), and the template editor."""
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
@@ -8,15 +10,12 @@ from ecomm import clock, ui
 from ecomm.errors import EcommError
 from ecomm.notifications.actions import (queue_compliance_messages, queued_sentence, send_now,
                                          smtp_status)
+from ecomm.notifications import actions as msg_actions
 from ecomm.notifications.outbox import eml_filename, to_eml
 from ecomm.notifications.templates import TEMPLATES
 from ecomm.notifications.work import queue_daily_digests
-from ecomm.storage import notifications as store_n
 
-store = ui.get_store()
-user = ui.current_user()
-if user is None:
-    st.stop()
+store, user = ui.page()
 
 STATUSES = {"pending": "Unsent", "sent": "Sent", "failed": "Failed (unsent, with an error)",
             "superseded": "Superseded (never sent)", "all": "All"}
@@ -30,22 +29,14 @@ CATCH_UP = ("Missed days (Q1, Q3): queue the compliance messages every business 
 NONCE_KEY = "msg_nonce"
 
 
-def attempt(fn, success) -> None:
-    """Run a service call; confirm and redraw on success, show the sentence on refusal."""
-    try:
-        value = fn()
-    except EcommError as exc:
-        ui.show_error(exc)
-    else:
-        st.session_state[NONCE_KEY] = st.session_state.get(NONCE_KEY, 0) + 1
-        ui.done(success(value) if callable(success) else success)
+attempt = partial(ui.attempt, nonce_key=NONCE_KEY)  # a change starts the table's selection afresh
 
 
 st.title("Messages")
 try:
     configured, how = smtp_status(store)
-    smtp = store_n.load_smtp_settings(store)
-    messages = store_n.list_outbox(store, user, st.session_state.get("msg_status", "pending"))
+    smtp = msg_actions.smtp_settings(store)
+    messages = msg_actions.list_outbox(store, user, st.session_state.get("msg_status", "pending"))
 except EcommError as exc:  # A2: only the System team gets here
     ui.show_error(exc)
     st.stop()
@@ -96,7 +87,7 @@ with tab_outbox:
     if st.button(f"Mark the selected as sent by hand ({len(unsent)})", disabled=not unsent,
                  key="msg_mark_selected",
                  help="After sending the downloaded .eml files yourself."):
-        attempt(lambda: store_n.mark_sent_by_hand(store, unsent, user),
+        attempt(lambda: msg_actions.mark_sent_by_hand(store, unsent, user),
                 lambda n: f"Marked {n} message(s) as sent by hand.")
 
     st.subheader("Read a message")
@@ -106,7 +97,7 @@ with tab_outbox:
                           list(by_id).index(default), placeholder="Choose a message",
                           format_func=lambda i: f"{i} · {by_id[i].subject}", key="msg_read")
     if chosen is not None:
-        m = store_n.get_message(store, chosen, user)
+        m = msg_actions.get_message(store, chosen, user)
         st.markdown(f"**To:** {', '.join(m.to_addrs)}  \n"
                     + (f"**Cc:** {', '.join(m.cc_addrs)}  \n" if m.cc_addrs else "")
                     + f"**Subject:** {ui.md(m.subject)}  \n**Status:** {m.status}"
@@ -125,12 +116,12 @@ with tab_outbox:
                        "quiz was passed); it is not sent.")
         elif m.sent_at is None and st.button("Mark this message sent by hand",
                                            key="msg_mark_one"):
-            attempt(lambda: store_n.mark_sent_by_hand(store, [m.message_id], user),
+            attempt(lambda: msg_actions.mark_sent_by_hand(store, [m.message_id], user),
                     f"Message {m.message_id} marked as sent by hand.")
 
 # -- templates ------------------------------------------------------------------------------
 with tab_templates:
-    templates = {t["key"]: t for t in store_n.list_templates(store)}
+    templates = {t["key"]: t for t in msg_actions.list_templates(store)}
     key = st.selectbox("Template", list(templates), format_func=lambda k: templates[k]["title"],
                        key="msg_tpl_pick")
     t = templates[key]
@@ -146,5 +137,5 @@ with tab_templates:
         body = st.text_area("Message text", value=t["body"], height=320,
                             key=f"msg_tpl_body_{key}")
         if st.form_submit_button("Save template", type="primary", key="msg_tpl_save"):
-            attempt(lambda: store_n.update_template(store, key, subject, body, user),
+            attempt(lambda: msg_actions.update_template(store, key, subject, body, user),
                     f"Saved the template: {t['title']}.")

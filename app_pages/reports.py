@@ -14,14 +14,11 @@ from ecomm.billing.frames import dollars
 from ecomm.dashboard import charts, export
 from ecomm.dashboard import reports as rep
 from ecomm.errors import EcommError
-from ecomm.storage.dashboard import data_version
+from ecomm.audit_view import data_version
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-store = ui.get_store()
-user = ui.current_user()
-if user is None:
-    st.stop()
+store, user = ui.page()
 try:
     rep.require_reader(user)
 except EcommError as exc:

@@ -10,7 +10,7 @@ from ecomm import seats
 from ecomm.errors import EcommError
 from app_pages.request_change import change_step
 from ecomm.requests import screens, submit_deprovision, submit_provision
-from ecomm.storage.settings import load_policy
+from ecomm.admin.settings import load_policy
 
 RF = "rf"
 PROVISION, DEPROVISION, CHANGE = "Provision", "Deprovision", "Change"
@@ -23,10 +23,7 @@ CAMPUS_ANSWERS = ("ecomm_specialist", "additional_specialists", "replaces_licens
                   "business_units", "public_groups", "billing_campus", "campus_speedtype",
                   "unit_split", "unit_speedtypes", "super_user_permissions", "remove")
 
-store = ui.get_store()
-user = ui.current_user()
-if user is None:
-    st.stop()
+store, user = ui.page()
 
 
 def reset(contact_id: str | None = None, campus: str | None = None) -> dict:

@@ -14,10 +14,7 @@ KIND_LABEL = {"provision": "Provisioning", "deprovision": "Deprovisioning",
               "change_groups": "Group change", "change": "Change (P15)"}
 CANCELLABLE = ("pending", "held")
 
-store = ui.get_store()
-user = ui.current_user()
-if user is None:
-    st.stop()
+store, user = ui.page()
 
 st.title("Requests")
 cols = st.columns(3)

@@ -26,6 +26,7 @@ from ecomm.dashboard import export
 from ecomm.errors import AccessDenied
 from ecomm.identity import Identity
 from ecomm.storage import audit as audit_store
+from ecomm.storage import dashboard as dashboard_sql
 
 PAGE_SIZE = 100
 EXPORT_LIMIT = 200_000  # rows in one download; narrow the filters for more
@@ -178,3 +179,9 @@ def to_csv(frame: pd.DataFrame) -> bytes:
 def to_xlsx(frame: pd.DataFrame) -> bytes:
     """XLSX with cells a spreadsheet would run as a formula neutralised."""
     return export.to_xlsx(frame, sheet="Audit log")
+
+
+def data_version(store) -> tuple[int, int]:
+    """A stamp that changes with every audited write (A4) and every request status change: the
+    pages put it in their cache keys, so no one sees numbers from before a change."""
+    return dashboard_sql.data_version(store)

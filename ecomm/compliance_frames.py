@@ -7,12 +7,17 @@ no per-row objects; everything the page needs later (campus, filters, counts, th
 made from selected rows) is read from these tables."""
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, Iterable
 
 import numpy as np
 import pandas as pd
 
 from ecomm.compliance import COURSE_EXPIRING, COURSE_NON_COMPLIANT, COURSE_STATUS_LABEL
+from ecomm.identity import Identity
+from ecomm.policy import Policy
+from ecomm.storage import compliance as compliance_sql
+from ecomm.storage import leavers as leavers_sql
 from ecomm.storage.compliance import course_specialists
 from ecomm.storage.notifications import specialists
 
@@ -142,3 +147,12 @@ def course_counts(table: pd.DataFrame) -> dict[str, int]:
 def table_licenses(table: pd.DataFrame) -> Iterable[str]:
     """Q3: the license numbers of course rows (the 'licenses' column, in order)."""
     return (ln for text in table["licenses"] for ln in text.split(", ") if ln)
+
+
+def compliance_tables(store, as_of: date, policy: Policy, viewer: Identity | None):
+    """Q1-Q4 as of a day: the quiz, idle, course and leaver tables as shown and downloaded,
+    straight from SQL, limited to what ``viewer`` may see (A1, A3)."""
+    return (quiz_table(compliance_sql.quiz_frame(store, as_of, policy, viewer)),
+            idle_table(compliance_sql.idle_frame(store, as_of, policy, viewer)),
+            course_table(compliance_sql.course_frame(store, as_of, policy, viewer)),
+            leaver_table(leavers_sql.leaver_frame(store, as_of, viewer)))

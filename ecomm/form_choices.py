@@ -11,10 +11,10 @@ from pydantic import BaseModel, Field
 from ecomm import permissions
 from ecomm import reference as ref
 from ecomm.identity import Identity
-from ecomm.rules.contact import require_campus
+from ecomm.rules.contact import normalise_campus
 from ecomm.storage import admin as admin_db
 from ecomm.storage import speedtypes
-from ecomm.storage import form_choices as db
+from ecomm.storage import form_choices as form_choices_sql
 from ecomm.storage.settings import load_policy
 from ecomm.storage.specialists import primary_specialist
 
@@ -75,7 +75,7 @@ def campus_specialist(store, campus: str, actor: Identity | None = None) -> str 
 
 def form_choices(store, actor: Identity, campus: str) -> FormChoices:
     """P6, P8, P11: the provisioning form's options at ``campus`` for this person."""
-    campus = require_campus(campus)
+    campus = normalise_campus(campus)
     permissions.require_campus(actor, campus)
     policy = load_policy(store)
     people = [Choice(value=u["email"], label=f"{u['name']} ({u['campus']}, {u['email']})")
@@ -93,7 +93,7 @@ def speedtype_choices(store, billing_campus: str) -> tuple[list[Choice], str | N
     """P12: the billing campus's active speedtypes (plus "New SpeedType Needed") and the
     default: the campus's default campus billing speedtype (reference data, rev 2), else the
     one most of its licenses carry, if any."""
-    billing_campus = require_campus(billing_campus)
+    billing_campus = normalise_campus(billing_campus)
     rows = admin_db.list_reference(store, campus=billing_campus, kind="speedtype",
                                    include_inactive=False)
     options = [Choice(value=r["value"], label=f"{billing_campus} – {r['value']}"
@@ -104,7 +104,7 @@ def speedtype_choices(store, billing_campus: str) -> tuple[list[Choice], str | N
         options.insert(0, Choice(value=campus_default,
                                  label=f"{campus_default} (campus default)"))
     options += [Choice(value=v, label=v) for v in ref.FIXED_SPEEDTYPES]
-    usual = campus_default or db.usual_campus_speedtype(store, billing_campus)
+    usual = campus_default or form_choices_sql.usual_campus_speedtype(store, billing_campus)
     default = usual if usual in {o.value for o in options} else None
     return options, default
 
@@ -122,9 +122,10 @@ def replaceable_licenses(store, actor: Identity, campus: str, on: date, *,
                          except_contact: str | None = None) -> list[Choice]:
     """P10: the licenses of ``campus`` a new user may replace, those deprovisioned or with a
     deprovisioning request pending first (the others are shown but P10 refuses them)."""
-    campus = require_campus(campus)
+    campus = normalise_campus(campus)
     permissions.require_campus(actor, campus)
-    rows = [r for r in db.campus_licenses(store, campus, on) if r["contact_id"] != except_contact]
+    rows = [r for r in form_choices_sql.campus_licenses(store, campus, on)
+            if r["contact_id"] != except_contact]
     ranked = sorted(rows, key=lambda r: (_state(r)[0], (r["name"] or "").lower()))
     return [Choice(value=r["license_number"],
                    label=f"{r['name'] or r['contact_id']} · {r['license_number']} · {_state(r)[1]}")

@@ -13,7 +13,7 @@ from ecomm.errors import AccessDenied
 from ecomm.identity import Identity
 from ecomm.permissions import visible_campuses
 from ecomm.storage import calendar as cal_db
-from ecomm.storage import summary as db
+from ecomm.storage import summary as summary_sql
 from ecomm.storage.settings import load_policy
 
 
@@ -59,16 +59,16 @@ def home_summary(store, identity: Identity, as_of: date) -> HomeSummary:
     if identity is None or not identity.active:
         raise AccessDenied("Please sign in first.")
     campuses = visible_campuses(identity)
-    counts = db.counts(store, campuses, as_of)
-    for kind, n in db.pending_by_kind(store, campuses).items():   # as the dashboard's rows
+    counts = summary_sql.counts(store, campuses, as_of)
+    for kind, n in summary_sql.pending_by_kind(store, campuses).items():   # as the dashboard's rows
         counts[f"pending_{kind}"] = n
     if set(campuses) == set(ref.CAMPUSES):  # everything: include contacts with no campus yet
-        counts["contacts"] = db.total_contacts(store)
+        counts["contacts"] = summary_sql.total_contacts(store)
     return HomeSummary(
         email=identity.email, name=identity.name, role_label=identity.role_label,
         campus=identity.campus, campuses=campuses, today=as_of,
         dates=key_dates(store, as_of), counts=counts,
-        last_import_at=db.last_import_at(store),
+        last_import_at=summary_sql.last_import_at(store),
     )
 
 

@@ -13,19 +13,19 @@ from ecomm import clock
 from ecomm.errors import EcommError
 from ecomm.identity import Identity
 from ecomm.storage import audit
-from ecomm.storage import facts as db
+from ecomm.storage import facts as facts_sql
 from ecomm.storage import imports as import_store
 
 
 def stored_practice_date(store) -> date | None:
     """The practice date the database keeps, if it is a demo database made with one."""
-    text = db.get_fact(store, db.PRACTICE_DATE)
+    text = facts_sql.get_fact(store, facts_sql.PRACTICE_DATE)
     return date.fromisoformat(text) if text else None
 
 
 def is_demo(store) -> bool:
     """Was the database's data made by ``init --demo``?"""
-    return db.get_fact(store, db.DEMO_AS_OF) is not None
+    return facts_sql.get_fact(store, facts_sql.DEMO_AS_OF) is not None
 
 
 def use_database_clock(store) -> date | None:
@@ -50,8 +50,8 @@ def keep_practice_date(store, who: Identity, day: date, *, demo_built: bool = Fa
 
     def work(cur) -> None:
         if demo_built:
-            db.set_fact(cur, db.DEMO_AS_OF, day.isoformat(), at=now, by=who.email)
-        db.set_fact(cur, db.PRACTICE_DATE, day.isoformat(), at=now, by=who.email)
+            facts_sql.set_fact(cur, facts_sql.DEMO_AS_OF, day.isoformat(), at=now, by=who.email)
+        facts_sql.set_fact(cur, facts_sql.PRACTICE_DATE, day.isoformat(), at=now, by=who.email)
         audit.record(cur, actor=who.email, action="set_practice_date", entity="database",
                      after={"practice_date": day.isoformat()},
                      detail=f"Demo data: today is {banner_day(day)}")

@@ -35,9 +35,9 @@ from ecomm.identity import Identity
 from ecomm.requests import access
 from ecomm.rules import ContactFacts, RuleResult, check_contact
 from ecomm.rules.models import Contact
-from ecomm.rules.contact import require_campus
+from ecomm.rules.contact import normalise_campus
 from ecomm.storage import contacts, scope
-from ecomm.storage import form_choices as db
+from ecomm.storage import form_choices as form_choices_sql
 from ecomm.storage import requests as rs
 from ecomm.storage.settings import load_policy
 
@@ -63,7 +63,7 @@ def find_contacts(store, actor: Identity, text: str, *, campus: str | None = Non
         return []
     rows = contacts.search_contacts(store, text, campus=campus, limit=limit,
                                     scope=scope.contact_scope_sql(actor, "c"))
-    emails = db.contact_emails(store, [r["contact_id"] for r in rows])
+    emails = form_choices_sql.contact_emails(store, [r["contact_id"] for r in rows])
     for r in rows:
         found = emails.get(r["contact_id"], {})
         r["limited"] = False
@@ -72,7 +72,7 @@ def find_contacts(store, actor: Identity, text: str, *, campus: str | None = Non
             if (found.get(field) or "").strip())
     seen = {r["contact_id"] for r in rows}
     if not campus and len(rows) < limit:
-        for r in db.exact_contacts(store, text):
+        for r in form_choices_sql.exact_contacts(store, text):
             if r["contact_id"] not in seen:
                 rows.append({"contact_id": r["contact_id"], "first_name": r["first_name"],
                              "last_name": r["last_name"], "name": _full_name(r),
@@ -156,7 +156,7 @@ def contact_readiness(store, actor: Identity, contact_id: str, campus: str, on: 
                       facts: ContactFacts | None = None) -> Readiness:
     """P1-P5 and P13 for ``contact_id`` at ``campus`` on ``on`` (A1: a specialist checks for
     their own campus), with current access (P7) and requests waiting for a batch."""
-    campus = require_campus(campus)
+    campus = normalise_campus(campus)
     permissions.require_campus(actor, campus)
     if not sees_in_full(store, actor, contact_id):
         return _verdict_only(store, contact_id, campus, on)

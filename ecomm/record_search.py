@@ -7,7 +7,7 @@ from __future__ import annotations
 from ecomm import readiness
 from ecomm.identity import Identity
 from ecomm.requests.access import scope_for
-from ecomm.storage import record_search as db
+from ecomm.storage import record_search as record_search_sql
 
 MIN_SEARCH = readiness.MIN_SEARCH
 
@@ -38,7 +38,7 @@ def find_licenses(store, actor: Identity, text: str) -> dict[str, str]:
     if len((text or "").strip()) < MIN_SEARCH:
         return {}
     scope = scope_for(actor)
-    rows = db.search_licenses(store, text, campus=scope.campus, email=scope.email)
+    rows = record_search_sql.search_licenses(store, text, campus=scope.campus, email=scope.email)
     return {r["license_number"]: _label(r["name"], r["license_number"], r["employee_id"],
                                         r["email"], r["campus"]) for r in rows}
 

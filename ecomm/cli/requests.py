@@ -7,7 +7,7 @@ from datetime import date
 from ecomm import calendar as cal
 from ecomm import clock
 from ecomm.cli import EXIT_OK, EXIT_REFUSED, add_db_arg, print_json
-from ecomm.rules import check_contact, require_campus
+from ecomm.rules import check_contact, normalise_campus
 from ecomm.storage import open_store
 from ecomm.storage import calendar as cal_store
 from ecomm.storage.contacts import load_contact_facts
@@ -55,7 +55,7 @@ def _item(r) -> dict:
 
 def run_check(args) -> int:
     on = args.on or clock.today_denver()
-    campus = require_campus(args.campus)
+    campus = normalise_campus(args.campus)
     with open_store(args.db) as store:
         policy = load_policy(store)
         facts = load_contact_facts(store, args.contact_id)

@@ -18,7 +18,7 @@ from ecomm import reference as ref
 from ecomm import seats
 from ecomm.dashboard.reports import require_reader
 from ecomm.identity import Identity
-from ecomm.storage import cost_recovery as db
+from ecomm.storage import cost_recovery as cost_recovery_sql
 from ecomm.storage import seats as seats_db
 
 CENT = Decimal("0.01")
@@ -46,7 +46,7 @@ def recovery_frame(store, identity: Identity, fiscal_year: int) -> pd.DataFrame:
     recovered; a last row with the totals."""
     require_reader(identity)
     cost = {r["application"]: r["cost"] for r in seats_db.seat_rows(store, fiscal_year)}
-    fees = db.fees_by_application(store, fiscal_year)
+    fees = cost_recovery_sql.fees_by_application(store, fiscal_year)
     rows = []
     for app in ref.APPLICATIONS:
         f = fees.get(app, {"invoiced": Decimal(0), "draft": Decimal(0)})

@@ -34,7 +34,7 @@ from ecomm.billing.proration import (ANNUAL, JANUARY, JUNE, KIND_LABEL, july_bat
 from ecomm.errors import AccessDenied, EcommError
 from ecomm.identity import Identity
 from ecomm.storage import billing_reads
-from ecomm.storage import reports as db
+from ecomm.storage import reports as reports_sql
 from ecomm.storage.settings import load_policy
 
 ZERO = Decimal("0.00")
@@ -86,7 +86,7 @@ def baseline(store, identity: Identity, fiscal_year: int, as_of: date,
              campuses: Sequence[str] | None = None) -> pd.DataFrame:
     """B7: licenses per campus and application on ``as_of`` against the year's baseline."""
     require_reader(identity)
-    return db.baseline_compare(store, fiscal_year, as_of, clean_campuses(campuses))
+    return reports_sql.baseline_compare(store, fiscal_year, as_of, clean_campuses(campuses))
 
 
 def month_days(fiscal_year: int, as_of: date) -> tuple[list[date], list[date]]:
@@ -108,7 +108,8 @@ def active_per_month(store, identity: Identity, fiscal_year: int, as_of: date,
     (from provisioning and deprovisioning dates); per campus too when ``by_campus``."""
     require_reader(identity)
     months, days = month_days(fiscal_year, as_of)
-    return db.active_by_month(store, months, days, clean_campuses(campuses), by_campus=by_campus)
+    return reports_sql.active_by_month(store, months, days, clean_campuses(campuses),
+                                       by_campus=by_campus)
 
 
 def net_new(store, identity: Identity, fiscal_year: int, as_of: date,
@@ -116,8 +117,8 @@ def net_new(store, identity: Identity, fiscal_year: int, as_of: date,
     """P10/B6: net-new applications provisioned this fiscal year up to ``as_of``, by month,
     campus and application."""
     require_reader(identity)
-    return db.net_new_by_month(store, fy_start(fiscal_year), min(as_of, fy_end(fiscal_year)),
-                               clean_campuses(campuses))
+    return reports_sql.net_new_by_month(store, fy_start(fiscal_year),
+                                        min(as_of, fy_end(fiscal_year)), clean_campuses(campuses))
 
 
 @dataclass
@@ -166,21 +167,21 @@ def cost(store, identity: Identity, fiscal_year: int, as_of: date,
         notes.append(f"B2: no monthly rate for {', '.join(missing)}: counted as 0 here; the "
                      "System team must set it before invoices are drafted.")
     stored = {(s["kind"], s["campus"], s["grp"]): s
-              for s in db.stored_invoices(store, fiscal_year, scope)}
+              for s in reports_sql.stored_invoices(store, fiscal_year, scope)}
     common = dict(fy_start=fy_start(fiscal_year), fy_end=fy_end(fiscal_year), rates=dict(rates),
                   chatter_profile=ref.PROFILE_CHATTER_FREE, campuses=scope)
     rows = []
     for kind in KINDS:
         window = None if kind == ANNUAL else true_up_window(fiscal_year, kind)
         day = run_day(kind, fiscal_year, as_of)
-        computed = {(c, g): (int(n), Decimal(a)) for c, g, n, a in db.charged_amounts(
+        computed = {(c, g): (int(n), Decimal(a)) for c, g, n, a in reports_sql.charged_amounts(
             store, kind=kind, as_of=day, july_end=july_batch_end(fiscal_year), window=window,
             january_as_of=billing_reads.january_as_of(store, fiscal_year)   # B5
             if kind == "june" else None, **common)}
-        pending = {(c, g): (set(ids), Decimal(a)) for c, g, ids, a in db.pending_amounts(
+        pending = {(c, g): (set(ids), Decimal(a)) for c, g, ids, a in reports_sql.pending_amounts(
             store, kind=kind, july_first=date(fiscal_year - 1, 7, 1), window=window,
             default_month=add_months(as_of, 1), **common)}
-        removals = {(c, g): (set(ids), Decimal(a)) for c, g, ids, a in db.deprovision_amounts(
+        removals = {(c, g): (set(ids), Decimal(a)) for c, g, ids, a in reports_sql.deprovision_amounts(
             store, kind=kind, as_of=day, july_end=july_batch_end(fiscal_year), window=window,
             run_month=run_month(fiscal_year, kind), default_month=add_months(as_of, 1),
             **common)}

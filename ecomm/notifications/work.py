@@ -12,7 +12,7 @@ from ecomm.storage import audit
 from ecomm.notifications import templates as t
 from ecomm.notifications.models import NewMessage
 from ecomm.storage import notifications as store_n
-from ecomm.storage import mywork as db
+from ecomm.storage import mywork as mywork_sql
 from ecomm.storage.requests import CursorReader
 
 # B8 step -> (template, who is told)
@@ -37,8 +37,8 @@ def queue_invoice_step(cur, action: str, *, invoice_id: str, campus: str, descri
     if template is None:
         return 0
     reader = CursorReader(cur)
-    to = (db.active_users(reader, ref.APP_SPECIALIST, campus) if action == "send"
-          else db.active_users(reader, ref.APP_SYSTEM))
+    to = (mywork_sql.active_users(reader, ref.APP_SPECIALIST, campus) if action == "send"
+          else mywork_sql.active_users(reader, ref.APP_SYSTEM))
     if not to:
         return 0
     ctx = {"invoice": described, "invoice_id": invoice_id, "campus": campus, "actor": actor,
@@ -57,9 +57,9 @@ def digest_messages(store, as_of: date) -> list[NewMessage]:
     outlook = mywork.batch_outlook(store, as_of)
     until = datetime.combine(as_of, datetime.max.time())
     out = []
-    for p in db.active_people(store):
+    for p in mywork_sql.active_people(store):
         who = Identity(**p)
-        since = db.last_visit(store, who.email) if who.is_manager else None
+        since = mywork_sql.last_visit(store, who.email) if who.is_manager else None
         work = mywork.my_work(store, who, as_of, since=since, until=until, outlook=outlook)
         items = mywork.digest_items(work)
         if not items:

@@ -2,7 +2,7 @@
 ``check_provision`` (P1-P14) for provisioning; lighter checks for the other request kinds."""
 from ecomm.rules.contact import (check_contact, course_valid_through, p1_university_email,
                                  p2_employee_id, p3_employment, p4_agreement, p5_courses,
-                                 p13_duplicates, require_campus)
+                                 p13_duplicates, normalise_campus)
 from ecomm.rules.models import (AgreementMember, Contact, ContactFacts, DeprovisionDraft,
                                 Duplicate, Eligibility, Employment, GroupChangeDraft, GroupChoices,
                                 HeldLicense, LicenseApp, ProvisionDraft, ReplacedLicense,
@@ -22,7 +22,7 @@ __all__ = [
     "ReplacedLicense", "RuleResult",
     "check_contact", "check_provision", "check_deprovision", "check_group_change",
     "course_valid_through", "is_net_new", "parse_unit_speedtypes", "format_unit_speedtypes",
-    "apply_billing_defaults", "require_campus",
+    "apply_billing_defaults", "normalise_campus",
     "p1_university_email", "p2_employee_id", "p3_employment", "p4_agreement", "p5_courses",
     "p6_campus", "p7_applications", "p8_super_user", "p9_cvent_add_ons", "p10_replaces",
     "p11_groups", "p11_known_groups", "p12_billing", "p13_duplicates", "p14_quiz",

@@ -11,7 +11,7 @@ from ecomm.rules.models import ContactFacts, Contact, Eligibility, RuleResult
 DCR = "file a Data Change Request"
 
 
-def require_campus(campus: str) -> str:
+def normalise_campus(campus: str) -> str:
     """The canonical campus name, or EcommError naming the choices."""
     c = ref.canonical_campus(campus or "")
     if c is None:
@@ -191,7 +191,7 @@ def check_contact(facts: ContactFacts, campus: str, on: date, policy: Policy, *,
                   course_dates: dict[str, date] | None = None) -> Eligibility:
     """P1-P5 (blocking) and P13 (warnings): may this contact be provisioned at ``campus`` on
     ``on``? ``course_dates`` are the dates entered on a request (see ``p5_courses``)."""
-    campus = require_campus(campus)
+    campus = normalise_campus(campus)
     c = facts.contact
     results = [
         p1_university_email(c, campus),

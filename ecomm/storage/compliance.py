@@ -1,4 +1,4 @@
-"""Compliance lists (Q1-Q3) computed in SQL for any day, and recording quiz passes and logins.
+"""Compliance lists (Q1-Q3) computed in SQL for any day, and writing quiz passes and logins.
 
 The SQL does the same date arithmetic as the pure rules in ``ecomm.compliance`` (whose module
 docstring fixes every boundary), from the fragments of ``ecomm.storage.rule_sql`` (shared with the
@@ -9,14 +9,14 @@ List functions take a cursor (``*_rows``, usable inside a write transaction) or 
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import pandas as pd
 from pydantic import BaseModel
 
 from ecomm import compliance as q
-from ecomm import compliance_csv, permissions
+from ecomm import permissions
+from ecomm.compliance_csv import LoginRow, QuizPassRow
 from ecomm.errors import EcommError, NotFound
 from ecomm.identity import Identity
 from ecomm.policy import Policy
@@ -240,35 +240,33 @@ class ImportSummary(BaseModel):
     messages_queued: int = 0
 
 
-def _quiz_passed_message(cur, license_number: str, passed_on: date) -> int:
-    from ecomm.notifications import outbox  # local: outbox imports this area's storage
-    return outbox.queue_quiz_passed(cur, license_number, passed_on)
+# Called inside the write transaction when a license gets its first quiz pass (the service
+# queues the quiz-passed message there); returns how many messages it queued.
+FirstPass = Callable[[Any, str, date], int]
 
 
-def record_quiz_pass(store, license_number: str, passed_on: date, actor: Identity,
-                     *, notify: bool = True) -> bool:
-    """Q1: record a quiz pass (lifts 'not a sender'); audited; the user is told (specialist cc'd).
-    Returns False when the license already had exactly this pass."""
-    permissions.require_system(actor, "record quiz passes")
-    ln = license_number.strip().upper()
+def write_quiz_pass(store, license_number: str, passed_on: date, actor: str,
+                    on_first_pass: FirstPass | None = None) -> bool:
+    """Q1: set a license's quiz pass and lift "not a sender" (audited, A4). False when the
+    license already had exactly this pass. The permission check is the caller's."""
 
     def run(cur) -> bool:
         row = cur.execute("SELECT quiz_passed_on, not_a_sender, affiliated_campus FROM licenses "
-                          "WHERE license_number = ?", [ln]).fetchall()
+                          "WHERE license_number = ?", [license_number]).fetchall()
         row = row[0] if row else None
         if row is None:
-            raise NotFound(f"There is no license record {ln}.")
+            raise NotFound(f"There is no license record {license_number}.")
         before_on, before_flag, campus = row
         if before_on == passed_on and not before_flag:
             return False
         cur.execute("UPDATE licenses SET quiz_passed_on = ?, not_a_sender = FALSE "
-                    "WHERE license_number = ?", [passed_on, ln])
-        audit.record(cur, actor=actor.email, action="record_quiz_pass", entity="license",
-                     entity_id=ln, campus=campus,
+                    "WHERE license_number = ?", [passed_on, license_number])
+        audit.record(cur, actor=actor, action="record_quiz_pass", entity="license",
+                     entity_id=license_number, campus=campus,
                      before={"quiz_passed_on": before_on, "not_a_sender": before_flag},
                      after={"quiz_passed_on": passed_on, "not_a_sender": False})
-        if notify and before_on is None:
-            _quiz_passed_message(cur, ln, passed_on)
+        if on_first_pass is not None and before_on is None:
+            on_first_pass(cur, license_number, passed_on)
         return True
 
     return store.write(run)
@@ -278,13 +276,10 @@ def _register(cur, name: str, rows: list[dict[str, Any]]) -> None:
     cur.register(name, pd.DataFrame(rows, dtype=object))
 
 
-def import_quiz_passes(store, source: str | Path | bytes, actor: Identity, *,
-                       filename: str | None = None, notify: bool = True) -> ImportSummary:
-    """Q1: import a CSV of license_number,quiz_passed_on (all-or-nothing, audited per license);
-    users whose first pass this is get the quiz-passed message."""
-    permissions.require_system(actor, "import quiz passes")
-    name, text = compliance_csv.read_source(source, filename)
-    rows = compliance_csv.parse_quiz_passes(name, text)
+def write_quiz_passes(store, name: str, rows: list[QuizPassRow], actor: str,
+                      on_first_pass: FirstPass | None = None) -> ImportSummary:
+    """Q1: the parsed rows of a quiz-pass file, all or nothing (every license must exist),
+    audited per license. The permission check and the parsing are the caller's."""
 
     def run(cur) -> ImportSummary:
         current = _existing_licenses(cur, name, [(r.line, r.license_number) for r in rows])
@@ -295,13 +290,13 @@ def import_quiz_passes(store, source: str | Path | bytes, actor: Identity, *,
                 continue
             cur.execute("UPDATE licenses SET quiz_passed_on = ?, not_a_sender = FALSE "
                         "WHERE license_number = ?", [r.quiz_passed_on, r.license_number])
-            audit.record(cur, actor=actor.email, action="import_quiz_pass", entity="license",
+            audit.record(cur, actor=actor, action="import_quiz_pass", entity="license",
                          entity_id=r.license_number, campus=campus, detail=f"{name}:{r.line}",
                          before={"quiz_passed_on": before_on, "not_a_sender": before_flag},
                          after={"quiz_passed_on": r.quiz_passed_on, "not_a_sender": False})
             changed += 1
-            if notify and before_on is None:
-                queued += _quiz_passed_message(cur, r.license_number, r.quiz_passed_on)
+            if on_first_pass is not None and before_on is None:
+                queued += on_first_pass(cur, r.license_number, r.quiz_passed_on)
         return ImportSummary(file=name, rows=len(rows), changed=changed, messages_queued=queued)
 
     return store.write(run)
@@ -323,15 +318,10 @@ def _existing_licenses(cur, name: str, lines: list[tuple[int, str]]) -> dict[str
     return found
 
 
-def import_logins(store, source: str | Path | bytes, actor: Identity, *,
-                  filename: str | None = None) -> ImportSummary:
-    """Q2: import a CSV of license_number,application,last_login_on (all-or-nothing, audited).
-
-    Each row sets the last login of that application on the license: the row currently held,
-    else the most recently provisioned one."""
-    permissions.require_system(actor, "import logins")
-    name, text = compliance_csv.read_source(source, filename)
-    rows = compliance_csv.parse_logins(name, text)
+def write_logins(store, name: str, rows: list[LoginRow], actor: str) -> ImportSummary:
+    """Q2: the parsed rows of a last-login file, all or nothing (audited). Each row sets the last
+    login of that application on the license: the row currently held, else the most recently
+    provisioned one. The permission check and the parsing are the caller's."""
 
     def run(cur) -> ImportSummary:
         _existing_licenses(cur, name, [(r.line, r.license_number) for r in rows])
@@ -363,7 +353,7 @@ def import_logins(store, source: str | Path | bytes, actor: Identity, *,
                 "t.provisioned_on AND license_apps.last_login_on IS DISTINCT FROM t.d")
         finally:
             cur.unregister("incoming_logins")
-        audit.record(cur, actor=actor.email, action="import_logins", entity="license_apps",
+        audit.record(cur, actor=actor, action="import_logins", entity="license_apps",
                      detail=f"{name}: {len(rows)} rows, {changed} last-login dates changed",
                      after={"file": name, "rows": len(rows), "changed": changed})
         return ImportSummary(file=name, rows=len(rows), changed=changed)

@@ -17,7 +17,7 @@ from typing import Iterable
 
 from ecomm import reference as ref
 from ecomm.errors import NotFound
-from ecomm.rules.contact import require_campus
+from ecomm.rules.contact import normalise_campus
 from ecomm.rules.models import (AgreementMember, Contact, ContactFacts, Duplicate, Employment,
                                 HeldLicense, LicenseApp, ReplacedLicense)
 
@@ -367,7 +367,7 @@ def search_contacts(store, text: str, *, campus: str | None = None, limit: int =
         params += [pattern] * len(columns)
     uni = "NULL"
     if campus:
-        campus = require_campus(campus)
+        campus = normalise_campus(campus)
         field = ref.CAMPUS_EMAIL_FIELD[campus]
         uni = f"c.{field}"
         # campuses reading the same email field (Boulder and Boulder Advancement) share staff

@@ -12,13 +12,11 @@ from typing import Any
 
 import pandas as pd
 
-from ecomm import permissions
 from ecomm import reference as ref
 from ecomm.clock import now_utc
 from ecomm.errors import EcommError, NotFound
-from ecomm.identity import Identity
 from ecomm.notifications.models import NewMessage, OutboxMessage, SmtpSettings, clean_addresses
-from ecomm.notifications.templates import TEMPLATES, check_template, render
+from ecomm.notifications.templates import TEMPLATES, render
 from ecomm.policy import SETTINGS_BY_KEY
 from ecomm.storage import audit
 
@@ -156,12 +154,9 @@ def list_templates(store) -> list[dict[str, Any]]:
     return out
 
 
-def update_template(store, key: str, subject: str, body: str, actor: Identity) -> None:
-    """A2: the System team edits a message's wording (audited, A4); placeholders are checked."""
-    permissions.require_system(actor, "edit message templates")
-    problems = check_template(key, subject, body)
-    if problems:
-        raise EcommError("The message template was not saved.", problems)
+def save_template(store, key: str, subject: str, body: str, actor: str) -> None:
+    """Save a message's wording (audited, A4). The permission and placeholder checks are the
+    caller's (ecomm.notifications.actions.update_template)."""
 
     def run(cur):
         before = get_template(cur, key)
@@ -169,8 +164,8 @@ def update_template(store, key: str, subject: str, body: str, actor: Identity) -
             "INSERT INTO message_templates (key, subject, body, updated_at, updated_by) "
             "VALUES (?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET subject = excluded.subject, "
             "body = excluded.body, updated_at = excluded.updated_at, updated_by = excluded.updated_by",
-            [key, subject, body, now_utc(), actor.email])
-        audit.record(cur, actor=actor.email, action="update_template", entity="message_template",
+            [key, subject, body, now_utc(), actor])
+        audit.record(cur, actor=actor, action="update_template", entity="message_template",
                      entity_id=key, before={"subject": before[0], "body": before[1]},
                      after={"subject": subject, "body": body})
 
@@ -263,10 +258,8 @@ def count_pending(store) -> int:
                                  "WHERE sent_at IS NULL AND NOT superseded"))
 
 
-def list_outbox(store, actor: Identity, status: str = "pending", limit: int = 5000) -> list[OutboxMessage]:
-    """A2: the System team lists the outbox: pending, failed, sent, superseded or all (newest
-    first)."""
-    permissions.require_system(actor, "read the outbox")
+def outbox_messages(store, status: str = "pending", limit: int = 5000) -> list[OutboxMessage]:
+    """The outbox: pending, failed, sent, superseded or all (newest first)."""
     if status not in _STATUS_WHERE:
         raise EcommError(f"Unknown outbox status {status!r}: use {', '.join(_STATUS_WHERE)}.")
     return [_message(r) for r in store.query_dicts(
@@ -274,9 +267,8 @@ def list_outbox(store, actor: Identity, status: str = "pending", limit: int = 50
         f"WHERE {_STATUS_WHERE[status]} ORDER BY message_id DESC LIMIT ?", [limit])]
 
 
-def get_message(store, message_id: int, actor: Identity) -> OutboxMessage:
-    """A2: one outbox message (to download it as .eml)."""
-    permissions.require_system(actor, "read the outbox")
+def outbox_message(store, message_id: int) -> OutboxMessage:
+    """One outbox message (to download it as .eml)."""
     rows = store.query_dicts(f"{OUTBOX_WITH_STATE} SELECT {STATE_COLUMNS} FROM outbox_state "
                              "WHERE message_id = ?", [message_id])
     if not rows:
@@ -297,9 +289,9 @@ def mark_failed(store, message_id: int, error: str) -> None:
         [error[:2000], message_id]))
 
 
-def mark_sent_by_hand(store, message_ids: list[int], actor: Identity) -> int:
-    """A2: the System team sent downloaded .eml files itself; they leave the pending list (A4)."""
-    permissions.require_system(actor, "mark messages as sent")
+def write_sent_by_hand(store, message_ids: list[int], actor: str) -> int:
+    """Unsent messages someone sent themselves leave the pending list (audited, A4); returns
+    how many were still unsent."""
 
     def run(cur):
         ids = [r[0] for r in cur.execute(
@@ -308,7 +300,7 @@ def mark_sent_by_hand(store, message_ids: list[int], actor: Identity) -> int:
         if ids:
             cur.execute("UPDATE outbox SET sent_at = ? WHERE message_id IN (SELECT unnest(?::BIGINT[]))",
                         [now_utc(), ids])
-            audit.record(cur, actor=actor.email, action="mark_sent_by_hand", entity="outbox",
+            audit.record(cur, actor=actor, action="mark_sent_by_hand", entity="outbox",
                          after={"message_ids": ids})
         return len(ids)
 

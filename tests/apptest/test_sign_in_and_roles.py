@@ -183,7 +183,7 @@ def test_no_pages_folder_beside_app_py():
     """A pages/ folder beside app.py switches Streamlit to its old pages-folder mode, which
     runs page files without app.py's sign-in on a fresh server's first run and in AppTest."""
     from tests.apptest.conftest import ROOT
-    assert not (ROOT / "pages").exists(), "keep page files in app_pages/ (see ecomm/ui.py PAGES)"
+    assert not (ROOT / "pages").exists(), "keep page files in app_pages/ (see ecomm/ui/registry.py PAGES)"
 
 
 def test_a_database_held_by_another_program_is_explained_not_crashed(tmp_path, monkeypatch):

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from ecomm import compliance as q
+from ecomm import compliance_records as records
 from ecomm import reference as ref
 from ecomm.errors import AccessDenied, EcommError, NotFound
 from ecomm.identity import Identity
@@ -184,7 +185,7 @@ def test_a1_specialist_sees_own_campus_and_licenses_naming_them(store):
 # -- recording quiz passes -----------------------------------------------------------------
 def test_q1_record_quiz_pass_lifts_not_a_sender_audited_and_tells_the_user(store):
     add_user(store, "C1", "LN-0001", date(2026, 12, 5))
-    assert sc.record_quiz_pass(store, "LN-0001", date(2026, 12, 20), SYSTEM) is True
+    assert records.record_quiz_pass(store, "LN-0001", date(2026, 12, 20), SYSTEM) is True
     assert store.query_one("SELECT quiz_passed_on, not_a_sender FROM licenses") == (date(2026, 12, 20), False)
     assert sc.quiz_list(store, date(2026, 12, 21), P) == []
     entry = store.query_dicts("SELECT actor, action, entity_id, campus FROM audit_log")
@@ -195,7 +196,7 @@ def test_q1_record_quiz_pass_lifts_not_a_sender_audited_and_tells_the_user(store
     assert msg[0]["to_addrs"] == ["c1@colorado.edu"] and msg[0]["cc_addrs"] == ["spec.boulder@cu.edu"]
     assert "December 20, 2026" in msg[0]["body"]
     # the same pass again changes nothing and tells nobody again
-    assert sc.record_quiz_pass(store, "LN-0001", date(2026, 12, 20), SYSTEM) is False
+    assert records.record_quiz_pass(store, "LN-0001", date(2026, 12, 20), SYSTEM) is False
     assert store.query_value("SELECT count(*) FROM audit_log") == 1
     assert store.query_value("SELECT count(*) FROM outbox") == 1
 
@@ -204,9 +205,9 @@ def test_q1_record_quiz_pass_is_for_the_system_team_only(store):
     add_user(store, "C1", "LN-0001", date(2026, 12, 5))
     for who in (SPECIALIST, MANAGER):
         with pytest.raises(AccessDenied):
-            sc.record_quiz_pass(store, "LN-0001", date(2026, 12, 20), who)
+            records.record_quiz_pass(store, "LN-0001", date(2026, 12, 20), who)
     with pytest.raises(NotFound):
-        sc.record_quiz_pass(store, "LN-9999", date(2026, 12, 20), SYSTEM)
+        records.record_quiz_pass(store, "LN-9999", date(2026, 12, 20), SYSTEM)
     assert store.query_value("SELECT quiz_passed_on FROM licenses") is None
 
 
@@ -216,22 +217,22 @@ def test_q1_import_quiz_passes_all_or_nothing(store, tmp_path):
     bad = tmp_path / "quiz_passes.csv"
     bad.write_text("license_number,quiz_passed_on\nLN-0001,2026-12-20\nLN-0404,2026-12-21\n")
     with pytest.raises(EcommError) as exc:
-        sc.import_quiz_passes(store, bad, SYSTEM)
+        records.import_quiz_passes(store, bad, SYSTEM)
     assert exc.value.problems == ["quiz_passes.csv:3 license_number: there is no license record LN-0404"]
     assert store.query_value("SELECT count(*) FROM licenses WHERE quiz_passed_on IS NOT NULL") == 0
     assert store.query_value("SELECT count(*) FROM outbox") == 0
 
     good = b"License Number,Quiz Passed On\nLN-0001,2026-12-20\nLN-0002,2026-12-22\n"
-    summary = sc.import_quiz_passes(store, good, SYSTEM, filename="passes.csv")
+    summary = records.import_quiz_passes(store, good, SYSTEM, filename="passes.csv")
     assert (summary.rows, summary.changed, summary.messages_queued) == (2, 2, 2)
     assert store.query("SELECT license_number, quiz_passed_on, not_a_sender FROM licenses "
                        "ORDER BY 1") == [("LN-0001", date(2026, 12, 20), False),
                                          ("LN-0002", date(2026, 12, 22), False)]
     assert store.query_value("SELECT count(*) FROM audit_log WHERE action = 'import_quiz_pass'") == 2
-    again = sc.import_quiz_passes(store, good, SYSTEM, filename="passes.csv")
+    again = records.import_quiz_passes(store, good, SYSTEM, filename="passes.csv")
     assert (again.changed, again.messages_queued) == (0, 0)
     with pytest.raises(AccessDenied):
-        sc.import_quiz_passes(store, good, SPECIALIST)
+        records.import_quiz_passes(store, good, SPECIALIST)
 
 
 # -- importing logins ------------------------------------------------------------------------
@@ -239,7 +240,7 @@ def test_q2_import_logins_sets_the_held_application_row(store):
     add_user(store, "C1", "LN-0001", date(2026, 1, 5), apps=("Salesforce", "Cvent"))
     add_app(store, "LN-0001", "Cvent", date(2024, 1, 5), deprovisioned_on=date(2025, 1, 1))
     csv = b"license_number,application,last_login_on\nLN-0001,cvent,2026-10-01\nLN-0001,Salesforce,2026-09-01\n"
-    summary = sc.import_logins(store, csv, SYSTEM, filename="logins.csv")
+    summary = records.import_logins(store, csv, SYSTEM, filename="logins.csv")
     assert (summary.rows, summary.changed) == (2, 2)
     assert store.query("SELECT application, provisioned_on, last_login_on FROM license_apps ORDER BY 1, 2") == [
         ("Cvent", date(2024, 1, 5), None), ("Cvent", date(2026, 1, 5), date(2026, 10, 1)),
@@ -247,7 +248,7 @@ def test_q2_import_logins_sets_the_held_application_row(store):
     assert [r.application for r in sc.idle_list(store, date(2027, 3, 1), P)] == ["Salesforce"]
     assert store.query_value("SELECT detail FROM audit_log WHERE action = 'import_logins'") == \
         "logins.csv: 2 rows, 2 last-login dates changed"
-    assert sc.import_logins(store, csv, SYSTEM, filename="logins.csv").changed == 0
+    assert records.import_logins(store, csv, SYSTEM, filename="logins.csv").changed == 0
 
 
 def test_q2_import_logins_refuses_the_whole_file_on_any_bad_row(store):
@@ -255,15 +256,15 @@ def test_q2_import_logins_refuses_the_whole_file_on_any_bad_row(store):
     csv = (b"license_number,application,last_login_on\nLN-0001,Salesforce,2026-09-01\n"
            b"LN-0001,Geopointe,2026-09-01\nLN-0777,Cvent,2026-09-01\n")
     with pytest.raises(EcommError) as exc:
-        sc.import_logins(store, csv, SYSTEM, filename="logins.csv")
+        records.import_logins(store, csv, SYSTEM, filename="logins.csv")
     assert exc.value.problems == ["logins.csv:4 license_number: there is no license record LN-0777"]
     with pytest.raises(EcommError) as exc:
-        sc.import_logins(store, csv.replace(b"LN-0777", b"LN-0001"), SYSTEM, filename="logins.csv")
+        records.import_logins(store, csv.replace(b"LN-0777", b"LN-0001"), SYSTEM, filename="logins.csv")
     assert exc.value.problems == ["logins.csv:3 application: license LN-0001 has never held Geopointe",
                                   "logins.csv:4 application: license LN-0001 has never held Cvent"]
     assert store.query_value("SELECT last_login_on FROM license_apps") is None
     with pytest.raises(AccessDenied):
-        sc.import_logins(store, csv, MANAGER)
+        records.import_logins(store, csv, MANAGER)
 
 
 # -- right at 150,000 licenses (speed: benchmarks/test_compliance_bench.py) ----------------

@@ -9,6 +9,7 @@ from ecomm import admin
 from ecomm.emails import check_email, check_sender
 from ecomm.errors import EcommError
 from ecomm.importer import ImportRefused, import_path
+from ecomm.notifications import actions as messages
 from ecomm.notifications import templates as t
 from ecomm.notifications.outbox import UnsendableMessage, to_eml
 from ecomm.notifications.smtp import send_pending
@@ -73,7 +74,7 @@ def test_bad_rows_already_in_the_outbox_fail_alone_and_the_rest_are_sent(store, 
     assert not state["bad-to"][0] and "its To holds" in state["bad-to"][1]
     assert "not an email address" in state["bad-to"][1]
     assert not state["bad-cc"][0] and "its Cc holds 'n/a'" in state["bad-cc"][1]
-    assert {m.dedup_key for m in sn.list_outbox(store, SYSTEM, "failed")} == {"bad-to", "bad-cc"}
+    assert {m.dedup_key for m in messages.list_outbox(store, SYSTEM, "failed")} == {"bad-to", "bad-cc"}
     # every later run goes past them too, and new messages still go out
     _queue(store, "c", ["dee@colorado.edu"])
     assert send_pending(store, settings) == 1

@@ -9,11 +9,12 @@ import pytest
 
 from ecomm import reference as ref
 from ecomm.notifications import catchup
+from ecomm.notifications import actions as messages
 from ecomm.notifications import templates as t
 from ecomm.notifications.compliance import queue_compliance_notifications
 from ecomm.policy import Policy
 from ecomm.storage import notifications as sn
-from ecomm.storage.compliance import record_quiz_pass
+from ecomm.compliance_records import record_quiz_pass
 from tests.integration.compliance_seed import SYSTEM, add_completion, add_user
 
 P = Policy()
@@ -26,7 +27,7 @@ def run_on(store, day: int) -> int:
 
 
 def keys(store, status: str = "all") -> list[str]:
-    return [m.dedup_key for m in reversed(sn.list_outbox(store, SYSTEM, status))]
+    return [m.dedup_key for m in reversed(messages.list_outbox(store, SYSTEM, status))]
 
 
 def to_send(store) -> list[str]:
@@ -70,7 +71,7 @@ def test_q1_boundary_day_59_catches_up_reminder_55_day_60_sends_the_overdue_warn
     new_user(store)
     assert run_on(store, 59) == 1                  # first run on day 59: reminder 55 (last call)
     assert keys(store) == [reminder(55)]
-    body = sn.list_outbox(store, SYSTEM)[0].body
+    body = messages.list_outbox(store, SYSTEM)[0].body
     assert "1 days left" in body or "1 day left" in body
     assert run_on(store, 60) == 1                  # day 60: overdue, and no reminder any more
     assert keys(store) == [reminder(55), OVERDUE]
@@ -81,7 +82,7 @@ def test_q1_first_run_on_day_60_sends_the_overdue_warning_not_a_quiz_due_reminde
     new_user(store)
     assert run_on(store, 60) == 1
     assert keys(store) == [OVERDUE]
-    assert sn.list_outbox(store, SYSTEM)[0].to_addrs == ["spec.boulder@cu.edu"]
+    assert messages.list_outbox(store, SYSTEM)[0].to_addrs == ["spec.boulder@cu.edu"]
 
 
 def test_q1_an_unsent_reminder_superseded_by_a_later_stage_is_never_sent(store):
@@ -92,7 +93,7 @@ def test_q1_an_unsent_reminder_superseded_by_a_later_stage_is_never_sent(store):
     run_on(store, 30)
     assert to_send(store) == [reminder(30)]
     assert keys(store, "superseded") == [reminder(14)]
-    assert [m.status for m in sn.list_outbox(store, SYSTEM, "superseded")] == ["superseded"]
+    assert [m.status for m in messages.list_outbox(store, SYSTEM, "superseded")] == ["superseded"]
     run_on(store, 60)
     assert to_send(store) == [OVERDUE]
     assert keys(store, "superseded") == [reminder(14), reminder(30)]

@@ -8,6 +8,7 @@ import pytest
 
 from ecomm import reference as ref
 from ecomm.errors import AccessDenied, EcommError
+from ecomm.notifications import actions as messages
 from ecomm.notifications import outbox
 from ecomm.notifications import templates as t
 from ecomm.notifications.compliance import queue_compliance_notifications
@@ -59,7 +60,7 @@ def test_a_message_needs_a_recipient(store):
 
 
 def test_system_team_edits_a_template_audited_and_new_messages_use_it(store):
-    sn.update_template(store, t.CREDENTIALS_READY, "Credentials for $license_number",
+    messages.update_template(store, t.CREDENTIALS_READY, "Credentials for $license_number",
                        "Hi $first_name, see you on $credentials_date.", SYSTEM)
     _queue(store, credentials_date=date(2026, 12, 7))
     row = _outbox(store)[0]
@@ -67,7 +68,7 @@ def test_system_team_edits_a_template_audited_and_new_messages_use_it(store):
     entry = store.query_dicts("SELECT actor, action, entity_id, before, after FROM audit_log")[0]
     assert (entry["actor"], entry["action"], entry["entity_id"]) == ("sys@cu.edu", "update_template", t.CREDENTIALS_READY)
     assert "Your eComm credentials are ready" in entry["before"] and "Credentials for" in entry["after"]
-    listed = {x["key"]: x for x in sn.list_templates(store)}
+    listed = {x["key"]: x for x in messages.list_templates(store)}
     assert listed[t.CREDENTIALS_READY]["updated_by"] == "sys@cu.edu"
     assert "credentials_date" in listed[t.CREDENTIALS_READY]["placeholders"]
 
@@ -75,9 +76,9 @@ def test_system_team_edits_a_template_audited_and_new_messages_use_it(store):
 def test_only_the_system_team_edits_templates_and_typos_are_refused(store):
     for who in (SPECIALIST, MANAGER):
         with pytest.raises(AccessDenied):
-            sn.update_template(store, t.QUIZ_PASSED, "x", "y", who)
+            messages.update_template(store, t.QUIZ_PASSED, "x", "y", who)
     with pytest.raises(EcommError) as exc:
-        sn.update_template(store, t.QUIZ_PASSED, "Hi $frist_name", "body", SYSTEM)
+        messages.update_template(store, t.QUIZ_PASSED, "Hi $frist_name", "body", SYSTEM)
     assert "$frist_name" in str(exc.value)
     assert store.query_value("SELECT updated_by FROM message_templates WHERE key = ?",
                              [t.QUIZ_PASSED]) == "migration"
@@ -87,19 +88,19 @@ def test_only_the_system_team_edits_templates_and_typos_are_refused(store):
 def test_without_smtp_messages_wait_and_the_system_team_downloads_them(store):
     _queue(store)
     assert send_pending(store) == 0                      # smtp_host is empty by default
-    pending = sn.list_outbox(store, SYSTEM, "pending")
+    pending = messages.list_outbox(store, SYSTEM, "pending")
     assert [m.dedup_key for m in pending] == ["credentials:LN-0123:2026-12"]
     assert pending[0].status == "pending"
-    eml = outbox.to_eml(sn.get_message(store, pending[0].message_id, SYSTEM))
+    eml = outbox.to_eml(messages.get_message(store, pending[0].message_id, SYSTEM))
     assert b"To: ada@colorado.edu" in eml and b"Cc: spec@cu.edu" in eml
     with pytest.raises(AccessDenied):
-        sn.list_outbox(store, SPECIALIST)
+        messages.list_outbox(store, SPECIALIST)
     with pytest.raises(AccessDenied):
-        sn.get_message(store, pending[0].message_id, MANAGER)
-    assert sn.mark_sent_by_hand(store, [pending[0].message_id], SYSTEM) == 1
-    assert sn.list_outbox(store, SYSTEM, "pending") == []
-    assert [m.status for m in sn.list_outbox(store, SYSTEM, "sent")] == ["sent"]
-    assert sn.mark_sent_by_hand(store, [pending[0].message_id], SYSTEM) == 0
+        messages.get_message(store, pending[0].message_id, MANAGER)
+    assert messages.mark_sent_by_hand(store, [pending[0].message_id], SYSTEM) == 1
+    assert messages.list_outbox(store, SYSTEM, "pending") == []
+    assert [m.status for m in messages.list_outbox(store, SYSTEM, "sent")] == ["sent"]
+    assert messages.mark_sent_by_hand(store, [pending[0].message_id], SYSTEM) == 0
 
 
 # -- the product's messages ------------------------------------------------------------------

@@ -10,11 +10,12 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from ecomm.errors import EcommError
+from ecomm.notifications import actions as messages
 from ecomm.notifications import templates as t
 from ecomm.notifications.models import SmtpSettings
 from ecomm.notifications.smtp import send_pending
 from ecomm.storage import notifications as sn
-from ecomm.storage.compliance import record_quiz_pass
+from ecomm.compliance_records import record_quiz_pass
 from tests.integration.compliance_seed import SYSTEM, add_user
 
 
@@ -112,7 +113,7 @@ def test_refused_message_keeps_its_error_and_the_rest_are_sent(store, smtp_serve
     assert state == {"a": False, "b": True, "c": True}
     errors = dict(store.query("SELECT dedup_key, error FROM outbox"))
     assert "Refused" in errors["a"] and "gone@refused.example" in errors["b"] and errors["c"] is None
-    assert [m.dedup_key for m in sn.list_outbox(store, SYSTEM, "failed")] == ["a"]
+    assert [m.dedup_key for m in messages.list_outbox(store, SYSTEM, "failed")] == ["a"]
 
 
 def test_unreachable_server_leaves_messages_in_the_outbox(store):

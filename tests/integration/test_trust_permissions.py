@@ -19,6 +19,7 @@ from ecomm.batch import service as batch
 from ecomm.billing import fiscal_setup as fs
 from ecomm.billing import net_new
 from ecomm.billing import workflow as wf
+from ecomm import compliance_records
 from ecomm.compliance_actions import DeprovisionItem, request_deprovisioning
 from ecomm.errors import AccessDenied, NotFound
 from ecomm.identity import Identity
@@ -26,8 +27,6 @@ from ecomm.notifications import actions as notify
 from ecomm.requests import (cancel_request, record_agreement_fix, submit_change,
                             submit_deprovision, submit_provision, update_billing)
 from ecomm.requests.groups import complete_group_change, request_group_change
-from ecomm.storage import compliance as compliance_store
-from ecomm.storage import notifications as notifications_store
 from tests.integration import billing_seed as bs
 from tests.integration import requests_fixtures as rf
 from tests.integration.batch_seed import ON, PROCESS_AT, snapshot
@@ -74,7 +73,7 @@ def seed_requests(store) -> dict:
     ids["task"] = request_group_change(  # C7 (rules revision 2): opens a System team task
         store, BOULDER, "LN-0776", [], [], [ref.NEW_PUBLIC_GROUP], [],
         new_public_group="09 Boulder Music", now_utc=NOW).request_id
-    compliance_store.record_quiz_pass(store, "LN-0776", date(2026, 11, 1), SYSTEM)  # a message
+    compliance_records.record_quiz_pass(store, "LN-0776", date(2026, 11, 1), SYSTEM)  # a message
     ids["message"] = store.query_value("SELECT max(message_id) FROM outbox")
     return ids
 
@@ -112,16 +111,16 @@ REQUEST_ACTIONS = [
         s, who, "2026-12", date(2026, 12, 8), now_utc=NOW), system_only=True),
     Action("process a batch", SYSTEM, lambda s, who, ids: batch.process_batch(
         s, who, "2026-12", on=ON, now_utc=PROCESS_AT), system_only=True),
-    Action("record a quiz pass", SYSTEM, lambda s, who, ids: compliance_store.record_quiz_pass(
+    Action("record a quiz pass", SYSTEM, lambda s, who, ids: compliance_records.record_quiz_pass(
         s, "LN-0776", date(2026, 11, 20), who), system_only=True),
-    Action("import quiz passes", SYSTEM, lambda s, who, ids: compliance_store.import_quiz_passes(
+    Action("import quiz passes", SYSTEM, lambda s, who, ids: compliance_records.import_quiz_passes(
         s, QUIZ_CSV, who, filename="quiz.csv"), system_only=True),
-    Action("import logins", SYSTEM, lambda s, who, ids: compliance_store.import_logins(
+    Action("import logins", SYSTEM, lambda s, who, ids: compliance_records.import_logins(
         s, LOGINS_CSV, who, filename="logins.csv"), system_only=True),
     Action("queue compliance messages", SYSTEM, lambda s, who, ids:
            notify.queue_compliance_messages(s, who, date(2027, 8, 2)), system_only=True),
     Action("mark messages sent by hand", SYSTEM, lambda s, who, ids:
-           notifications_store.mark_sent_by_hand(s, [ids["message"]], who), system_only=True),
+           notify.mark_sent_by_hand(s, [ids["message"]], who), system_only=True),
     Action("edit a message template", SYSTEM, lambda s, who, ids: _edit_template(s, who),
            system_only=True),
     Action("add a user", SYSTEM, lambda s, who, ids: admin.add_user(
@@ -150,9 +149,9 @@ def _all_or_raise(result):
 
 
 def _edit_template(store, who):
-    tpl = notifications_store.list_templates(store)[0]
-    return notifications_store.update_template(store, tpl["key"], tpl["subject"] + " (edited)",
-                                               tpl["body"], who)
+    tpl = notify.list_templates(store)[0]
+    return notify.update_template(store, tpl["key"], tpl["subject"] + " (edited)", tpl["body"],
+                                  who)
 
 
 # -- world 2: billing ---------------------------------------------------------------------------
