@@ -33,7 +33,7 @@ from ecomm.billing.records import InvoiceHead
 from ecomm.billing.workbook_campus import write_campus_sheet
 from ecomm.billing.workbook_layout import (  # noqa: F401 (the layout's names, as before)
     CURRENCY, DATE, EMPTY_SUMMARY, SUMMARY, WHOLE, _sheets, header_block, header_row_number,
-    line_values, safe_text, sheet_title, table_columns, write_summary_sheet)
+    line_values, provisioned_text, safe_text, sheet_title, table_columns, write_summary_sheet)
 from ecomm.errors import EcommError
 from ecomm.storage.invoice_reads import LINE_APPS, LINE_FRAME_COLUMNS
 
@@ -64,6 +64,7 @@ def lines_frame(invoices: list[Invoice]) -> tuple[list[InvoiceHead], pd.DataFram
                 cols[f"months:{app}"].append(sum(c.months for c in mine) if mine else None)
                 cols[f"charged:{app}"].append(
                     " ".join(f"{c.monthly_rate}*{c.months}" for c in mine) if mine else None)
+                cols[f"provisioned:{app}"].append(provisioned_text(mine))
             cols["line_total"].append(str(line.line_total))
             cols["campus_speedtype"].append(line.campus_speedtype or "")
             cols["unit_speedtypes"].append(line.unit_speedtypes)

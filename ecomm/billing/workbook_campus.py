@@ -15,7 +15,8 @@ from ecomm.billing.models import b4_unit_amounts, parse_unit_speedtypes, unit_te
 from ecomm.billing.workbook_layout import (BOLD, CURRENCY, DATE, WHOLE, _counted_sum,
                                            _heading_cells, _money_columns, _months_columns,
                                            _Sheet, _styled, _Widths, _with, header_block,
-                                           header_row_number, safe_text, table_columns)
+                                           header_row_number, safe_text, table_columns,
+                                           TRUE_UPS)
 from ecomm.billing.xlsx_rows import (_arrow, _Column, _refuse_illegal, _rows_of, _series,
                                      _xml_safe)
 from ecomm.gc_pause import gc_paused
@@ -72,10 +73,11 @@ def _write_campus_sheet(ws: Any, sheet: _Sheet) -> None:
                     _with(date_cell, shown) if label == "As of" else shown])
         widths.add((label, shown))
     top.append([])
-    cols = table_columns(inv.group)
+    cols = table_columns(inv.group, inv.kind)
     head = header_row_number(inv)
     widths.add(cols, wrap=True)
-    money, months = sorted(_money_columns(inv.group)), sorted(_months_columns(inv.group))
+    money = sorted(_money_columns(inv.group, inv.kind))
+    months = sorted(_months_columns(inv.group, inv.kind))
     styles = {col - 1: _styled(ws, number_format=CURRENCY) for col in money}
     styles.update({col - 1: _styled(ws, number_format=WHOLE) for col in months})
     style_of = {i: f' s="{c.style_id}"' for i, c in styles.items()}
@@ -93,6 +95,9 @@ def _write_campus_sheet(ws: Any, sheet: _Sheet) -> None:
         ("license_number", "text", None), ("user_name", "text", None),
         ("licenses_held", "text", None)]
     for app in ref.INVOICE_GROUPS[inv.group]:
+        if inv.kind in TRUE_UPS:   # ISO days as text (no formula can start with a digit)
+            plan.append((f"provisioned:{app}", "text", None))
+            texts[f"provisioned:{app}"] = _arrow(sheet.column(f"provisioned:{app}"))
         plan += [(f"rate:{app}", "number", Decimal), (f"months:{app}", "number", int),
                  (f"charged:{app}", "number", _amount)]
     plan += [("line_total", "number", Decimal), ("campus_speedtype", "text", None),

@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter
 from ecomm import reference as ref
 from ecomm.billing.fiscal import fy_label
 from ecomm.billing.models import GROUP_LABEL, Invoice, InvoiceLine
-from ecomm.billing.proration import KIND_LABEL
+from ecomm.billing.proration import ANNUAL, JANUARY, JUNE, KIND_LABEL
 from ecomm.billing.records import InvoiceHead
 from ecomm.safe_export import neutralise
 
@@ -32,6 +32,9 @@ STATUS_LABEL = {"draft": "Draft", "in_review": "In review", "approved": "Approve
 
 FIXED_COLUMNS = ("License number", "User name", "Licenses held")
 TAIL_COLUMNS = ("Line total", "License campus speedtype", "Unit speedtypes", "Notes")
+# issue 18: a true-up prorates the months from the day each application was provisioned (B5);
+# its sheets show that day before the months, so the months can be checked
+TRUE_UPS = (JANUARY, JUNE)
 
 
 # a specialist's workbook holds only invoices sent to their campus, so "no lines"
@@ -47,12 +50,22 @@ def safe_text(value: Any) -> Any:
 
 
 
-def table_columns(group: str) -> list[str]:
-    """The campus sheet's column headings for an invoice group."""
+def table_columns(group: str, kind: str = ANNUAL) -> list[str]:
+    """The campus sheet's column headings for an invoice group (a true-up's with each
+    application's "provisioned on" day before its rate and months)."""
     cols = list(FIXED_COLUMNS)
     for app in ref.INVOICE_GROUPS[group]:
+        if kind in TRUE_UPS:
+            cols.append(f"{app} provisioned on")
         cols += [f"{app} monthly rate", f"{app} months", f"{app} amount"]
     return cols + list(TAIL_COLUMNS)
+
+
+def provisioned_text(charges: list) -> str | None:
+    """The distinct days these charges were provisioned on, ``2026-10-01; 2027-02-01`` (None
+    when none is recorded)."""
+    days = sorted({c.provisioned_on.isoformat() for c in charges if c.provisioned_on})
+    return "; ".join(days) or None
 
 
 def header_block(inv: Invoice) -> list[tuple[str, Any]]:
@@ -76,11 +89,14 @@ def header_row_number(inv: Invoice) -> int:
     return len(header_block(inv)) + 2
 
 
-def line_values(line: InvoiceLine, group: str) -> list[Any]:
-    """One table row: identity, per-application rate/months/amount, total, speedtypes, notes."""
+def line_values(line: InvoiceLine, group: str, kind: str = ANNUAL) -> list[Any]:
+    """One table row: identity, per-application (provisioned on for a true-up) rate/months/
+    amount, total, speedtypes, notes."""
     values: list[Any] = [line.license_number, line.user_name, line.licenses_held_text]
     for app in ref.INVOICE_GROUPS[group]:
         charges = [c for c in line.charges if c.application == app]
+        if kind in TRUE_UPS:
+            values.append(provisioned_text(charges))
         if charges:
             values += [charges[0].monthly_rate, sum(c.months for c in charges),
                        sum((c.amount for c in charges), Decimal(0))]
@@ -90,14 +106,14 @@ def line_values(line: InvoiceLine, group: str) -> list[Any]:
     return values + [line.line_total, line.campus_speedtype or "", line.unit_speedtypes_text, notes]
 
 
-def _money_columns(group: str) -> set[int]:
-    cols = table_columns(group)
+def _money_columns(group: str, kind: str = ANNUAL) -> set[int]:
+    cols = table_columns(group, kind)
     return {i + 1 for i, c in enumerate(cols)
             if c.endswith("monthly rate") or c.endswith("amount") or c == "Line total"}
 
 
-def _months_columns(group: str) -> set[int]:
-    return {i + 1 for i, c in enumerate(table_columns(group)) if c.endswith(" months")}
+def _months_columns(group: str, kind: str = ANNUAL) -> set[int]:
+    return {i + 1 for i, c in enumerate(table_columns(group, kind)) if c.endswith(" months")}
 
 
 def _styled(ws: Any, *, number_format: str | None = None, font: Font | None = None,

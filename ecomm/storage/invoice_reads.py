@@ -186,10 +186,11 @@ def review_statuses(reader, fiscal_year: int, kind: str,
 LINE_APPS: tuple[str, ...] = tuple(app for apps in ref.INVOICE_GROUPS.values() for app in apps)
 LINE_FRAME_COLUMNS: tuple[str, ...] = (
     "invoice_id", "license_number", "user_name", "licenses_held",
-    *(f"{what}:{app}" for app in LINE_APPS for what in ("rate", "months", "charged")),
+    *(f"{what}:{app}" for app in LINE_APPS
+      for what in ("rate", "months", "charged", "provisioned")),
     "line_total", "campus_speedtype", "unit_speedtypes", "notes")
 _CHARGE_TYPE = ('[{"application": "VARCHAR", "monthly_rate": "VARCHAR", "months": "INTEGER", '
-                '"note": "VARCHAR"}]')
+                '"provisioned_on": "VARCHAR", "note": "VARCHAR"}]')
 
 
 def invoice_lines_frame(reader, invoice_ids: list[str]):
@@ -198,7 +199,10 @@ def invoice_lines_frame(reader, invoice_ids: list[str]):
     Columns (``LINE_FRAME_COLUMNS``): invoice_id, license_number, user_name, licenses_held ('; '-joined), then for each
     application of ``LINE_APPS``: ``rate:{app}`` (its first charge's monthly rate, as stored),
     ``months:{app}`` (months summed) and ``charged:{app}`` ('rate*months' of each of its charges,
-    space-separated; the amount is their sum), all null when the line has no such charge; then
+    space-separated; the amount is their sum) and ``provisioned:{app}`` (the distinct days its
+    charges were provisioned on, '2026-10-01', sorted and '; '-joined; null when none is
+    recorded: the true-up sheets show it beside the prorated months), all null when the line
+    has no such charge; then
     line_total (stored, as text), campus_speedtype ('' when none), unit_speedtypes (as stored)
     and notes ('{application}: {note}' of the charges with a note, first of each, '; '-joined).
     Text is as stored (not neutralised): the workbook makes the cells."""
@@ -210,7 +214,10 @@ def invoice_lines_frame(reader, invoice_ids: list[str]):
             f"{mine}[1].monthly_rate AS rate{i}, "
             f"CAST(list_sum(list_transform({mine}, lambda c: c.months)) AS INTEGER) AS months{i}, "
             f"CASE WHEN len({mine}) > 0 THEN array_to_string(list_transform({mine}, "
-            f"lambda c: c.monthly_rate || '*' || c.months), ' ') END AS charged{i}")
+            f"lambda c: c.monthly_rate || '*' || c.months), ' ') END AS charged{i}, "
+            f"nullif(array_to_string(list_sort(list_distinct(list_filter(list_transform({mine}, "
+            f"lambda c: c.provisioned_on), lambda d: d IS NOT NULL))), '; '), '') "
+            f"AS provisioned{i}")
     names = list(LINE_FRAME_COLUMNS)
     if not invoice_ids:
         return pd.DataFrame({n: pd.Series([], dtype="Int32" if n.startswith("months:") else "str")
@@ -232,7 +239,8 @@ def invoice_lines_frame(reader, invoice_ids: list[str]):
         "            array_to_string(list_filter(notes, lambda n, i: list_position(notes, n) = i), "
         "                            '; ') AS notes_text FROM noted) "
         "SELECT l.invoice_id, l.license_number, l.user_name, held.held_text, "
-        + ", ".join(f"charged.rate{i}, charged.months{i}, charged.charged{i}"
+        + ", ".join(f"charged.rate{i}, charged.months{i}, charged.charged{i}, "
+                    f"charged.provisioned{i}"
                     for i in range(len(LINE_APPS))) +
         ", CAST(l.line_total AS VARCHAR), coalesce(l.campus_speedtype, ''), l.unit_speedtypes, "
         "charged.notes_text "

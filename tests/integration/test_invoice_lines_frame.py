@@ -118,6 +118,9 @@ def test_b4_lines_frame_from_sql_keeps_tricky_lines_as_the_models_show_them(stor
     first = frame.iloc[0]
     assert first["rate:Salesforce"] == "52.00" and first["months:Salesforce"] == 5
     assert first["charged:Salesforce"] == "52.00*3 52.5*2"
+    # issue 18: the days the charges' applications were provisioned on, for the true-up sheet
+    assert first["provisioned:Salesforce"] == "2026-08-01; 2026-09-01"
+    assert pd.isna(first["provisioned:Marketing Cloud"]) and pd.isna(first["provisioned:Cvent"])
     assert first["notes"] == "Salesforce: removed 2026-10-01; Marketing Cloud: =note"
     assert first["licenses_held"] == "Salesforce; Marketing Cloud; Apsona"
     assert first["campus_speedtype"] == "" and pd.isna(first["rate:Cvent"])

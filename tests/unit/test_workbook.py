@@ -97,7 +97,7 @@ def test_b4_campus_sheet_header_block_lines_and_totals(books):
     assert values["As of"] == datetime(2027, 1, 20)
 
     head = header_row_number(inv)
-    cols = table_columns(SFMC)
+    cols = table_columns(SFMC, "january")
     assert [ws.cell(head, c).value for c in range(1, len(cols) + 1)] == cols
     col = {name: i + 1 for i, name in enumerate(cols)}
     for offset, line in enumerate(inv.lines, start=1):
@@ -168,7 +168,7 @@ def test_b3_chatter_free_line_in_workbook_shows_zero(books):
     ws = load_workbook(paths[0])["Denver"]
     head = header_row_number(inv)
     rows = {ws.cell(r, 1).value: r for r in range(head + 1, head + 1 + len(inv.lines))}
-    col = {name: i + 1 for i, name in enumerate(table_columns(SFMC))}
+    col = {name: i + 1 for i, name in enumerate(table_columns(SFMC, "january"))}
     assert _num(ws.cell(rows["LN-0004"], col["Line total"]).value) == 0
     assert "Chatter Free" in ws.cell(rows["LN-0004"], col["Notes"]).value
 
@@ -202,11 +202,43 @@ def test_b4_each_line_row_holds_line_values_neutralised(books):
         ws = load_workbook(paths[0 if inv.group == SFMC else 1])[inv.campus]
         head = header_row_number(inv)
         for n, line in enumerate(inv.lines, start=head + 1):
-            expected = [safe_text(v) for v in line_values(line, inv.group)]
+            expected = [safe_text(v) for v in line_values(line, inv.group, inv.kind)]
             got = [c.value for c in ws[n]]
-            assert len(got) == len(expected) == len(table_columns(inv.group))
+            assert len(got) == len(expected) == len(table_columns(inv.group, inv.kind))
             for want, have in zip(expected, got):
                 if isinstance(want, Decimal):
                     assert _num(have) == want, (line.license_number, want, have)
                 else:
                     assert have == (want if want != "" else None), (line.license_number, want)
+
+
+def test_b5_true_up_sheet_shows_provisioned_on_before_the_prorated_months(books):
+    """Issue 18: the January true-up's campus sheet has each application's "provisioned on"
+    day, so the prorated months can be checked against it."""
+    invoices, paths = books
+    inv = next(i for i in invoices if i.group == SFMC and i.campus == "Boulder")
+    ws = load_workbook(paths[0])["Boulder"]
+    head = header_row_number(inv)
+    col = {ws.cell(head, c).value: c for c in range(1, ws.max_column + 1)}
+    assert col["Salesforce provisioned on"] + 1 == col["Salesforce monthly rate"]
+    rows = {ws.cell(r, 1).value: r for r in range(head + 1, head + 1 + len(inv.lines))}
+    r1, r2 = rows["LN-0001"], rows["LN-0002"]
+    # LN-0001: Salesforce provisioned Oct 5, 2026: October through June is 9 months at $41.67,
+    # 9 x 41.67 = $375.03; Marketing Cloud from Nov 1: November through June, 8 x 23.50 = $188.00
+    assert ws.cell(r1, col["Salesforce provisioned on"]).value == "2026-10-05"
+    assert ws.cell(r1, col["Salesforce months"]).value == 9
+    assert _num(ws.cell(r1, col["Salesforce amount"]).value) == Decimal("375.03")
+    assert ws.cell(r1, col["Marketing Cloud provisioned on"]).value == "2026-11-01"
+    assert ws.cell(r1, col["Marketing Cloud months"]).value == 8
+    assert _num(ws.cell(r1, col["Marketing Cloud amount"]).value) == Decimal("188.00")
+    # LN-0002: Salesforce Dec 1 to Dec 15, 2026: December only, 1 x 41.67 = $41.67
+    assert ws.cell(r2, col["Salesforce provisioned on"]).value == "2026-12-01"
+    assert ws.cell(r2, col["Salesforce months"]).value == 1
+    assert ws.cell(r2, col["Apsona provisioned on"]).value is None   # no Apsona charge
+
+
+def test_b4_july_invoice_sheet_has_no_provisioned_on_columns():
+    """The July invoice bills the whole year: no "provisioned on" columns (true-ups only)."""
+    assert not [c for c in table_columns(SFMC) if c.endswith("provisioned on")]
+    assert table_columns(SFMC, "june") == table_columns(SFMC, "january")
+    assert len(table_columns(SFMC, "january")) == len(table_columns(SFMC)) + 4
