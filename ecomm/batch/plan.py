@@ -17,9 +17,9 @@ from ecomm.batch.models import (LIST_LICENSE_FIELDS, SCALAR_LICENSE_FIELDS, Batc
                                 BatchPlan, DeprovisionItem, HeldItem, LicenseState,
                                 ProvisionItem, QueuedRequest)
 from ecomm.policy import Policy
-from ecomm.requests.groups import changed_groups
 from ecomm.batch.changes import plan_changes
 from ecomm.rules import check_contact, p16_profile_for
+from ecomm.rules.stored_requests import c5_changed_groups
 from ecomm.rules.transfer import ReplacedSeats, p10_transfers
 
 OPEN_STATUSES = ("pending", "held")
@@ -120,7 +120,7 @@ def license_values_after(lic: LicenseState, req: QueuedRequest, *, new_user: boo
     current_groups = [g for g in lic.public_groups
                       if g.strip().lower() != ref.NEW_PUBLIC_GROUP.lower()
                       or not draft.new_public_group]
-    units, groups = changed_groups(list(lic.business_units), current_groups, {
+    units, groups = c5_changed_groups(list(lic.business_units), current_groups, {
         "business_units": draft.business_units, "public_groups": draft.public_groups,
         "new_public_group": draft.new_public_group, "remove_business_units": [],
         "remove_public_groups": []})

@@ -26,7 +26,6 @@ from ecomm.identity import Identity
 from ecomm.notifications import outbox
 from ecomm.permissions import require_system
 from ecomm.policy import Policy
-from ecomm.requests.provision import DRAFT_TO_REQUEST
 from ecomm.rules import ProvisionDraft, apply_billing_defaults
 from ecomm.storage import audit, contacts, specialists
 from ecomm.storage import batch as sb
@@ -34,6 +33,7 @@ from ecomm.storage import calendar as cal_store
 from ecomm.storage import requests as rs
 from ecomm.storage import speedtypes, transfers
 from ecomm.storage.settings import load_policy
+from ecomm.rules.stored_requests import DRAFT_TO_REQUEST
 
 
 def check_cycle(cycle: str) -> str:

@@ -29,14 +29,8 @@ from ecomm.storage import requests as rs
 from ecomm.storage import speedtypes
 from ecomm.storage import transfers as tr
 from ecomm.storage.settings import load_policy
+from ecomm.rules.stored_requests import DRAFT_TO_REQUEST  # noqa: F401 (the request's fields)
 
-DRAFT_TO_REQUEST = (
-    "applications", "ecomm_role", "salesforce_profile", "replaces_license", "ecomm_specialist",
-    "additional_specialists", "business_units", "public_groups", "new_public_group",
-    "billing_campus", "campus_speedtype", "unit_speedtypes", "speedtype_notes",
-    "super_user_permissions", "cvent_add_ons", "course_privacy_awareness_on",
-    "course_it_providers_on", "course_pci_on", "notes",
-)
 DRAFT_TO_LICENSE = (
     "ecomm_specialist", "additional_specialists", "ecomm_role", "salesforce_profile",
     "business_units", "public_groups", "billing_campus", "campus_speedtype", "unit_speedtypes",
