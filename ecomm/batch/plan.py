@@ -28,11 +28,11 @@ BATCH_KINDS = ("provision", "deprovision", "change")   # C5: group changes are o
 
 def next_cycle(cycle: str) -> str:
     """C3: the cycle after ``cycle`` (where a held request waits)."""
-    return cal.month_name(*cal.add_months(*cal.parse_month(cycle), 1))
+    return cal.month_name(*cal.shift_month(*cal.parse_month(cycle), 1))
 
 
 def previous_cycle(cycle: str) -> str:
-    return cal.month_name(*cal.add_months(*cal.parse_month(cycle), -1))
+    return cal.month_name(*cal.shift_month(*cal.parse_month(cycle), -1))
 
 
 def effective_cycle(req: QueuedRequest, closures: Iterable[date] = ()) -> str:

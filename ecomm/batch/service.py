@@ -53,7 +53,7 @@ def cycle_dates(store, cycle: str) -> CycleDates:
 
 def _cycle_dates(store, cycle: str, closures) -> CycleDates:
     override = cal_store.credentials_override(store, cycle)
-    y, m = cal.add_months(*cal.parse_month(cycle), -1)
+    y, m = cal.shift_month(*cal.parse_month(cycle), -1)
     return CycleDates(
         cycle=cycle, cutoff=cal.cutoff(y, m, closures),
         processing_starts=cal.first_processing_day(cycle, closures),
@@ -105,7 +105,7 @@ def cycle_choices(store, today: date, back: int = 12) -> list[str]:
     upcoming = planner.next_cycle(current_cycle(store, today))
     names = {upcoming, due}
     y, m = cal.parse_month(due)
-    names |= {cal.month_name(*cal.add_months(y, m, -i)) for i in range(1, back + 1)}
+    names |= {cal.month_name(*cal.shift_month(y, m, -i)) for i in range(1, back + 1)}
     names |= {r["cycle"] for r in sb.processed_cycles(store)}
     return sorted(names, reverse=True)
 

@@ -62,7 +62,7 @@ def cycle_dates(store, cycle: str, policy: Policy, closures=None) -> CycleInfo:
     processing day and credentials date (the System team's date when set)."""
     closures = cal_store.extra_closures(store) if closures is None else closures
     y, m = cal.parse_month(cycle)
-    py, pm = cal.add_months(y, m, -1)
+    py, pm = cal.shift_month(y, m, -1)
     return CycleInfo(
         cycle=cycle,
         cutoff=cal.cutoff(py, pm, closures),
