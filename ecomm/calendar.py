@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import Collection
 
 import holidays
+from pydantic import BaseModel
 
 from ecomm import clock
 from ecomm.months import month_end, shift_month
@@ -123,19 +124,60 @@ def cycle_for_submission(submitted_at_utc_naive: datetime,
     return month_name(*shift_month(y, m, 2))
 
 
+class CycleDates(BaseModel):
+    """C1/C2: the one model of a cycle's dates: the cutoff it takes requests up to (the last
+    business day of the month before), its first processing day and its credentials date
+    (the System team's date when set: ``credentials_overridden``)."""
+
+    cycle: str
+    cutoff: date
+    processing_starts: date
+    credentials_date: date
+    credentials_overridden: bool = False
+
+    @property
+    def month(self) -> date:
+        """The processing month's first day."""
+        y, m = parse_month(self.cycle)
+        return date(y, m, 1)
+
+    @property
+    def cutoff_month(self) -> str:
+        """The month of the cutoff that feeds the cycle, 'YYYY-MM'."""
+        return month_name(*shift_month(*parse_month(self.cycle), -1))
+
+    def sentence(self) -> str:
+        return (f"It joins the batch of {self.month:%B %Y} (cycle {self.cycle}), which takes "
+                f"requests submitted by the cutoff on {self.cutoff.isoformat()} and is processed "
+                f"from {self.processing_starts.isoformat()}")
+
+
+def cycle_dates(cycle: str, *, policy: Policy, extra_closures: Collection[date] = NO_CLOSURES,
+                credentials_override: date | None = None) -> CycleDates:
+    """C1/C2: a cycle's dates (``credentials_override``: the date the System team set for
+    the cycle, if any)."""
+    y, m = shift_month(*parse_month(cycle), -1)
+    return CycleDates(
+        cycle=cycle, cutoff=cutoff(y, m, extra_closures),
+        processing_starts=first_processing_day(cycle, extra_closures),
+        credentials_date=credentials_date(cycle, credentials_override, policy=policy,
+                                          extra_closures=extra_closures),
+        credentials_overridden=credentials_override is not None)
+
+
 def month_calendar(year: int, month: int, *, policy: Policy,
                    extra_closures: Collection[date] = NO_CLOSURES,
                    credentials_override: date | None = None) -> dict:
     """C1, C2: a month's cutoff and, for the batch that follows it, the first processing day
     and the credentials date (``credentials_override``: the date the System team set for
-    that batch's cycle, if any). Values are ``date`` objects."""
-    cycle = cycle_after_month(year, month)
+    that batch's cycle, if any). Values are ``date`` objects (the CLI's ``calendar``)."""
+    dates = cycle_dates(cycle_after_month(year, month), policy=policy,
+                        extra_closures=extra_closures, credentials_override=credentials_override)
     return {
         "month": month_name(year, month),
-        "cutoff": cutoff(year, month, extra_closures),
-        "cycle": cycle,
-        "processing_starts": first_processing_day(cycle, extra_closures),
-        "credentials_date": credentials_date(cycle, credentials_override, policy=policy,
-                                             extra_closures=extra_closures),
-        "credentials_date_overridden": credentials_override is not None,
+        "cutoff": dates.cutoff,
+        "cycle": dates.cycle,
+        "processing_starts": dates.processing_starts,
+        "credentials_date": dates.credentials_date,
+        "credentials_date_overridden": dates.credentials_overridden,
     }

@@ -52,14 +52,8 @@ def cycle_dates(store, cycle: str) -> CycleDates:
 
 
 def _cycle_dates(store, cycle: str, closures) -> CycleDates:
-    override = cal_store.credentials_override(store, cycle)
-    y, m = cal.shift_month(*cal.parse_month(cycle), -1)
-    return CycleDates(
-        cycle=cycle, cutoff=cal.cutoff(y, m, closures),
-        processing_starts=cal.first_processing_day(cycle, closures),
-        credentials_date=cal.credentials_date(cycle, override, policy=load_policy(store),
-                                              extra_closures=closures),
-        credentials_overridden=override is not None)
+    return cal.cycle_dates(cycle, policy=load_policy(store), extra_closures=closures,
+                           credentials_override=cal_store.credentials_override(store, cycle))
 
 
 def default_processing_day(store, cycle: str, today: date) -> date:
