@@ -116,7 +116,17 @@ if ready.open_requests:
         for r in ready.open_requests]), hide_index=True, width="stretch")
 
 if campus in form_choices.request_campuses(user):
-    if st.button("Start a request for this person", type="primary", key="check_start"):
-        ui.start_request(picked, campus)
+    # Issue 18: a provisioning request only for a person who is ready; otherwise what must
+    # happen first, and (for a person holding applications here) deprovisioning or a change.
+    if ready.ready:
+        if st.button("Start a request for this person", type="primary", key="check_start"):
+            ui.start_request(picked, campus)
+    else:
+        st.info(ui.md(ready.first_steps()), icon=":material/pending_actions:")
+        lic = ready.license_at(campus)
+        if lic and lic["held"] and st.button(
+                "Start a deprovisioning or change request", key="check_start_other",
+                help="P1-P5 are needed to provision; removing or changing access is not."):
+            ui.start_request(picked, campus)
 elif user.is_manager:
     st.caption("A3: managers read; the campus's eComm specialist submits requests.")

@@ -4,7 +4,7 @@ may not see is 'not found' (A1), with nothing about it shown."""
 import pandas as pd
 import streamlit as st
 
-from ecomm import clock, form_choices, record_search, ui
+from ecomm import clock, form_choices, readiness, record_search, ui
 from ecomm.errors import EcommError
 from ecomm.requests import contact_record, record_agreement_fix
 
@@ -27,9 +27,19 @@ facts = [f"Employee ID **{c['employee_id']}**" if c.get("employee_id") else "No 
 if c.get("poi"):
     facts.append("Person of Interest, " + ("active" if c.get("poi_active") else "inactive"))
 st.markdown(" · ".join(facts))
-if form_choices.request_campuses(user):
-    if st.button("Start a request for this person", key="contact_start"):
-        ui.start_request(contact_id, user.campus if user.is_specialist else None)
+ready = readiness.request_readiness(store, user, contact_id, form_choices.request_campuses(user),
+                                   ui.today())
+if ready is not None and ready.ready:   # issue 18: only for a person who is ready
+    if st.button("Start a request for this person", key="contact_start",
+                 help=f"Ready to be provisioned at {ready.campus}: P1-P5 are met."):
+        ui.start_request(contact_id, ready.campus)
+elif ready is not None:
+    st.info(ui.md(f"{ready.campus}: {ready.first_steps()}"), icon=":material/pending_actions:")
+    lic = ready.license_at(ready.campus)
+    if lic and lic["held"] and st.button(
+            "Start a deprovisioning or change request", key="contact_start_other",
+            help="P1-P5 are needed to provision; removing or changing access is not."):
+        ui.start_request(contact_id, ready.campus)
 
 st.subheader("Emails")
 st.dataframe(pd.DataFrame(rec.emails, columns=["label", "email"]).rename(

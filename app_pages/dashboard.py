@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from ecomm import compliance_actions, seats, system_tasks, ui
+from ecomm.batch import predict
 from ecomm.dashboard import export, keydates
 from ecomm.dashboard import panels as dash
 from ecomm.dashboard.filters import (PARAM_BILLING, PARAM_CAMPUS, PARAM_GROUP,
@@ -42,11 +43,19 @@ def cached_strip(_store, db: str, as_of, stamp):
     return keydates.strip(_store, as_of)
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def cached_prediction(_store, db: str, as_of, stamp):
+    """C3: the next batch's holds (issue 18), planned once per day and data version, whatever
+    the filters."""
+    return predict.c3_predicted_holds(_store, as_of)
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
 def cached_dashboard(_store, db: str, _user, who: tuple, asked: tuple, as_of, limit: int, stamp):
     return dash.dashboard(_store, _user, DashboardFilters(campus=asked[0], billing_campus=asked[1],
                                                           public_group=asked[2]), as_of,
-                          limit=limit)
+                          limit=limit,
+                          prediction=cached_prediction(_store, db, as_of, stamp))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -166,6 +175,19 @@ def user_counts() -> None:
             + (" :red[below the alert threshold]" if x.low else "") for x in lines) + ".")
 
 
+def queue_counts(counts: dict) -> None:
+    """D1 row 1 (issue 18): held now, and held by the next batch as of its processing day
+    (C3, predicted with the batch's own P1-P5 checks)."""
+    with st.container(horizontal=True, wrap=True, gap="small"):
+        st.metric("Held (C3)", f"{counts['n_held']:,}", width="content")
+        if counts.get("will_hold_on"):
+            st.metric(f"Will be held on {counts['will_hold_on']:%a %b %-d} (C3)",
+                      f"{counts['n_will_hold']:,}", width="content",
+                      help=f"Pending requests that fail P1-P5 as of the {counts['will_hold_cycle']} "
+                           "batch's processing day: the batch will hold them unless fixed "
+                           "before then (each is marked, with why).")
+
+
 # -- panels ----------------------------------------------------------------------------------------
 QUOTED_PLACEHOLDER = quote_plus(PLACEHOLDER)
 URL_SAFE = re.compile(r"[A-Za-z0-9_.~-]+")  # what quote_plus leaves as it is
@@ -273,6 +295,8 @@ for panel in board.rows():  # D1: the rows in the order of 000
         st.caption(ui.md(panel.summary))
         if key == dash.ACTIVE:
             user_counts()
+        if key == dash.QUEUE:
+            queue_counts(panel.counts)
         if panel.count == 0:
             st.write("Nothing to show for these filters.")
             continue

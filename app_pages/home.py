@@ -40,10 +40,18 @@ if "mywork_since" not in st.session_state:      # the visit before this session'
     st.session_state["mywork_since"] = mywork.record_visit(store, user, ui.now_utc())
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def outlook(_store, path: str, as_of, version):
+    """C3: the next batch's holds, planned once per day and data version for every
+    specialist (``ecomm.batch.predict``, as the Dashboard and the digest)."""
+    return mywork.batch_outlook(_store, as_of)
+
+
 @st.cache_data(show_spinner="Finding your work ...", max_entries=64, ttl=600)
 def my_work(_store, path: str, who: tuple, _user, as_of, since, version):
     """My work, recomputed when the data changes (``version``: every audited write)."""
-    return mywork.my_work(_store, _user, as_of, since=since)
+    ahead = outlook(_store, path, as_of, version) if _user.is_specialist else None
+    return mywork.my_work(_store, _user, as_of, since=since, outlook=ahead)
 
 
 try:

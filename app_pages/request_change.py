@@ -6,18 +6,18 @@ import streamlit as st
 
 from ecomm import form_choices, ui
 from ecomm import reference as ref
-from ecomm.errors import EcommError
 from ecomm.requests import submit_change
 from ecomm.requests.deprovision import load_license_for as license_now
 
 
-def change_step(store, user, rf, A, facts, ready, campus, go, nav) -> None:
-    """Draw the change screen; on Submit, submit the change request and show the banner."""
+def change_step(store, user, rf, A, facts, ready, campus, steps) -> None:
+    """Draw the change screen; on Submit, submit the change request and show the banner
+    (``steps``: the form's ecomm.ui_form.Steps)."""
     lic = ready.license_at(campus)
     if lic is None or not lic["held"]:
         st.info(f"{facts.contact.name} holds no application on a {campus} license record: "
                 "submit a provisioning request instead.")
-        nav("start", show_next=False)
+        steps.nav("start", show_next=False)
         st.stop()
     current = license_now(store, user, lic["license_number"])
     number = lic["license_number"]
@@ -54,22 +54,15 @@ def change_step(store, user, rf, A, facts, ready, campus, go, nav) -> None:
     if A["ch_upgrade"]:
         options = {c.value: c.label for c in form_choices.replaceable_licenses(
             store, user, campus, ui.today(), except_contact=rf["contact_id"])}
+        kept = A.get("ch_replaces")
         A["ch_replaces"] = st.selectbox("Replacing another user's Salesforce (optional)",
-                                        list(options), format_func=options.get, index=None,
+                                        list(options), format_func=options.get,
+                                        index=list(options).index(kept) if kept in options
+                                        else None,
                                         key="rf_ch_replaces", placeholder="Net new")
-    left, right = st.columns([1, 1])
-    if left.button("Previous", key="rf_prev"):
-        go("start")
-    if right.button("Submit", type="primary", key="rf_ch_submit"):
-        values = {"ecomm_role": None if role == roles[0] else role,
-                  "super_user_permissions": A["ch_super"], "cvent_add_ons": A["ch_addons"],
-                  "salesforce_upgrade": A["ch_upgrade"],
-                  "replaces_license": A.get("ch_replaces") if A["ch_upgrade"] else None}
-        try:
-            conf = submit_change(store, user, lic["license_number"], values, now_utc=ui.now_utc())
-        except EcommError as exc:
-            rf["error"] = {"message": exc.message, "problems": list(exc.problems)}
-            st.rerun()
-        ui.clear_caches()
-        rf.update(confirmation=conf, error=None)
-        st.rerun()
+    values = {"ecomm_role": None if role == roles[0] else role,
+              "super_user_permissions": A["ch_super"], "cvent_add_ons": A["ch_addons"],
+              "salesforce_upgrade": A["ch_upgrade"],
+              "replaces_license": A.get("ch_replaces") if A["ch_upgrade"] else None}
+    steps.submit("start", "rf_ch_submit", lambda: submit_change(
+        store, user, lic["license_number"], values, now_utc=ui.now_utc()))

@@ -1,16 +1,15 @@
 """New request: the User Access Change Request of seed 000, screen by screen. Answers live in
-session_state (``rf``) so Previous/Next and a refused submission keep them; the services
-decide (P1-P14, C1-C4, B5) and the confirmation shows what happens and what it costs."""
-import hashlib
-
+session_state (``rf``), uploads included, so Previous/Next and a refused submission keep them;
+each screen's rules are checked on Next (ecomm.requests.screens, issue 18); the services decide
+(P1-P16, C1-C4, B5) and the confirmation shows what happens and what it costs."""
 import streamlit as st
 
-from ecomm import form_choices, readiness, ui
+from ecomm import form_choices, readiness, ui, ui_form
 from ecomm import reference as ref
-from ecomm.errors import EcommError
 from ecomm import seats
+from ecomm.errors import EcommError
 from app_pages.request_change import change_step
-from ecomm.requests import Upload, submit_deprovision, submit_provision, validate_upload
+from ecomm.requests import screens, submit_deprovision, submit_provision
 from ecomm.storage.settings import load_policy
 
 RF = "rf"
@@ -23,11 +22,6 @@ TITLES = {"ack": "Acknowledge", "start": "Campus and request type",
 CAMPUS_ANSWERS = ("ecomm_specialist", "additional_specialists", "replaces_license",
                   "business_units", "public_groups", "billing_campus", "campus_speedtype",
                   "unit_split", "unit_speedtypes", "super_user_permissions", "remove")
-DRAFT_KEYS = ("applications", "ecomm_role", "replaces_license",
-              "ecomm_specialist", "additional_specialists", "business_units", "public_groups",
-              "new_public_group", "billing_campus", "campus_speedtype", "unit_speedtypes",
-              "speedtype_notes", "super_user_permissions", "cvent_add_ons", "notes",
-              *ref.COURSE_REQUEST_COLUMNS)
 
 store = ui.get_store()
 user = ui.current_user()
@@ -38,31 +32,16 @@ if user is None:
 def reset(contact_id: str | None = None, campus: str | None = None) -> dict:
     st.session_state[RF] = {"contact_id": contact_id, "step": "ack" if contact_id else "contact",
                             "answers": {"campus": campus} if campus else {}, "error": None,
-                            "confirmation": None, "uploader_had": False}
+                            "confirmation": None, "upload_gen": 0}
     return st.session_state[RF]
-
-
-def go(step: str) -> None:
-    rf.update(step=step, error=None, uploader_had=False)
-    st.rerun()
-
-
-def nav(previous: str | None, following: str | None = None, *, show_next: bool = True) -> bool:
-    """Previous / Next buttons: Next goes to ``following``, or, without one, returns True for
-    the caller to decide where to."""
-    left, right = st.columns([1, 1])
-    if previous and left.button("Previous", key="rf_prev"):
-        go(previous)
-    pressed = show_next and right.button("Next", type="primary", key="rf_next")
-    if pressed and following:
-        go(following)
-    return pressed
 
 
 carried = st.session_state.pop(ui.START_REQUEST_KEY, None)
 rf = reset(carried["contact_id"], carried.get("campus")) if carried else (
     st.session_state.get(RF) or reset())
 A = rf["answers"]
+steps = ui_form.Steps(rf)
+go, nav = steps.go, steps.nav
 campuses = form_choices.request_campuses(user)
 
 st.title("New request")
@@ -130,9 +109,13 @@ ready = readiness.contact_readiness(store, user, rf["contact_id"], campus, ui.to
 st.subheader(TITLES[step], divider="gray")
 if step not in ("ack", "start"):
     st.caption(f"{A.get('action', PROVISION)} at {campus}")
-if rf["error"]:
-    ui.show_error(EcommError(rf["error"]["message"], rf["error"]["problems"]))
-    st.caption("Your answers are kept: correct them and submit again.")
+
+
+def screen_check(screen: str):
+    """Next on ``screen``: its rules (ecomm.requests.screens), as Submit checks them."""
+    return lambda: screens.check_screen(store, user, rf["contact_id"], A, A["campus"], screen,
+                                        ui.today())
+
 
 # -- screen 1: acknowledge -------------------------------------------------------------------
 if step == "ack":
@@ -172,7 +155,7 @@ if step == "start":
                                      "Remove applications",
                                      "Change a licensed user's access: add-ons, super-user "
                                      "permissions, eComm role, full Salesforce (P15)"])
-    if nav("ack"):
+    if nav("ack", check=screen_check("start") if A["action"] == PROVISION else None):
         if A.get("_answers_campus") not in (None, A["campus"]):
             for key in CAMPUS_ANSWERS:
                 A.pop(key, None)
@@ -216,9 +199,11 @@ if step == "user":
         key="rf_role", horizontal=True,
         help="'User' for basic users and for super users; 'MEC' for a new eComm specialist.")
     replacing = st.checkbox("This user is replacing another user who will be or is already "
-                            "deprovisioned", value=bool(A.get("replaces_license")),
+                            "deprovisioned",
+                            value=bool(A.get("replacing") or A.get("replaces_license")),
                             key="rf_replacing",
                             help="Not checking this box makes the license 'net new' (P10).")
+    A["replacing"] = replacing
     if replacing:
         options = {c.value: c.label for c in form_choices.replaceable_licenses(
             store, user, campus, ui.today(), except_contact=rf["contact_id"])}
@@ -259,7 +244,7 @@ if step == "user":
             default=A.get("super_user_permissions", []))
     else:
         A["super_user_permissions"] = []
-    nav("current" if ready.held else "start", "unit")
+    nav("current" if ready.held else "start", "unit", check=screen_check("user"))
     st.stop()
 
 if step == "unit":
@@ -313,7 +298,7 @@ if step == "unit":
              "98765 80%.")
     A["notes"] = st.text_area("Notes for the System team (optional)", value=A.get("notes") or "",
                               key="rf_notes")
-    nav("user", "courses")
+    nav("user", "courses", check=screen_check("unit"))
     st.stop()
 
 if step == "courses":
@@ -330,45 +315,12 @@ if step == "courses":
             course, value=A.get(column, recorded), key=f"rf_{column}", format="YYYY-MM-DD",
             help=f"Recorded completion: {recorded}" if recorded else "No completion recorded.")
     st.markdown("#### Course Completion Upload")
-    files = st.file_uploader("Upload completed course screenshots below (PNG, JPEG or PDF)",
-                             type=["png", "jpg", "jpeg", "pdf"], accept_multiple_files=True,
-                             key="rf_uploads")
-    if files:
-        A["uploads"] = []
-        for f in files:
-            data = f.getvalue()
-            A["uploads"].append(Upload(name=f.name, content_type=f.type or "", data=data,
-                                       size=len(data), sha256=hashlib.sha256(data).hexdigest()))
-            try:
-                validate_upload(f.name, data, policy)
-            except EcommError as exc:
-                st.error(exc.message, icon=":material/error:")
-            else:
-                st.success(f"{f.name} uploaded.", icon=":material/check_circle:")
-        rf["uploader_had"] = True
-    else:
-        if rf["uploader_had"]:
-            A["uploads"] = []
-        rf["uploader_had"] = False
-        if A.get("uploads"):
-            st.info("Attached earlier: " + ", ".join(u.name for u in A["uploads"])
-                    + ". Upload again to replace them.", icon=":material/attach_file:")
+    ui_form.transcript_uploads(rf, A, policy,
+                               "Upload completed course screenshots below (PNG, JPEG or PDF)")
     seat_warnings(A.get("applications") or [], A.get("replaces_license"))
-    left, right = st.columns([1, 1])
-    if left.button("Previous", key="rf_prev"):
-        go("unit")
-    if right.button("Submit", type="primary", key="rf_submit"):
-        draft = {k: A.get(k) for k in DRAFT_KEYS if A.get(k) not in (None, "", [])}
-        draft["campus"] = campus
-        try:
-            conf = submit_provision(store, user, rf["contact_id"], draft, A.get("uploads", []),
-                                    now_utc=ui.now_utc())
-        except EcommError as exc:
-            rf["error"] = {"message": exc.message, "problems": list(exc.problems)}
-            st.rerun()
-        ui.clear_caches()
-        rf.update(confirmation=conf, error=None)
-        st.rerun()
+    steps.submit("unit", "rf_submit", lambda: submit_provision(
+        store, user, rf["contact_id"], screens.draft_from_answers(A, campus),
+        A.get("uploads") or [], now_utc=ui.now_utc()))
     st.stop()
 
 # -- deprovisioning ----------------------------------------------------------------------------
@@ -387,20 +339,9 @@ if step == "deprovision":
                "the user is billed through the end of the month. Submit the request when they no "
                f"longer need {ref.SALESFORCE} access. Other applications are removed in the next "
                "monthly batch.", icon=":material/schedule:")
-    left, right = st.columns([1, 1])
-    if left.button("Previous", key="rf_prev"):
-        go("start")
-    if right.button("Submit", type="primary", key="rf_dep_submit"):
-        try:
-            conf = submit_deprovision(store, user, lic["license_number"], A["remove"],
-                                      now_utc=ui.now_utc())
-        except EcommError as exc:
-            rf["error"] = {"message": exc.message, "problems": list(exc.problems)}
-            st.rerun()
-        ui.clear_caches()
-        rf.update(confirmation=conf, error=None)
-        st.rerun()
+    steps.submit("start", "rf_dep_submit", lambda: submit_deprovision(
+        store, user, lic["license_number"], A["remove"], now_utc=ui.now_utc()))
 
 # -- change requests (P15) ---------------------------------------------------------------------
 if step == "change":
-    change_step(store, user, rf, A, facts, ready, campus, go, nav)
+    change_step(store, user, rf, A, facts, ready, campus, steps)

@@ -2,23 +2,27 @@
 due date from the calendar (C1) and the page where it is done.
 
 - eComm specialists: requests the next batch will hold (P1-P5 checked as of its processing
-  day, C3, with what to fix), held requests, invoices to review (B8), the net-new list to
-  review (B6), quiz overdue (Q1), idle (Q2) and course (Q3) rows.
-- System team: the batch to process (C1-C6), returned invoices with their reasons and
-  approvals received (B8).
-- Managers: what changed since their last visit (A4).
+  day, C3, with what to fix: ``ecomm.batch.predict``), held requests, invoices to review (B8),
+  the net-new list to review (B6), quiz overdue (Q1), idle (Q2), course (Q3) and leaver (Q4)
+  rows, and the June review while it is open (Q5).
+- System team: the batch to process (C1-C6), open tasks (C7), seats running low (B10),
+  returned invoices with their reasons and approvals received (B8).
+- Managers: what changed since their last visit (A4), and the invoices changed with their
+  totals (B8).
 
 Reads only; ``as_of`` is the day; only ``record_visit`` writes (the person's last visit).
 """
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from pydantic import BaseModel, Field
 
 from ecomm import calendar as cal
+from ecomm import june_review, seats, system_tasks
 from ecomm import reference as ref
-from ecomm.batch import plan as planner
+from ecomm.batch import predict
 from ecomm.batch import service as batch_service
 from ecomm.billing import net_new, workflow
 from ecomm.billing.fiscal import fiscal_year_of
@@ -32,11 +36,11 @@ from ecomm.permissions import visible_campuses
 from ecomm.storage import batch as sb
 from ecomm.storage import calendar as cal_db
 from ecomm.storage import mywork as db
-from ecomm.storage.settings import load_policy
 
 DASHBOARD, BATCH, BILLING = "app_pages/dashboard.py", "app_pages/batch.py", "app_pages/billing.py"
 INVOICES, COMPLIANCE, AUDIT = "app_pages/invoices.py", "app_pages/compliance.py", "app_pages/audit.py"
-REQUESTS = "app_pages/requests.py"
+REQUESTS, JUNE_REVIEW = "app_pages/requests.py", "app_pages/june_review.py"
+ADMIN = "app_pages/admin.py"
 DETAIL_LIMIT = 20        # lines of detail shown under an item
 DIGEST_HORIZON_DAYS = 7  # the digest goes out when something is due within a week (or overdue)
 
@@ -88,26 +92,8 @@ class MyWork(BaseModel):
 
 
 # -- the calendar -------------------------------------------------------------------------------
-def next_batch(store, as_of: date) -> tuple[str, date]:
-    """C1: the batch that runs next and its processing day: the due cycle (the latest whose
-    processing day has come, unprocessed) when it has open requests to handle, else the
-    upcoming cycle; on its first processing day, or today when that has passed."""
-    closures = cal_db.extra_closures(store)
-    due = batch_service.due_cycle(store, as_of)
-    upcoming = planner.next_cycle(batch_service.current_cycle(store, as_of))
-    cycle = upcoming if due > upcoming else due
-    if cycle < upcoming and not any(
-            _handled(r, cycle, closures) for r in sb.open_requests(store)):
-        cycle = upcoming
-    return cycle, batch_service.default_processing_day(store, cycle, as_of)
-
-
-def _handled(row: dict, cycle: str, closures) -> bool:
-    """C1/C3: the batch of ``cycle`` handles this open request (as ``planner.handled_by``)."""
-    own = row["cycle"] or planner._submission_cycle(row["submitted_at"],
-                                                    tuple(sorted(set(closures))))
-    return (row["kind"] in planner.BATCH_KINDS and row["status"] in planner.OPEN_STATUSES
-            and own <= cycle)
+next_batch = predict.next_batch     # C1: the batch that runs next and its processing day
+_handled = predict._handled
 
 
 def next_cutoff(store, as_of: date) -> tuple[date, str]:
@@ -132,14 +118,7 @@ def review_window(as_of: date, closures=frozenset()) -> tuple[int, str, date] | 
 
 
 # -- specialists --------------------------------------------------------------------------------
-def batch_outlook(store, as_of: date):
-    """C3: the plan of the next batch as of its processing day (what it would provision and
-    hold), read-only, and its cycle and day."""
-    cycle, on = next_batch(store, as_of)
-    closures = sorted(cal_db.extra_closures(store))
-    plan = planner.plan_batch(batch_service.load_inputs(store, cycle, on, closures),
-                              load_policy(store))
-    return cycle, on, plan
+batch_outlook = predict.c3_predicted_holds   # C3: the next batch's holds as of its day
 
 
 def _campus_requests(store, campus: str) -> dict[str, str]:
@@ -152,12 +131,12 @@ def specialist_items(store, who: Identity, as_of: date, outlook=None) -> list[Wo
     (the digest plans the batch once for every specialist)."""
     campus = who.campus
     cutoff, cut_cycle = next_cutoff(store, as_of)
-    cycle, on, plan = outlook or batch_outlook(store, as_of)
+    outlook = outlook or batch_outlook(store, as_of)
+    cycle, on = outlook.cycle, outlook.on
     statuses = _campus_requests(store, campus)
-    mine = [h for h in plan.held if h.campus == campus]
-    will_hold = [h for h in mine if statuses.get(h.request_id) == "pending"]
+    will_hold = outlook.for_campus(campus)
     held_ids = sorted(r for r, s in statuses.items() if s == "held")
-    still = {h.request_id: h for h in mine if h.request_id in held_ids}
+    still = outlook.still_held
     on_text = f"{on:%a %b %-d}"
     items = [
         WorkItem(key="predicted_holds", rule="C3",
@@ -192,10 +171,11 @@ def specialist_items(store, who: Identity, as_of: date, outlook=None) -> list[Wo
             count=max(left, 0), due_on=due, due_why="the second week of the month (B6)",
             page=INVOICES, page_label="Invoices: net-new review"))
     # the panels' counts (limit=1: one row read; a limit of 0 gives no counts)
+    keys = (panels.QUIZ, panels.IDLE, panels.COURSES, panels.LEAVERS)
     dash = panels.dashboard(store, who, DashboardFilters(campus=campus), as_of, limit=1,
-                            keys=(panels.QUIZ, panels.IDLE, panels.COURSES))
+                            keys=keys)
     why = f"request deprovisioning by the {cutoff:%B} cutoff to join the {cut_cycle} batch"
-    c = {k: dash.panels[k].counts for k in (panels.QUIZ, panels.IDLE, panels.COURSES)}
+    c = {k: dash.panels[k].counts for k in keys}
     items += [
         WorkItem(key="quiz_overdue", rule="Q1", title="Quiz overdue (not a sender past the deadline)",
                  count=int(c[panels.QUIZ].get("n_overdue", 0)), due_on=cutoff, due_why=why,
@@ -206,8 +186,32 @@ def specialist_items(store, who: Identity, as_of: date, outlook=None) -> list[Wo
         WorkItem(key="courses", rule="Q3", title="Courses expiring or non-compliant",
                  count=int(c[panels.COURSES]["n_rows"]), due_on=cutoff, due_why=why,
                  page=COMPLIANCE, page_label="Compliance: courses"),
+        WorkItem(key="leavers", rule="Q4",
+                 title="Leavers (employment ended or Person of Interest inactive)",
+                 count=int(c[panels.LEAVERS]["n_rows"]), due_on=cutoff, due_why=why,
+                 page=DASHBOARD, page_label="Dashboard: leavers"),
     ]
+    june = june_review_item(store, who, as_of)
+    if june is not None:
+        items.append(june)
     return items
+
+
+def june_review_item(store, who: Identity, as_of: date) -> WorkItem | None:
+    """Q5: while the June review is open (June 1-30), the campus's active users still to keep
+    or remove, due June's last business day; None outside June."""
+    year = june_review.q5_review_year(as_of)
+    if not june_review.q5_is_open(year, as_of):
+        return None
+    closures = frozenset(cal_db.extra_closures(store))
+    due = june_review.q5_last_business_day(year, closures)
+    mine = [p for p in june_review.progress(store, who, year, as_of) if p.campus == who.campus]
+    left = sum(p.to_review for p in mine)
+    return WorkItem(key="june_review", rule="Q5", title=f"The June review {year}: users to keep "
+                    "or remove", count=left, due_on=due, due_why="June's last business day",
+                    page=JUNE_REVIEW, page_label="June review",
+                    details=[f"{p.kept} kept, {p.removed} removed of {p.active_users} active "
+                             "user(s)" for p in mine])
 
 
 # -- the System team ----------------------------------------------------------------------------
@@ -235,6 +239,28 @@ def system_items(store, who: Identity, as_of: date) -> list[WorkItem]:
                  count=len(approved), due_on=cutoff, due_why=f"before the {cutoff:%B} cutoff",
                  page=BILLING, page_label="Billing",
                  details=[workflow.describe(i) for i in approved[:DETAIL_LIMIT]]),
+        *system_extra_items(store, who, as_of, on),
+    ]
+
+
+def system_extra_items(store, who: Identity, as_of: date, on: date) -> list[WorkItem]:
+    """C7: the open System team tasks, due the next batch's processing day (``on``); B10: the
+    applications whose seats are below the alert threshold, to procure before then."""
+    tasks = system_tasks.list_tasks(store, who, open_only=True)
+    low = [x for x in seats.seat_lines(store, as_of) if x.recorded and x.low]
+    return [
+        WorkItem(key="tasks", rule="C7", title="System team tasks (custom roles, permission "
+                 "sets, speedtypes)", count=len(tasks), due_on=on,
+                 due_why="by the next batch's processing day", page=BATCH,
+                 page_label="Batch: System team tasks",
+                 details=[f"{t['request_id']} {t['name'] or ''} ({t['campus']}): {t['what']}"
+                          for t in tasks[:DETAIL_LIMIT]]),
+        WorkItem(key="seats_low", rule="B10", title="Seats running low", count=len(low),
+                 due_on=on, due_why="procure more before the next batch provisions",
+                 page=ADMIN, page_label="Admin: seats",
+                 details=[f"{x.application}: {x.available:,} available of {x.purchased:,} "
+                          f"(FY{x.fiscal_year}, {x.assigned:,} assigned, {x.queued:,} in the "
+                          f"queue; alert below {x.threshold_percent}%)" for x in low]),
     ]
 
 
@@ -248,7 +274,20 @@ def manager_items(store, who: Identity, as_of: date, since: datetime | None,
         title=("What changed since your last visit" if since else "What changed (first visit)"),
         count=total, page=AUDIT, page_label="Audit log",
         details=[f"{r['n']} × {r['action'].replace('_', ' ')} ({r['entity']})"
-                 for r in rows[:DETAIL_LIMIT]])]
+                 for r in rows[:DETAIL_LIMIT]]),
+        invoice_changes_item(store, since, until)]
+
+
+def invoice_changes_item(store, since: datetime | None, until: datetime) -> WorkItem:
+    """A4/B8: the invoices drafted, sent, returned, approved or billed since the last visit,
+    counted and their totals added up per status now (Decimal)."""
+    rows = db.invoices_changed_since(store, since, until)
+    return WorkItem(
+        key="invoice_changes", rule="B8",
+        title="Invoices changed since your last visit" if since else "Invoices (first visit)",
+        count=sum(int(r["n"]) for r in rows), page=INVOICES, page_label="Invoices",
+        details=[f"{r['n']} now {r['status'].replace('_', ' ')}: "
+                 f"${Decimal(r['total'] or 0):,.2f}" for r in rows])
 
 
 # -- the whole ----------------------------------------------------------------------------------

@@ -112,6 +112,17 @@ class Readiness(BaseModel):
     def ready(self) -> bool:
         return all(r.passed for r in self.checks)
 
+    def first_steps(self) -> str | None:
+        """Issue 18: what must happen before a provisioning request may be started (None when
+        ready), e.g. "Not ready yet (P4): Has not signed the eComm user agreement (...): ask the
+        user to sign it. Then check again." """
+        failed = [r for r in self.checks if not r.passed]
+        if not failed:
+            return None
+        rules = ", ".join(dict.fromkeys(r.rule for r in failed))
+        return (f"Not ready yet ({rules}): " + "; ".join(r.message for r in failed)
+                + ". Then check again.")
+
     def license_at(self, campus: str) -> dict | None:
         """The contact's license record at ``campus`` (visible to the viewer), if any."""
         return next((lic for lic in self.licenses
@@ -189,3 +200,14 @@ def _verdict_only(store, contact_id: str, campus: str, on: date) -> Readiness:
                                  message="met" if met else NOT_MET.format(campus=campus)))
     return Readiness(contact_id=contact_id, name=facts.contact.name, campus=campus, on=on,
                      checks=checks, limited=True)
+
+
+def request_readiness(store, actor: Identity, contact_id: str, campuses: list[str], on: date
+                      ) -> Readiness | None:
+    """Issue 18: readiness at the campus a request for ``contact_id`` would start at (the
+    first of ``campuses``, the ones ``actor`` may submit for, the contact belongs to), so a
+    record page offers "Start a request" only to a ready person; None without a campus."""
+    if not campuses:
+        return None
+    campus = likely_campus(contact_facts(store, actor, contact_id), campuses)
+    return contact_readiness(store, actor, contact_id, campus, on) if campus else None

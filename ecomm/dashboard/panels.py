@@ -196,10 +196,15 @@ def summary(key: str, counts: dict, ctx: Context) -> str:
                 "(employment ended, or Person of Interest inactive): leavers, due for "
                 "deprovisioning (Q4).")
     if key == QUEUE:
+        will = ""
+        if counts.get("will_hold_on"):
+            will = (f" and {counts['n_will_hold']} more will be held by the "
+                    f"{counts['will_hold_cycle']} batch on {counts['will_hold_on']:%a %b %-d} "
+                    "(P1-P5 as of that day: fix them before then)")
         return (f"{n} provisioning request(s) in the queue{batches}; {counts['n_held']} of them "
-                "held (marked, with what is missing): a held request goes through once its "
-                "requirements are met on the processing day (C3). New users get credentials "
-                "around the 5th (C2).")
+                f"held{will}, each marked with what is missing: a held request goes through "
+                "once its requirements are met on the processing day (C3). New users get "
+                "credentials around the 5th (C2).")
     return (f"{n} active user(s) holding at least one application on {ctx.as_of.isoformat()}; "
             "Chatter Free users are counted apart from paid Salesforce users (B3).")
 
@@ -212,11 +217,19 @@ def _in_words(key: str, frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def queue_panel(provision: Panel, held: Panel, ctx: Context) -> Panel:
+def queue_panel(provision: Panel, held: Panel, ctx: Context, prediction=None,
+                pending_ids: list[str] | None = None) -> Panel:
     """D1 row 1: the provisioning requests in the queue, pending and held together in order of
-    submission, each marked ``held`` with what is ``missing`` (C3)."""
-    pending = provision.frame.assign(held=False, missing="")
-    marked = held.frame.assign(held=True)
+    submission, each marked ``held`` with what is ``missing`` (C3); with a ``prediction``
+    (``ecomm.batch.predict``) a pending request the next batch will hold is marked
+    ``will_be_held`` with why in ``missing`` and counted in ``n_will_hold`` (over
+    ``pending_ids``, every pending request of the filters, when the frame is cut short)."""
+    will = prediction.will_hold if prediction is not None else {}
+    ids = provision.frame["request"].tolist() if "request" in provision.frame else []
+    pending = provision.frame.assign(
+        held=False, will_be_held=[i in will for i in ids],
+        missing=[prediction.sentence(i) if i in will else "" for i in ids])
+    marked = held.frame.assign(held=True, will_be_held=False)
     for app in ref.APPLICATIONS:
         marked[app] = [app in str(a or "").split("; ") for a in marked["applications"]]
     for col in ("public_groups", "replaces_license"):
@@ -225,13 +238,16 @@ def queue_panel(provision: Panel, held: Panel, ctx: Context) -> Panel:
     frame = pd.concat([pending, marked[pending.columns]], ignore_index=True) if len(marked) \
         else pending
     frame = frame.sort_values(["submitted", "request"], kind="stable").reset_index(drop=True)
-    front = ["request", "submitted", "cycle", "held", "missing"]
+    front = ["request", "submitted", "cycle", "held", "missing", "will_be_held"]
     frame = frame[front + [c for c in frame.columns if c not in front]]
     by_cycle = dict(provision.counts.get("by_cycle") or {})
     for cycle, n in (held.counts.get("by_cycle") or {}).items():
         by_cycle[cycle] = by_cycle.get(cycle, 0) + n
+    n_will = sum(i in will for i in (ids if pending_ids is None else pending_ids))
     counts = {"n_rows": provision.count + held.count, "n_held": held.count,
-              "by_cycle": dict(sorted(by_cycle.items()))}
+              "n_will_hold": n_will, "by_cycle": dict(sorted(by_cycle.items()))}
+    if prediction is not None:
+        counts["will_hold_on"], counts["will_hold_cycle"] = prediction.on, prediction.cycle
     return Panel(spec=QUEUE_SPEC, frame=frame, counts=counts,
                  summary=summary(QUEUE, counts, ctx))
 
@@ -239,18 +255,19 @@ def queue_panel(provision: Panel, held: Panel, ctx: Context) -> Panel:
 def panel(store, key: str, resolved: Resolved, ctx: Context, *, limit: int | None) -> Panel:
     """One panel for already-resolved filters (``QUEUE``: made from provision and held)."""
     if key == QUEUE:
-        return queue_panel(panel(store, PROVISION, resolved, ctx, limit=limit),
-                           panel(store, HELD, resolved, ctx, limit=limit), ctx)
+        return predicted_queue(store, panel(store, PROVISION, resolved, ctx, limit=limit),
+                               panel(store, HELD, resolved, ctx, limit=limit), resolved, ctx)
     frame, counts = _query(key)(store, resolved.where(), ctx, limit)
     frame = _in_words(key, frame)
     return Panel(spec=SPECS[key], frame=frame, counts=counts, summary=summary(key, counts, ctx))
 
 
 def dashboard(store, identity: Identity, asked: DashboardFilters, as_of: date, *,
-              limit: int | None = DISPLAY_LIMIT, keys: tuple[str, ...] = tuple(SPECS)
-              ) -> Dashboard:
+              limit: int | None = DISPLAY_LIMIT, keys: tuple[str, ...] = tuple(SPECS),
+              prediction=None) -> Dashboard:
     """A1-A3: the viewer's dashboard on ``as_of`` for the filters asked (a specialist's campus
-    is always their own)."""
+    is always their own); ``prediction``: the next batch's holds when already known
+    (``ecomm.batch.predict.c3_predicted_holds`` of the same day and data)."""
     resolved = resolve(identity, asked)
     ctx = context(store, as_of)
     out = Dashboard(resolved=resolved, as_of=as_of, policy=ctx.policy)
@@ -266,8 +283,24 @@ def dashboard(store, identity: Identity, asked: DashboardFilters, as_of: date, *
         for key in keys:
             out.panels[key] = panel(store, key, resolved, ctx, limit=limit)
     if PROVISION in out.panels and HELD in out.panels:  # D1 row 1
-        out.panels[QUEUE] = queue_panel(out.panels[PROVISION], out.panels[HELD], ctx)
+        out.panels[QUEUE] = predicted_queue(store, out.panels[PROVISION], out.panels[HELD],
+                                            resolved, ctx, prediction)
     return out
+
+
+def predicted_queue(store, provision: Panel, held: Panel, resolved: Resolved, ctx: Context,
+                    prediction=None) -> Panel:
+    """D1 row 1 with the next batch's predicted holds (C3, ``ecomm.batch.predict``: the
+    batch's own plan as of its processing day, made here unless given); the pending requests
+    read in full only when the panel shows part of them."""
+    if prediction is None:
+        from ecomm.batch.predict import c3_predicted_holds   # here: the batch imports much
+        prediction = c3_predicted_holds(store, ctx.as_of)
+    ids = None
+    if provision.truncated and prediction.will_hold:
+        full = panel(store, PROVISION, resolved, ctx, limit=None).frame
+        ids = full["request"].tolist()
+    return queue_panel(provision, held, ctx, prediction, ids)
 
 
 def panel_rows(store, identity: Identity, asked: DashboardFilters, as_of: date, key: str

@@ -82,6 +82,16 @@ def profile_and_specialist(store, actor: Identity, contact_id: str, draft: Provi
     return draft
 
 
+def prepare(store, actor: Identity, contact_id: str, draft: ProvisionDraft, on: date
+            ) -> ProvisionDraft:
+    """The draft as the rules judge it: the billing campus's default speedtype (P12), the
+    profile (P16) and the license's specialist (P17) filled in. Submit and the form's
+    per-screen checks (``ecomm.requests.screens``) both use it."""
+    draft = apply_billing_defaults(draft, speedtypes.campus_default(
+        store, draft.billing_campus or draft.campus))   # P12: the billing campus's default
+    return profile_and_specialist(store, actor, contact_id, draft, on)
+
+
 def _existing_license(cur, contact_id: str, campus: str) -> dict | None:
     for lic in rs.licenses_of_contact(cur, contact_id):
         if lic["affiliated_campus"] == campus:
@@ -99,9 +109,7 @@ def submit_provision(store, actor: Identity, contact_id: str, draft: ProvisionDr
         raise NotFound(f"There is no contact {contact_id!r}: check the contact ID.")
     policy = load_policy(store)
     on = clock.denver_date(now_utc)
-    draft = apply_billing_defaults(draft, speedtypes.campus_default(
-        store, draft.billing_campus or draft.campus))   # P12: the billing campus's default
-    draft = profile_and_specialist(store, actor, contact_id, draft, on)
+    draft = prepare(store, actor, contact_id, draft, on)
     uploads, upload_problems = _checked_uploads(uploads, policy)
 
     info = timing.cycle_info(store, now_utc, policy)

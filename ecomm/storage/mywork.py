@@ -44,6 +44,16 @@ def changes_since(reader, since: datetime | None, until: datetime,
         [since, since, until, campuses, campuses])
 
 
+def invoices_changed_since(reader, since: datetime | None, until: datetime) -> list[dict]:
+    """A4/B8: the invoices with an audited step after ``since`` (None: ever) up to ``until``,
+    per status now: status, n, total (Decimal, the invoices' totals added up)."""
+    return reader.query_dicts(
+        "SELECT i.status, count(*) AS n, sum(i.total) AS total FROM invoices i "
+        "WHERE i.invoice_id IN (SELECT entity_id FROM audit_log WHERE entity = 'invoice' "
+        "AND (?::TIMESTAMP IS NULL OR happened_at > ?) AND happened_at <= ?) "
+        "GROUP BY i.status ORDER BY i.status", [since, since, until])
+
+
 def last_visit(store, email: str) -> datetime | None:
     """When this person last opened Home (naive UTC), or None."""
     value = facts.get_fact(store, LAST_VISIT + email.lower())

@@ -73,7 +73,7 @@ def fill_unit(at: AppTest, units: list[str], groups: list[str],
 
 
 def upload(at: AppTest, files: list[tuple[str, bytes, str]]) -> AppTest:
-    return ok(at.file_uploader(key="rf_uploads").set_value(files).run())
+    return ok(at.file_uploader[0].set_value(files).run())
 
 
 def errors(at: AppTest) -> str:

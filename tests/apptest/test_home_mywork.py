@@ -74,3 +74,30 @@ def test_home_pending_requests_add_up_to_the_dashboards_rows(open_app, cycle):
     assert "5 pending requests (4 provisioning, 1 deprovisioning)" in texts(at)
     boulder = open_app(BOULDER, HOME)
     assert "4 pending requests (3 provisioning, 1 deprovisioning)" in texts(boulder)
+
+
+def test_q4_c7_b10_each_role_has_its_new_rows(open_app, cycle):
+    # issue 18: leavers for specialists (Q4); tasks (C7) and seats (B10) for the System team;
+    # invoices changed for managers (A4, B8)
+    specialist = open_app(BOULDER, HOME)
+    assert ("**Leavers (employment ended or Person of Interest inactive)** (Q4): **0**"
+            in texts(specialist))
+    shown = links(specialist)      # the Dashboard (the default page, at the root URL)
+    assert shown["Dashboard: leavers"] == shown["Dashboard: provisioning queue"]
+    system = open_app(SYSTEM, HOME)
+    page = texts(system)
+    assert ("**System team tasks (custom roles, permission sets, speedtypes)** (C7): **0**"
+            in page)
+    assert "**Seats running low** (B10): **0**" in page
+    assert "Admin: seats" in links(system) and "Batch: System team tasks" in links(system)
+    manager = texts(open_app(MANAGER, HOME))
+    assert "**Invoices (first visit)** (B8): **0**" in manager
+
+
+@pytest.mark.pinned_now("2027-06-10T10:00:00")
+def test_q5_june_review_row_while_it_is_open(open_app, cycle):
+    at = open_app(BOULDER, HOME)
+    page = texts(at)
+    assert "**The June review 2027: users to keep or remove** (Q5)" in page
+    assert "due Wed Jun 30, 2027 (in 20 days): June's last business day" in page
+    assert links(at)["June review"].endswith("june_review")

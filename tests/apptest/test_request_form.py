@@ -1,6 +1,7 @@
 """New request (seed 000's form, screen by screen): a provisioning request submitted with its
-confirmation (request id, license record, cycle C1/C2, B5 cost); a refused one lists every
-failing rule, saves nothing and keeps the answers; P7-P10 on the screens; deprovisioning (C4)."""
+confirmation (request id, license record, cycle C1/C2, B5 cost); each screen's rules stop its
+Next (issue 18), a refused one saves nothing and keeps the answers; P7-P10 on the screens;
+deprovisioning (C4)."""
 from __future__ import annotations
 
 from datetime import date
@@ -66,29 +67,41 @@ def test_p1_p14_provision_from_check_to_confirmation_with_cycle_and_net_new_cost
                               "WHERE request_id = 'R-000001'") == "transcript.png"
 
 
-def test_refused_provision_lists_every_failing_rule_saves_nothing_and_keeps_answers(seeded):
+def test_p11_p12_are_reported_on_the_unit_screen_and_p5_at_submit_answers_kept(seeded):
+    # Issue 18 (was: every failing rule reported only at the final Submit): a screen's rules
+    # are checked when leaving it, so P11 and P12 stop Next on the unit screen; P5 (no
+    # transcript) is the last screen's and is reported at Submit. Nothing is saved meanwhile.
     before = snapshot(seeded)
     at = start_request(BOULDER, "Rita Ready")
     to_user_step(at)
     fill_user(at, [SF])
     click(at, "rf_next")
-    # No public group (P11), a split adding up to 90 (P12), then no transcript (P5).
+    # No public group (P11), a split adding up to 90 (P12).
     fill_unit(at, ["CUB Advancement"], [], {"11520844": 50, "11531092": 40})
     click(at, "rf_next")
-    click(at, "rf_submit")
     problems = errors(at)
-    assert "cannot be submitted: 3 requirement(s) not met. Nothing was saved." in problems
+    assert "This screen has 2 requirement(s) not met: correct them here, then press Next." \
+        in problems
     assert "P11: No public group chosen" in problems
     assert "P12: Unit speedtype percentages add up to 90, not 100" in problems
-    assert "P5: No screenshot of the learning transcript attached" in problems
-    assert snapshot(seeded) == before
-
-    # The answers are kept: back on the unit screen they are still filled in; fix and resubmit.
-    click(at, "rf_prev")
+    assert "P5" not in problems
+    # Still on the unit screen, every answer in place: fix and go on.
     assert at.multiselect(key="rf_units").value == ["CUB Advancement"]
     assert at.number_input(key="rf_pct_Boulder_2_11531092").value == 40
     at.number_input(key="rf_pct_Boulder_2_11531092").set_value(50)
     ok(at.multiselect(key="rf_groups").set_value(["01 Adv Boulder"]).run())
+    click(at, "rf_next")
+    assert not at.error, errors(at)
+    click(at, "rf_submit")
+    problems = errors(at)
+    assert "cannot be submitted: 1 requirement(s) not met. Nothing was saved." in problems
+    assert "P5: No screenshot of the learning transcript attached" in problems
+    assert "Your answers are kept, uploads included" in texts(at)
+    assert snapshot(seeded) == before
+
+    # The answers are kept after the refusal: back on the unit screen they are still there.
+    click(at, "rf_prev")
+    assert at.multiselect(key="rf_groups").value == ["01 Adv Boulder"]
     click(at, "rf_next")
     upload(at, [("screenshot.jpg", JPEG, "image/jpeg")])
     click(at, "rf_submit")
@@ -97,23 +110,29 @@ def test_refused_provision_lists_every_failing_rule_saves_nothing_and_keeps_answ
     assert seeded.query_value("SELECT unit_speedtypes FROM requests") == "11520844:50;11531092:50"
 
 
-def test_p1_p4_p5_an_ineligible_contact_is_refused_with_each_rule_named(seeded):
+def test_p1_p4_an_ineligible_contact_is_stopped_on_the_campus_screen_with_each_rule_named(
+        seeded):
+    # Issue 18 (was: refused only at the final Submit, after every screen): P1-P4 belong to
+    # the campus screen and stop its Next; Check a person no longer offers the request.
     before = snapshot(seeded)
-    at = start_request(BOULDER, "Notyet")
-    to_user_step(at)
-    fill_user(at, [SF])
+    at = open_page(BOULDER, FORM)
+    ok(at.text_input(key="rf_search").input("Notyet").run())
+    ok(at.selectbox(key="rf_pick").select("C-BAD").run())
+    click(at, "rf_use")
+    click(at, "rf_ack")
     click(at, "rf_next")
-    fill_unit(at, ["CUB Advancement"], ["01 Adv Boulder"])
-    click(at, "rf_next")
-    upload(at, [("t.png", PNG, "image/png")])
-    click(at, "rf_submit")
     problems = errors(at)
+    assert "This screen has 2 requirement(s) not met" in problems
     assert "P1: No UCB Email on this contact: ask campus OIT to populate it" in problems
     assert "P4: Has not signed the eComm user agreement" in problems
-    for course in ref.COURSES:
-        assert f"P5: {course}: completed 2023-01-10 (on the request), out of date" in problems
-    assert "5 requirement(s) not met" in problems
+    assert at.radio(key="rf_action").value == "Provision"   # still on the campus screen
+    assert not [m for m in at.multiselect if m.key == "rf_apps"]
     assert snapshot(seeded) == before
+    # Deprovisioning and change requests do not need P1-P5: the same screen lets them on.
+    ok(at.radio(key="rf_action").set_value("Deprovision").run())
+    click(at, "rf_next")
+    assert not at.error, errors(at)
+    assert "holds no application on a Boulder license record" in texts(at)
 
 
 def test_p5_a_file_that_is_not_an_image_is_flagged_and_refused(seeded):
@@ -143,6 +162,10 @@ def test_p9_cvent_add_ons_appear_only_when_cvent_is_chosen(seeded):
 
 
 def test_p8_super_user_permissions_only_at_the_policy_campuses(seeded):
+    # Issue 18: leaving the campus screen checks P1 at Anschutz, so Rita gets an Anschutz email
+    seeded.write(lambda cur: cur.execute(
+        "UPDATE contacts SET anschutz_email = 'rita.ready@cuanschutz.edu' "
+        "WHERE contact_id = 'C-ELIG'"))
     at = start_request(BOULDER, "Rita Ready")
     to_user_step(at)
     assert not [m for m in at.multiselect if m.key == "rf_super"]

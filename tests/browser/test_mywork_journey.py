@@ -31,10 +31,25 @@ def test_my_work_specialist_follows_an_item_to_its_page(page, app_url):
     expect(quiz).to_contain_text("Quiz overdue")
     # the demo gives every campus overdue quizzes: a count above zero
     assert re.search(r"\(Q1\): (\d+)", quiz.inner_text()).group(1) != "0"
+    expect(work_item(page, "leavers")).to_contain_text(re.compile(r"Leavers .*\(Q4\): \d+"))
     quiz.get_by_role("link", name=re.compile("Compliance")).click()
     wait_idle(page)
     expect(page).to_have_url(re.compile(r"/compliance"))
     expect(page.get_by_role("heading", name=re.compile("Compliance")).first).to_be_visible()
+
+
+def test_my_work_predicted_holds_match_the_dashboards_row_1(page, app_url):
+    open_as(page, app_url, BOULDER, "home")
+    holds = work_item(page, "predicted_holds")
+    expect(holds).to_contain_text(re.compile(r"\(C3\): \d+"))
+    n = re.search(r"\(C3\): (\d+)", holds.inner_text()).group(1)
+    holds.get_by_role("link", name="Dashboard: provisioning queue").click()
+    wait_idle(page)
+    metric = page.locator("[data-testid='stMetric']").filter(
+        has_text=re.compile(r"Will be held on \w{3} \w{3} \d+ \(C3\)"))
+    expect(metric).to_have_count(1)
+    expect(metric.locator("[data-testid='stMetricValue']")).to_have_text(n)
+    expect(page.locator("[data-testid='stMetric']").filter(has_text="Held (C3)")).to_have_count(1)
 
 
 def test_my_work_system_team_opens_the_batch(page, app_url):
@@ -42,6 +57,8 @@ def test_my_work_system_team_opens_the_batch(page, app_url):
     batch = work_item(page, "batch")
     expect(batch).to_contain_text(re.compile(r"The \d{4}-\d{2} batch to process"))
     expect(work_item(page, "returned_invoices")).to_contain_text("Returned invoices to fix")
+    expect(work_item(page, "tasks")).to_contain_text(re.compile(r"System team tasks .*\(C7\)"))
+    expect(work_item(page, "seats_low")).to_contain_text(re.compile(r"Seats running low \(B10\)"))
     batch.get_by_role("link", name="Batch").click()
     wait_idle(page)
     expect(page).to_have_url(re.compile(r"/batch"))
@@ -51,6 +68,7 @@ def test_my_work_manager_sees_changes_since_the_last_visit(page, app_url):
     open_as(page, app_url, MANAGER, "home")
     changes = work_item(page, "changes")
     expect(changes).to_contain_text("What changed")
+    expect(work_item(page, "invoice_changes")).to_contain_text(re.compile(r"Invoices .*\(B8\)"))
     page.context.clear_cookies()
     page.reload()                       # a new session: the visit above is the last one
     wait_idle(page)
