@@ -74,11 +74,6 @@ def month_name(year: int, month: int) -> str:
     return f"{year:04d}-{month:02d}"
 
 
-# the old name of ``shift_month``, still called where other pages are being edited
-# (ecomm/mywork.py, ecomm/dashboard/panels.py): call ``shift_month``
-add_months = shift_month
-
-
 def cutoff(year: int, month: int, extra_closures: Collection[date] = NO_CLOSURES) -> date:
     """C1: the cutoff of a month is its last business day."""
     return previous_business_day(month_end(year, month), extra_closures)

@@ -10,7 +10,8 @@ from ecomm import clock, system_tasks
 from ecomm import reference as ref
 from ecomm.errors import EcommError, NotFound, from_validation_error
 from ecomm.identity import Identity
-from ecomm.requests import access, duplicates
+from ecomm import access
+from ecomm.requests import duplicates
 from ecomm.requests.deprovision import load_license_for
 from ecomm.requests.models import Confirmation, Outcome
 from ecomm.rules import GroupChangeDraft, check_group_change, p11_groups

@@ -18,7 +18,8 @@ from ecomm.errors import EcommError, NotFound, from_validation_error
 from ecomm.identity import Identity
 from ecomm.policy import Policy
 from ecomm import system_tasks
-from ecomm.requests import access, duplicates, evidence, timing
+from ecomm import access
+from ecomm.requests import duplicates, evidence, timing
 from ecomm.requests.models import Confirmation, Upload
 from ecomm.rules import (Eligibility, ProvisionDraft, apply_billing_defaults, check_provision,
                          p16_apply)
