@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 from collections import defaultdict
+from functools import lru_cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -73,6 +74,7 @@ def _imports(tree: ast.AST, module: str, is_package: bool) -> list[str]:
     return found
 
 
+@lru_cache(maxsize=4)
 def package_imports(root: Path = ECOMM) -> dict[tuple[str, str], set[str]]:
     """{(importer package, imported package): the importer's files that import it}."""
     edges: dict[tuple[str, str], set[str]] = defaultdict(set)
