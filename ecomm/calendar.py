@@ -15,8 +15,10 @@ from functools import lru_cache
 from typing import Collection
 
 import holidays
+from pydantic import BaseModel
 
 from ecomm import clock
+from ecomm.months import month_end, shift_month
 from ecomm.policy import Policy
 
 NO_CLOSURES: frozenset[date] = frozenset()
@@ -72,20 +74,9 @@ def month_name(year: int, month: int) -> str:
     return f"{year:04d}-{month:02d}"
 
 
-def add_months(year: int, month: int, n: int) -> tuple[int, int]:
-    """The month ``n`` months after (year, month)."""
-    index = year * 12 + (month - 1) + n
-    return index // 12, index % 12 + 1
-
-
-def _last_day(year: int, month: int) -> date:
-    ny, nm = add_months(year, month, 1)
-    return date(ny, nm, 1) - timedelta(days=1)
-
-
 def cutoff(year: int, month: int, extra_closures: Collection[date] = NO_CLOSURES) -> date:
     """C1: the cutoff of a month is its last business day."""
-    return previous_business_day(_last_day(year, month), extra_closures)
+    return previous_business_day(month_end(year, month), extra_closures)
 
 
 def first_processing_day(cycle: str, extra_closures: Collection[date] = NO_CLOSURES) -> date:
@@ -103,13 +94,13 @@ def credentials_date(cycle: str, override: date | None = None, *, policy: Policy
     if override is not None:
         return override
     year, month = parse_month(cycle)
-    day = min(max(1, int(policy.credentials_day)), _last_day(year, month).day)
+    day = min(max(1, int(policy.credentials_day)), month_end(year, month).day)
     return next_business_day(date(year, month, day), extra_closures)
 
 
 def cycle_after_month(year: int, month: int) -> str:
     """C1: the cycle fed by a month's cutoff: the batch of the following month."""
-    return month_name(*add_months(year, month, 1))
+    return month_name(*shift_month(year, month, 1))
 
 
 def cycle_for_submission(submitted_at_utc_naive: datetime,
@@ -124,8 +115,49 @@ def cycle_for_submission(submitted_at_utc_naive: datetime,
     local_day = clock.denver_date(submitted_at_utc_naive)
     y, m = local_day.year, local_day.month
     if local_day <= cutoff(y, m, extra_closures):
-        return month_name(*add_months(y, m, 1))
-    return month_name(*add_months(y, m, 2))
+        return month_name(*shift_month(y, m, 1))
+    return month_name(*shift_month(y, m, 2))
+
+
+class CycleDates(BaseModel):
+    """C1/C2: the one model of a cycle's dates: the cutoff it takes requests up to (the last
+    business day of the month before), its first processing day and its credentials date
+    (the System team's date when set: ``credentials_overridden``)."""
+
+    cycle: str
+    cutoff: date
+    processing_starts: date
+    credentials_date: date
+    credentials_overridden: bool = False
+
+    @property
+    def month(self) -> date:
+        """The processing month's first day."""
+        y, m = parse_month(self.cycle)
+        return date(y, m, 1)
+
+    @property
+    def cutoff_month(self) -> str:
+        """The month of the cutoff that feeds the cycle, 'YYYY-MM'."""
+        return month_name(*shift_month(*parse_month(self.cycle), -1))
+
+    def sentence(self) -> str:
+        return (f"It joins the batch of {self.month:%B %Y} (cycle {self.cycle}), which takes "
+                f"requests submitted by the cutoff on {self.cutoff.isoformat()} and is processed "
+                f"from {self.processing_starts.isoformat()}")
+
+
+def cycle_dates(cycle: str, *, policy: Policy, extra_closures: Collection[date] = NO_CLOSURES,
+                credentials_override: date | None = None) -> CycleDates:
+    """C1/C2: a cycle's dates (``credentials_override``: the date the System team set for
+    the cycle, if any)."""
+    y, m = shift_month(*parse_month(cycle), -1)
+    return CycleDates(
+        cycle=cycle, cutoff=cutoff(y, m, extra_closures),
+        processing_starts=first_processing_day(cycle, extra_closures),
+        credentials_date=credentials_date(cycle, credentials_override, policy=policy,
+                                          extra_closures=extra_closures),
+        credentials_overridden=credentials_override is not None)
 
 
 def month_calendar(year: int, month: int, *, policy: Policy,
@@ -133,14 +165,14 @@ def month_calendar(year: int, month: int, *, policy: Policy,
                    credentials_override: date | None = None) -> dict:
     """C1, C2: a month's cutoff and, for the batch that follows it, the first processing day
     and the credentials date (``credentials_override``: the date the System team set for
-    that batch's cycle, if any). Values are ``date`` objects."""
-    cycle = cycle_after_month(year, month)
+    that batch's cycle, if any). Values are ``date`` objects (the CLI's ``calendar``)."""
+    dates = cycle_dates(cycle_after_month(year, month), policy=policy,
+                        extra_closures=extra_closures, credentials_override=credentials_override)
     return {
         "month": month_name(year, month),
-        "cutoff": cutoff(year, month, extra_closures),
-        "cycle": cycle,
-        "processing_starts": first_processing_day(cycle, extra_closures),
-        "credentials_date": credentials_date(cycle, credentials_override, policy=policy,
-                                             extra_closures=extra_closures),
-        "credentials_date_overridden": credentials_override is not None,
+        "cutoff": dates.cutoff,
+        "cycle": dates.cycle,
+        "processing_starts": dates.processing_starts,
+        "credentials_date": dates.credentials_date,
+        "credentials_date_overridden": dates.credentials_overridden,
     }

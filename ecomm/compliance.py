@@ -23,13 +23,13 @@ computes the same thing in SQL for whole lists (tests check that both agree):
 """
 from __future__ import annotations
 
-import calendar
 from datetime import date, timedelta
 from typing import Iterable
 
 from pydantic import BaseModel, Field
 
 from ecomm import reference as ref
+from ecomm.months import same_day_months_later
 from ecomm.policy import Policy
 
 COURSE_OK = "ok"
@@ -118,13 +118,6 @@ def app_held(provisioned_on: date, deprovisioned_on: date | None, as_of: date) -
     return provisioned_on <= as_of and (deprovisioned_on is None or deprovisioned_on > as_of)
 
 
-def add_months(d: date, months: int) -> date:
-    """The same day ``months`` calendar months later, clamped to the end of a shorter month."""
-    y, m = divmod(d.month - 1 + months, 12)
-    year, month = d.year + y, m + 1
-    return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
-
-
 # -- Q1 quiz ---------------------------------------------------------------------------------
 def quiz_clock_start(apps: Iterable[AppFacts], as_of: date) -> date | None:
     """Q1: the quiz clock starts at the earliest provisioning among applications held on as_of."""
@@ -194,7 +187,7 @@ def idle_since(last_login_on: date | None, provisioned_on: date) -> date:
 
 def idle_on(since: date, policy: Policy) -> date:
     """Q2: the first idle day: idle_months (6) calendar months after ``since`` (same day of month)."""
-    return add_months(since, policy.idle_months)
+    return same_day_months_later(since, policy.idle_months)
 
 
 def is_idle(last_login_on: date | None, provisioned_on: date, as_of: date, policy: Policy) -> bool:

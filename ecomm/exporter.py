@@ -9,6 +9,7 @@ import pandas as pd
 
 from ecomm.clock import format_datetime
 from ecomm.importer.columns import FILES, FileSpec
+from ecomm.safe_export import interchange_csv_bytes
 from ecomm.storage import imports as sql
 
 
@@ -33,8 +34,8 @@ def table_frame(store, spec: FileSpec) -> pd.DataFrame:
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
     """A file of the import format as written (``export`` and the backup): UTF-8, "\\n" line
-    ends, no index column."""
-    return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    ends, no index column, cells as they are (ecomm.safe_export's interchange writer)."""
+    return interchange_csv_bytes(frame)
 
 
 def export_tables(store, folder: str | Path) -> list[tuple[Path, int]]:

@@ -47,7 +47,7 @@ def key_dates(store, as_of: date) -> KeyDates:
     policy = load_policy(store)
     year, month = as_of.year, as_of.month
     if as_of > cal.cutoff(year, month, closures):
-        year, month = cal.add_months(year, month, 1)
+        year, month = cal.shift_month(year, month, 1)
     cycle = cal.cycle_after_month(year, month)
     info = cal.month_calendar(year, month, policy=policy, extra_closures=closures,
                               credentials_override=cal_db.credentials_override(store, cycle))

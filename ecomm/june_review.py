@@ -28,7 +28,7 @@ from ecomm import reference as ref
 from ecomm.compliance_actions import BulkResult, DeprovisionItem, request_deprovisioning
 from ecomm.errors import AccessDenied, EcommError
 from ecomm.identity import Identity
-from ecomm.requests import access
+from ecomm import access
 from ecomm.requests.deprovision import load_license_for
 from ecomm.storage import audit
 from ecomm.storage import calendar as cal_db

@@ -101,7 +101,7 @@ def next_cutoff(store, as_of: date) -> tuple[date, str]:
     closures = cal_db.extra_closures(store)
     y, m = as_of.year, as_of.month
     if as_of > cal.cutoff(y, m, closures):
-        y, m = cal.add_months(y, m, 1)
+        y, m = cal.shift_month(y, m, 1)
     return cal.cutoff(y, m, closures), cal.cycle_after_month(y, m)
 
 

@@ -2,7 +2,7 @@
 
 - A1 an eComm specialist sees and acts on their own campus, and on licenses of any campus that
   name them (by email) as their eComm specialist, primary or additional (``named_emails``;
-  ``additional_email`` gives the email a query matches; ``ecomm.requests.access`` checks
+  ``additional_email`` gives the email a query matches; ``ecomm.access`` checks
   single records);
 - A2 the System team sees and changes everything;
 - A3 a manager reads every campus and changes nothing;

@@ -32,7 +32,7 @@ from ecomm import permissions
 from ecomm import reference as ref
 from ecomm.errors import AccessDenied
 from ecomm.identity import Identity
-from ecomm.requests import access
+from ecomm import access
 from ecomm.rules import ContactFacts, RuleResult, check_contact
 from ecomm.rules.models import Contact
 from ecomm.rules.contact import normalise_campus

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from ecomm import readiness
 from ecomm.identity import Identity
-from ecomm.requests.access import scope_for
+from ecomm.access import scope_for
 from ecomm.storage import record_search as record_search_sql
 
 MIN_SEARCH = readiness.MIN_SEARCH

@@ -9,32 +9,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import ValidationError
-
 from ecomm import reference as ref
 from ecomm.batch.models import BatchPlan, ChangeItem, HeldItem
-from ecomm.errors import EcommError
 from ecomm.policy import Policy
 from ecomm.rules import ChangeDraft, RuleResult, check_contact
+from ecomm.rules.stored_requests import CHANGE_FIELDS, change_draft  # noqa: F401
 from ecomm.rules.transfer import ReplacedSeats, p10_app_decision
 from ecomm.storage import audit
 from ecomm.storage import license_changes as lc
 from ecomm.storage import requests as rs
-
-CHANGE_FIELDS = ("ecomm_role", "super_user_permissions", "cvent_add_ons", "salesforce_upgrade",
-                 "replaces_license", "notes")
-
-
-def change_draft(row: dict) -> ChangeDraft:
-    """The stored change request as a ChangeDraft (EcommError names a row that cannot be read)."""
-    try:
-        return ChangeDraft(campus=row["campus"], license_number=row["license_number"] or "",
-                           **{k: row.get(k) for k in CHANGE_FIELDS if row.get(k) is not None})
-    except ValidationError as exc:
-        problems = [e.get("msg", "").removeprefix("Value error, ") for e in exc.errors()]
-        raise EcommError(f"Request {row['request_id']} cannot be read: fix or cancel it, then "
-                         "process the batch again. Nothing was changed.", problems) from None
-
 
 def license_after_change(values: dict, draft: ChangeDraft) -> dict:
     """P15: the license's changed fields after the change (lists merged)."""

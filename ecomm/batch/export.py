@@ -2,13 +2,12 @@
 campus, applications, the credentials date to announce and the specialist to copy."""
 from __future__ import annotations
 
-import io
 from datetime import date
 
 import pandas as pd
 
 from ecomm.batch.models import BatchPlan
-from ecomm.safe_export import csv_bytes, safe_frame
+from ecomm.safe_export import csv_bytes, xlsx_bytes
 
 COLUMNS = ["license_number", "name", "email", "campus", "applications", "new_user", "net_new",
            "credentials_date", "specialist_cc", "request_id"]
@@ -37,13 +36,5 @@ def to_csv(frame: pd.DataFrame) -> bytes:
 
 
 def to_xlsx(frame: pd.DataFrame, sheet: str = "New users") -> bytes:
-    """One sheet, dates as dates, columns wide enough to read; formula-like text neutralised."""
-    frame = safe_frame(frame)
-    buf = io.BytesIO()
-    with pd.ExcelWriter(buf, engine="openpyxl", date_format="YYYY-MM-DD") as writer:
-        frame.to_excel(writer, index=False, sheet_name=sheet)
-        ws = writer.sheets[sheet]
-        for i, col in enumerate(frame.columns, start=1):
-            width = max([len(str(col)), *(len(str(v)) for v in frame[col])]) + 2
-            ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = min(width, 60)
-    return buf.getvalue()
+    """One sheet, dates as dates; formula-like text neutralised (ecomm.safe_export)."""
+    return xlsx_bytes(frame, sheet=sheet)

@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from ecomm.calendar import CycleDates  # noqa: F401 (the one model of a cycle's dates)
 from ecomm.rules import ChangeDraft, ContactFacts, ProvisionDraft
 from ecomm.rules.transfer import ReplacedSeats
 
@@ -241,13 +242,3 @@ class BatchOutcome(BaseModel):
         return {**self.plan.to_json(dry_run=False), "already_processed": self.already_processed,
                 "processed_on": self.record.processed_on.isoformat(),
                 "processed_by": self.record.processed_by, "message": self.message}
-
-
-class CycleDates(BaseModel):
-    """C1/C2: a cycle's cutoff (previous month), first processing day and credentials date."""
-
-    cycle: str
-    cutoff: date
-    processing_starts: date
-    credentials_date: date
-    credentials_overridden: bool = False

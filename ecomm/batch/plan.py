@@ -17,9 +17,9 @@ from ecomm.batch.models import (LIST_LICENSE_FIELDS, SCALAR_LICENSE_FIELDS, Batc
                                 BatchPlan, DeprovisionItem, HeldItem, LicenseState,
                                 ProvisionItem, QueuedRequest)
 from ecomm.policy import Policy
-from ecomm.requests.groups import changed_groups
 from ecomm.batch.changes import plan_changes
 from ecomm.rules import check_contact, p16_profile_for
+from ecomm.rules.stored_requests import c5_changed_groups
 from ecomm.rules.transfer import ReplacedSeats, p10_transfers
 
 OPEN_STATUSES = ("pending", "held")
@@ -28,11 +28,11 @@ BATCH_KINDS = ("provision", "deprovision", "change")   # C5: group changes are o
 
 def next_cycle(cycle: str) -> str:
     """C3: the cycle after ``cycle`` (where a held request waits)."""
-    return cal.month_name(*cal.add_months(*cal.parse_month(cycle), 1))
+    return cal.month_name(*cal.shift_month(*cal.parse_month(cycle), 1))
 
 
 def previous_cycle(cycle: str) -> str:
-    return cal.month_name(*cal.add_months(*cal.parse_month(cycle), -1))
+    return cal.month_name(*cal.shift_month(*cal.parse_month(cycle), -1))
 
 
 def effective_cycle(req: QueuedRequest, closures: Iterable[date] = ()) -> str:
@@ -120,7 +120,7 @@ def license_values_after(lic: LicenseState, req: QueuedRequest, *, new_user: boo
     current_groups = [g for g in lic.public_groups
                       if g.strip().lower() != ref.NEW_PUBLIC_GROUP.lower()
                       or not draft.new_public_group]
-    units, groups = changed_groups(list(lic.business_units), current_groups, {
+    units, groups = c5_changed_groups(list(lic.business_units), current_groups, {
         "business_units": draft.business_units, "public_groups": draft.public_groups,
         "new_public_group": draft.new_public_group, "remove_business_units": [],
         "remove_public_groups": []})

@@ -26,7 +26,6 @@ from ecomm.identity import Identity
 from ecomm.notifications import outbox
 from ecomm.permissions import require_system
 from ecomm.policy import Policy
-from ecomm.requests.provision import DRAFT_TO_REQUEST
 from ecomm.rules import ProvisionDraft, apply_billing_defaults
 from ecomm.storage import audit, contacts, specialists
 from ecomm.storage import batch as sb
@@ -34,6 +33,7 @@ from ecomm.storage import calendar as cal_store
 from ecomm.storage import requests as rs
 from ecomm.storage import speedtypes, transfers
 from ecomm.storage.settings import load_policy
+from ecomm.rules.stored_requests import DRAFT_TO_REQUEST
 
 
 def check_cycle(cycle: str) -> str:
@@ -52,14 +52,8 @@ def cycle_dates(store, cycle: str) -> CycleDates:
 
 
 def _cycle_dates(store, cycle: str, closures) -> CycleDates:
-    override = cal_store.credentials_override(store, cycle)
-    y, m = cal.add_months(*cal.parse_month(cycle), -1)
-    return CycleDates(
-        cycle=cycle, cutoff=cal.cutoff(y, m, closures),
-        processing_starts=cal.first_processing_day(cycle, closures),
-        credentials_date=cal.credentials_date(cycle, override, policy=load_policy(store),
-                                              extra_closures=closures),
-        credentials_overridden=override is not None)
+    return cal.cycle_dates(cycle, policy=load_policy(store), extra_closures=closures,
+                           credentials_override=cal_store.credentials_override(store, cycle))
 
 
 def default_processing_day(store, cycle: str, today: date) -> date:
@@ -105,7 +99,7 @@ def cycle_choices(store, today: date, back: int = 12) -> list[str]:
     upcoming = planner.next_cycle(current_cycle(store, today))
     names = {upcoming, due}
     y, m = cal.parse_month(due)
-    names |= {cal.month_name(*cal.add_months(y, m, -i)) for i in range(1, back + 1)}
+    names |= {cal.month_name(*cal.shift_month(y, m, -i)) for i in range(1, back + 1)}
     names |= {r["cycle"] for r in sb.processed_cycles(store)}
     return sorted(names, reverse=True)
 

@@ -1,10 +1,12 @@
 """B1: fiscal years run July 1 to June 30 and are named by the year they end.
 
-FY2027 = 2026-07-01 .. 2027-06-30. Also the months arithmetic the billing rules share.
+FY2027 = 2026-07-01 .. 2027-06-30. Months are counted with ecomm.months.
 """
 from __future__ import annotations
 
 from datetime import date
+
+from ecomm.months import month_index, month_start  # noqa: F401 (billing's month count)
 
 FIRST_MONTH = 7  # July
 
@@ -27,18 +29,12 @@ def fy_end(fy: int) -> date:
 def fy_months(fy: int) -> list[date]:
     """B1: the twelve months of fiscal year ``fy``, as first days, July first."""
     start = fy_start(fy)
-    return [add_months(start, i) for i in range(12)]
+    return [month_start(start, i) for i in range(12)]
 
 
-def add_months(d: date, n: int) -> date:
-    """The first day of the month ``n`` months after ``d``'s month."""
-    index = d.year * 12 + (d.month - 1) + n
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def month_index(d: date) -> int:
-    """A running month number (year * 12 + month - 1), for counting months between days."""
-    return d.year * 12 + d.month - 1
+# the old name of ``month_start``, still called in ecomm/dashboard/reports.py (being edited
+# elsewhere): call ``ecomm.months.month_start``
+add_months = month_start
 
 
 def fy_label(fy: int) -> str:

@@ -25,7 +25,8 @@ import pandas as pd
 from pydantic import BaseModel, computed_field
 
 from ecomm import reference as ref
-from ecomm.billing.fiscal import add_months, fiscal_year_of
+from ecomm.billing.fiscal import fiscal_year_of
+from ecomm.months import month_start
 from ecomm.billing.invoice import (apply_reviews, assemble, billed_holdings, compute_run,
                                    group_of, license_frames, license_models)
 from ecomm.billing.models import invoice_campus
@@ -80,7 +81,7 @@ class PendingDeprovision(BaseModel):
     @property
     def removed_on(self) -> date:
         """C4: counted as removed at the end of the month it is processed in."""
-        return add_months(self.processing_month, 1) - timedelta(days=1)
+        return month_start(self.processing_month, 1) - timedelta(days=1)
 
 
 class ForecastRow(BaseModel):

@@ -9,7 +9,8 @@ from datetime import date
 from typing import Mapping
 
 from ecomm.billing.baseline import BaselineRow, compare_baseline
-from ecomm.billing.fiscal import add_months, fiscal_year_of, fy_start
+from ecomm.billing.fiscal import fiscal_year_of, fy_start
+from ecomm.months import month_start
 from ecomm.billing.forecast import ForecastRow, forecast, next_true_up
 from ecomm.billing.invoice import build_invoices, check_as_of
 from ecomm.billing.models import Invoice
@@ -31,8 +32,8 @@ def draft_invoices(store, *, fiscal_year: int, kind: str, as_of: date,
 def forecast_as_of(store, as_of: date) -> list[ForecastRow]:
     """B4/B5: next July invoice and next true-up per campus, counting pending provisioning and
     deprovisioning requests (C4) and the true-up's reviewed net-new list (B6)."""
-    pending = reads.load_pending_provisions(store, default_month=add_months(as_of, 1))
-    deprovisions = reads.load_pending_deprovisions(store, default_month=add_months(as_of, 1))
+    pending = reads.load_pending_provisions(store, default_month=month_start(as_of, 1))
+    deprovisions = reads.load_pending_deprovisions(store, default_month=month_start(as_of, 1))
     fy, kind = next_true_up(as_of)
     reviews = {(fy, kind): ir.net_new_overrides(store, fy, kind)}   # B6
     return forecast(reads.load_billing_frames(store, as_of), pending,

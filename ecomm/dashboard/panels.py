@@ -128,7 +128,7 @@ def context(store, as_of: date) -> Context:
     closures = frozenset(cal_db.extra_closures(store))
     cutoffs = {}
     for back in range(-CUTOFF_MONTHS_BACK, 3):
-        y, m = cal.add_months(as_of.year, as_of.month, back)
+        y, m = cal.shift_month(as_of.year, as_of.month, back)
         cutoffs[cal.month_name(y, m)] = cal.cutoff(y, m, closures)
     return Context(as_of=as_of, policy=load_policy(store), cutoffs=cutoffs, closures=closures)
 

@@ -10,6 +10,8 @@ from functools import lru_cache
 
 import holidays
 
+from ecomm.months import month_end, shift_month  # noqa: F401 (the demo's months)
+
 
 def fiscal_year(d: date) -> int:
     """B1: the fiscal year (July 1 to June 30) containing ``d``, named by the year it ends."""
@@ -18,16 +20,6 @@ def fiscal_year(d: date) -> int:
 
 def fy_start(fy: int) -> date:
     return date(fy - 1, 7, 1)
-
-
-def add_months(year: int, month: int, n: int) -> tuple[int, int]:
-    k = year * 12 + (month - 1) + n
-    return k // 12, k % 12 + 1
-
-
-def month_end(year: int, month: int) -> date:
-    y, m = add_months(year, month, 1)
-    return date(y, m, 1) - timedelta(days=1)
 
 
 def extra_closures(years: range) -> dict[date, str]:
@@ -75,12 +67,12 @@ class Cycle:
     def __init__(self, cal: DemoCalendar, as_of: date):
         y, m = as_of.year, as_of.month
         if as_of > cal.cutoff(y, m):
-            y, m = add_months(y, m, 1)
-        py, pm = add_months(y, m, -1)
+            y, m = shift_month(y, m, 1)
+        py, pm = shift_month(y, m, -1)
         self.month = (y, m)
         self.cutoff = cal.cutoff(y, m)
         self.window_start = cal.cutoff(py, pm) + timedelta(days=1)
         self.window_end = as_of
         self.month_end = month_end(y, m)
-        ny, nm = add_months(y, m, 1)
+        ny, nm = shift_month(y, m, 1)
         self.processing_day = cal.first_business_day(ny, nm)

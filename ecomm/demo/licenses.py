@@ -71,7 +71,7 @@ def processing_days(ctx: Ctx, first: date, last: date) -> list[date]:
         d = ctx.cal.first_business_day(y, m)
         if first <= d <= last:
             out.append(d)
-        y, m = dates.add_months(y, m, 1)
+        y, m = dates.shift_month(y, m, 1)
     return out
 
 

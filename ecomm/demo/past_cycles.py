@@ -21,9 +21,9 @@ class PastCycle:
     cutoff and first processing day (the demo's copy of C1)."""
 
     def __init__(self, ctx: Ctx, back: int):
-        y, m = dates.add_months(*ctx.cycle.month, -back)       # the month of its cutoff
-        py, pm = dates.add_months(y, m, -1)
-        ny, nm = dates.add_months(y, m, 1)
+        y, m = dates.shift_month(*ctx.cycle.month, -back)       # the month of its cutoff
+        py, pm = dates.shift_month(y, m, -1)
+        ny, nm = dates.shift_month(y, m, 1)
         self.name = f"{ny:04d}-{nm:02d}"
         self.window_start = ctx.cal.cutoff(py, pm) + timedelta(days=1)
         self.cutoff = ctx.cal.cutoff(y, m)

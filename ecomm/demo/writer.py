@@ -1,7 +1,6 @@
 """Assemble the demo data set and write it as the import format's CSV files."""
 from __future__ import annotations
 
-import csv
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -11,6 +10,7 @@ from ecomm import reference as ref
 from ecomm.demo import org, people, rev2
 from ecomm.demo.context import Ctx
 from ecomm.demo.licenses import License, make_licenses
+from ecomm.safe_export import write_interchange_csv
 from ecomm.demo.people import Person
 from ecomm.demo.requests import Request, make_requests
 from ecomm.demo.users import primary_specialist_rows, specialist_for, user_rows
@@ -97,10 +97,8 @@ def _cell(v: Any) -> str:
 
 
 def _write(folder: Path, name: str, rows: Iterable[tuple]) -> None:
-    with open(folder / f"{name}.csv", "w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f, lineterminator="\n")
-        w.writerow(COLUMNS[name])
-        w.writerows([_cell(v) for v in row] for row in rows)
+    write_interchange_csv(folder / f"{name}.csv", COLUMNS[name],
+                          ([_cell(v) for v in row] for row in rows))
 
 
 def write_data(data: DemoData, folder: Path) -> Path:

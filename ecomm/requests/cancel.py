@@ -7,7 +7,7 @@ from ecomm import clock, permissions
 from ecomm import reference as ref
 from ecomm.errors import EcommError, NotFound
 from ecomm.identity import Identity
-from ecomm.requests import access
+from ecomm import access
 from ecomm.requests.models import Outcome
 from ecomm.storage import audit
 from ecomm.storage import requests as rs

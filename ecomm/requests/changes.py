@@ -19,7 +19,8 @@ from ecomm import clock, system_tasks
 from ecomm import reference as ref
 from ecomm.errors import EcommError, from_validation_error
 from ecomm.identity import Identity
-from ecomm.requests import access, timing
+from ecomm import access
+from ecomm.requests import timing
 from ecomm.requests.deprovision import load_license_for
 from ecomm.requests.models import Confirmation
 from ecomm.rules import ChangeDraft, apply_billing_defaults, check_change, p12_billing

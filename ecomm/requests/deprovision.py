@@ -15,7 +15,8 @@ from ecomm import clock
 from ecomm import reference as ref
 from ecomm.errors import EcommError, NotFound, from_validation_error
 from ecomm.identity import Identity
-from ecomm.requests import access, duplicates, timing
+from ecomm import access
+from ecomm.requests import duplicates, timing
 from ecomm.requests.models import Confirmation
 from ecomm.rules import DeprovisionDraft, check_deprovision
 from ecomm.storage import audit, contacts

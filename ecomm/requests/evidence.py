@@ -16,7 +16,7 @@ from pathlib import Path
 from ecomm.errors import EcommError, NotFound
 from ecomm.identity import Identity
 from ecomm.policy import Policy
-from ecomm.requests import access
+from ecomm import access
 from ecomm.requests.models import Upload
 from ecomm.rules import RuleResult
 

@@ -10,10 +10,12 @@ from ecomm import clock, system_tasks
 from ecomm import reference as ref
 from ecomm.errors import EcommError, NotFound, from_validation_error
 from ecomm.identity import Identity
-from ecomm.requests import access, duplicates
+from ecomm import access
+from ecomm.requests import duplicates
 from ecomm.requests.deprovision import load_license_for
 from ecomm.requests.models import Confirmation, Outcome
 from ecomm.rules import GroupChangeDraft, check_group_change, p11_groups
+from ecomm.rules.stored_requests import c5_changed_groups
 from ecomm.notifications import templates as t
 from ecomm.notifications.models import NewMessage
 from ecomm.storage import audit, contacts
@@ -79,21 +81,6 @@ def request_group_change(store, actor: Identity, license_number: str,
                  "it as completed in the license record, and you will be notified when it is complete."])
 
 
-def changed_groups(current_units: list[str], current_groups: list[str], req: dict
-                   ) -> tuple[list[str], list[str]]:
-    """C5: the license's lists after the change (removals, then additions in order; "New
-    Public Group" stands for the new group's name)."""
-    units = [g for g in current_units if g not in (req["remove_business_units"] or [])]
-    units += [g for g in req["business_units"] or [] if g not in units]
-    groups = [g for g in current_groups if g not in (req["remove_public_groups"] or [])]
-    for g in req["public_groups"] or []:
-        if g.strip().lower() == ref.NEW_PUBLIC_GROUP.lower() and req["new_public_group"]:
-            g = req["new_public_group"]
-        if g not in groups:
-            groups.append(g)
-    return units, groups
-
-
 def complete_group_change(store, actor: Identity, request_id: str, *,
                           now_utc: datetime) -> Outcome:
     """C5/A2: the System team applies a pending group change to the license's lists."""
@@ -114,7 +101,7 @@ def complete_group_change(store, actor: Identity, request_id: str, *,
             raise NotFound(f"License {current['license_number']} no longer exists.")
         before = {"business_units": lic["business_units"] or [],
                   "public_groups": lic["public_groups"] or []}
-        units, groups = changed_groups(before["business_units"], before["public_groups"], current)
+        units, groups = c5_changed_groups(before["business_units"], before["public_groups"], current)
         p11 = [r for r in p11_groups(units, groups, None) if not r.passed]
         if p11:
             raise EcommError(f"Group change {request_id} cannot be completed.",

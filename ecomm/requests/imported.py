@@ -24,7 +24,6 @@ from pydantic import ValidationError
 from ecomm import calendar as cal
 from ecomm import clock
 from ecomm import reference as ref
-from ecomm.batch.changes import change_draft
 from ecomm.errors import EcommError
 from ecomm.gc_pause import gc_paused
 from ecomm.identity import Identity
@@ -35,6 +34,7 @@ from ecomm.rules import (DeprovisionDraft, Eligibility, GroupChangeDraft, GroupC
                          check_change, check_deprovision, check_group_change,
                          check_provision, p16_resolve)
 from ecomm.rules.profile import license_profile
+from ecomm.rules.stored_requests import change_draft
 from ecomm.storage import calendar as cal_store
 from ecomm.storage import contacts
 from ecomm.storage import request_checks as bulk

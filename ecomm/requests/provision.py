@@ -18,7 +18,8 @@ from ecomm.errors import EcommError, NotFound, from_validation_error
 from ecomm.identity import Identity
 from ecomm.policy import Policy
 from ecomm import system_tasks
-from ecomm.requests import access, duplicates, evidence, timing
+from ecomm import access
+from ecomm.requests import duplicates, evidence, timing
 from ecomm.requests.models import Confirmation, Upload
 from ecomm.rules import (Eligibility, ProvisionDraft, apply_billing_defaults, check_provision,
                          p16_apply)
@@ -29,14 +30,8 @@ from ecomm.storage import requests as rs
 from ecomm.storage import speedtypes
 from ecomm.storage import transfers as tr
 from ecomm.storage.settings import load_policy
+from ecomm.rules.stored_requests import DRAFT_TO_REQUEST  # noqa: F401 (the request's fields)
 
-DRAFT_TO_REQUEST = (
-    "applications", "ecomm_role", "salesforce_profile", "replaces_license", "ecomm_specialist",
-    "additional_specialists", "business_units", "public_groups", "new_public_group",
-    "billing_campus", "campus_speedtype", "unit_speedtypes", "speedtype_notes",
-    "super_user_permissions", "cvent_add_ons", "course_privacy_awareness_on",
-    "course_it_providers_on", "course_pci_on", "notes",
-)
 DRAFT_TO_LICENSE = (
     "ecomm_specialist", "additional_specialists", "ecomm_role", "salesforce_profile",
     "business_units", "public_groups", "billing_campus", "campus_speedtype", "unit_speedtypes",

@@ -12,7 +12,7 @@ from ecomm import reference as ref
 from ecomm.compliance import COURSE_STATUS_LABEL, course_expires_on, course_status
 from ecomm.errors import NotFound
 from ecomm.identity import Identity
-from ecomm.requests import access
+from ecomm import access
 from ecomm.rules import course_valid_through
 from ecomm.storage import requests as rs
 from ecomm.storage.settings import load_policy

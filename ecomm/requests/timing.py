@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from pydantic import BaseModel
 
 from ecomm import calendar as cal
 from ecomm import reference as ref
@@ -31,23 +30,8 @@ def money(amount: Decimal) -> str:
     return f"${to_cents(amount):,.2f}"
 
 
-class CycleInfo(BaseModel):
-    """C1/C2: the batch a request joins: its cutoff, first processing day, credentials date."""
-
-    cycle: str
-    cutoff: date
-    processing_starts: date
-    credentials_date: date
-
-    @property
-    def month(self) -> date:
-        y, m = cal.parse_month(self.cycle)
-        return date(y, m, 1)
-
-    def sentence(self) -> str:
-        return (f"It joins the batch of {month_label(self.month)} (cycle {self.cycle}), which takes "
-                f"requests submitted by the cutoff on {self.cutoff.isoformat()} and is processed "
-                f"from {self.processing_starts.isoformat()}")
+# C1/C2: the batch a request joins, with its dates (the one model: ecomm.calendar.CycleDates)
+CycleInfo = cal.CycleDates
 
 
 def cycle_info(store, now_utc: datetime, policy: Policy) -> CycleInfo:
@@ -61,15 +45,8 @@ def cycle_dates(store, cycle: str, policy: Policy, closures=None) -> CycleInfo:
     """C1/C2: a named cycle's cutoff (last business day of the month before), first
     processing day and credentials date (the System team's date when set)."""
     closures = cal_store.extra_closures(store) if closures is None else closures
-    y, m = cal.parse_month(cycle)
-    py, pm = cal.add_months(y, m, -1)
-    return CycleInfo(
-        cycle=cycle,
-        cutoff=cal.cutoff(py, pm, closures),
-        processing_starts=cal.first_processing_day(cycle, closures),
-        credentials_date=cal.credentials_date(cycle, cal_store.credentials_override(store, cycle),
-                                              policy=policy, extra_closures=closures),
-    )
+    return cal.cycle_dates(cycle, policy=policy, extra_closures=closures,
+                           credentials_override=cal_store.credentials_override(store, cycle))
 
 
 def _invoice_kind(month: date) -> str:

@@ -110,7 +110,7 @@ def test_c3_at_the_next_batch_only_the_planted_requests_fail_and_only_on_p5(load
     # it (which the loader processes, or leaves to the System team in a first processing week)
     (_, c0), (_, c1), (last, c2) = sorted(cycles)
     assert last > as_of
-    assert [calendar.add_months(*calendar.parse_month(c), 1) for c in (c0, c1)] == \
+    assert [calendar.shift_month(*calendar.parse_month(c), 1) for c in (c0, c1)] == \
         [calendar.parse_month(c) for c in (c1, c2)]
 
 

@@ -12,7 +12,8 @@ import pytest
 
 from ecomm import compliance as q
 from ecomm import reference as ref
-from ecomm.billing.fiscal import add_months, fy_start
+from ecomm.billing.fiscal import fy_start
+from ecomm.months import month_start
 from ecomm.billing.forecast import pending_as_license
 from ecomm.billing.invoice import assemble
 from ecomm.billing.proration import true_up_window
@@ -67,7 +68,7 @@ def billing_totals(store, kind, as_of, campuses=None):
 
 def pending_totals(store, kind, as_of):
     """{(campus, group): (requests, total)} the forecast's pending requests add to a run."""
-    pending = reads.load_pending_provisions(store, default_month=add_months(as_of, 1))
+    pending = reads.load_pending_provisions(store, default_month=month_start(as_of, 1))
     if kind == "annual":
         pending = [p for p in pending if p.provisioning_month <= date(FY - 1, 7, 1)]
     out = {}
@@ -100,7 +101,7 @@ def test_b4_b5_cost_sql_agrees_with_the_billing_module(store, seed):
                                             campuses=campuses, **COMMON))
         assert got == billing_totals(store, kind, as_of, campuses), (kind, as_of, campuses)
         got = sql_totals(db.pending_amounts(store, kind=kind, july_first=date(2026, 7, 1),
-                                            window=window, default_month=add_months(as_of, 1),
+                                            window=window, default_month=month_start(as_of, 1),
                                             **COMMON))
         assert got == pending_totals(store, kind, as_of), (kind, as_of)
         checked += len(got)
@@ -160,7 +161,7 @@ def forecast_removals(store, kind, as_of):
 
     lics = reads.load_licenses_for_billing(store, as_of, since=fy_start(FY))
     removals = fc.removals_before(
-        reads.load_pending_deprovisions(store, default_month=add_months(as_of, 1)), FY, kind)
+        reads.load_pending_deprovisions(store, default_month=month_start(as_of, 1)), FY, kind)
     touched = [lic for lic in lics if any(
         fc._open(h, as_of) and (lic.license_number, h.application) in removals for h in lic.apps)]
     after = [fc.with_removals(lic, removals, kind, as_of) for lic in touched]
@@ -186,7 +187,7 @@ def test_c4_pending_deprovisionings_sql_agrees_with_the_forecast(store, seed):
         window = None if kind == "annual" else true_up_window(FY, kind)
         rows = db.deprovision_amounts(store, kind=kind, as_of=as_of, july_end=date(2026, 7, 31),
                                       window=window, run_month=run_month(FY, kind),
-                                      default_month=add_months(as_of, 1), **COMMON)
+                                      default_month=month_start(as_of, 1), **COMMON)
         got = {(c, g): Decimal(a) for c, g, _, a in rows if Decimal(a)}
         assert got == forecast_removals(store, kind, as_of), (kind, as_of)
         assert all(Decimal(a) <= 0 for *_, a in rows)

@@ -178,7 +178,7 @@ def test_c1_cutoff_is_a_business_day_with_none_after_it_in_the_month(ym, closure
 def test_c1_a_submission_joins_the_first_batch_whose_cutoff_it_makes(at):
     local = cal.clock.denver_date(at)
     year, month = cal.parse_month(cal.cycle_for_submission(at))
-    fed_by = cal.add_months(year, month, -1)        # the cutoff that feeds this batch
-    previous = cal.add_months(year, month, -2)      # the cutoff of the batch before
+    fed_by = cal.shift_month(year, month, -1)        # the cutoff that feeds this batch
+    previous = cal.shift_month(year, month, -2)      # the cutoff of the batch before
     assert local <= cal.cutoff(*fed_by)
     assert local > cal.cutoff(*previous)

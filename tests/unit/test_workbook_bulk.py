@@ -1,5 +1,5 @@
 """B4 spreadsheets at scale: the invoice lines' rows written in bulk from columns
-(ecomm.billing.workbook._Column, _Rows.bulk) are the very XML openpyxl writes for the same
+(ecomm.billing.xlsx_rows._Column, _Rows.bulk) are the very XML openpyxl writes for the same
 values, cell by cell, styles included, whether the rows go in as text or through lxml."""
 from __future__ import annotations
 
@@ -17,8 +17,9 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils.exceptions import IllegalCharacterError
 
 from ecomm.billing.invoice import build_invoices
-from ecomm.billing.workbook import (CURRENCY, WHOLE, _Column, _refuse_illegal, _rows_of, _styled,
-                                    write_workbooks_bytes)
+from ecomm.billing.workbook import write_workbooks_bytes
+from ecomm.billing.workbook_layout import CURRENCY, WHOLE, _styled
+from ecomm.billing.xlsx_rows import _Column, _refuse_illegal, _rows_of
 from tests.unit.billing_factories import FY, POLICY, RATES, held, lic
 
 LONG = "y" * 40_000   # openpyxl keeps the first 32,767 characters
