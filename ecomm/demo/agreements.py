@@ -13,12 +13,12 @@ stay exactly as they were; only the refresh, imported after the demo's files, vo
 """
 from __future__ import annotations
 
-import csv
 import tempfile
 from pathlib import Path
 
 from ecomm import reference as ref
 from ecomm.demo.past_cycles import past_cycles
+from ecomm.safe_export import write_interchange_csv
 
 # At least this many in the current cycle (more at a larger demo), on different campuses.
 CURRENT_CYCLE_MINIMUM = 2
@@ -63,9 +63,7 @@ def void_signatures(store, data, *, actor: str) -> list[str]:
         return []
     with tempfile.TemporaryDirectory(prefix="ecomm-demo-refresh-") as tmp:
         path = Path(tmp) / "campaign_members.csv"
-        with open(path, "w", newline="", encoding="utf-8") as f:
-            w = csv.writer(f, lineterminator="\n")
-            w.writerow(("contact_id", "campaign", "signed_at", "added_by", "reason"))
-            w.writerows((r.contact.id, ref.AGREEMENT_CAMPAIGN, "", "", "") for r in held)
+        write_interchange_csv(path, ("contact_id", "campaign", "signed_at", "added_by", "reason"),
+                              ((r.contact.id, ref.AGREEMENT_CAMPAIGN, "", "", "") for r in held))
         import_path(store, path, actor=actor)
     return [r.id for r in held]
