@@ -34,13 +34,19 @@ $(DB): | $(STAMP)
 run: $(STAMP) $(DB)
 	ECOMM_DB=$(DB) $(BIN)/streamlit run app.py --server.port $(PORT) --server.address localhost
 
+# Both test runs use one pytest-xdist worker per core (XDIST=, e.g. `make check XDIST=`, runs in
+# one process). --dist loadgroup: the browser journeys share one worker (one served app, one
+# chromium), and a module with a module-scoped fixture (a demo database) stays on one worker
+# (tests/conftest.py); every other test goes to whichever worker is free.
+XDIST ?= -n auto --dist loadgroup
+
 # The whole suite, browser journeys and slow tests included: before a merge, and in CI (.ci/run).
 test: $(DEV_STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(XDIST)
 
 # Everyday: everything but the browser journeys (tests/browser) and the tests marked slow.
 check: $(DEV_STAMP)
-	$(BIN)/python -m pytest -m "not browser and not slow" --ignore=tests/browser
+	$(BIN)/python -m pytest $(XDIST) -m "not browser and not slow" --ignore=tests/browser
 
 # Benchmarks at 1x and 100x (demo databases cached in benchmarks/.data/, made on first use:
 # the 100x one takes about a minute); the report goes to benchmarks/results.md, even when a

@@ -49,6 +49,25 @@ def pytest_configure(config) -> None:
     os.environ[clock.PIN_ENV] = PINNED_NOW
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items) -> None:
+    """Under pytest-xdist (``make check``/``make test`` run ``-n 2 --dist loadgroup``), tests
+    share a worker where sharing saves work: every browser journey runs on one worker (one
+    served demo app and one chromium, not one per worker), and the tests of a module that
+    builds a module-scoped fixture (most often a demo database) run on one worker, so that it
+    is built once. Every other test goes to whichever worker is free."""
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.xdist_group("browser"))
+            continue
+        info = getattr(item, "_fixtureinfo", None)
+        defs = info.name2fixturedefs.values() if info is not None else ()
+        if any(d.scope in ("module", "class", "package") for fd in defs for d in fd):
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+
+
 @pytest.fixture(autouse=True)
 def pinned_now(request, monkeypatch) -> str:
     """Every test runs with ECOMM_NOW pinned (PINNED_NOW, or the test's ``pinned_now`` marker);
