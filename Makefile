@@ -34,11 +34,11 @@ $(DB): | $(STAMP)
 run: $(STAMP) $(DB)
 	ECOMM_DB=$(DB) $(BIN)/streamlit run app.py --server.port $(PORT) --server.address localhost
 
-# Both test runs use one pytest-xdist worker per core (XDIST=, e.g. `make check XDIST=`, runs in
-# one process). --dist loadgroup: the browser journeys share one worker (one served app, one
-# chromium), and a module with a module-scoped fixture (a demo database) stays on one worker
-# (tests/conftest.py); every other test goes to whichever worker is free.
-XDIST ?= -n auto --dist loadgroup
+# Both test runs use one pytest-xdist worker per core (`make check XDIST=` runs in one process).
+# --dist loadscope (tests/conftest.py): a test module runs on one worker (its module-scoped
+# fixtures, often a demo database, are built once), and the browser journeys share one worker
+# (one served app, one chromium).
+XDIST ?= -n auto --dist loadscope
 
 # The whole suite, browser journeys and slow tests included: before a merge, and in CI (.ci/run).
 test: $(DEV_STAMP)

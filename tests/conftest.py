@@ -49,23 +49,24 @@ def pytest_configure(config) -> None:
     os.environ[clock.PIN_ENV] = PINNED_NOW
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(config, items) -> None:
-    """Under pytest-xdist (``make check``/``make test`` run ``-n 2 --dist loadgroup``), tests
-    share a worker where sharing saves work: every browser journey runs on one worker (one
-    served demo app and one chromium, not one per worker), and the tests of a module that
-    builds a module-scoped fixture (most often a demo database) run on one worker, so that it
-    is built once. Every other test goes to whichever worker is free."""
-    if not config.pluginmanager.hasplugin("xdist"):
-        return
-    for item in items:
-        if item.get_closest_marker("browser"):
-            item.add_marker(pytest.mark.xdist_group("browser"))
-            continue
-        info = getattr(item, "_fixtureinfo", None)
-        defs = info.name2fixturedefs.values() if info is not None else ()
-        if any(d.scope in ("module", "class", "package") for fd in defs for d in fd):
-            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """``make check``/``make test`` run on pytest-xdist workers with ``--dist loadscope``: each
+    test module runs on one worker (a module-scoped fixture, most often a demo database, is
+    built once), and all the browser journeys share one worker (one served demo app and one
+    chromium, not one per worker). (xdist's own ``loadgroup`` cannot be used: with pytest 9 it
+    no longer changes the node ids it groups by.)"""
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ModulesAndBrowser(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            if nodeid.startswith("tests/browser/"):
+                return "tests/browser"
+            return nodeid.split("::", 1)[0]
+
+    return ModulesAndBrowser(config, log)
 
 
 @pytest.fixture(autouse=True)
