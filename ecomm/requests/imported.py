@@ -147,6 +147,23 @@ def _before_own_removal(lic: ReplacedLicense, row: dict, on: date) -> ReplacedLi
     return lic.model_copy(update={"apps": apps})
 
 
+def _c4_ends_later(lic: ReplacedLicense, row: dict, on: date) -> str | None:
+    """C4: a pending deprovisioning request removed Salesforce at once, on the day it was
+    submitted; license_apps.csv cannot have the license hold it past that day. The sentence
+    that refuses such a row, or None."""
+    if (row["status"] != "pending" or row["salesforce_removed_on"] is not None
+            or ref.SALESFORCE not in (row["applications"] or [])):
+        return None
+    later = [a.deprovisioned_on for a in lic.apps if a.application == ref.SALESFORCE
+             and a.provisioned_on <= on and a.deprovisioned_on is not None
+             and a.deprovisioned_on > on]
+    if not later:
+        return None
+    return (f"C4: deprovisioning Salesforce takes effect at once, on submission ({on}), but "
+            f"license_apps.csv says {lic.license_number} holds {ref.SALESFORCE} until "
+            f"{min(later)}: set that row's deprovisioned_on to {on}, or leave this request out")
+
+
 def _judge(row: dict, submitter: Identity, on: date, data: _Loaded) -> Eligibility | list[tuple]:
     """The rules of the form for one open imported request, or (column, sentence) problems
     that stop it before the rules (a license or contact that does not fit, a bad cell)."""
@@ -184,6 +201,8 @@ def _judge(row: dict, submitter: Identity, on: date, data: _Loaded) -> Eligibili
                 pending={a for rid2, asks in data.change_asks[lic.license_number]
                          if rid2 != rid for a in asks})
         if kind == "deprovision":
+            if (late := _c4_ends_later(lic, row, on)) is not None:
+                return [("license_number", late)]
             draft = DeprovisionDraft(campus=row["campus"], license_number=lic.license_number,
                                      applications=row["applications"] or [], notes=row["notes"])
             return check_deprovision(

@@ -40,9 +40,9 @@ def add_users(store: Store, rows) -> None:
 
 
 @pytest.fixture
-def app_store(tmp_path, monkeypatch):
+def app_store(tmp_path, monkeypatch, copy_empty_db):
     """A migrated tmp database with the test users, used by the app through ECOMM_DB."""
-    path = tmp_path / "app.duckdb"
+    path = copy_empty_db(tmp_path / "app.duckdb")
     monkeypatch.setenv("ECOMM_DB", str(path))   # today: the suite's pinned clock (TODAY)
     store = Store(path)
     add_users(store, USERS)

@@ -105,19 +105,22 @@ def test_a_long_free_text_cell_is_refused():
         f"at most {MAX_TEXT_CHARS:,} characters"]
 
 
-def test_50000_random_junk_rows_are_each_refused(capsys, tmp_path):
+# 50,000 rows (about 7 s) in make test; make check proves the same on 2,000 (still past the
+# report's 1,000-problem cap)
+@pytest.mark.parametrize("n", [2_000, pytest.param(50_000, marks=pytest.mark.slow)])
+def test_50000_random_junk_rows_are_each_refused(capsys, tmp_path, n):
     rng = random.Random(14)
     junk = string.ascii_letters + string.digits + string.punctuation.replace('"', "").replace(",", "")
 
     def word() -> str:
         return "".join(rng.choices(junk, k=rng.randint(1, 24)))
 
-    rows = [",".join(word() for _ in range(5)) for _ in range(50_000)]
+    rows = [",".join(word() for _ in range(5)) for _ in range(n)]
     data = (HEADER + "\n".join(rows) + "\n").encode()
     raw, problems = read_csv_bytes("contacts.csv", spec_for("contacts"), data)
     table = parse_sheet(raw, split_total=100)
     bad_lines = {p.line for p in problems + table.problems}
-    assert bad_lines == set(range(2, 50_002))  # every junk row has something wrong
+    assert bad_lines == set(range(2, n + 2))  # every junk row has something wrong
     code, out, _ = cli_import(capsys, tmp_path, "contacts.csv", data, "--json")
     assert code == 1 and contacts_in(tmp_path) == 0
     doc = json.loads(out)

@@ -265,6 +265,18 @@ def test_c4_two_imported_deprovisions_of_the_same_application_are_both_refused(s
                                                           "requests.csv:3 applications"]
 
 
+def test_c4_a_license_holding_salesforce_past_its_removal_is_refused(store, tmp_path):
+    # The sample's R-0002 deprovisioned Salesforce from LN-0777 on submission (2026-01-15, C4);
+    # a license_apps.csv that keeps it until 2027-03-03 contradicts that (hypothesis found it:
+    # the import crashed with a RuntimeError instead of refusing).
+    apps = SAMPLE["license_apps.csv"].replace("2025-07-07,2026-01-15", "2025-07-07,2027-03-03")
+    assert apps != SAMPLE["license_apps.csv"]
+    problems = refused(store, tmp_path, SAMPLE["requests.csv"], license_apps=apps)
+    assert len(problems) == 1 and problems[0].startswith("requests.csv:3 license_number: C4:")
+    assert "2027-03-03" in problems[0] and "2026-01-15" in problems[0]
+    assert nothing_written(store)
+
+
 def test_c5_imported_group_change_is_checked_against_the_license_and_reference(store, tmp_path):
     change = dict(request_id="R-G", kind="change_groups", applications="",
                   license_number="LN-0776")

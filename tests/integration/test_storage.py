@@ -81,7 +81,7 @@ def test_second_process_gets_a_clear_busy_message(db_path):
     assert "--db" in out.stdout
 
 
-def test_concurrent_writers_in_one_process_lose_nothing(store):
+def test_concurrency_writers_in_one_process_lose_nothing(store):
     import threading
 
     def add(i):
