@@ -14,8 +14,10 @@ from ecomm.billing.proration import KIND_LABEL, KINDS, TRUE_UPS
 from ecomm.billing.records import APPROVED, BILLED, DRAFT, FINAL, IN_REVIEW
 from ecomm.billing.workbook import workbook_name
 from ecomm.errors import EcommError
+from ecomm.storage.dashboard import data_version
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SECTION_KEY = "bill_section"   # the open tab (st.tabs with state)
 
 
 @st.cache_data(ttl=600, max_entries=16, show_spinner="Working out the forecast ...")
@@ -37,6 +39,20 @@ def one_invoice(_store, path: str, email: str, _user, invoice_id: str):
     return workflow.get_invoice(_store, _user, invoice_id)
 
 
+@st.cache_data(ttl=600, max_entries=32, show_spinner=False)
+def review_statuses(_store, path: str, email: str, _user, fy: int, kind: str, version):
+    """B6: where each campus's net-new review stands, per data version (every write through
+    the app clears it too): re-reading the candidates was most of a widget change at 100x."""
+    return net_new.statuses(_store, _user, fiscal_year=fy, kind=kind)
+
+
+@st.cache_data(ttl=600, max_entries=32, show_spinner=False)
+def review_candidates(_store, path: str, email: str, _user, fy: int, kind: str, campus: str,
+                      version):
+    """B6: a campus's net-new candidates with their review, per data version."""
+    return net_new.candidates(_store, _user, fiscal_year=fy, kind=kind, campus=campus)
+
+
 store = ui.get_store()
 user = ui.current_user()
 if user is None:
@@ -48,6 +64,7 @@ if not user.is_system:
 
 today = ui.today()
 this_fy = fiscal_year_of(today)
+version = data_version(store)   # the caches' stamp: changes with every audited write
 st.title("Billing")
 ui.show_flash()
 
@@ -72,7 +89,7 @@ def draft_gates(fy: int, kind: str) -> tuple[bool, str | None]:
     """B6/B4 (rev 2): what drafting this run needs said on purpose: capturing the open
     net-new lists (the unreviewed campuses named), or overriding the July batch's wait."""
     if kind in TRUE_UPS:
-        statuses = net_new.statuses(store, user, fiscal_year=fy, kind=kind)
+        statuses = review_statuses(store, str(store.path), user.email, user, fy, kind, version)
         still_open = gates.open_lists(statuses)
         if not still_open:
             return False, None
@@ -90,8 +107,11 @@ def draft_gates(fy: int, kind: str) -> tuple[bool, str | None]:
     return False, st.text_input("Override reason (recorded, B4)", key="bill_override") or None
 
 
+# The tabs know which one is open (switching reruns) so that the forecast, most of a first
+# visit at 100x, is worked out only while its tab is open (issue 18, speed).
 tab_runs, tab_review, tab_setup, tab_forecast = st.tabs(
-    ["Invoice runs", "Net-new review", "Fiscal year setup", "Forecast"])
+    ["Invoice runs", "Net-new review", "Fiscal year setup", "Forecast"], key=SECTION_KEY,
+    on_change="rerun")
 
 # -- invoice runs (B4, B5, B8) ------------------------------------------------------------------
 with tab_runs:
@@ -229,7 +249,8 @@ with tab_review:
                            format_func=KIND_LABEL.get, key="nn_kind")
     st.caption("Specialists review their campus's list in the second week of January and June; "
                "capturing closes the reviews and writes each decision onto the license (B6).")
-    statuses = net_new.statuses(store, user, fiscal_year=nn_fy, kind=nn_kind)
+    statuses = review_statuses(store, str(store.path), user.email, user, nn_fy, nn_kind,
+                               version)
     st.dataframe(frames.statuses_frame(statuses), hide_index=True, width="stretch",
                  key=f"nn_status_{nn_fy}_{nn_kind}")
     open_lists = [s.campus for s in statuses if s.candidates and not s.captured]
@@ -260,8 +281,8 @@ with tab_review:
         st.warning("Flags and growth disagree (B7): " + "; ".join(disagree) + ".",
                    icon=":material/warning:")
     look = st.selectbox("Show the list of", ref.CAMPUSES, key="nn_campus")
-    st.dataframe(frames.candidates_frame(net_new.candidates(
-        store, user, fiscal_year=nn_fy, kind=nn_kind, campus=look)),
+    st.dataframe(frames.candidates_frame(review_candidates(
+        store, str(store.path), user.email, user, nn_fy, nn_kind, look, version)),
         hide_index=True, width="stretch", key=f"nn_list_{nn_fy}_{nn_kind}_{look}")
 
 # -- fiscal year setup (B1, B2, B7) --------------------------------------------------------------
@@ -319,7 +340,8 @@ with tab_setup:
                     f"Corrected the FY{s_fy} count of {b_app} at {b_campus}.")
 
 # -- forecast (B4, B5) ---------------------------------------------------------------------------
-with tab_forecast:
+def show_forecast() -> None:
+    """B4/B5: what the invoices would bill today (the Forecast tab, when it is open)."""
     st.caption(f"If billed today ({today.isoformat()}): licenses held now, plus pending "
                "provisioning requests from their cycle's month, less pending deprovisionings "
                "processed before the invoice (C4: charged on a true-up through the month "
@@ -338,3 +360,8 @@ with tab_forecast:
         st.plotly_chart(fig, key="forecast_chart")
         st.dataframe(frames.forecast_frame(rows), hide_index=True, width="stretch",
                      key="forecast_table")
+
+
+with tab_forecast:
+    if tab_forecast.open:
+        show_forecast()

@@ -18,6 +18,7 @@ from ecomm.errors import EcommError
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NET_NEW = "Net new (billed on the true-up)"
 NOT_NET_NEW = "Not net new (a transfer, P10)"
+SECTION_KEY = "inv_section"   # the open tab (st.tabs with state)
 
 
 @st.cache_data(ttl=600, max_entries=16, show_spinner="Working out the forecast ...")
@@ -63,7 +64,10 @@ def attempt(fn, message) -> None:
         ui.done(message(result) if callable(message) else message)
 
 
-tab_inv, tab_review, tab_forecast = st.tabs(["Invoices", "Net-new review", "Forecast"])
+# The tabs know which one is open (switching reruns): the forecast is worked out only while
+# its tab is open (issue 18, speed).
+tab_inv, tab_review, tab_forecast = st.tabs(["Invoices", "Net-new review", "Forecast"],
+                                            key=SECTION_KEY, on_change="rerun")
 
 # -- the campus's invoices (B8) --------------------------------------------------------------
 with tab_inv:
@@ -209,7 +213,8 @@ with tab_review:
                     lambda n: f"Confirmed {n} application(s) as flagged.")
 
 # -- forecast (B4, B5) -------------------------------------------------------------------------
-with tab_forecast:
+def show_forecast() -> None:
+    """B4/B5: what the campus would be billed today (the Forecast tab, when open)."""
     st.caption(f"What your campus would be billed if billed today ({today.isoformat()}), "
                "counting pending provisioning requests, pending deprovisionings processed "
                "before the invoice (C4) and your net-new review decisions (B6).")
@@ -230,3 +235,8 @@ with tab_forecast:
             st.plotly_chart(fig, key="inv_forecast_chart")
         st.dataframe(frames.forecast_frame(rows), hide_index=True, width="stretch",
                      key="inv_forecast_table")
+
+
+with tab_forecast:
+    if tab_forecast.open:
+        show_forecast()
