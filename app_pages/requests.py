@@ -7,6 +7,7 @@ from ecomm import clock, ui
 from ecomm import reference as ref
 from ecomm.errors import EcommError
 from ecomm.requests import cancel_request, list_requests
+from ecomm.safe_export import csv_bytes
 
 ANY = "All"
 STATUSES = ("pending", "held", "processed", "completed", "cancelled")
@@ -40,20 +41,24 @@ frame = pd.DataFrame([{
     "submitted": clock.to_denver(r["submitted_at"]).strftime("%Y-%m-%d %H:%M"),
     "kind": KIND_LABEL.get(r["kind"], r["kind"]), "status": r["status"], "campus": r["campus"],
     "cycle": r["cycle"],
-    "contact": ui.record_url(ui.CONTACT_PAGE, r["contact_id"]),
+    "contact": r["contact_id"],
     "name": " ".join(p for p in (r["first_name"], r["last_name"]) if p),
-    "license record": ui.record_url(ui.LICENSE_PAGE, r["license_number"]),
+    "license record": r["license_number"],
     "applications": ", ".join(r["applications"] or []),
     "held because": "; ".join(r["held_reasons"] or []) if r.get("held_reasons") else "",
     "submitted by": r["submitted_by"]} for r in rows],
     columns=["request", "submitted", "kind", "status", "campus", "cycle", "contact", "name",
              "license record", "applications", "held because", "submitted by"])
+# the record links from one template each (issue 18, speed: not a URL made per row)
+frame["contact"] = ui.record_urls(ui.CONTACT_PAGE, frame["contact"].tolist())
+frame["license record"] = ui.record_urls(ui.LICENSE_PAGE, frame["license record"].tolist())
 st.caption(f"{len(frame)} request(s), newest first.")
 st.dataframe(frame, hide_index=True, width="stretch", column_config={
     "contact": ui.link_column("contact", ui.CONTACT_PAGE),
     "license record": ui.link_column("license record", ui.LICENSE_PAGE)})
 if len(frame):
-    ui.download_csv(frame, "requests.csv", "Download as CSV", key="req_csv")
+    ui.download_bytes(lambda: csv_bytes(frame, bom=False), "requests.csv",  # made when pressed
+                      "Download as CSV", "text/csv", key="req_csv")
 
 if user.is_manager:
     st.caption("A3: managers read; the campus's eComm specialist or the System team cancels "
