@@ -53,6 +53,17 @@ def review_candidates(_store, path: str, email: str, _user, fy: int, kind: str, 
     return net_new.candidates(_store, _user, fiscal_year=fy, kind=kind, campus=campus)
 
 
+@st.cache_data(ttl=600, max_entries=32, show_spinner=False)
+def per_version(_store, path: str, email: str, _user, what: str, day, version):
+    """The page's counts that only a write changes (P12's licenses without a speedtype, B7's
+    growth and counts), per data version: not counted again over every license on each rerun."""
+    if what == "missing_speedtype":
+        return gates.licenses_missing_speedtype(_store, _user)
+    if what == "growth":
+        return fiscal_setup.growth_report(_store, _user, day)
+    return fiscal_setup.baseline_comparison(_store, _user, day)
+
+
 store = ui.get_store()
 user = ui.current_user()
 if user is None:
@@ -130,7 +141,8 @@ with tab_runs:
     if too_early:
         st.info(f"The {label} can be drafted from {frames.default_as_of(fy, kind, today)} on; "
                 "the Forecast tab shows what it would bill today.")
-    missing_st = gates.licenses_missing_speedtype(store, user)
+    missing_st = per_version(store, str(store.path), user.email, user, "missing_speedtype",
+                             None, version)
     if missing_st:   # P12 (rev 2): what the upgrade could not fill
         st.warning(f"P12: {len(missing_st)} license record(s) have no campus billing speedtype "
                    "(their billing campus has no default): "
@@ -271,7 +283,8 @@ with tab_review:
             attempt(lambda: net_new.reopen(store, user, fiscal_year=nn_fy, kind=nn_kind,
                                            campus=again, reason=why),
                     f"Reopened {again}'s net-new list: its specialist can correct it again.")
-    growth = fiscal_setup.growth_report(store, user, min(today, fy_end(nn_fy)))
+    growth = per_version(store, str(store.path), user.email, user, "growth",
+                         min(today, fy_end(nn_fy)), version)
     st.markdown("**Against the July count (B7)**: per campus and application, the July count, "
                 "the count now, the growth and the applications flagged net new.")
     st.dataframe(frames.growth_frame(growth), hide_index=True, width="stretch",
@@ -322,7 +335,8 @@ with tab_setup:
                     f"Recorded the FY{s_fy} counts as of {fy_start(s_fy).isoformat()}.")
     compare_on = min(max(today, fy_start(s_fy)), fy_end(s_fy))
     st.caption(f"Current counts as of {compare_on.isoformat()}.")
-    st.dataframe(frames.baseline_frame(fiscal_setup.baseline_comparison(store, user, compare_on),
+    st.dataframe(frames.baseline_frame(per_version(store, str(store.path), user.email, user,
+                                                   "baseline", compare_on, version),
                                        recorded),
                  hide_index=True, width="stretch", key=f"baseline_table_{s_fy}")
     if recorded:
