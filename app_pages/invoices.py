@@ -14,6 +14,7 @@ from ecomm.billing.proration import KIND_LABEL, TRUE_UPS
 from ecomm.billing.records import IN_REVIEW
 from ecomm.billing.workbook import workbook_name
 from ecomm.errors import EcommError
+from ecomm.storage.dashboard import data_version
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NET_NEW = "Net new (billed on the true-up)"
@@ -38,6 +39,14 @@ def my_invoices(_store, path: str, email: str, _user):
 def one_invoice(_store, path: str, email: str, _user, invoice_id: str):
     """B8: one invoice with its lines (a campus's July invoice has thousands)."""
     return workflow.get_invoice(_store, _user, invoice_id)
+
+
+@st.cache_data(ttl=600, max_entries=32, show_spinner=False)
+def review_lists(_store, path: str, email: str, _user, fy: int, kind: str, campus, version):
+    """B6: the campus's net-new candidates and where every visible campus's review stands, per
+    data version (issue 18, speed: re-read and re-validated on every widget change)."""
+    return (net_new.candidates(_store, _user, fiscal_year=fy, kind=kind, campus=campus),
+            net_new.statuses(_store, _user, fiscal_year=fy, kind=kind))
 
 
 store = ui.get_store()
@@ -168,9 +177,9 @@ with tab_review:
                "provisioned in the true-up's window: net new is billed from its month through "
                "June (B5); a transfer (P10) is not. A correction needs a reason.")
     try:
-        cands = net_new.candidates(store, user, fiscal_year=nn_fy, kind=nn_kind, campus=campus)
-        status = next(s for s in net_new.statuses(store, user, fiscal_year=nn_fy, kind=nn_kind)
-                      if s.campus == campus)
+        cands, statuses = review_lists(store, str(store.path), user.email, user, nn_fy, nn_kind,
+                                       campus, data_version(store))
+        status = next(s for s in statuses if s.campus == campus)
     except EcommError as exc:
         ui.show_error(exc)
         cands, status = [], None
