@@ -314,16 +314,23 @@ SECTION = "## Every page in the browser (issue 18)"
 
 
 def update_results(path: Path = ROOT / "benchmarks" / "results.md") -> None:
-    """Put this section into results.md in place of the one there (before the findings),
-    without running the other benchmarks again (``make bench``'s report writes it too)."""
+    """Put this section into results.md in place of the one there, before the findings (taken
+    again from notes.md), without running the other benchmarks again (``make bench``'s report
+    writes the whole file)."""
     text = path.read_text() if path.exists() else ""
     start = text.find(SECTION)
     if start >= 0:
         end = text.find("\n## ", start + len(SECTION))
         text = text[:start] + text[end + 1:] if end >= 0 else text[:start]
     section = render(load_results())
+    notes = ROOT / "benchmarks" / "notes.md"       # the findings, as the report appends them
     at = text.find("## Findings")
-    text = (text[:at] + section + "\n" + text[at:]) if at >= 0 else text + "\n" + section
+    if at >= 0 and notes.exists():
+        text = text[:at] + section + "\n" + notes.read_text().strip() + "\n\n"
+    elif at >= 0:
+        text = text[:at] + section + "\n" + text[at:]
+    else:
+        text = text + "\n" + section
     path.write_text(text)
 
 
