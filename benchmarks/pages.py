@@ -210,6 +210,7 @@ def run_scale(scale: str, loads: int, roles: list[str], widgets: bool, log) -> d
             for role in roles:
                 log(f"{scale} {role}")
                 result["roles"][role] = measure_role(browser, app.url, role, loads, log)
+                _save_partial(scale, result)
             if widgets:
                 result["widgets"] = measure_widgets(browser, app.url, loads, log)
             result["peak_rss_mb"] = round(app.peak_rss_mb() or 0, 1)
@@ -221,6 +222,15 @@ def run_scale(scale: str, loads: int, roles: list[str], widgets: bool, log) -> d
 
 def result_path(scale: str) -> Path:
     return DATA / f"pages-{scale}.json"
+
+
+def _save_partial(scale: str, result: dict) -> None:
+    """What is measured so far (a run stopped half way still leaves its roles' figures)."""
+    partial = {**result, "load_after": os.getloadavg(), "partial": True,
+               "ended": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+    path = DATA / f"pages-{scale}.partial.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(partial, indent=1))
 
 
 def main(argv: list[str] | None = None) -> int:
