@@ -37,8 +37,12 @@ def my_invoices(_store, path: str, email: str, _user):
 
 @st.cache_data(ttl=300, max_entries=4, show_spinner="Reading the invoice's lines ...")
 def one_invoice(_store, path: str, email: str, _user, invoice_id: str):
-    """B8: one invoice with its lines (a campus's July invoice has thousands)."""
-    return workflow.get_invoice(_store, _user, invoice_id)
+    """B8: one invoice as shown: its head (without the lines), total, number of lines and
+    lines table (a campus's July invoice has thousands of lines: issue 18, speed, they were
+    unpickled as models and made into the table on every run)."""
+    inv = workflow.get_invoice(_store, _user, invoice_id)
+    return (inv.model_copy(update={"lines": []}), inv.total, len(inv.lines),
+            frames.lines_frame(inv))
 
 
 @st.cache_data(ttl=600, max_entries=32, show_spinner=False)
@@ -114,19 +118,19 @@ with tab_inv:
                                                     f"{frames.dollars(by_id[i].total)}",
                               key="inv_invoice")
         if chosen:
-            inv = one_invoice(store, str(store.path), user.email, user, chosen)
+            inv, total, n_lines, lines = one_invoice(store, str(store.path), user.email, user,
+                                                     chosen)
             st.subheader(workflow.describe(inv))
             st.markdown(ui.md(
                 f"**Status:** {inv.status_label} · **as of** {inv.as_of.isoformat()} · "
                 f"**campus billing speedtype** {inv.campus_speedtype or '(none)'} · "
-                f"**{len(inv.lines)} license(s)** · **total** {frames.dollars(inv.total)}"))
+                f"**{n_lines} license(s)** · **total** {frames.dollars(total)}"))
             demo_note = invoice_marks.demo_rates_note(store, inv.fiscal_year)   # issue 18
             if demo_note:
                 st.warning(demo_note, icon=":material/science:")
             if inv.corrects_invoice_id:
                 st.info(ui.md(f"Corrects {inv.corrects_invoice_id}: {inv.note or ''}"))
-            st.dataframe(frames.lines_frame(inv), hide_index=True, width="stretch",
-                         key=f"inv_lines_{chosen}")
+            st.dataframe(lines, hide_index=True, width="stretch", key=f"inv_lines_{chosen}")
             with st.expander("History"):
                 st.dataframe(frames.events_frame(workflow.history(store, user, chosen)),
                              hide_index=True, width="stretch", key=f"inv_events_{chosen}")
