@@ -209,7 +209,11 @@ def run_scale(scale: str, loads: int, roles: list[str], widgets: bool, log) -> d
                       "load_before": load_before, "roles": {}, "widgets": []}
             for role in roles:
                 log(f"{scale} {role}")
+                began, load = datetime.now(timezone.utc), os.getloadavg()
                 result["roles"][role] = measure_role(browser, app.url, role, loads, log)
+                result["roles"][role].update(
+                    loads=loads, started=began.isoformat(timespec="seconds"), load_before=load,
+                    load_after=os.getloadavg())
                 _save_partial(scale, result)
             if widgets:
                 result["widgets"] = measure_widgets(browser, app.url, loads, log)
@@ -239,6 +243,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--loads", type=int, default=10)
     parser.add_argument("--roles", default=",".join(ROLES))
     parser.add_argument("--no-widgets", action="store_true")
+    parser.add_argument("--merge", action="store_true",
+                        help="keep the stored figures of the roles not measured this time")
     parser.add_argument("--report-only", action="store_true",
                         help="measure nothing: put the stored figures into results.md")
     args = parser.parse_args(argv)
@@ -256,6 +262,13 @@ def main(argv: list[str] | None = None) -> int:
         result = run_scale(scale, args.loads, [r.strip() for r in args.roles.split(",")],
                            not args.no_widgets, log)
         path = result_path(scale)
+        if args.merge and path.exists():
+            old = json.loads(path.read_text())
+            result["roles"] = {**old.get("roles", {}), **result["roles"]}
+            result["widgets"] = result["widgets"] or old.get("widgets", [])
+            result["merged_with"] = [*old.get("merged_with", []),
+                                     {k: old.get(k) for k in ("started", "ended", "loads",
+                                                              "load_before", "load_after")}]
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(result, indent=1))
         log(f"wrote {path}")
@@ -270,6 +283,10 @@ def _fmt(seconds: float) -> str:
 
 def _met(value: float, target: float) -> str:
     return "yes" if value < target else "**NO**"
+
+
+def _load(values) -> str:
+    return ", ".join(f"{x:.1f}" for x in values)
 
 
 def render(results: dict[str, dict]) -> str:
@@ -290,6 +307,9 @@ def render(results: dict[str, dict]) -> str:
                   f"{', '.join(f'{x:.1f}' for x in res['load_before'])}, after "
                   f"{', '.join(f'{x:.1f}' for x in res['load_after'])}; server peak "
                   f"{res.get('peak_rss_mb', 0):,.0f} MB",
+                  *[f"- {role}: {r['loads']} loads, measured from {r['started']} (load "
+                    f"average before {_load(r['load_before'])}, after {_load(r['load_after'])})"
+                    for role, r in res["roles"].items() if "started" in r],
                   "- development sign-in kept across sidebar clicks: " + "; ".join(
                       f"{role} {r['clicks'] - r['lost_sign_in']}/{r['clicks']}"
                       for role, r in res["roles"].items()), "",
