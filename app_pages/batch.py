@@ -17,7 +17,7 @@ def request_processing(cycle: str) -> None:
     st.session_state[CLICK_KEY] = cycle
 
 
-@st.cache_data(ttl=600, max_entries=8, show_spinner="Working out the preview ...")
+@st.cache_data(ttl=600, max_entries=8, max_size="64MB", show_spinner="Working out the preview ...")
 def cached_preview(_store, db: str, email: str, _user, cycle: str, on, version):
     """C1-C5: the cycle's preview on the processing day, per data version (issue 18, speed:
     every rerun checked every request of the cycle again). Processing itself reads and checks
