@@ -301,7 +301,9 @@ def render(results: dict[str, dict]) -> str:
              "100x under 2 s / 3 s; a ticked row or a changed widget under 1 s at 100x.", ""]
     for scale, res in results.items():
         t = TARGETS.get(scale, TARGETS["100x"])
-        lines += [f"### {scale} ({res['licenses']:,} licenses, as of {res['as_of']})", "",
+        lines += [f"### {scale} ({res['licenses']:,} licenses, as of {res['as_of']})"
+                  + (" — stopped before the end: the roles measured" if res.get("partial")
+                     else ""), "",
                   f"- {res['loads']} loads per page and mode; measured {res['started']} to "
                   f"{res['ended']}; load average (1, 5, 15 min) before "
                   f"{', '.join(f'{x:.1f}' for x in res['load_before'])}, after "
