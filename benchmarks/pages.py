@@ -62,7 +62,7 @@ WATCH_RUNS = """
 """
 # The run has ended (one more than ``after``) and every table in view holds its canvas. A run
 # so short that the page never showed "running" counts once the URL is the page's and 1 s
-# have passed since the click (``path``, ``since``).
+# has passed since the click (``path``, ``since``).
 DRAWN = """
 ([after, path, since]) => {
   const app = document.querySelector("[data-testid='stApp']");
