@@ -318,6 +318,10 @@ def render(results: dict[str, dict]) -> str:
                   f"{', '.join(f'{x:.1f}' for x in res['load_before'])}, after "
                   f"{', '.join(f'{x:.1f}' for x in res['load_after'])}; server peak "
                   f"{res.get('peak_rss_mb', 0):,.0f} MB",
+                  *[f"- the roles without a line of their own: the earlier run, {m['loads']} "
+                    f"loads, {m['started']} to {m['ended']}, load average before "
+                    f"{_load(m['load_before'])}, after {_load(m['load_after'])}"
+                    for m in res.get("merged_with", [])],
                   *[f"- {role}: {r['loads']} loads, measured from {r['started']} (load "
                     f"average before {_load(r['load_before'])}, after {_load(r['load_after'])})"
                     for role, r in res["roles"].items() if "started" in r],
