@@ -54,12 +54,14 @@ check: $(DEV_STAMP)
 	$(BIN)/python -m pytest $(XDIST) -m "not browser and not slow" --ignore=tests/browser
 
 # Benchmarks at 1x and 100x (demo databases cached in benchmarks/.data/, made on first use:
-# the 100x one takes about a minute); the report goes to benchmarks/results.md, even when a
-# benchmark failed (make then fails too).
+# the 100x one takes about a minute), then every page of every role in chromium
+# (benchmarks/pages.py); the report goes to benchmarks/results.md, even when a benchmark
+# failed (make then fails too).
 bench: $(DEV_STAMP)
 	mkdir -p benchmarks/.data
 	status=0; $(BIN)/python -m pytest benchmarks -o addopts="-q" --benchmark-only \
 		-p no:cacheprovider --benchmark-json=benchmarks/.data/last.json || status=$$?; \
+		$(BIN)/python -m benchmarks.pages || status=$$?; \
 		$(BIN)/python -m benchmarks.report && exit $$status
 
 # Every page, the clicked-into screens of tools/journey_screenshots.py, and My work per role.

@@ -6,6 +6,7 @@ import streamlit as st
 from ecomm import batch, clock, system_tasks, ui
 from ecomm.batch import export
 from ecomm.errors import EcommError
+from ecomm.audit_view import data_version
 
 NOTICE_KEY = "_batch_notice"
 CLICK_KEY = "_batch_process_clicked"
@@ -14,6 +15,14 @@ CLICK_KEY = "_batch_process_clicked"
 def request_processing(cycle: str) -> None:
     """The Process button's callback: remember which cycle to process in this run."""
     st.session_state[CLICK_KEY] = cycle
+
+
+@st.cache_data(ttl=600, max_entries=8, max_size="64MB", show_spinner="Working out the preview ...")
+def cached_preview(_store, db: str, email: str, _user, cycle: str, on, version):
+    """C1-C5: the cycle's preview on the processing day, per data version (issue 18, speed:
+    every rerun checked every request of the cycle again). Processing itself reads and checks
+    again inside its transaction (C6)."""
+    return batch.preview_batch(_store, _user, cycle, on=on)
 
 
 store, user = ui.page(ui.SYSTEM,
@@ -187,10 +196,10 @@ if record is not None:
     st.dataframe(frame, hide_index=True, width="stretch", key=f"tbl_new_{cycle}")
     d1, d2 = st.columns(2)
     with d1:
-        ui.download_bytes(export.to_csv(frame), f"{export.file_stem(plan)}.csv",
+        ui.download_bytes(lambda: export.to_csv(frame), f"{export.file_stem(plan)}.csv",
                           "Download new users (CSV)", "text/csv", key="dl_csv")
     with d2:
-        ui.download_bytes(export.to_xlsx(frame), f"{export.file_stem(plan)}.xlsx",
+        ui.download_bytes(lambda: export.to_xlsx(frame), f"{export.file_stem(plan)}.xlsx",
                           "Download new users (XLSX)",
                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                           key="dl_xlsx")
@@ -198,7 +207,8 @@ if record is not None:
 
 on = batch.default_processing_day(store, cycle, today)
 try:
-    plan = batch.preview_batch(store, user, cycle, on=on)
+    plan = cached_preview(store, str(store.path), user.email, user, cycle, on,
+                          data_version(store))
 except EcommError as exc:
     ui.show_error(exc)
     st.stop()

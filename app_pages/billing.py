@@ -17,8 +17,10 @@ from ecomm.billing.workbook import workbook_name
 from ecomm.errors import EcommError
 from ecomm.ui import attempt
 from ecomm.ui.invoice_view import show_invoice
+from ecomm.audit_view import data_version
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SECTION_KEY = "bill_section"   # the open tab (st.tabs with state)
 
 
 @st.cache_data(ttl=600, max_entries=16, show_spinner="Working out the forecast ...")
@@ -40,11 +42,37 @@ def one_invoice(_store, path: str, email: str, _user, invoice_id: str):
     return workflow.get_invoice(_store, _user, invoice_id)
 
 
+@st.cache_data(ttl=600, max_entries=32, show_spinner=False)
+def review_statuses(_store, path: str, email: str, _user, fy: int, kind: str, version):
+    """B6: where each campus's net-new review stands, per data version (every write through
+    the app clears it too): re-reading the candidates was most of a widget change at 100x."""
+    return net_new.statuses(_store, _user, fiscal_year=fy, kind=kind)
+
+
+@st.cache_data(ttl=600, max_entries=32, show_spinner=False)
+def review_candidates(_store, path: str, email: str, _user, fy: int, kind: str, campus: str,
+                      version):
+    """B6: a campus's net-new candidates with their review, per data version."""
+    return net_new.candidates(_store, _user, fiscal_year=fy, kind=kind, campus=campus)
+
+
+@st.cache_data(ttl=600, max_entries=32, show_spinner=False)
+def per_version(_store, path: str, email: str, _user, what: str, day, version):
+    """The page's counts that only a write changes (P12's licenses without a speedtype, B7's
+    growth and counts), per data version: not counted again over every license on each rerun."""
+    if what == "missing_speedtype":
+        return gates.licenses_missing_speedtype(_store, _user)
+    if what == "growth":
+        return fiscal_setup.growth_report(_store, _user, day)
+    return fiscal_setup.baseline_comparison(_store, _user, day)
+
+
 store, user = ui.page(ui.SYSTEM, "A2: only the CU System eComm team drafts and bills invoices. "
                                  "Your campus's invoices are on the Invoices page.")
 
 today = ui.today()
 this_fy = fiscal_year_of(today)
+version = data_version(store)   # the caches' stamp: changes with every audited write
 st.title("Billing")
 
 
@@ -58,7 +86,7 @@ def draft_gates(fy: int, kind: str) -> tuple[bool, str | None]:
     """B6/B4 (rev 2): what drafting this run needs said on purpose: capturing the open
     net-new lists (the unreviewed campuses named), or overriding the July batch's wait."""
     if kind in TRUE_UPS:
-        statuses = net_new.statuses(store, user, fiscal_year=fy, kind=kind)
+        statuses = review_statuses(store, str(store.path), user.email, user, fy, kind, version)
         still_open = gates.open_lists(statuses)
         if not still_open:
             return False, None
@@ -76,8 +104,11 @@ def draft_gates(fy: int, kind: str) -> tuple[bool, str | None]:
     return False, st.text_input("Override reason (recorded, B4)", key="bill_override") or None
 
 
+# The tabs know which one is open (switching reruns) so that the forecast, most of a first
+# visit at 100x, is worked out only while its tab is open (issue 18, speed).
 tab_runs, tab_review, tab_setup, tab_forecast = st.tabs(
-    ["Invoice runs", "Net-new review", "Fiscal year setup", "Forecast"])
+    ["Invoice runs", "Net-new review", "Fiscal year setup", "Forecast"], key=SECTION_KEY,
+    on_change="rerun")
 
 # -- invoice runs (B4, B5, B8) ------------------------------------------------------------------
 with tab_runs:
@@ -96,7 +127,8 @@ with tab_runs:
     if too_early:
         st.info(f"The {label} can be drafted from {frames.default_as_of(fy, kind, today)} on; "
                 "the Forecast tab shows what it would bill today.")
-    missing_st = gates.licenses_missing_speedtype(store, user)
+    missing_st = per_version(store, str(store.path), user.email, user, "missing_speedtype",
+                             None, version)
     if missing_st:   # P12 (rev 2): what the upgrade could not fill
         st.warning(f"P12: {len(missing_st)} license record(s) have no campus billing speedtype "
                    "(their billing campus has no default): "
@@ -200,7 +232,8 @@ with tab_review:
                            format_func=KIND_LABEL.get, key="nn_kind")
     st.caption("Specialists review their campus's list in the second week of January and June; "
                "capturing closes the reviews and writes each decision onto the license (B6).")
-    statuses = net_new.statuses(store, user, fiscal_year=nn_fy, kind=nn_kind)
+    statuses = review_statuses(store, str(store.path), user.email, user, nn_fy, nn_kind,
+                               version)
     st.dataframe(frames.statuses_frame(statuses), hide_index=True, width="stretch",
                  key=f"nn_status_{nn_fy}_{nn_kind}")
     open_lists = [s.campus for s in statuses if s.candidates and not s.captured]
@@ -221,7 +254,8 @@ with tab_review:
             attempt(lambda: net_new.reopen(store, user, fiscal_year=nn_fy, kind=nn_kind,
                                            campus=again, reason=why),
                     f"Reopened {again}'s net-new list: its specialist can correct it again.")
-    growth = fiscal_setup.growth_report(store, user, min(today, fy_end(nn_fy)))
+    growth = per_version(store, str(store.path), user.email, user, "growth",
+                         min(today, fy_end(nn_fy)), version)
     st.markdown("**Against the July count (B7)**: per campus and application, the July count, "
                 "the count now, the growth and the applications flagged net new.")
     st.dataframe(frames.growth_frame(growth), hide_index=True, width="stretch",
@@ -231,8 +265,8 @@ with tab_review:
         st.warning("Flags and growth disagree (B7): " + "; ".join(disagree) + ".",
                    icon=":material/warning:")
     look = st.selectbox("Show the list of", ref.CAMPUSES, key="nn_campus")
-    st.dataframe(frames.candidates_frame(net_new.candidates(
-        store, user, fiscal_year=nn_fy, kind=nn_kind, campus=look)),
+    st.dataframe(frames.candidates_frame(review_candidates(
+        store, str(store.path), user.email, user, nn_fy, nn_kind, look, version)),
         hide_index=True, width="stretch", key=f"nn_list_{nn_fy}_{nn_kind}_{look}")
 
 # -- fiscal year setup (B1, B2, B7) --------------------------------------------------------------
@@ -272,7 +306,8 @@ with tab_setup:
                     f"Recorded the FY{s_fy} counts as of {fy_start(s_fy).isoformat()}.")
     compare_on = min(max(today, fy_start(s_fy)), fy_end(s_fy))
     st.caption(f"Current counts as of {compare_on.isoformat()}.")
-    st.dataframe(frames.baseline_frame(fiscal_setup.baseline_comparison(store, user, compare_on),
+    st.dataframe(frames.baseline_frame(per_version(store, str(store.path), user.email, user,
+                                                   "baseline", compare_on, version),
                                        recorded),
                  hide_index=True, width="stretch", key=f"baseline_table_{s_fy}")
     if recorded:
@@ -290,7 +325,8 @@ with tab_setup:
                     f"Corrected the FY{s_fy} count of {b_app} at {b_campus}.")
 
 # -- forecast (B4, B5) ---------------------------------------------------------------------------
-with tab_forecast:
+def show_forecast() -> None:
+    """B4/B5: what the invoices would bill today (the Forecast tab, when it is open)."""
     st.caption(f"If billed today ({today.isoformat()}): licenses held now, plus pending "
                "provisioning requests from their cycle's month, less pending deprovisionings "
                "processed before the invoice (C4: charged on a true-up through the month "
@@ -310,3 +346,8 @@ with tab_forecast:
         st.plotly_chart(fig, key="forecast_chart")
         st.dataframe(frames.forecast_frame(rows), hide_index=True, width="stretch",
                      key="forecast_table")
+
+
+with tab_forecast:
+    if tab_forecast.open:
+        show_forecast()

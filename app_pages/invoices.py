@@ -14,12 +14,14 @@ from ecomm.billing.proration import KIND_LABEL, TRUE_UPS
 from ecomm.billing.records import IN_REVIEW
 from ecomm.billing.workbook import workbook_name
 from ecomm.errors import EcommError
+from ecomm.audit_view import data_version
 from ecomm.ui import attempt
-from ecomm.ui.invoice_view import show_invoice
+from ecomm.ui.invoice_view import show_invoice, shown_invoice
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NET_NEW = "Net new (billed on the true-up)"
 NOT_NET_NEW = "Not net new (a transfer, P10)"
+SECTION_KEY = "inv_section"   # the open tab (st.tabs with state)
 
 
 @st.cache_data(ttl=600, max_entries=16, show_spinner="Working out the forecast ...")
@@ -37,8 +39,18 @@ def my_invoices(_store, path: str, email: str, _user):
 
 @st.cache_data(ttl=300, max_entries=4, show_spinner="Reading the invoice's lines ...")
 def one_invoice(_store, path: str, email: str, _user, invoice_id: str):
-    """B8: one invoice with its lines (a campus's July invoice has thousands)."""
-    return workflow.get_invoice(_store, _user, invoice_id)
+    """B8: one invoice as shown: its head (without the lines), total, number of lines and
+    lines table (a campus's July invoice has thousands of lines: issue 18, speed, they were
+    unpickled as models and made into the table on every run)."""
+    return shown_invoice(workflow.get_invoice(_store, _user, invoice_id))
+
+
+@st.cache_data(ttl=600, max_entries=32, show_spinner=False)
+def review_lists(_store, path: str, email: str, _user, fy: int, kind: str, campus, version):
+    """B6: the campus's net-new candidates and where every visible campus's review stands, per
+    data version (issue 18, speed: re-read and re-validated on every widget change)."""
+    return (net_new.candidates(_store, _user, fiscal_year=fy, kind=kind, campus=campus),
+            net_new.statuses(_store, _user, fiscal_year=fy, kind=kind))
 
 
 store, user = ui.page()
@@ -52,7 +64,10 @@ if user.is_manager:
             "approves them (A3).")
 
 
-tab_inv, tab_review, tab_forecast = st.tabs(["Invoices", "Net-new review", "Forecast"])
+# The tabs know which one is open (switching reruns): the forecast is worked out only while
+# its tab is open.
+tab_inv, tab_review, tab_forecast = st.tabs(["Invoices", "Net-new review", "Forecast"],
+                                            key=SECTION_KEY, on_change="rerun")
 
 # -- the campus's invoices (B8) --------------------------------------------------------------
 with tab_inv:
@@ -90,8 +105,9 @@ with tab_inv:
                                                     f"{frames.dollars(by_id[i].total)}",
                               key="inv_invoice")
         if chosen:
-            inv = one_invoice(store, str(store.path), user.email, user, chosen)
-            show_invoice(store, user, inv, status=inv.status_label, key="inv")
+            shown = one_invoice(store, str(store.path), user.email, user, chosen)
+            inv = shown[0]
+            show_invoice(store, user, inv, status=inv.status_label, key="inv", shown=shown)
             if inv.status == IN_REVIEW and may_act:
                 st.markdown("**Your review (B8)**")
                 if st.button("Approve this invoice", type="primary", key="inv_approve"):
@@ -139,9 +155,9 @@ with tab_review:
                "provisioned in the true-up's window: net new is billed from its month through "
                "June (B5); a transfer (P10) is not. A correction needs a reason.")
     try:
-        cands = net_new.candidates(store, user, fiscal_year=nn_fy, kind=nn_kind, campus=campus)
-        status = next(s for s in net_new.statuses(store, user, fiscal_year=nn_fy, kind=nn_kind)
-                      if s.campus == campus)
+        cands, statuses = review_lists(store, str(store.path), user.email, user, nn_fy, nn_kind,
+                                       campus, data_version(store))
+        status = next(s for s in statuses if s.campus == campus)
     except EcommError as exc:
         ui.show_error(exc)
         cands, status = [], None
@@ -184,7 +200,8 @@ with tab_review:
                     lambda n: f"Confirmed {n} application(s) as flagged.")
 
 # -- forecast (B4, B5) -------------------------------------------------------------------------
-with tab_forecast:
+def show_forecast() -> None:
+    """B4/B5: what the campus would be billed today (the Forecast tab, when open)."""
     st.caption(f"What your campus would be billed if billed today ({today.isoformat()}), "
                "counting pending provisioning requests, pending deprovisionings processed "
                "before the invoice (C4) and your net-new review decisions (B6).")
@@ -206,3 +223,8 @@ with tab_forecast:
             st.plotly_chart(fig, key="inv_forecast_chart")
         st.dataframe(frames.forecast_frame(rows), hide_index=True, width="stretch",
                      key="inv_forecast_table")
+
+
+with tab_forecast:
+    if tab_forecast.open:
+        show_forecast()

@@ -11,8 +11,26 @@ from ecomm import reference as ref
 from ecomm import ui
 from ecomm import ui_tables
 from ecomm.errors import EcommError
+from ecomm.safe_export import csv_bytes
+from ecomm.audit_view import data_version
 
 store, user = ui.page()
+
+
+@st.cache_data(ttl=600, max_entries=16, max_size="64MB", show_spinner=False)
+def cached_review(_store, db: str, email: str, _user, year: int, today, campus, version):
+    """Q5: the review (its users as one table) and the progress, per person, year, day, campus
+    and data version (issue 18, speed: a row ticked re-read and re-made every user's row)."""
+    review = q5.review(_store, _user, year, today, campus)
+    frame = pd.DataFrame([{
+        "license": r.license_number, "name": r.name, "campus": r.campus,
+        "applications": ", ".join(r.applications), "public groups": "; ".join(r.public_groups),
+        "decision": DECISION_LABEL[r.decision], "request": r.request_id or "",
+        "decided by": r.decided_by or ""} for r in review.rows],
+        columns=["license", "name", "campus", "applications", "public groups", "decision",
+                 "request", "decided by"])
+    return review.model_copy(update={"rows": []}), frame, q5.progress(_store, _user, year, today)
+
 
 RESULT_KEY, NONCE_KEY = "jr_result", "jr_nonce"
 DECISION_LABEL = {q5.KEEP: "Kept", q5.REMOVE: "Removed", None: "To review"}
@@ -32,8 +50,8 @@ else:
     campus = None if pick == "All campuses" else pick
 
 try:
-    review = q5.review(store, user, year, today, campus)
-    progress = q5.progress(store, user, year, today)
+    review, frame, progress = cached_review(store, str(store.path), user.email, user, year,
+                                            today, campus, data_version(store))
 except EcommError as exc:
     ui.show_error(exc)
     st.stop()
@@ -69,26 +87,23 @@ if held:
     (st.success if not refused else st.warning)(ui.md(message), icon=":material/task_alt:")
     for line in refused:
         st.error(ui.md(line), icon=":material/block:")
-if not review.rows:
+if frame.empty:
     st.write("Nobody to review.")
     st.stop()
-frame = pd.DataFrame([{
-    "license": r.license_number, "name": r.name, "campus": r.campus,
-    "applications": ", ".join(r.applications), "public groups": "; ".join(r.public_groups),
-    "decision": DECISION_LABEL[r.decision], "request": r.request_id or "",
-    "decided by": r.decided_by or ""} for r in review.rows])
 show = st.radio("Show", ["To review", "All"], horizontal=True, key="jr_show")
 shown = frame[frame["decision"] == "To review"].reset_index(drop=True) if show == "To review" \
     else frame
 can_act = review.open and not user.is_manager
 nonce = st.session_state.get(NONCE_KEY, 0)
-# issue 18: the license column itself opens the record (no second license column), name first
+# the license column itself opens the record (no second license column), name first; the
+# links from one template (not a URL made per row)
 display = ui_tables.readable(
-    shown.assign(license=[ui.record_url(ui.LICENSE_PAGE, v) for v in shown["license"]]),
+    shown.assign(license=ui.record_urls(ui.LICENSE_PAGE, shown["license"].tolist())),
     ["name", "license", "decision"])
 config = {"license": ui.link_column("license", ui.LICENSE_PAGE)}
-ui.download_csv(frame, f"june-review-{year}-{review.campus or 'all'}.csv",
-                "Download the review as CSV", key="jr_csv")
+ui.download_bytes(lambda: csv_bytes(frame, bom=False),   # made when pressed
+                  f"june-review-{year}-{review.campus or 'all'}.csv",
+                  "Download the review as CSV", "text/csv", key="jr_csv")
 if not can_act:
     st.dataframe(display, hide_index=True, width="stretch", column_config=config,
                  key="jr_table")

@@ -176,9 +176,20 @@ st.subheader("Seats: purchased, assigned and available (B10)")
 st.caption("Seats the System team recorded for the year (Admin > Seats or seats.csv). Assigned: "
            "licenses holding the application on the day counted (Chatter Free takes no paid "
            "Salesforce seat); in the queue: pending and held provisioning requests.")
+
+
+@st.cache_data(show_spinner=False, max_entries=64, max_size="64MB")
+def cached_recovery(_store, db: str, _user, who: tuple, fy: int, as_of, stamp):
+    """B10/B11: the seats, the cost recovery and its chart, per data version (issue 18, speed:
+    they were worked out and the figure made again on every run)."""
+    seat_frame = recovery.seats_frame(_store, _user, fy, as_of)
+    recovered = recovery.recovery_frame(_store, _user, fy)
+    return seat_frame, recovered, recovery.recovery_figure(recovered, fy)
+
+
 try:
-    seat_table = recovery.seats_frame(store, user, fy, as_of)
-    cost_recovery = recovery.recovery_frame(store, user, fy)
+    seat_table, cost_recovery, recovery_fig = cached_recovery(store, str(store.path), user, who,
+                                                              fy, as_of, version)
 except EcommError as exc:
     ui.show_error(exc)
     st.stop()
@@ -193,7 +204,6 @@ st.caption("The July invoice and the true-ups of the year (the latest revision o
            "against the seats' cost recorded for the year. The program is funded by these fees "
            "(002).")
 left, right = st.columns([3, 2])
-recovery_fig = recovery.recovery_figure(cost_recovery, fy)
 if recovery_fig is not None:
     left.plotly_chart(recovery_fig, key="rep_chart_recovery")
 else:

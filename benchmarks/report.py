@@ -192,6 +192,10 @@ def render(data: dict) -> str:
         lines.append(f"- the benchmark process itself (every store and AppTest at both scales): "
                      f"{bench_rss:,.0f} MB")
     lines.append("")
+    from benchmarks import pages   # every page in chromium (python -m benchmarks.pages)
+    section = pages.render(pages.load_results())
+    if section:
+        lines.append(section)
     if NOTES.exists():
         lines += [NOTES.read_text().strip(), ""]
     return "\n".join(lines)

@@ -19,7 +19,8 @@ from ecomm.ui.database import (BUSY_FOR_WEB, db_missing, db_path, get_store,
 from ecomm.ui.downloads import download_bytes, download_csv, problems_frame
 from ecomm.ui.links import (CONTACT_PAGE, LICENSE_PAGE, RECORD_PARAM, REQUEST_FORM_PAGE,
                             START_REQUEST_KEY, link_column, load_record_or_stop, record_id_or_ask,
-                            record_id_or_search, record_link, record_url, start_request)
+                            record_id_or_search, record_link, record_url, record_urls,
+                            start_request)
 from ecomm.ui.messages import (FLASH_KEY, ROLE_NOTICE_A3, ROLE_NOTICE_P14, clear_caches, done,
                                flash, role_notice, show_error, show_flash)
 from ecomm.ui.page import attempt, now_utc, page, today
@@ -34,7 +35,7 @@ __all__ = [
     "current_user", "db_missing", "db_path", "done", "download_bytes", "download_csv", "flash",
     "get_store", "link_column", "load_record_or_stop", "md", "now_utc", "oidc_configured", "page",
     "pages_for", "problems_frame", "record_id_or_ask", "record_id_or_search", "record_link",
-    "record_url", "render_signed_out", "render_store_problem", "role_notice", "rule_line",
+    "record_url", "record_urls", "render_signed_out", "render_store_problem", "role_notice", "rule_line",
     "show_confirmation", "show_error", "show_flash", "sidebar_account", "signed_in_email",
     "start_request", "store_or_none", "today",
 ]

@@ -36,6 +36,31 @@ def record_url(page: str, value) -> str | None:
     return f"{name}?{urlencode(params)}"
 
 
+_URL_SAFE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.~-")
+
+
+def record_urls(page: str, values) -> list[str | None]:
+    """``record_url`` for a whole column: the URL is made once from a template (the session
+    and secrets read once, not per row) and each value put in its place, quoted only when
+    ``urlencode`` would change it. Same URLs as ``record_url``, value by value."""
+    from urllib.parse import quote_plus
+
+    marker = "__record__"
+    template = record_url(page, marker)
+    head, _, tail = template.partition(marker)
+    out: list[str | None] = []
+    for v in values:
+        if v is None or (isinstance(v, float) and pd.isna(v)):
+            out.append(None)
+            continue
+        text = str(v)
+        if not text.strip():
+            out.append(None)
+        else:
+            out.append(head + (text if _URL_SAFE.issuperset(text) else quote_plus(text)) + tail)
+    return out
+
+
 def link_column(label: str, page: str):
     """A table column of record URLs that shows the ID and opens the record."""
     return st.column_config.LinkColumn(label, display_text=rf"{RECORD_PARAM[page]}=([^&]*)")

@@ -37,7 +37,12 @@ def signed_in_email() -> str | None:
     as_param = st.query_params.get("as")
     if as_param:
         st.session_state[DEV_EMAIL_KEY] = as_param.strip().lower()
-    return st.session_state.get(DEV_EMAIL_KEY)
+    email = st.session_state.get(DEV_EMAIL_KEY)
+    if email and not as_param:
+        # In-app navigation drops the URL's query; the person goes back into it, so that a
+        # reload, a new session (a lost connection) or a copied link stays signed in.
+        st.query_params["as"] = email
+    return email
 
 
 def current_user() -> Identity | None:
@@ -55,12 +60,12 @@ def current_user() -> Identity | None:
 
 
 def _dev_pick() -> None:
+    """Act as the person picked. An empty pick changes nothing (the development sign-in must
+    survive in-app navigation); signing out is the Sign out button's."""
     email = st.session_state.get(DEV_PICKER_KEY)
     if email:
         st.session_state[DEV_EMAIL_KEY] = email
         st.query_params["as"] = email
-    else:
-        _dev_sign_out()
 
 
 def _dev_sign_out() -> None:
