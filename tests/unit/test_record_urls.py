@@ -8,6 +8,7 @@ import pytest
 import streamlit as st
 
 from ecomm import ui
+from ecomm.ui import links
 
 VALUES = ["LN-0042", "C-00012", "with space", "a&b=c", "é", "x/y?z#", "", "   ", None,
           math.nan, 17]
@@ -16,7 +17,7 @@ VALUES = ["LN-0042", "C-00012", "with space", "a&b=c", "é", "x/y?z#", "", "   "
 @pytest.mark.parametrize("signed_in", [None, "sam.system@cu.edu", "o'neil+test@cu.edu"])
 @pytest.mark.parametrize("page", [ui.LICENSE_PAGE, ui.CONTACT_PAGE])
 def test_record_urls_equal_record_url_value_by_value(page, signed_in, monkeypatch):
-    monkeypatch.setattr(ui, "oidc_configured", lambda: False)
+    monkeypatch.setattr(links, "oidc_configured", lambda: False)
     st.session_state.pop(ui.DEV_EMAIL_KEY, None)
     if signed_in:
         st.session_state[ui.DEV_EMAIL_KEY] = signed_in
@@ -31,7 +32,7 @@ def test_record_urls_equal_record_url_value_by_value(page, signed_in, monkeypatc
 
 
 def test_record_urls_leave_the_sign_in_out_with_real_sign_in(monkeypatch):
-    monkeypatch.setattr(ui, "oidc_configured", lambda: True)
+    monkeypatch.setattr(links, "oidc_configured", lambda: True)
     st.session_state[ui.DEV_EMAIL_KEY] = "sam.system@cu.edu"
     try:
         assert ui.record_urls(ui.LICENSE_PAGE, ["LN-1"]) == ["license?license=LN-1"]
