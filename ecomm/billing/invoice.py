@@ -23,7 +23,6 @@ Decisions where the pages are silent (see docs/billing.md):
 """
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -33,15 +32,15 @@ import pandas as pd
 
 from ecomm import reference as ref
 from ecomm.billing.chain import b5_seat_rows
-from ecomm.billing.fiscal import fy_end, fy_start
 from ecomm.billing.models import (AppHolding, Charge, Invoice, InvoiceLine, LicenseForBilling,
                                   invoice_campus, to_cents)
-from ecomm.billing.proration import (ANNUAL, JANUARY, JUNE, KIND_LABEL, KINDS, july_batch_end,
-                                     months_charged, true_up_window)
+from ecomm.billing.proration import ANNUAL, july_batch_end, months_charged, true_up_window
 from ecomm.errors import EcommError
 from ecomm.policy import Policy
+from ecomm.billing.invoice_rules import (  # noqa: F401  (re-exported: callers import them from here)
+    GROUP_OF, Rates, _clean, campus_billing_speedtype, check_as_of, check_kind, group_of,
+    is_chatter_free, is_chatter_free_profile, missing_rates, monthly_rate, removal_note)
 
-Rates = Mapping[str, Decimal]
 Key = tuple[str, str, date]   # (license, application, provisioned on): a license_apps row
 
 CHATTER_FREE_NOTE = "Chatter Free User: no charge for Salesforce (B3)"
@@ -54,71 +53,6 @@ LINE_COLUMNS = ["campus", "group", "line_no", "license_number", "user_name", "li
 CHARGE_COLUMNS = ["campus", "group", "line_no", "application", "monthly_rate", "months",
                   "amount", "provisioned_on", "note"]
 GROUPS = list(ref.INVOICE_GROUPS)
-GROUP_OF = {app: group for group, apps in ref.INVOICE_GROUPS.items() for app in apps}
-
-
-# -- the rules, one value at a time --------------------------------------------------------------
-def is_chatter_free_profile(profile: str | None) -> bool:
-    """B3: the Chatter Free User profile pays nothing for Salesforce."""
-    return (profile or "").strip().lower() == ref.PROFILE_CHATTER_FREE.lower()
-
-
-def is_chatter_free(lic: LicenseForBilling) -> bool:
-    """B3: a license with the Chatter Free User profile pays nothing for Salesforce."""
-    return is_chatter_free_profile(lic.salesforce_profile)
-
-
-def missing_rates(applications: Iterable[str], rates: Rates, policy: Policy) -> list[str]:
-    """B2: the billed applications among ``applications`` with no rate for the fiscal year."""
-    billed = set(policy.billable_applications)
-    return sorted({a for a in applications if a not in rates and a in billed})
-
-
-def monthly_rate(application: str, rates: Rates, policy: Policy) -> Decimal:
-    """B2: the application's monthly rate for the year; non-billed applications are 0 until set."""
-    if application in rates:
-        return Decimal(rates[application])
-    if application in policy.billable_applications:
-        raise EcommError(f"B2: There is no monthly rate for {application}: the System team "
-                         "must set this fiscal year's rates first (Billing > Fiscal year setup).")
-    return Decimal("0")
-
-
-def group_of(application: str) -> str | None:
-    """B4: the invoice group (spreadsheet) an application is billed on, or None."""
-    return GROUP_OF.get(application)
-
-
-def removal_note(removed: date) -> str:
-    """B5: a true-up charge ended by a removal says so."""
-    return f"removed {removed.isoformat()}: charged through that month (B5)"
-
-
-def campus_billing_speedtype(speedtypes: Iterable[str | None]) -> str | None:
-    """B4: the one speedtype a campus is charged: the one its license records name most often (ties: smallest)."""
-    counts = Counter(s for s in (_clean(x) for x in speedtypes)
-                     if s and s != ref.NEW_SPEEDTYPE_NEEDED)
-    if not counts:
-        return None
-    return min(counts, key=lambda s: (-counts[s], s))
-
-
-def check_as_of(fy: int, kind: str, as_of: date) -> None:
-    """B1/B4/B5: the as-of date must fall in the fiscal year, and a true-up after its window opened."""
-    check_kind(kind)
-    start, end = fy_start(fy), fy_end(fy)
-    if not start <= as_of <= end:
-        raise EcommError(f"B1: The {KIND_LABEL[kind]} of FY{fy} is drafted as of a day in FY{fy} "
-                         f"({start} to {end}); {as_of} is not.")
-    earliest = {ANNUAL: start, JANUARY: date(fy, 1, 1), JUNE: date(fy, 6, 1)}[kind]
-    if as_of < earliest:
-        raise EcommError(f"B5: The {KIND_LABEL[kind]} of FY{fy} cannot be drafted as of {as_of}: "
-                         f"its provisioning window is not over; use a day from {earliest} on.")
-
-
-def check_kind(kind: str) -> None:
-    if kind not in KINDS:
-        raise EcommError(f"'{kind}' is not an invoice kind: use annual (July), january or june.")
 
 
 # -- the rules over columns ----------------------------------------------------------------------
@@ -390,11 +324,6 @@ def assemble(licenses: Iterable[LicenseForBilling], rates: Rates, policy: Policy
                       fiscal_year=fiscal_year, kind=kind, as_of=as_of,
                       campus_speedtypes=campus_speedtypes)
     return invoices_of(run)
-
-
-def _clean(value: str | None) -> str | None:
-    v = (value or "").strip() if isinstance(value, str) else ""
-    return v or None
 
 
 def _natural(number: str) -> tuple:

@@ -21,7 +21,6 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 from decimal import Decimal
-from pathlib import Path
 from typing import Callable, Iterable
 
 import pandas as pd
@@ -29,23 +28,18 @@ import pandas as pd
 from ecomm import clock
 from ecomm import reference as ref
 from ecomm.billing.fiscal import fy_start
-from ecomm.billing.forecast import ForecastRow
 from ecomm.billing import invoice
 from ecomm.billing.invoice import RunFrames, apply_reviews, check_as_of, invoices_of
 from ecomm.billing.models import Invoice
 from ecomm.billing import gates, net_new
-from ecomm.billing.proration import ANNUAL, JUNE, KIND_LABEL, TRUE_UPS
+from ecomm.billing.proration import ANNUAL, JUNE, TRUE_UPS
 from ecomm.billing.records import (APPROVED, BILLED, DRAFT, FINAL, IN_REVIEW, STATUS_LABEL,
-                                   InvoiceEvent, InvoiceSummary, RunOutcome, StoredInvoice)
-from ecomm.billing.run import forecast_as_of
-from ecomm.billing.workbook import (workbook_bytes_of_frame, workbooks_of_frame,
-                                    save_workbooks as write_workbook_files)
+                                   InvoiceSummary, RunOutcome, StoredInvoice)
 from ecomm.errors import AccessDenied, EcommError, NotFound
 from ecomm.gc_pause import gc_paused
 from ecomm.identity import Identity
 from ecomm.notifications import work as work_messages
-from ecomm.permissions import (require_campus, require_quiz_pass, require_system,
-                               require_writer, visible_campuses)
+from ecomm.permissions import require_quiz_pass, require_system, require_writer
 from ecomm.storage import audit
 from ecomm.storage import billing_reads as reads
 from ecomm.storage import billing_writes as bw
@@ -53,6 +47,9 @@ from ecomm.storage import invoice_reads as ir
 from ecomm.storage import speedtypes
 from ecomm.storage.requests import CursorReader
 from ecomm.storage.settings import load_policy
+from ecomm.billing.workflow_reads import (  # noqa: F401  (re-exported: callers import them from here)
+    _seen, _sheets_of_run, _visible, forecast_for, get_invoice, history, list_invoices,
+    list_summaries, run_label, runs, save_workbooks, workbook_bytes, workbooks)
 
 
 def invoice_id_for(inv: Invoice) -> str:
@@ -369,103 +366,3 @@ def mark_billed(store, who, invoice_ids: Iterable[str], *, note: str | None = No
                 now_utc: datetime | None = None) -> list[StoredInvoice]:
     """B8: the System team marks approved invoices billed; they never change again."""
     return _step(store, who, invoice_ids, "bill", note=note, now_utc=now_utc)
-
-
-# -- reads ----------------------------------------------------------------------------------
-def _visible(who: Identity | None) -> list[str]:
-    campuses = visible_campuses(who)
-    if who is None or not who.active:
-        raise AccessDenied("Please sign in first.")
-    return campuses
-
-
-def _seen(who: Identity, found: list, all_revisions: bool) -> list:
-    """B8/A1: specialists see their campus's invoices once sent for review; the latest
-    revision of each (fiscal year, kind, campus, group) unless ``all_revisions``."""
-    if who.is_specialist:
-        found = [i for i in found if i.status != DRAFT]
-    if all_revisions:
-        return found
-    latest: dict[tuple, object] = {}
-    for inv in found:
-        if inv.key not in latest or inv.revision > latest[inv.key].revision:
-            latest[inv.key] = inv
-    return [i for i in found if latest[i.key] is i]
-
-
-def list_invoices(store, who: Identity | None, *, fiscal_year: int | None = None,
-                  kind: str | None = None, all_revisions: bool = False) -> list[StoredInvoice]:
-    """B8/A1-A3: the latest revision of each invoice this person may see, with its lines
-    (specialists: their campus, once sent for review); ``all_revisions`` lists every revision."""
-    campuses = _visible(who)
-    return _seen(who, ir.load_invoices(store, fiscal_year=fiscal_year, kind=kind,
-                                       campuses=campuses, latest_only=False), all_revisions)
-
-
-def list_summaries(store, who: Identity | None, *, fiscal_year: int | None = None,
-                   kind: str | None = None) -> list[InvoiceSummary]:
-    """B8/A1-A3: the invoices ``list_invoices`` gives, without their lines (number of lines and total)."""
-    campuses = _visible(who)
-    return _seen(who, reads.load_invoice_summaries(store, fiscal_year=fiscal_year, kind=kind,
-                                                   campuses=campuses, latest_only=False), False)
-
-
-def get_invoice(store, who: Identity | None, invoice_id: str) -> StoredInvoice:
-    """B8/A1: one invoice with its lines, if this person may see it."""
-    inv = ir.load_invoice(store, invoice_id)
-    if inv is None or (who is not None and who.is_specialist and inv.status == DRAFT):
-        raise NotFound(f"There is no invoice {invoice_id} for you to see.")
-    require_campus(who, inv.campus)
-    return inv
-
-
-def history(store, who: Identity | None, invoice_id: str) -> list[InvoiceEvent]:
-    """B8/A4: the invoice's steps (who, when, what), oldest first."""
-    get_invoice(store, who, invoice_id)
-    return ir.load_events(store, invoice_id)
-
-
-def runs(store, who: Identity | None) -> list[tuple[int, str]]:
-    """The (fiscal year, kind) runs with stored invoices, newest first."""
-    _visible(who)
-    return ir.invoice_runs(store)
-
-
-def _sheets_of_run(store, who: Identity | None, fiscal_year: int, kind: str,
-                   group: str | None = None) -> tuple[list[InvoiceSummary], pd.DataFrame]:
-    """B4/B8: the invoices this person sees (``list_summaries``) as the spreadsheets' heads,
-    and their lines in one frame straight from SQL (no model per line)."""
-    heads = [s for s in list_summaries(store, who, fiscal_year=fiscal_year, kind=kind)
-             if group is None or s.group == group]
-    return heads, ir.invoice_lines_frame(store, [h.invoice_id for h in heads])
-
-
-def workbooks(store, who: Identity | None, *, fiscal_year: int, kind: str) -> dict[str, bytes]:
-    """B4: the run's two spreadsheets of the stored invoices this person may see (latest revisions)."""
-    heads, lines = _sheets_of_run(store, who, fiscal_year, kind)
-    return workbooks_of_frame(heads, lines, fiscal_year=fiscal_year, kind=kind)
-
-
-def workbook_bytes(store, who: Identity | None, *, fiscal_year: int, kind: str,
-                   group: str) -> bytes:
-    """B4: one group's spreadsheet of the run (made when asked for, e.g. on a download click)."""
-    heads, lines = _sheets_of_run(store, who, fiscal_year, kind, group)
-    return workbook_bytes_of_frame(heads, lines, fiscal_year=fiscal_year, kind=kind, group=group)
-
-
-def save_workbooks(store, who: Identity | None, out_dir: Path, *, fiscal_year: int,
-                   kind: str) -> list[Path]:
-    """B4: write the run's two spreadsheets of the stored invoices into ``out_dir``."""
-    return write_workbook_files(workbooks(store, who, fiscal_year=fiscal_year, kind=kind),
-                                Path(out_dir))
-
-
-def forecast_for(store, who: Identity | None, as_of: date) -> list[ForecastRow]:
-    """B4/B5: the next July invoice and true-up per campus if billed ``as_of`` (specialists: their campus)."""
-    campuses = set(_visible(who))
-    return [r for r in forecast_as_of(store, as_of) if r.campus in campuses]
-
-
-def run_label(fiscal_year: int, kind: str) -> str:
-    """'FY2027 January true-up'."""
-    return f"FY{fiscal_year} {KIND_LABEL[kind]}"
