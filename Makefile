@@ -1,7 +1,6 @@
 # eComm Licenses: `make run` serves the demo, `make check` is the everyday test run (no browser
-# journeys, no slow tests; 11 min 13 s in one process before pytest-xdist and the per-session
-# database template, 11.5 CPU-minutes over two workers after (about 6 minutes on a quiet 2-core
-# machine); the goal is 3), `make test` runs the whole suite (what CI runs).
+# journeys, no slow tests: about 11 CPU-minutes over two pytest-xdist workers, 10 minutes on a
+# shared 2-core machine; the goal is 3), `make test` runs the whole suite (what CI runs).
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
