@@ -46,17 +46,21 @@ def outlook(_store, path: str, as_of, version):
 
 @st.cache_data(show_spinner="Finding your work ...", max_entries=64, ttl=600)
 def my_work(_store, path: str, who: tuple, _user, as_of, since, version):
-    """My work, recomputed when the data changes (``version``: every audited write)."""
+    """My work per person, day and data version (``version``: every audited write). Only a
+    manager's work depends on the last visit (``since``): the others pass None, so a fresh
+    session reuses the cached work (issue 18, speed)."""
     ahead = outlook(_store, path, as_of, version) if _user.is_specialist else None
     return mywork.my_work(_store, _user, as_of, since=since, outlook=ahead)
 
 
+since = st.session_state["mywork_since"]
 try:
     work = my_work(store, str(store.path), (user.email, user.role, user.campus), user, ui.today(),
-                   st.session_state["mywork_since"], data_version(store))
+                   mywork.since_for(user, since), data_version(store))
 except EcommError as exc:
     ui.show_error(exc)
     st.stop()
+work = work.model_copy(update={"since": since})    # the cheap step: the visit shown as before
 if not work.waiting:
     st.success("Nothing waits for you today.")
 for item in work.items:

@@ -9,7 +9,7 @@ import streamlit as st
 from ecomm import june_review as q5
 from ecomm import reference as ref
 from ecomm import ui
-from ecomm import ui_tables
+from ecomm import ui_paging, ui_tables
 from ecomm.errors import EcommError
 from ecomm.safe_export import csv_bytes
 from ecomm.audit_view import data_version
@@ -93,6 +93,23 @@ if frame.empty:
 show = st.radio("Show", ["To review", "All"], horizontal=True, key="jr_show")
 shown = frame[frame["decision"] == "To review"].reset_index(drop=True) if show == "To review" \
     else frame
+# issue 18 (speed): one page of rows goes to the browser, not every user's row; the CSV below
+# keeps the full list
+find = st.text_input("Find a user (name or license)", key="jr_find")
+shown = ui_paging.find_rows(shown, find, ["name", "license"])
+pages = ui_paging.page_count(len(shown))
+if st.session_state.get("jr_page", 1) > pages:
+    st.session_state["jr_page"] = 1          # a narrower list: back to its first page
+page = 1
+if pages > 1:
+    page = int(st.number_input(f"Page (of {pages})", min_value=1, max_value=pages, step=1,
+                               key="jr_page"))
+n_shown = len(shown)
+shown = ui_paging.page_of(shown, page)
+if pages > 1:
+    first = (page - 1) * ui_paging.PAGE_ROWS + 1
+    st.caption(f"Rows {first:,}-{first + len(shown) - 1:,} of {n_shown:,}: page through them "
+               "or find a user; the CSV has every row.")
 can_act = review.open and not user.is_manager
 nonce = st.session_state.get(NONCE_KEY, 0)
 # the license column itself opens the record (no second license column), name first; the
@@ -110,8 +127,10 @@ if not can_act:
     st.caption("A3: managers read the review." if user.is_manager else
                "Decisions are taken from June 1 to June 30.")
     st.stop()
+# a new view (shown, found, page) is a new table: no stale selection
 event = st.dataframe(display, hide_index=True, width="stretch", column_config=config,
-                     on_select="rerun", selection_mode="multi-row", key=f"jr_table_{nonce}")
+                     on_select="rerun", selection_mode="multi-row",
+                     key=f"jr_table_{nonce}_{show}_{find}_{page}")
 picked = shown.iloc[[i for i in event.selection.rows if 0 <= i < len(shown)]]  # positional
 numbers = list(picked["license"])
 st.caption(f"{len(numbers)} user(s) selected: {', '.join(numbers)}." if numbers else

@@ -308,6 +308,12 @@ def my_work(store, who: Identity | None, as_of: date, *, since: datetime | None 
     return out
 
 
+def since_for(who: Identity, since: datetime | None) -> datetime | None:
+    """The part of the last visit My work depends on: a manager's changes since it (A4); for
+    everyone else none, so their work is the same in every session of the day."""
+    return since if who.is_manager else None
+
+
 def record_visit(store, who: Identity, now_utc: datetime) -> datetime | None:
     """Remember ``now_utc`` as this person's last visit; returns the visit before it."""
     previous = db.last_visit(store, who.email)

@@ -101,3 +101,21 @@ def test_q5_june_review_row_while_it_is_open(open_app, cycle):
     assert "**The June review 2027: users to keep or remove** (Q5)" in page
     assert "due Wed Jun 30, 2027 (in 20 days): June's last business day" in page
     assert links(at)["June review"].endswith("june_review")
+
+
+def test_c3_a_second_sessions_home_reuses_the_cached_work(open_app, cycle, monkeypatch):
+    """Issue 18 (speed): a specialist's work is cached per person, day and data version, not
+    per last visit, so a fresh session (its last visit now set) does not plan it again; a
+    manager's changes still count from their own last visit (test_a4_... above)."""
+    from ecomm import mywork
+
+    calls = []
+    real = mywork.specialist_items
+    monkeypatch.setattr(mywork, "specialist_items",
+                        lambda *a, **k: calls.append(a[1].email) or real(*a, **k))
+    first = texts(open_app(BOULDER, HOME))
+    assert calls.count(BOULDER) == 1
+    second = texts(open_app(BOULDER, HOME))     # a new session: its last visit differs
+    assert calls.count(BOULDER) == 1            # the cached work, not planned again
+    hold = "(P1-P5 as of that day)** (C3): **1**"
+    assert hold in first and hold in second

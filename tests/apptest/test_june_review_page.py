@@ -82,3 +82,31 @@ def test_q5_outside_june_the_review_is_read_only(june, monkeypatch):
     at = open_page(BOULDER, PAGE)
     assert "The June review of 2027 closed on June 30" in texts(at)
     assert not [b for b in at.button if b.key in ("jr_keep", "jr_remove")]
+
+
+def test_q5_the_users_come_a_page_at_a_time_and_a_find_narrows_them(june, monkeypatch):
+    """Issue 18 (speed): one page of rows is sent, not every user's row (3 users, 2 a page)."""
+    from ecomm import ui_paging
+    monkeypatch.setattr(ui_paging, "PAGE_ROWS", 2)
+    at = open_page(MANAGER, PAGE)
+    assert ids(table(at).value["license"]) == ["LN-0001", "LN-0002"]
+    assert "Rows 1-2 of 3: page through them or find a user; the CSV has every row." in texts(at)
+    ok(at.number_input(key="jr_page").set_value(2).run())
+    assert ids(table(at).value["license"]) == ["LN-0003"]
+    ok(at.text_input(key="jr_find").input("leaver").run())   # one page now: back to page 1
+    assert ids(table(at).value["license"]) == ["LN-0002"]
+    assert not [n for n in at.number_input if n.key == "jr_page"]
+
+
+def test_q5_a_row_ticked_on_page_two_keeps_that_user(june, monkeypatch):
+    from ecomm import ui_paging
+    monkeypatch.setattr(ui_paging, "PAGE_ROWS", 1)
+    at = open_page(BOULDER, PAGE)
+    ok(at.number_input(key="jr_page").set_value(2).run())
+    assert ids(table(at).value["license"]) == ["LN-0002"]
+    at.session_state[table(at).key] = {"selection": {"rows": [0], "columns": []}}
+    ok(at.run())
+    assert "1 user(s) selected: LN-0002." in texts(at)
+    ok(at.button(key="jr_keep").click().run())
+    assert "Kept 1 user(s) in the June review of 2027." in texts(at)
+    assert ids(table(at).value["license"]) == ["LN-0001"]          # LN-0002 was the one kept
