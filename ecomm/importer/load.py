@@ -43,7 +43,8 @@ def _quiet(message: str, fraction: float) -> None:
     pass
 
 
-def _check_request_rules(cur, table: ParsedTable, actor: str) -> list[Problem]:
+def _check_request_rules(cur, table: ParsedTable, actor: str,
+                         before: dict[str, dict] | None = None) -> list[Problem]:
     """requests.csv: "each is checked by the same rules as one made in the form"
     (import-format.md): every open (pending/held) request is judged by the form's rules as of
     its submitted_at (``ecomm.requests.check_imported_requests``). Called inside the import's
@@ -56,7 +57,7 @@ def _check_request_rules(cur, table: ParsedTable, actor: str) -> list[Problem]:
     lines = _request_lines(table)
     columns = [c.name for c in table.spec.columns]
     out = []
-    for p in check_and_take_effect(cur, lines, label=table.label, actor=actor):
+    for p in check_and_take_effect(cur, lines, label=table.label, actor=actor, before=before):
         col_rank = columns.index(p.column) if p.column in columns else len(columns)
         out.append(Problem(FILE_RANK["requests"], p.line, col_rank, p.text, table.label))
     return out
@@ -94,6 +95,10 @@ def _import(store, source: str, sheets: list[RawSheet], problems: list[Problem],
         if found:
             _refuse(found)
         reports = []
+        before = None
+        if "requests" in by_name:   # what a request was before this import (not judged again)
+            from ecomm.requests.imported import requests_before
+            before = requests_before(cur, _request_lines(by_name["requests"]))
         for i, t in enumerate(tables):
             progress(f"Writing {t.label} into {t.spec.table}", 0.65 + 0.35 * i / len(tables))
             counts = sql.upsert(cur, t.spec.name, t.spec.table, list(t.spec.key), t.present,
@@ -104,7 +109,7 @@ def _import(store, source: str, sheets: list[RawSheet], problems: list[Problem],
                          detail=json.dumps({"file": t.label, "rows": t.rows, **counts}))
         if "requests" in by_name:
             progress("Checking the imported requests", 0.99)
-            rule_problems = _check_request_rules(cur, by_name["requests"], actor)
+            rule_problems = _check_request_rules(cur, by_name["requests"], actor, before)
             if rule_problems:
                 _refuse(rule_problems)  # rolls back everything written above
             open_requests.fill_missing(cur)  # P7, C5: imported waiting requests join the index

@@ -237,13 +237,28 @@ def check_imported_requests(cur, lines: dict[str, int], *, label: str = "request
         return _check(cur, _open_rows(cur, lines), lines, label)[0]
 
 
+def requests_before(cur, lines: dict[str, int]) -> dict[str, dict]:
+    """The imported request IDs' rows as the database holds them before the import writes."""
+    return {r["request_id"]: r for r in bulk.requests_rows(cur, lines)}
+
+
 def check_and_take_effect(cur, lines: dict[str, int], *, label: str = "requests.csv",
-                          actor: str) -> list[ImportProblem]:
+                          actor: str, before: dict[str, dict] | None = None
+                          ) -> list[ImportProblem]:
     """The import's step: ``check_imported_requests``, then, when nothing is refused,
-    ``_take_effect`` (the rows are read once). Returns the problems."""
+    ``_take_effect`` (the rows are read once). Returns the problems.
+
+    A request the database already held exactly as imported (``before``: an export read back,
+    the same file imported twice) was judged when it was submitted and is not judged again:
+    the facts may have moved since (an agreement voided after submission makes the next batch
+    hold it, C3), and the file brings nothing new to check."""
     with gc_paused():
         rows = _open_rows(cur, lines)
-        problems, data = _check(cur, rows, lines, label)
+        unchanged = {rid for rid, row in rows.items() if (before or {}).get(rid) == row}
+        problems, data = _check(cur, {rid: r for rid, r in rows.items() if rid not in unchanged},
+                                lines, label)
+        if not problems and unchanged:   # the effects read every imported request's license
+            data = _Loaded(cur, list(rows.values()))
         if not problems:
             _take_effect(cur, rows, lines, actor, data.licenses if data else {})
             if data is not None:
