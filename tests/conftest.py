@@ -103,6 +103,32 @@ def copy_empty_db(empty_db_template):
     return copy
 
 
+_DEMO_TEMPLATES: dict[tuple, Path] = {}
+
+
+@pytest.fixture(scope="session")
+def demo_copy(tmp_path_factory):
+    """demo_copy(path, as_of=..., licenses=..., play_out=...): put at ``path`` (which must not
+    exist yet) a copy of the demo database built with those load_demo parameters, and return
+    it. Each distinct demo is built once per session (per worker) into a template file; every
+    caller gets its own real DuckDB file, so a test may write to its copy."""
+    def copy(path: Path, **params) -> Path:
+        from ecomm.demo import load_demo
+        key = tuple(sorted(params.items()))
+        if key not in _DEMO_TEMPLATES:
+            template = tmp_path_factory.mktemp("demo-template") / "demo.duckdb"
+            with Store(template) as s:
+                load_demo(s, **params)
+            _DEMO_TEMPLATES[key] = template
+        path = Path(path)
+        if path.exists():
+            raise FileExistsError(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(_DEMO_TEMPLATES[key], path)
+        return path
+    return copy
+
+
 @pytest.fixture
 def db_path(tmp_path) -> Path:
     return tmp_path / "ecomm.duckdb"

@@ -47,11 +47,8 @@ MANAGER_PAGES = sorted([*MANAGER_PAGES, "app_pages/june_review.py"])
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    with Store(path) as store:
-        demo.load_demo(store, as_of=TODAY, licenses=150)
-    return path
+def demo_db(tmp_path_factory, demo_copy):
+    return demo_copy(tmp_path_factory.mktemp("demo") / "demo.duckdb", as_of=TODAY, licenses=150)
 
 
 @pytest.fixture

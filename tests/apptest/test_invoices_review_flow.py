@@ -10,7 +10,6 @@ from streamlit.testing.v1 import AppTest
 from ecomm import admin, practice
 from ecomm.billing import workflow as wf
 from ecomm.billing.records import IN_REVIEW
-from ecomm.demo import load_demo
 from ecomm.identity import CLI_ACTOR
 from ecomm.storage import Store
 from tests.apptest.conftest import APP, BOULDER, SYSTEM
@@ -19,10 +18,9 @@ JANUARY_DAY = date(2027, 1, 11)
 
 
 def test_b8_specialist_opens_the_run_to_review_and_approves_one_invoice_after_the_other(
-        tmp_path, monkeypatch):
-    path = tmp_path / "demo.duckdb"
+        tmp_path, monkeypatch, demo_copy):
+    path = demo_copy(tmp_path / "demo.duckdb", as_of=JANUARY_DAY, licenses=150)
     with Store(path) as store:
-        load_demo(store, as_of=JANUARY_DAY, licenses=150)
         practice.keep_practice_date(store, CLI_ACTOR, JANUARY_DAY, demo_built=True)
         priya = admin.find_identity(store, BOULDER)
         for inv in wf.list_summaries(store, priya):   # Boulder reviewed what came before

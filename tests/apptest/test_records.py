@@ -167,7 +167,7 @@ def test_a3_a_manager_reads_records_without_any_action(seeded):
     assert not [b for b in at.button if b.key in ("fix_submit", "contact_start")]
 
 
-def test_request_pages_render_on_the_demo_data(tmp_path, monkeypatch):
+def test_request_pages_render_on_the_demo_data(tmp_path, monkeypatch, demo_copy):
     """Every issue 3 page, as the demo's Boulder specialist, on the demo data set."""
     import streamlit as st
 
@@ -176,10 +176,9 @@ def test_request_pages_render_on_the_demo_data(tmp_path, monkeypatch):
     from tests.apptest.conftest import TODAY
     from tests.apptest.pages_helpers import CHECK, GROUPS, REQUESTS
 
-    demo = pytest.importorskip("ecomm.demo")
-    path = tmp_path / "demo.duckdb"
+    pytest.importorskip("ecomm.demo")
+    path = demo_copy(tmp_path / "demo.duckdb", as_of=TODAY, licenses=150)
     with Store(path) as store:
-        demo.load_demo(store, as_of=TODAY, licenses=150)
         number, contact_id = store.query_one(
             "SELECT license_number, contact_id FROM licenses WHERE affiliated_campus = 'Boulder' "
             "ORDER BY license_number LIMIT 1")

@@ -99,14 +99,12 @@ def backup_key():
 
 
 @pytest.fixture(scope="module")
-def source(tmp_path_factory):
+def source(tmp_path_factory, demo_copy):
     """The demo data set (1x) plus a row in every other table and a transcript file: its rows
     and sequences before the backup, the backup's bytes and the export folder."""
-    from ecomm.demo import load_demo
-
     folder = tmp_path_factory.mktemp("source")
-    with Store(folder / "source.duckdb") as store:
-        load_demo(store, as_of=AS_OF, actor="demo")
+    # load_demo(as_of=AS_OF) with its defaults (1,500 licenses, actor "demo"), built once per worker
+    with Store(demo_copy(folder / "source.duckdb", as_of=AS_OF, licenses=1500)) as store:
         fill_empty_tables(store)
         rows = all_rows(store)
         sequences = backup_sql.sequences(store)

@@ -198,10 +198,9 @@ def process_both_ways(template, tmp_path, monkeypatch, cycle, on, now):
 
 
 @pytest.fixture(scope="module")
-def demo_template(tmp_path_factory):
-    path = tmp_path_factory.mktemp("bulk") / "demo.duckdb"
+def demo_template(tmp_path_factory, demo_copy):
+    path = demo_copy(tmp_path_factory.mktemp("bulk") / "demo.duckdb", as_of=AS_OF, licenses=1500)
     with Store(path) as store:
-        demo.load_demo(store, as_of=AS_OF, licenses=1500)
         cycle = planner.next_cycle(service.current_cycle(store, AS_OF))
         on = service.default_processing_day(store, cycle, AS_OF)
     return path, cycle, on

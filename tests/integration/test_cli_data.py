@@ -127,6 +127,9 @@ def test_export_into_a_file_path_is_refused(capsys, tmp_path):
     assert code == 1 and "Cannot write the export" in err
 
 
+@pytest.mark.slow  # `python -m ecomm` stays in make check (test_cli_check_calendar's
+# test_python_m_ecomm_calendar_json_is_the_only_stdout), import/export in-process here
+# (test_import_json_reports_every_file, test_export_writes_every_file)
 def test_python_dash_m_ecomm_import_and_export(tmp_path):
     db = tmp_path / "sub.duckdb"
     env = {**os.environ, "ECOMM_DB": str(db)}

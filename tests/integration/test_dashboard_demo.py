@@ -24,9 +24,9 @@ demo = pytest.importorskip("ecomm.demo")
 
 
 @pytest.fixture(scope="module")
-def demo_store(tmp_path_factory):
-    with Store(tmp_path_factory.mktemp("demo") / "demo.duckdb") as store:
-        demo.load_demo(store, as_of=AS_OF, licenses=150)
+def demo_store(tmp_path_factory, demo_copy):
+    path = demo_copy(tmp_path_factory.mktemp("demo") / "demo.duckdb", as_of=AS_OF, licenses=150)
+    with Store(path) as store:
         yield store
 
 

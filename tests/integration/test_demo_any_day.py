@@ -15,7 +15,7 @@ from ecomm.billing.fiscal_setup import baseline_rows
 from ecomm.billing.records import STATUSES
 from ecomm.dashboard import panels as dash
 from ecomm.dashboard.filters import DashboardFilters
-from ecomm.demo import DEMO_USERS, load_demo
+from ecomm.demo import DEMO_USERS
 from ecomm.storage import Store
 from ecomm.storage import compliance as store_c
 from ecomm.storage.settings import load_policy
@@ -56,10 +56,11 @@ PARAMS = [pytest.param(d, id=d.isoformat(), marks=() if d in EVERYDAY else pytes
 
 
 @pytest.fixture(scope="module", params=PARAMS)
-def demo_day(request, tmp_path_factory):
+def demo_day(request, tmp_path_factory, demo_copy):
     as_of = request.param
-    with Store(tmp_path_factory.mktemp("demo-day") / "demo.duckdb") as store:
-        load_demo(store, as_of=as_of, licenses=LICENSES)
+    path = demo_copy(tmp_path_factory.mktemp("demo-day") / "demo.duckdb", as_of=as_of,
+                     licenses=LICENSES)
+    with Store(path) as store:
         yield store, as_of
 
 

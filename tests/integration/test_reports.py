@@ -366,10 +366,9 @@ def test_b1_report_years_and_days():
         rep.clean_campuses(["Atlantis"])
 
 
-def test_b4_b5_demo_cost_agrees_with_the_billing_module(tmp_path):
-    demo = pytest.importorskip("ecomm.demo")
-    with Store(tmp_path / "demo.duckdb") as store:
-        demo.load_demo(store, as_of=AS_OF, licenses=150)
+def test_b4_b5_demo_cost_agrees_with_the_billing_module(tmp_path, demo_copy):
+    pytest.importorskip("ecomm.demo")
+    with Store(demo_copy(tmp_path / "demo.duckdb", as_of=AS_OF, licenses=150)) as store:
         rates = reads.load_rates(store, FY)
         for kind, as_of in (("annual", date(2026, 7, 31)), ("january", AS_OF)):
             lics = reads.load_licenses_for_billing(store, as_of, since=fy_start(FY))
