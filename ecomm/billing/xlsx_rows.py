@@ -109,6 +109,21 @@ def _per_distinct(values: pd.Series | pa.Array, make: Callable[[Any], str | None
     return made.take(encoded.indices)
 
 
+
+def append_rows(append, columns: list, n: int, styles: dict) -> None:
+    """``n`` rows through openpyxl's public ``append``: column i's cells from ``columns[i]``,
+    styled as ``styles[i]`` (a WriteOnlyCell reused for every row) where given."""
+    values = [c.values() for c in columns]
+    for r in range(n):
+        row: list[Any] = []
+        for i, col in enumerate(values):
+            if i in styles:
+                styles[i].value = col[r]
+                row.append(styles[i])
+            else:
+                row.append(col[r])
+        append(row)
+
 class _Column:
     """One column of the lines: its cells' XML after ``<c r="A1"`` (null: no cell), its width
     (``_Widths``' measure, 0 when empty) and, for writers without lxml, its values."""
@@ -202,16 +217,7 @@ class _Rows:
         if n == 0:
             return
         if not LXML:   # openpyxl writes with et_xmlfile: row by row
-            values = [c.values() for c in columns]
-            for r in range(n):
-                row: list[Any] = []
-                for i, col in enumerate(values):
-                    if i in styles:
-                        styles[i].value = col[r]
-                        row.append(styles[i])
-                    else:
-                        row.append(col[r])
-                self.append(row)
+            append_rows(self.append, columns, n, styles)
             return
         numbers = pa.array(np.arange(self.row, self.row + n).astype(str), type=pa.string())
         parts: list[Any] = ['<row r="', numbers, '">']
@@ -262,16 +268,7 @@ class _PublicRows:
 
     def bulk(self, columns: list[_Column], n: int, styles: dict[int, WriteOnlyCell], *,
              as_text: bool = True) -> None:
-        values = [c.values() for c in columns]
-        for r in range(n):
-            row: list[Any] = []
-            for i, col in enumerate(values):
-                if i in styles:
-                    styles[i].value = col[r]
-                    row.append(styles[i])
-                else:
-                    row.append(col[r])
-            self.append(row)
+        append_rows(self.append, columns, n, styles)
 
 
 @contextmanager
